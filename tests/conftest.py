@@ -1,0 +1,83 @@
+"""Shared personas: a member, another member of the same union, staff of this union, staff of
+another union, a department handler, an admin — on a small org tree with two enterprises."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from unionhome.core.models import OrgKind, Role
+
+from .factories import PASSWORD, MemberFactory, OrgFactory, SiteFactory, UserFactory, grant, make_id
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_translations(django_db_setup):
+    from unionhome.core.management.commands.compiletranslations import compile_all
+
+    compile_all()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    """Argon2 is deliberately slow; tests other than the hashing test use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def tree(db):
+    street = OrgFactory(name="春晖街道总工会", kind=OrgKind.HIGHER)
+    union = OrgFactory(name="安居物业工会", parent=street)
+    branch = OrgFactory(name="保安分会", kind=OrgKind.BRANCH, parent=union)
+    other_union = OrgFactory(name="洁美家政工会", parent=street)
+    site = SiteFactory(org=union, name="翠湖小区")
+    other_site = SiteFactory(org=other_union, name="家政站")
+    return SimpleNamespace(street=street, union=union, branch=branch, other_union=other_union, site=site, other_site=other_site)
+
+
+@pytest.fixture
+def personas(tree):
+    member_user = UserFactory(username="member", first_name="王建国")
+    member = MemberFactory(org=tree.branch, site=tree.site, user=member_user, name="王建国", identity=make_id(1),
+                           phone=member_user.phone)
+    other_user = UserFactory(username="other", first_name="李秀英")
+    other = MemberFactory(org=tree.union, site=tree.site, user=other_user, name="李秀英", identity=make_id(2, "F"),
+                          phone=other_user.phone)
+    staff = grant(UserFactory(username="staff"), tree.union, Role.STAFF)
+    staff_other = grant(UserFactory(username="staff_other"), tree.other_union, Role.STAFF)
+    handler = grant(UserFactory(username="handler"), tree.union, Role.HANDLER, "人力资源部")
+    admin = grant(UserFactory(username="admin"), tree.street, Role.ADMIN)
+    return SimpleNamespace(tree=tree, member=member, member_user=member_user, other=other, other_user=other_user,
+                           staff=staff, staff_other=staff_other, handler=handler, admin=admin)
+
+
+def login_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return login_client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
+    response = client.post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]

@@ -1,0 +1,21 @@
+"""The JSON API at /api/v1/, assembled from each app's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from unionhome.core.api import AUTH, install_error_handlers
+from unionhome.core.api_routes import router as core_router
+from unionhome.members.api import router as members_router
+
+api = NinjaAPI(
+    title="UnionHome API",
+    version="1",
+    description="网上职工之家 JSON API. Authenticate with `POST /api/v1/auth/token` and send "
+    "`Authorization: Bearer <token>`. Errors are `{code, message, fields?}` with a 4xx status.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", core_router)
+api.add_router("", members_router)

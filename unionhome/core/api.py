@@ -1,0 +1,114 @@
+"""The API's shared pieces: authentication, the error format and its translation.
+
+Every error is JSON `{"code", "message", "fields"?}` with a 4xx status; messages follow the
+caller's language (Chinese unless they chose English)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from .auth import token_user
+from .errors import DomainError
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The pages' session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+AUTH = [BearerAuth(), SessionAuth()]
+
+
+def _pydantic_message(error: dict) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("必填")
+    if kind == "string_too_short":
+        return _("至少 %(n)s 个字") % {"n": ctx.get("min_length")}
+    if kind == "string_too_long":
+        return _("最多 %(n)s 个字") % {"n": ctx.get("max_length")}
+    if kind in ("string_type",):
+        return _("应为文字")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("应为整数")
+    if kind in ("float_parsing", "float_type", "decimal_parsing"):
+        return _("应为数字")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("应为是或否")
+    if kind.startswith("date") and "time" not in kind:
+        return _("日期格式应为 2024-03-01")
+    if kind.startswith("datetime"):
+        return _("时间格式应为 2024-03-01T09:30:00+08:00")
+    if kind in ("literal_error", "enum"):
+        return _("不是可选的值：%(opts)s") % {"opts": ctx.get("expected", "")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("数值太小")
+    if kind in ("less_than_equal", "less_than"):
+        return _("数值太大")
+    if kind == "value_error":
+        return str(ctx.get("error", "")) or _("格式不正确")
+    if kind == "json_invalid":
+        return _("请求内容不是有效的 JSON")
+    return _("格式不正确")
+
+
+def _field_name(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "data")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        body = {"code": exc.code, "message": exc.message}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return api.create_response(request, body, status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        fields: dict[str, str] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(tuple(error.get("loc", ()))), _pydantic_message(error))
+        body = {"code": "invalid", "message": _("请检查填写的内容"), "fields": fields}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(request, {"code": "unauthenticated", "message": _("请先登录")}, status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"code": "not_found", "message": _("找不到该记录")}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "error"
+        )
+        return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+
+
+def local_iso(value) -> str | None:
+    """Times are stored in UTC and shown in Asia/Shanghai."""
+    return timezone.localtime(value).isoformat() if value else None

@@ -1,0 +1,40 @@
+"""The five service areas of the member home page (seed 000 §3.2.1) and what each holds.
+
+An item without a URL is not built yet and is shown as such, never as a dead link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    slug: str
+    name: str
+    desc: str
+    icon: str
+    items: list[Item] = field(default_factory=list)
+
+
+AREAS = [
+    Area("rights", _("权益保障"), _("诉求反映、法律服务、转会接续"), "权",
+         [Item(_("我要反映诉求")), Item(_("劳动合同咨询与法律援助")), Item(_("转会与异地接转"), "/transfer/")]),
+    Area("skills", _("技能提升"), _("岗位培训、技能比武、证书申报"), "技",
+         [Item(_("在线课程")), Item(_("技能比武")), Item(_("证书申报"))]),
+    Area("life", _("生活服务"), _("福利申领、困难帮扶、活动报名"), "生",
+         [Item(_("福利申领")), Item(_("困难帮扶")), Item(_("活动报名与抢票"))]),
+    Area("interact", _("互动交流"), _("24小时问答、工会资讯、职工论坛"), "互",
+         [Item(_("24小时问答")), Item(_("工会资讯")), Item(_("职工论坛"))]),
+    Area("manage", _("管理服务"), _("入会、会员卡、个人资料"), "管",
+         [Item(_("申请入会"), "/join/"), Item(_("电子会员卡"), "/card/"), Item(_("我的资料与隐私"), "/profile/"),
+          Item(_("我的消息"), "/inbox/")]),
+]
+BY_SLUG = {a.slug: a for a in AREAS}

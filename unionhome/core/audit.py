@@ -1,0 +1,81 @@
+"""One way to write the audit trail: `log_action(obj, "members.member.updated", actor, data)`.
+
+The dotted action names are turned into human text in one place (`describe`), and the member's
+status timeline is built from the same rows (`timeline_for`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditLog
+
+# Human text for each action; an action not listed here is shown by its dotted name.
+ACTION_TEXT: dict[str, Any] = {
+    "members.join.submitted": _("提交入会申请"),
+    "members.join.approved": _("入会申请已通过"),
+    "members.join.auto_approved": _("花名册核验通过，自动入会"),
+    "members.join.rejected": _("入会申请未通过"),
+    "members.transfer.requested": _("申请转会"),
+    "members.transfer.accepted": _("转入单位已接收"),
+    "members.transfer.rejected": _("转入单位未接收"),
+    "members.transfer.cancelled": _("撤回转会申请"),
+    "members.member.joined": _("成为会员"),
+    "members.member.left": _("退会"),
+    "members.member.updated": _("修改资料"),
+    "members.member.viewed_sensitive": _("查看敏感信息"),
+    "members.member.exported": _("导出本人数据"),
+    "members.member.anonymised": _("个人信息已删除（匿名化）"),
+    "members.member.employer_changed": _("更换工作单位，会籍保留"),
+    "members.consent.granted": _("同意授权"),
+    "members.consent.withdrawn": _("撤回授权"),
+    "members.deletion.requested": _("申请删除个人信息"),
+    "members.deletion.approved": _("删除申请已批准"),
+    "members.deletion.rejected": _("删除申请未批准"),
+    "members.roster.imported": _("导入花名册"),
+    "members.roster.exported": _("导出花名册"),
+    "core.auth.token_issued": _("签发接口令牌"),
+}
+
+
+def object_ref(obj: models.Model) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def log_action(
+    obj: models.Model,
+    action: str,
+    actor=None,
+    data: dict | None = None,
+    *,
+    org=None,
+    timeline: bool = False,
+) -> AuditLog:
+    object_type, object_id = object_ref(obj)
+    if org is None:
+        org = getattr(obj, "org", None)
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        org=org,
+        data=data or {},
+        timeline=timeline,
+    )
+
+
+def describe(action: str) -> str:
+    return str(ACTION_TEXT.get(action, action))
+
+
+def timeline_for(obj: models.Model):
+    object_type, object_id = object_ref(obj)
+    return AuditLog.objects.filter(object_type=object_type, object_id=object_id, timeline=True).select_related("actor")
+
+
+def trail_for(obj: models.Model):
+    object_type, object_id = object_ref(obj)
+    return AuditLog.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")

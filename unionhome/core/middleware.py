@@ -1,0 +1,48 @@
+"""Per-request preferences: language and 长辈版 (elder mode).
+
+Both persist per browser (a cookie) and, for a logged-in person, per user, so that a member who
+switched 长辈版 on at home finds it on at the station kiosk too."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+ELDER_COOKIE = "uh_elder"
+LANG_COOKIE = settings.LANGUAGE_COOKIE_NAME
+SUPPORTED = {code for code, _ in settings.LANGUAGES}
+
+
+class LanguageMiddleware:
+    """Chinese unless the person chose otherwise; the browser's Accept-Language is not used,
+    because most members' phones are set to Chinese anyway and staff want one predictable default."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = request.COOKIES.get(LANG_COOKIE)
+        if code not in SUPPORTED:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
+        translation.deactivate()
+        return response
+
+
+class ElderModeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cookie = request.COOKIES.get(ELDER_COOKIE)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # The per-user setting follows the person; a cookie set after login on this browser
+            # has already been written through to the user (see core.views.set_elder_mode).
+            request.elder_mode = user.elder_mode
+        else:
+            request.elder_mode = cookie == "1"
+        return self.get_response(request)

@@ -1,0 +1,106 @@
+"""One `notify()`: write the in-app inbox, then hand each message to the channel adapters
+(console, e-mail; SMS and WeChat plug in the same way) as background tasks, after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+log = logging.getLogger("unionhome.notify")
+BATCH = 1000
+
+
+class ChannelAdapter(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> None: ...
+
+
+class ConsoleAdapter:
+    """Writes to the log: the embedded default, and what a developer reads."""
+
+    name = "console"
+
+    def send(self, notification: Notification) -> None:
+        log.info("notify user=%s title=%s", notification.user_id, notification.title)
+
+
+class EmailAdapter:
+    name = "email"
+
+    def send(self, notification: Notification) -> None:
+        address = notification.user.email
+        if address:
+            send_mail(notification.title, notification.body, settings.DEFAULT_FROM_EMAIL, [address])
+
+
+ADAPTERS: dict[str, ChannelAdapter] = {a.name: a for a in (ConsoleAdapter(), EmailAdapter())}
+
+
+def register_adapter(adapter: ChannelAdapter) -> None:
+    ADAPTERS[adapter.name] = adapter
+
+
+def notify(user, title: str, body: str = "", url: str = "") -> Notification:
+    notification = Notification.objects.create(user=user, title=str(title), body=str(body), url=url)
+    _queue_delivery([notification.pk])
+    return notification
+
+
+def notify_many(users: Iterable, title: str, body: str = "", url: str = "") -> int:
+    """Fan-out in batches of bulk inserts: one statement per thousand members, not one each."""
+    count = 0
+    batch: list[Notification] = []
+    for user in users:
+        user_id = user if isinstance(user, int) else user.pk
+        batch.append(Notification(user_id=user_id, title=str(title), body=str(body), url=url))
+        if len(batch) >= BATCH:
+            count += _flush(batch)
+            batch = []
+    if batch:
+        count += _flush(batch)
+    return count
+
+
+def _flush(batch: list[Notification]) -> int:
+    created = Notification.objects.bulk_create(batch)
+    ids = [n.pk for n in created if n.pk]
+    if ids:
+        _queue_delivery(ids)
+    return len(batch)
+
+
+def _queue_delivery(ids: list[int]) -> None:
+    from .tasks import deliver_notifications
+
+    channels = [c for c in settings.NOTIFY_CHANNELS if c in ADAPTERS]
+    if channels:
+        transaction.on_commit(lambda: deliver_notifications(ids, channels))
+
+
+def deliver(ids: list[int], channels: list[str]) -> int:
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=ids).select_related("user"):
+        for channel in channels:
+            ADAPTERS[channel].send(notification)
+            sent += 1
+    return sent
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

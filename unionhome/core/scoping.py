@@ -1,0 +1,91 @@
+"""Who may see what. One helper narrows any queryset to the org subtrees a user holds a role in.
+
+Views and APIs never filter by org by hand: they call `scope()` (lists) or `get_scoped()`
+(one record, NotFound for anyone outside, so an outsider cannot tell a record exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from .errors import NotFound
+from .models import Org, Role, RoleAssignment
+
+STAFF_ROLES = frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})
+MANAGER_ROLES = frozenset({Role.CHAIR, Role.ADMIN})
+
+
+def role_paths(user, roles: Iterable[str] = STAFF_ROLES) -> list[str]:
+    """The org paths under which `user` holds one of `roles`, cached on the user object for the
+    request (one query however often a page asks)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, "_role_cache", None)
+    if cache is None:
+        cache = list(RoleAssignment.objects.filter(user=user).values_list("role", "org__path"))
+        user._role_cache = cache
+    wanted = set(roles)
+    return sorted({path for role, path in cache if role in wanted})
+
+
+def roles_of(user) -> set[str]:
+    role_paths(user)  # fills the cache
+    return {role for role, _ in getattr(user, "_role_cache", [])}
+
+
+def is_staff_anywhere(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or role_paths(user, STAFF_ROLES))
+
+
+def subtree_q(paths: list[str], field: str) -> Q:
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
+def scope(qs: QuerySet, user, *, field: str = "org", roles: Iterable[str] = STAFF_ROLES) -> QuerySet:
+    """Narrow `qs` to rows whose `field` org lies in a subtree where `user` holds one of `roles`."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return qs
+    paths = role_paths(user, roles)
+    if not paths:
+        return qs.none()
+    return qs.filter(subtree_q(paths, field))
+
+
+def visible_orgs(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Org]:
+    return scope(Org.objects.all(), user, field="", roles=roles)
+
+
+def has_role_over(user, org: Org | None, roles: Iterable[str] = STAFF_ROLES) -> bool:
+    if org is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser and user.is_active:
+        return True
+    return any(org.path.startswith(path) for path in role_paths(user, roles))
+
+
+def get_scoped(qs: QuerySet, user, *, field: str = "org", roles: Iterable[str] = STAFF_ROLES, **lookup):
+    obj = scope(qs, user, field=field, roles=roles).filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def ensure_role_over(user, org: Org | None, roles: Iterable[str] = STAFF_ROLES) -> None:
+    """For services: an actor without the role over `org` is told the record does not exist."""
+    if not has_role_over(user, org, roles):
+        raise NotFound()
+
+
+def require_staff(user) -> None:
+    """Staff-only lists and pages: anybody else is refused outright."""
+    from django.utils.translation import gettext
+
+    from .errors import Forbidden
+
+    if not is_staff_anywhere(user):
+        raise Forbidden("forbidden", gettext("只有工会工作人员可以使用此功能"))

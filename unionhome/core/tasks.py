@@ -1,0 +1,23 @@
+"""Background work of the kernel. Tasks take ids, fetch, and call a service."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import notifications
+
+
+@db_task(retries=3, retry_delay=30)
+def deliver_notifications(ids: list[int], channels: list[str]) -> int:
+    return notifications.deliver(ids, channels)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def purge_expired_tokens() -> int:
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    deleted, _ = ApiToken.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .areas import AREAS, BY_SLUG
+from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
+from .models import Notification
+from .notifications import mark_read
+
+YEAR = 365 * 24 * 3600
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("手机号或用户名")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "text"})
+        self.fields["password"].label = _("密码")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A 长辈版 choice made on this browser before logging in is kept for the person.
+        user = form.get_user()
+        if self.request.COOKIES.get(ELDER_COOKIE) == "1" and not user.elder_mode:
+            user.elder_mode = True
+            user.save(update_fields=["elder_mode"])
+        return response
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def home(request):
+    from unionhome.members.models import JoinApplication, JoinStatus
+    from unionhome.members.selectors import member_of
+
+    member = member_of(request.user)
+    pending = (
+        member is None
+        and JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).exists()
+    )
+    return render(request, "core/home.html", {"areas": AREAS, "member": member, "pending_join": pending})
+
+
+@login_required
+def area(request, slug: str):
+    if slug not in BY_SLUG:
+        raise Http404
+    return render(request, "core/area.html", {"area": BY_SLUG[slug]})
+
+
+@require_POST
+def set_elder_mode(request):
+    """The 长辈版 switch: remembered on this browser and, when logged in, for the person."""
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated and request.user.elder_mode != on:
+        request.user.elder_mode = on
+        request.user.save(update_fields=["elder_mode"])
+    response = HttpResponseRedirect(_safe_next(request))
+    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=YEAR, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    return response
+
+
+@require_POST
+def set_language(request):
+    code = request.POST.get("language")
+    if code not in SUPPORTED:
+        code = settings.LANGUAGE_CODE
+    if request.user.is_authenticated and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    response = HttpResponseRedirect(_safe_next(request))
+    response.set_cookie(LANG_COOKIE, code, max_age=YEAR, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+@login_required
+def inbox(request):
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    return render(request, "core/inbox.html", {"items": items})
+
+
+@login_required
+@require_POST
+def inbox_read(request):
+    mark_read(request.user)
+    return HttpResponseRedirect("/inbox/")
+
+
+def error_404(request, exception=None):
+    return render(request, "core/error.html", {"title": _("找不到页面"), "message": _("您要找的内容不存在，或您没有权限查看。")}, status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "core/error.html", {"title": _("无权访问"), "message": _("只有相应的工作人员可以使用此功能。")}, status=403)
+
+
+def error_500(request):
+    return render(request, "core/error.html", {"title": _("出错了"), "message": _("系统暂时出了点问题，请稍后再试。您填写的内容没有丢失，可以返回上一页重新提交。")}, status=500)

@@ -1,0 +1,463 @@
+"""Members API: the caller's own record, joining, transfers, the e-card check, and staff endpoints
+scoped to the caller's org subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from unionhome.core.api import local_iso
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.models import Org, Site
+from unionhome.core.scoping import get_scoped, require_staff, scope
+
+from . import selectors, services
+from .card import card_token, card_verify
+from .models import (
+    DeletionRequest,
+    DeletionStatus,
+    EmploymentType,
+    JoinApplication,
+    Member,
+    Post,
+    Shift,
+    Transfer,
+)
+
+router = Router(tags=["members"])
+
+PostCode = Literal[tuple(Post.values)]  # type: ignore[valid-type]
+ShiftCode = Literal[tuple(Shift.values)]  # type: ignore[valid-type]
+EmploymentCode = Literal[tuple(EmploymentType.values)]  # type: ignore[valid-type]
+
+
+class MemberOut(Schema):
+    id: int
+    member_no: str | None
+    name: str
+    status: str
+    union: str
+    union_id: int
+    site: str | None
+    phone: str = Field(description="masked")
+    id_number: str = Field(description="masked: 110***********1234")
+    gender: str
+    age_band: str
+    post: str
+    employment_type: str
+    shift: str
+    hired_on: dt.date | None
+    joined_on: dt.date | None
+    skills: str
+    interests: str
+    service_groups: list[str]
+    registered: bool
+
+    @staticmethod
+    def resolve_union(m):
+        return m.org.name
+
+    @staticmethod
+    def resolve_union_id(m):
+        return m.org_id
+
+    @staticmethod
+    def resolve_site(m):
+        return m.site.name if m.site_id else None
+
+    @staticmethod
+    def resolve_phone(m):
+        return m.phone_masked
+
+    @staticmethod
+    def resolve_id_number(m):
+        return m.id_number_masked
+
+    @staticmethod
+    def resolve_age_band(m):
+        from .groups import age_band
+
+        return age_band(m.birth_date)
+
+    @staticmethod
+    def resolve_service_groups(m):
+        return m.group_codes
+
+    @staticmethod
+    def resolve_registered(m):
+        return m.user_id is not None
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    elder_mode: bool
+    member: MemberOut | None
+
+
+class ProfileIn(Schema):
+    post: PostCode | None = None
+    employment_type: EmploymentCode | None = None
+    shift: ShiftCode | None = None
+    hired_on: dt.date | None = None
+    skills: str | None = Field(None, max_length=200)
+    interests: str | None = Field(None, max_length=200)
+    site_id: int | None = None
+
+
+class StaffProfileIn(ProfileIn):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    phone: str | None = Field(None, max_length=20)
+    employee_no: str | None = Field(None, max_length=30)
+    id_number: str | None = Field(None, max_length=18)
+    posted_away: bool | None = None
+    hardship: bool | None = None
+
+
+def _profile_data(payload: Schema, member: Member) -> dict:
+    data = payload.dict(exclude_unset=True)
+    if "site_id" in data:
+        site_id = data.pop("site_id")
+        site = Site.objects.filter(pk=site_id).select_related("org").first() if site_id else None
+        if site_id and site is None:
+            raise DomainError("invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422)
+        data["site"] = site
+    return data
+
+
+def _member_qs():
+    return Member.objects.select_related("org", "site").prefetch_related("groups")
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    """The caller and their membership, with personal data masked."""
+    member = _member_qs().filter(user=request.user).first()
+    return {"username": request.user.username, "display_name": request.user.display_name,
+            "elder_mode": request.user.elder_mode, "member": member}
+
+
+@router.patch("/me", response=MemberOut)
+def me_update(request, payload: ProfileIn):
+    """Change the caller's working profile; service groups are recomputed."""
+    member = _own_member(request)
+    services.member_update(member=member, actor=request.user, data=_profile_data(payload, member))
+    return _member_qs().get(pk=member.pk)
+
+
+def _own_member(request) -> Member:
+    member = selectors.member_of(request.user)
+    if member is None:
+        raise NotFound(_("您还不是会员"))
+    return member
+
+
+@router.get("/me/export")
+def me_export(request):
+    """Everything held about the caller, as JSON (personal-data export)."""
+    return services.member_export(member=_own_member(request), actor=request.user)
+
+
+class ConsentIn(Schema):
+    purpose: str
+    granted: bool
+
+
+@router.get("/me/consents")
+def me_consents(request):
+    """The consent in force for each purpose."""
+    return services.consent_current(_own_member(request))
+
+
+@router.post("/me/consents")
+def me_consent_set(request, payload: ConsentIn):
+    services.consent_set(member=_own_member(request), purpose=payload.purpose, granted=payload.granted, actor=request.user)
+    return services.consent_current(_own_member(request))
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=200)
+
+
+@router.post("/me/deletion-request", response={201: dict})
+def me_deletion_request(request, payload: ReasonIn):
+    """Ask for one's personal data to be deleted; staff approve."""
+    req = services.deletion_request(member=_own_member(request), actor=request.user, reason=payload.reason)
+    return 201, {"id": req.pk, "status": req.status}
+
+
+@router.post("/me/leave", response=MemberOut)
+def me_leave(request, payload: ReasonIn):
+    """Leave the union (the record and history are kept)."""
+    member = services.member_leave(member=_own_member(request), actor=request.user, reason=payload.reason)
+    return _member_qs().get(pk=member.pk)
+
+
+# --- joining ------------------------------------------------------------------------------------
+
+
+class JoinIn(Schema):
+    org_id: int
+    name: str = Field(..., min_length=1, max_length=50)
+    phone: str = Field(..., max_length=20)
+    employee_no: str = Field("", max_length=30)
+    id_number: str = Field("", max_length=18)
+    id_consent: bool = False
+    site_id: int | None = None
+    post: PostCode = "other"
+
+
+class JoinOut(Schema):
+    id: int
+    status: str
+    note: str
+    member_no: str | None
+
+    @staticmethod
+    def resolve_note(a):
+        return a.decision_note or a.auto_note
+
+    @staticmethod
+    def resolve_member_no(a):
+        return a.member.member_no if a.member_id else None
+
+
+@router.post("/join", response={201: JoinOut})
+def join(request, payload: JoinIn):
+    """Apply to join. Approved at once when the employee number is on the enterprise roster and
+    the name (and ID number, if the roster has one) match; otherwise queued for staff."""
+    org = Org.objects.filter(pk=payload.org_id).first()
+    if org is None:
+        raise DomainError("invalid", _("请检查填写的内容"), fields={"org_id": _("未知的工会")}, status=422)
+    site = Site.objects.select_related("org").filter(pk=payload.site_id).first() if payload.site_id else None
+    if payload.site_id and site is None:
+        raise DomainError("invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422)
+    application = services.join_submit(
+        user=request.user, org=org, name=payload.name, phone=payload.phone, employee_no=payload.employee_no,
+        id_number=payload.id_number, site=site, post=payload.post, id_consent=payload.id_consent,
+    )
+    return 201, application
+
+
+@router.get("/cards/verify", auth=None)
+def cards_verify(request, token: str = Field(..., max_length=200)):
+    """Check an e-member card's QR token: `{"valid": true, "name": "张*", "union": …}` or `{"valid": false}`."""
+    return card_verify(token)
+
+
+@router.get("/me/card")
+def my_card(request):
+    """The caller's e-card token (what the QR code holds)."""
+    member = _own_member(request)
+    if member.status != "active":
+        raise NotFound(_("您还不是会员"))
+    return {"member_no": member.member_no, "token": card_token(member), "union": member.org.name}
+
+
+# --- transfers ----------------------------------------------------------------------------------
+
+
+class TransferIn(Schema):
+    to_org_id: int
+    reason: str = Field("", max_length=200)
+    new_employer: str = Field("", max_length=100)
+    new_employee_no: str = Field("", max_length=30)
+
+
+class TransferOut(Schema):
+    id: int
+    status: str
+    member_id: int
+    member_name: str
+    from_org: str
+    to_org: str
+    reason: str
+    new_employer: str
+    created_at: str | None
+
+    @staticmethod
+    def resolve_member_name(t):
+        return t.member.name
+
+    @staticmethod
+    def resolve_from_org(t):
+        return t.from_org.name
+
+    @staticmethod
+    def resolve_to_org(t):
+        return t.to_org.name
+
+    @staticmethod
+    def resolve_created_at(t):
+        return local_iso(t.created_at)
+
+
+@router.post("/transfers", response={201: TransferOut})
+def transfer_request(request, payload: TransferIn):
+    """Ask to move one's membership to another union (the receiving union accepts)."""
+    to_org = Org.objects.filter(pk=payload.to_org_id).first()
+    if to_org is None:
+        raise DomainError("invalid", _("请检查填写的内容"), fields={"to_org_id": _("未知的工会")}, status=422)
+    transfer = services.transfer_request(member=_own_member(request), to_org=to_org, actor=request.user,
+                                         reason=payload.reason, new_employer=payload.new_employer,
+                                         new_employee_no=payload.new_employee_no)
+    return 201, transfer
+
+
+@router.get("/transfers", response=list[TransferOut])
+def transfer_list(request):
+    """Staff: open transfers into or out of the caller's unions."""
+    require_staff(request.user)
+    return list(selectors.transfer_queue(user=request.user))
+
+
+def _transfer_for_staff(request, pk: int) -> Transfer:
+    transfer = selectors.transfer_queue(user=request.user).filter(pk=pk).first() or (
+        scope(Transfer.objects.all(), request.user, field="to_org").filter(pk=pk).first()
+    )
+    if transfer is None:
+        raise NotFound()
+    return transfer
+
+
+@router.post("/transfers/{pk}/accept", response=TransferOut)
+def transfer_accept(request, pk: int, payload: NoteIn):
+    """The receiving union accepts the member."""
+    return services.transfer_accept(transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note)
+
+
+@router.post("/transfers/{pk}/reject", response=TransferOut)
+def transfer_reject(request, pk: int, payload: NoteIn):
+    return services.transfer_reject(transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note)
+
+
+@router.post("/transfers/{pk}/cancel", response=TransferOut)
+def transfer_cancel(request, pk: int):
+    """The member withdraws their own request."""
+    transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
+    if transfer is None:
+        raise NotFound()
+    return services.transfer_cancel(transfer=transfer, actor=request.user)
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+class MemberPage(Schema):
+    count: int
+    page: int
+    items: list[MemberOut]
+
+
+@router.get("/members", response=MemberPage)
+def member_list(request, q: str = Field("", max_length=50), group: str = "", org_id: int | None = None, page: int = Field(1, ge=1)):
+    """Staff: members in the caller's subtree; `q` matches name, pinyin initials, phone or employee number."""
+    require_staff(request.user)
+    qs = selectors.member_search(user=request.user, q=q, group=group, org_id=org_id)
+    size = 50
+    return {"count": qs.count(), "page": page, "items": list(qs.prefetch_related("groups")[(page - 1) * size : page * size])}
+
+
+@router.get("/members/{pk}", response=MemberOut)
+def member_detail(request, pk: int):
+    """Staff: one member; 404 outside the caller's subtree."""
+    return get_scoped(_member_qs(), request.user, pk=pk)
+
+
+@router.patch("/members/{pk}", response=MemberOut)
+def member_update(request, pk: int, payload: StaffProfileIn):
+    member = get_scoped(_member_qs(), request.user, pk=pk)
+    services.member_update(member=member, actor=request.user, data=_profile_data(payload, member))
+    return _member_qs().get(pk=pk)
+
+
+class RevealIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=200)
+
+
+@router.post("/members/{pk}/id-number")
+def member_reveal_id(request, pk: int, payload: RevealIn):
+    """Staff: the full ID number, with a stated purpose; every read is in the audit trail."""
+    member = get_scoped(Member.objects.select_related("org"), request.user, pk=pk)
+    return {"id_number": services.member_reveal_id_number(member=member, actor=request.user, reason=payload.reason)}
+
+
+class OrgOut(Schema):
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    depth: int
+
+
+@router.get("/orgs", response=list[OrgOut])
+def org_list(request):
+    """Staff: the org tree under the caller, in tree order."""
+    require_staff(request.user)
+    return selectors.org_tree(user=request.user)
+
+
+@router.get("/joins", response=list[JoinOut])
+def join_queue(request):
+    """Staff: join applications waiting for a decision."""
+    require_staff(request.user)
+    return list(selectors.join_queue(user=request.user))
+
+
+def _join_for_staff(request, pk: int) -> JoinApplication:
+    return get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=pk)
+
+
+@router.post("/joins/{pk}/approve", response=JoinOut)
+def join_approve(request, pk: int, payload: NoteIn):
+    application = _join_for_staff(request, pk)
+    services.join_approve(application=application, actor=request.user, note=payload.note)
+    return JoinApplication.objects.select_related("member").get(pk=pk)
+
+
+@router.post("/joins/{pk}/reject", response=JoinOut)
+def join_reject(request, pk: int, payload: NoteIn):
+    return services.join_reject(application=_join_for_staff(request, pk), actor=request.user, note=payload.note)
+
+
+@router.get("/deletion-requests")
+def deletion_queue(request):
+    """Staff: personal-data deletion requests waiting for a decision."""
+    require_staff(request.user)
+    qs = scope(DeletionRequest.objects.select_related("member"), request.user, field="member__org")
+    return [{"id": r.pk, "member_id": r.member_id, "reason": r.reason, "created_at": local_iso(r.created_at)}
+            for r in qs.filter(status=DeletionStatus.REQUESTED)]
+
+
+@router.post("/deletion-requests/{pk}/approve")
+def deletion_approve(request, pk: int, payload: NoteIn):
+    req = get_scoped(DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk)
+    services.deletion_approve(request=req, actor=request.user, note=payload.note)
+    return {"id": req.pk, "status": req.status}
+
+
+@router.post("/deletion-requests/{pk}/reject")
+def deletion_reject(request, pk: int, payload: NoteIn):
+    req = get_scoped(DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk)
+    services.deletion_reject(request=req, actor=request.user, note=payload.note)
+    return {"id": req.pk, "status": req.status}
+
+
+@router.get("/registration-rates")
+def registration_rates(request):
+    """Staff: registration rate (注册率) overall, per org and per site, with its definition."""
+    require_staff(request.user)
+    total, orgs, sites = selectors.registration_rates(user=request.user)
+
+    def row(r):
+        return {"name": r.label, "employees": r.employees, "registered": r.registered, "rate": r.rate}
+
+    return {"definition": selectors.REGISTRATION_RATE_DEFINITION, "total": row(total),
+            "orgs": [row(r) for r in orgs], "sites": [row(r) for r in sites]}

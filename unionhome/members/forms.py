@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.models import Org, OrgKind, Site
+
+from . import idcard
+from .models import ConsentPurpose, Member, Post
+
+
+class AccountFields(forms.Form):
+    """For someone who has no account yet: the join form creates one."""
+
+    password1 = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("至少8位，不要全是数字"))
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class JoinForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("所在工会"), queryset=Org.objects.none(), empty_label=_("请选择"))
+    name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("手机号"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    employee_no = forms.CharField(label=_("工号"), max_length=30, required=False,
+                                  help_text=_("填写工号，与单位花名册一致时可立即入会"))
+    site = forms.ModelChoiceField(label=_("工作地点"), queryset=Site.objects.none(), required=False, empty_label=_("请选择"))
+    post = forms.ChoiceField(label=_("岗位"), choices=Post.choices, initial=Post.OTHER)
+    id_number = forms.CharField(label=_("身份证号（选填）"), max_length=18, required=False,
+                                help_text=_("加密保存，只显示前3位和后4位"))
+    id_consent = forms.BooleanField(label=_("我单独同意工会处理我的身份证号（敏感个人信息），用于会员身份核验"), required=False)
+    service_consent = forms.BooleanField(label=_("我已阅读并同意工会处理我的个人信息用于会员服务"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Org.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
+        self.fields["site"].queryset = Site.objects.filter(org__kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]).order_by("name")
+
+    def clean_phone(self):
+        value = idcard.normalise_phone(self.cleaned_data["phone"])
+        if reason := idcard.phone_error(value):
+            raise forms.ValidationError(reason)
+        if not self.initial.get("logged_in") and get_user_model().objects.filter(phone=value).exists():
+            raise forms.ValidationError(_("该手机号已注册，请直接登录"))
+        return value
+
+    def clean_id_number(self):
+        value = idcard.normalise_id(self.cleaned_data.get("id_number", ""))
+        if value and (reason := idcard.id_error(value)):
+            raise forms.ValidationError(reason)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("id_number") and not data.get("id_consent"):
+            self.add_error("id_consent", _("填写身份证号需要您单独同意"))
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["site", "post", "employment_type", "shift", "hired_on", "skills", "interests"]
+        widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.instance.org.enterprise() or self.instance.org
+        self.fields["site"].queryset = Site.objects.filter(org__path__startswith=enterprise.path)
+        self.fields["site"].empty_label = _("未选择")
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "phone", "employee_no", "site", "post", "employment_type", "shift", "hired_on",
+                  "skills", "interests", "tags", "posted_away", "hardship"]
+        widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.instance.org.enterprise() or self.instance.org
+        self.fields["site"].queryset = Site.objects.filter(org__path__startswith=enterprise.path)
+
+
+class TransferForm(forms.Form):
+    to_org = forms.ModelChoiceField(label=_("转入工会"), queryset=Org.objects.none(), empty_label=_("请选择"))
+    new_employer = forms.CharField(label=_("新工作单位"), max_length=100, required=False)
+    new_employee_no = forms.CharField(label=_("新工号"), max_length=30, required=False)
+    reason = forms.CharField(label=_("转会原因"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = Org.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]).exclude(pk=member.org_id)
+
+
+class ConsentForm(forms.Form):
+    def __init__(self, *args, current: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for purpose, label in ConsentPurpose.choices:
+            self.fields[purpose] = forms.BooleanField(label=label, required=False, initial=current.get(purpose, False))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class DeletionForm(forms.Form):
+    reason = forms.CharField(label=_("原因（选填）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("我明白：删除后账号将停用，会籍记录按法律要求匿名保留"))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看用途"), max_length=200, min_length=2)
+
+
+class RosterUploadForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("导入到"), queryset=Org.objects.none(), empty_label=None)
+    file = forms.FileField(label=_("花名册文件（.xlsx）"))
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的文件"))
+        head = f.read(4)
+        f.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(_("文件内容不是 Excel (.xlsx) 格式"))
+        return f

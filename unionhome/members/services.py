@@ -1,0 +1,492 @@
+"""Every change to members, applications, transfers, consent and deletion goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from unionhome.core.audit import log_action
+from unionhome.core.crypto import digest
+from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.models import Org, OrgKind, Site
+from unionhome.core.notifications import notify
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, scope
+from unionhome.core.workflow import Workflow
+
+from . import groups, idcard
+from .models import (
+    SENSITIVE_PURPOSES,
+    Consent,
+    ConsentPurpose,
+    DeletionRequest,
+    DeletionStatus,
+    JoinApplication,
+    JoinStatus,
+    Member,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
+
+JOIN_FLOW = Workflow(
+    "members.join",
+    {
+        "approve": ({JoinStatus.SUBMITTED}, JoinStatus.APPROVED),
+        "reject": ({JoinStatus.SUBMITTED}, JoinStatus.REJECTED),
+    },
+)
+TRANSFER_FLOW = Workflow(
+    "members.transfer",
+    {
+        "accept": ({TransferStatus.REQUESTED}, TransferStatus.ACCEPTED),
+        "reject": ({TransferStatus.REQUESTED}, TransferStatus.REJECTED),
+        "cancel": ({TransferStatus.REQUESTED}, TransferStatus.CANCELLED),
+    },
+)
+DELETION_FLOW = Workflow(
+    "members.deletion",
+    {
+        "approve": ({DeletionStatus.REQUESTED}, DeletionStatus.APPROVED),
+        "reject": ({DeletionStatus.REQUESTED}, DeletionStatus.REJECTED),
+    },
+)
+
+PROFILE_FIELDS = {"post", "employment_type", "shift", "hired_on", "skills", "interests", "tags", "site"}
+STAFF_ONLY_FIELDS = {"posted_away", "hardship", "name", "phone", "employee_no"}
+
+
+def name_initials(name: str) -> str:
+    """张三丰 → zsf, for searching by pinyin initials."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+
+
+def _set_identity(member: Member, id_number: str) -> None:
+    member.id_number = id_number
+    member.id_digest = digest(id_number)
+    member.birth_date = idcard.birth_date(id_number)
+    member.gender = idcard.gender(id_number)
+
+
+def _activate(member: Member, *, user, actor) -> None:
+    member.user = user
+    member.status = MemberStatus.ACTIVE
+    member.joined_on = member.joined_on or timezone.localdate()
+    member.save()
+    if not member.member_no:
+        member.member_no = f"UH{member.pk:08d}"
+        member.save(update_fields=["member_no"])
+    groups.recompute(member)
+    log_action(member, "members.member.joined", actor, {"member_no": member.member_no}, timeline=True)
+
+
+# --- join -------------------------------------------------------------------------------------
+
+
+def _validate_join(*, org: Org, name: str, phone: str, id_number: str, site: Site | None, id_consent: bool) -> dict:
+    errors: dict[str, str] = {}
+    if org.kind not in (OrgKind.ENTERPRISE, OrgKind.BRANCH, OrgKind.GROUP):
+        errors["org"] = _("请选择所在的企业工会")
+    if not name.strip():
+        errors["name"] = _("请填写姓名")
+    if reason := idcard.phone_error(phone):
+        errors["phone"] = reason
+    if id_number:
+        if reason := idcard.id_error(id_number):
+            errors["id_number"] = reason
+        elif not id_consent:
+            errors["id_consent"] = _("填写身份证号需要您单独同意")
+    if site is not None and not site.org.path.startswith(org.path):
+        errors["site"] = _("该工作地点不属于所选工会")
+    if errors:
+        raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
+    return errors
+
+
+def join_submit(
+    *,
+    user,
+    org: Org,
+    name: str,
+    phone: str,
+    employee_no: str = "",
+    id_number: str = "",
+    site: Site | None = None,
+    post: str = "other",
+    id_consent: bool = False,
+) -> JoinApplication:
+    """File a join application and review it by rule at once.
+
+    Auto-approval rule: the employee number is on the enterprise's roster, the name matches, and
+    where the roster holds an ID number the applicant's matches it too. Anything else goes to the
+    staff queue with the reason written down."""
+    id_number = idcard.normalise_id(id_number)
+    phone = idcard.normalise_phone(phone)
+    employee_no = employee_no.strip()
+    _validate_join(org=org, name=name, phone=phone, id_number=id_number, site=site, id_consent=id_consent)
+    if hasattr(user, "member") and user.member.status == MemberStatus.ACTIVE:
+        raise Conflict("already_member", _("您已经是会员了"))
+    enterprise = org.enterprise() or org
+    try:
+        with transaction.atomic():
+            application = JoinApplication.objects.create(
+                user=user, org=enterprise, site=site, name=name.strip(), phone=phone,
+                employee_no=employee_no, id_number=id_number, post=post,
+            )
+    except IntegrityError as exc:
+        raise Conflict("duplicate", _("您已有一份待审核的入会申请")) from exc
+    log_action(application, "members.join.submitted", user, timeline=True, org=enterprise)
+
+    roster = _roster_match(enterprise, employee_no) if employee_no else None
+    verdict = _auto_review(application, roster)
+    if verdict is None:
+        with transaction.atomic():
+            application.member = roster
+            _join_approve(application, actor=None, note=_("花名册核验通过"), action="members.join.auto_approved", roster=roster)
+        notify(user, _("入会申请已通过"), _("欢迎加入%(org)s！您的电子会员卡已生成。") % {"org": enterprise.name}, "/card/")
+    else:
+        application.auto_note = verdict
+        application.save(update_fields=["auto_note"])
+        notify(user, _("入会申请已提交"), _("工会将在3个工作日内审核：%(reason)s") % {"reason": verdict}, "/join/")
+    return application
+
+
+def _roster_match(enterprise: Org, employee_no: str) -> Member | None:
+    return (
+        Member.objects.filter(org__path__startswith=enterprise.path, employee_no=employee_no)
+        .select_related("org")
+        .first()
+    )
+
+
+def _auto_review(application: JoinApplication, roster: Member | None) -> str | None:
+    """None when the rule approves; otherwise why a person must look at it."""
+    if not application.employee_no:
+        return _("未填写工号，需人工审核")
+    if roster is None:
+        return _("工号不在花名册中，需人工审核")
+    if roster.user_id is not None or roster.status != MemberStatus.ROSTER:
+        return _("该工号已登记为会员，需人工核实")
+    if roster.name != application.name:
+        return _("姓名与花名册不一致，需人工审核")
+    if roster.id_digest and application.id_number and roster.id_digest != digest(application.id_number):
+        return _("身份证号与花名册不一致，需人工审核")
+    return None
+
+
+def _join_approve(application: JoinApplication, *, actor, note: str, action: str | None = None, roster: Member | None = None) -> Member:
+    member = roster or application.member
+    if member is None:
+        member = Member(org=application.org, site=application.site, name=application.name,
+                        name_initials=name_initials(application.name), employee_no=application.employee_no or None,
+                        post=application.post)
+    member.phone = application.phone
+    if application.id_number:
+        _set_identity(member, application.id_number)
+    if application.site_id and not member.site_id:
+        member.site = application.site
+    try:
+        with transaction.atomic():
+            _activate(member, user=application.user, actor=actor)
+    except IntegrityError as exc:
+        raise Conflict("duplicate_person", _("该身份证号或工号已属于另一位会员")) from exc
+    if application.id_number:
+        Consent.objects.create(member=member, purpose=ConsentPurpose.ID_NUMBER, granted=True, recorded_by=application.user)
+    Consent.objects.create(member=member, purpose=ConsentPurpose.SERVICE, granted=True, recorded_by=application.user)
+    if application.user.phone is None:
+        application.user.phone = application.phone
+        application.user.first_name = application.name
+        application.user.save(update_fields=["phone", "first_name"])
+    JOIN_FLOW.apply(application, "approve", actor=actor, note=note, action=action, extra={"member": member, "decided_by": actor if actor and actor.is_authenticated else None})
+    return member
+
+
+def join_approve(*, application: JoinApplication, actor, note: str = "") -> Member:
+    ensure_role_over(actor, application.org)
+    with transaction.atomic():
+        roster = _roster_match(application.org, application.employee_no) if application.employee_no else None
+        if roster is not None and (roster.user_id is not None or roster.status != MemberStatus.ROSTER):
+            roster = None
+        member = _join_approve(application, actor=actor, note=note, roster=roster)
+    notify(application.user, _("入会申请已通过"), _("欢迎加入工会！您的电子会员卡已生成。"), "/card/")
+    return member
+
+
+def join_reject(*, application: JoinApplication, actor, note: str) -> JoinApplication:
+    ensure_role_over(actor, application.org)
+    if not note.strip():
+        raise DomainError("invalid", _("请填写不通过的原因"), fields={"note": _("请填写不通过的原因")})
+    JOIN_FLOW.apply(application, "reject", actor=actor, note=note, extra={"decision_note": note, "decided_by": actor})
+    notify(application.user, _("入会申请未通过"), note, "/join/")
+    return application
+
+
+# --- transfer and leaving ---------------------------------------------------------------------
+
+
+def transfer_request(
+    *, member: Member, to_org: Org, actor, reason: str = "", new_employer: str = "", new_employee_no: str = ""
+) -> Transfer:
+    if member.status != MemberStatus.ACTIVE:
+        raise Conflict("not_member", _("只有会员才能申请转会"))
+    if to_org.pk == member.org_id:
+        raise DomainError("invalid", _("请选择另一个工会"), fields={"to_org": _("请选择另一个工会")})
+    if to_org.kind == OrgKind.HIGHER:
+        raise DomainError("invalid", _("请选择接收的企业工会或分会"), fields={"to_org": _("请选择接收的企业工会或分会")})
+    try:
+        with transaction.atomic():
+            transfer = Transfer.objects.create(
+                member=member, from_org=member.org, to_org=to_org, reason=reason.strip(),
+                new_employer=new_employer.strip(), new_employee_no=new_employee_no.strip(), requested_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict("duplicate", _("已有一份转会申请在办理中")) from exc
+    log_action(transfer, "members.transfer.requested", actor, {"to": to_org.name}, timeline=True)
+    log_action(member, "members.transfer.requested", actor, {"to": to_org.name}, timeline=True)
+    return transfer
+
+
+def transfer_accept(*, transfer: Transfer, actor, note: str = "") -> Transfer:
+    """The receiving union accepts: the membership moves with its number, date and history."""
+    ensure_role_over(actor, transfer.to_org)
+    member = transfer.member
+    with transaction.atomic():
+        TRANSFER_FLOW.apply(transfer, "accept", actor=actor, note=note, extra={"decided_by": actor})
+        old_org = member.org
+        member.org = transfer.to_org
+        member.site = None
+        member.employee_no = transfer.new_employee_no or None
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:
+            raise Conflict("duplicate", _("接收单位已有相同工号的会员")) from exc
+        log_action(member, "members.member.employer_changed", actor,
+                   {"from": old_org.name, "to": transfer.to_org.name, "employer": transfer.new_employer}, timeline=True)
+    if member.user_id:
+        notify(member.user, _("转会已完成"), _("您的会籍已转入%(org)s，会员号不变。") % {"org": transfer.to_org.name}, "/profile/")
+    return transfer
+
+
+def transfer_reject(*, transfer: Transfer, actor, note: str) -> Transfer:
+    ensure_role_over(actor, transfer.to_org)
+    if not note.strip():
+        raise DomainError("invalid", _("请填写不接收的原因"), fields={"note": _("请填写不接收的原因")})
+    TRANSFER_FLOW.apply(transfer, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note})
+    if transfer.member.user_id:
+        notify(transfer.member.user, _("转会未被接收"), note, "/transfer/")
+    return transfer
+
+
+def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
+    if transfer.member.user_id != actor.pk:
+        raise NotFound()
+    return TRANSFER_FLOW.apply(transfer, "cancel", actor=actor)
+
+
+def member_leave(*, member: Member, actor, reason: str = "") -> Member:
+    if member.user_id != getattr(actor, "pk", None):
+        ensure_role_over(actor, member.org)
+    if member.status != MemberStatus.ACTIVE:
+        raise Conflict("not_member", _("当前不是会员"))
+    member.status = MemberStatus.LEFT
+    member.save(update_fields=["status", "updated_at"])
+    log_action(member, "members.member.left", actor, {"reason": reason}, timeline=True)
+    return member
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
+    """Change profile fields. Members change their own working profile; staff also the fields only
+    the union may set. Sensitive values are never written to the log, only that they changed."""
+    own = member.user_id is not None and member.user_id == getattr(actor, "pk", None)
+    allowed = set(PROFILE_FIELDS)
+    if not own or scope(Member.objects.filter(pk=member.pk), actor).exists():
+        ensure_role_over(actor, member.org)
+        allowed |= STAFF_ONLY_FIELDS | {"id_number"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise DomainError("invalid", _("不能修改这些字段"), fields={f: _("不能修改") for f in sorted(unknown)})
+    errors: dict[str, str] = {}
+    if "phone" in data and (reason := idcard.phone_error(data["phone"])):
+        errors["phone"] = reason
+    if data.get("id_number") and (reason := idcard.id_error(data["id_number"])):
+        errors["id_number"] = reason
+    if "site" in data and data["site"] is not None and not data["site"].org.path.startswith((member.org.enterprise() or member.org).path):
+        errors["site"] = _("该工作地点不属于本单位")
+    if "name" in data and not str(data["name"]).strip():
+        errors["name"] = _("请填写姓名")
+    if errors:
+        raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
+
+    changed = []
+    for field, value in data.items():
+        if field == "id_number":
+            if value and idcard.normalise_id(value) != member.id_number:
+                _set_identity(member, idcard.normalise_id(value))
+                changed.append(field)
+            continue
+        if field == "phone":
+            value = idcard.normalise_phone(value)
+        if getattr(member, field) != value:
+            setattr(member, field, value)
+            changed.append(field)
+    if "name" in changed:
+        member.name_initials = name_initials(member.name)
+    if not changed:
+        return member
+    try:
+        with transaction.atomic():
+            member.save()
+            groups.recompute(member)
+            log_action(member, "members.member.updated", actor, {"fields": sorted(changed)}, timeline=own)
+    except IntegrityError as exc:
+        raise DomainError("duplicate", _("该身份证号或工号已属于另一位会员"), status=409) from exc
+    return member
+
+
+def member_reveal_id_number(*, member: Member, actor, reason: str) -> str:
+    """Staff read of the full ID number: allowed in scope, with a reason, and always logged."""
+    if member.user_id != getattr(actor, "pk", None):
+        ensure_role_over(actor, member.org)
+        if not reason.strip():
+            raise DomainError("invalid", _("查看完整身份证号需要填写用途"), fields={"reason": _("请填写用途")})
+    log_action(member, "members.member.viewed_sensitive", actor, {"field": "id_number", "reason": reason})
+    return member.id_number
+
+
+# --- consent, export, deletion -----------------------------------------------------------------
+
+
+def consent_current(member: Member) -> dict[str, bool]:
+    current: dict[str, bool] = {}
+    for purpose, granted in member.consents.order_by("at", "pk").values_list("purpose", "granted"):
+        current[purpose] = granted
+    return current
+
+
+def consent_set(*, member: Member, purpose: str, granted: bool, actor) -> Consent:
+    if member.user_id != getattr(actor, "pk", None):
+        raise NotFound()
+    if purpose not in ConsentPurpose.values:
+        raise DomainError("invalid", _("未知的授权用途"), fields={"purpose": _("未知的授权用途")})
+    consent = Consent.objects.create(member=member, purpose=purpose, granted=granted, recorded_by=actor)
+    log_action(member, "members.consent.granted" if granted else "members.consent.withdrawn", actor,
+               {"purpose": purpose, "sensitive": purpose in SENSITIVE_PURPOSES}, timeline=True)
+    if purpose == ConsentPurpose.ID_NUMBER and not granted and member.id_number:
+        # Withdrawing consent for a sensitive item removes the item: keep nothing we may not hold.
+        member.id_number = ""
+        member.id_digest = None
+        member.save(update_fields=["id_number", "id_digest", "updated_at"])
+    return consent
+
+
+def member_export(*, member: Member, actor) -> dict[str, Any]:
+    """Everything we hold about the member, for the member (PIPL art. 45)."""
+    if member.user_id != getattr(actor, "pk", None):
+        raise NotFound()
+    from unionhome.core.audit import describe, timeline_for
+
+    data = {
+        "member_no": member.member_no,
+        "name": member.name,
+        "gender": member.get_gender_display() if member.gender else "",
+        "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+        "phone": member.phone,
+        "id_number": member.id_number,
+        "employee_no": member.employee_no,
+        "union": member.org.name,
+        "site": member.site.name if member.site_id else None,
+        "status": member.get_status_display(),
+        "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+        "post": member.get_post_display(),
+        "employment_type": member.get_employment_type_display(),
+        "shift": member.get_shift_display(),
+        "hired_on": member.hired_on.isoformat() if member.hired_on else None,
+        "skills": member.skills,
+        "interests": member.interests,
+        "service_groups": member.group_labels,
+        "consents": [
+            {"purpose": c.get_purpose_display(), "granted": c.granted, "at": timezone.localtime(c.at).isoformat()}
+            for c in member.consents.all()
+        ],
+        "history": [
+            {"at": timezone.localtime(e.at).isoformat(), "event": describe(e.action)} for e in timeline_for(member)
+        ],
+        "transfers": [
+            {"from": t.from_org.name, "to": t.to_org.name, "status": t.get_status_display(),
+             "at": timezone.localtime(t.created_at).isoformat()}
+            for t in member.transfers.select_related("from_org", "to_org")
+        ],
+    }
+    log_action(member, "members.member.exported", actor)
+    return data
+
+
+def deletion_request(*, member: Member, actor, reason: str = "") -> DeletionRequest:
+    if member.user_id != getattr(actor, "pk", None):
+        raise NotFound()
+    try:
+        with transaction.atomic():
+            request = DeletionRequest.objects.create(member=member, reason=reason.strip())
+    except IntegrityError as exc:
+        raise Conflict("duplicate", _("您已提交过删除申请，正在审核")) from exc
+    log_action(member, "members.deletion.requested", actor, timeline=True)
+    return request
+
+
+def deletion_approve(*, request: DeletionRequest, actor, note: str = "") -> Member:
+    ensure_role_over(actor, request.member.org)
+    member = request.member
+    with transaction.atomic():
+        DELETION_FLOW.apply(request, "approve", actor=actor, note=note, extra={"decided_by": actor})
+        member_anonymise(member=member, actor=actor)
+    return member
+
+
+def deletion_reject(*, request: DeletionRequest, actor, note: str) -> DeletionRequest:
+    ensure_role_over(actor, request.member.org)
+    if not note.strip():
+        raise DomainError("invalid", _("请填写不批准的原因"), fields={"note": _("请填写不批准的原因")})
+    DELETION_FLOW.apply(request, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note})
+    if request.member.user_id:
+        notify(request.member.user, _("删除申请未批准"), note, "/profile/")
+    return request
+
+
+def member_anonymise(*, member: Member, actor) -> Member:
+    """Remove what identifies the person; keep what the law requires us to keep.
+
+    Kept: the member row (as 已注销会员), membership dates and number, transfers, consent records,
+    and the audit trail (the law asks for proof of processing). Removed: name, phone, ID number,
+    birth date, employee number, free-text profile, the login, and the personal fields of join
+    applications."""
+    user = member.user
+    member.name = _("已注销会员")
+    member.name_initials = ""
+    member.phone = None
+    member.id_number = ""
+    member.id_digest = None
+    member.birth_date = None
+    member.employee_no = None
+    member.skills = member.interests = member.tags = ""
+    member.status = MemberStatus.ANONYMISED
+    member.user = None
+    member.save()
+    member.groups.all().delete()
+    member.join_applications.update(name="", phone="", employee_no="", id_number="")
+    if user is not None:
+        user.username = f"deleted-{user.pk}"
+        user.first_name = user.last_name = user.email = ""
+        user.phone = None
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.api_tokens.all().delete()
+    log_action(member, "members.member.anonymised", actor, timeline=True)
+    return member

@@ -1,0 +1,396 @@
+"""Member pages (join, profile, e-card, transfer) and the staff back office for members."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhome.core.audit import describe, timeline_for
+from unionhome.core.errors import DomainError
+from unionhome.core.forms import add_domain_error
+from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
+from unionhome.core.workdays import years_missing_data
+
+from . import roster, selectors, services
+from .card import card_qr_svg
+from .forms import (
+    AccountFields,
+    ConsentForm,
+    DeletionForm,
+    JoinForm,
+    NoteForm,
+    ProfileForm,
+    RevealForm,
+    RosterUploadForm,
+    StaffMemberForm,
+    TransferForm,
+)
+from .groups import age_band
+from .models import (
+    DeletionRequest,
+    DeletionStatus,
+    JoinApplication,
+    JoinStatus,
+    Member,
+    MemberStatus,
+    RosterImport,
+    ServiceGroup,
+    Transfer,
+    TransferStatus,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _timeline(obj):
+    return [{"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")} for e in timeline_for(obj)]
+
+
+def staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_staff_anywhere(request.user):
+            return render(request, "core/error.html", {
+                "title": _("无权访问"), "message": _("只有工会工作人员可以使用此功能。")}, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def _own_member_or_404(request) -> Member:
+    member = selectors.member_of(request.user)
+    if member is None:
+        raise Http404
+    return member
+
+
+# --- member pages -------------------------------------------------------------------------------
+
+
+def join(request):
+    """Apply to join. Without an account, the same form creates one (login by phone)."""
+    logged_in = request.user.is_authenticated
+    if logged_in:
+        member = selectors.member_of(request.user)
+        if member and member.status == MemberStatus.ACTIVE:
+            return redirect("card")
+        pending = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
+        if pending:
+            return render(request, "members/join_pending.html", {"application": pending, "timeline": _timeline(pending)})
+    initial = {"logged_in": logged_in}
+    if logged_in and request.user.phone:
+        initial |= {"phone": request.user.phone, "name": request.user.first_name}
+    form = JoinForm(request.POST or None, initial=initial)
+    account = AccountFields(request.POST or None, prefix="acct") if not logged_in else None
+    if request.method == "POST" and form.is_valid() and (account is None or account.is_valid()):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user = request.user
+                if not logged_in:
+                    user = get_user_model().objects.create_user(
+                        username=data["phone"], phone=data["phone"], first_name=data["name"],
+                        password=account.cleaned_data["password1"],
+                    )
+                application = services.join_submit(
+                    user=user, org=data["org"], name=data["name"], phone=data["phone"],
+                    employee_no=data["employee_no"], id_number=data["id_number"], site=data["site"],
+                    post=data["post"], id_consent=data["id_consent"],
+                )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if not logged_in:
+                login(request, user, backend="unionhome.core.auth.PhoneOrUsernameBackend")
+            if application.status == JoinStatus.APPROVED:
+                messages.success(request, _("入会成功！这是您的电子会员卡。"))
+                return redirect("card")
+            messages.info(request, _("申请已提交，工会将尽快审核。"))
+            return redirect("join")
+    return render(request, "members/join.html", {"form": form, "account": account})
+
+
+@login_required
+def card(request):
+    member = selectors.member_of(request.user)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return redirect("join")
+    return render(request, "members/card.html", {"member": member, "qr": card_qr_svg(member)})
+
+
+@login_required
+def profile(request):
+    member = selectors.member_of(request.user)
+    if member is None:
+        return render(request, "members/profile.html", {"member": None})
+    form = ProfileForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=member.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.member_update(member=member, actor=request.user, data=data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("资料已保存"))
+            return redirect("profile")
+    return render(request, "members/profile.html", {
+        "member": member, "form": form, "age_band": age_band(member.birth_date),
+        "consent_form": ConsentForm(current=services.consent_current(member)),
+        "open_deletion": member.deletion_requests.filter(status=DeletionStatus.REQUESTED).first(),
+        "timeline": _timeline(member)[-10:],
+    })
+
+
+@login_required
+@require_POST
+def consents(request):
+    member = _own_member_or_404(request)
+    current = services.consent_current(member)
+    form = ConsentForm(request.POST, current=current)
+    form.is_valid()
+    for purpose, granted in form.cleaned_data.items():
+        if current.get(purpose, False) != granted:
+            services.consent_set(member=member, purpose=purpose, granted=granted, actor=request.user)
+    messages.success(request, _("授权设置已保存"))
+    return redirect("profile")
+
+
+@login_required
+def export(request):
+    member = _own_member_or_404(request)
+    data = services.member_export(member=member, actor=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-union-data.json"'
+    return response
+
+
+@login_required
+def deletion(request):
+    member = _own_member_or_404(request)
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deletion_request(member=member, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("删除申请已提交，工会审核后会通知您"))
+            return redirect("profile")
+    return render(request, "members/deletion.html", {"form": form})
+
+
+@login_required
+def transfer(request):
+    member = _own_member_or_404(request)
+    open_transfer = member.transfers.filter(status=TransferStatus.REQUESTED).select_related("to_org").first()
+    form = TransferForm(request.POST or None, member=member)
+    if request.method == "POST" and not open_transfer and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.transfer_request(member=member, to_org=data["to_org"], actor=request.user, reason=data["reason"],
+                                      new_employer=data["new_employer"], new_employee_no=data["new_employee_no"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("转会申请已提交，等待转入工会接收"))
+            return redirect("transfer")
+    history = member.transfers.select_related("from_org", "to_org")
+    return render(request, "members/transfer.html", {"form": form, "member": member, "open_transfer": open_transfer, "history": history})
+
+
+@login_required
+@require_POST
+def transfer_cancel(request, pk: int):
+    transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
+    if transfer is None:
+        raise Http404
+    try:
+        services.transfer_cancel(transfer=transfer, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("transfer")
+
+
+# --- staff back office --------------------------------------------------------------------------
+
+
+@staff_required
+def staff_home(request):
+    user = request.user
+    total, _orgs, _sites = selectors.registration_rates(user=user)
+    context = {
+        "joins": selectors.join_queue(user=user).count(),
+        "transfers": selectors.transfer_queue(user=user).count(),
+        "deletions": scope(DeletionRequest.objects.all(), user, field="member__org").filter(status=DeletionStatus.REQUESTED).count(),
+        "members": scope(Member.objects.all(), user).filter(status=MemberStatus.ACTIVE).count(),
+        "rate": total,
+        "missing_years": years_missing_data() if user.is_superuser or is_staff_anywhere(user) else [],
+    }
+    return render(request, "staff/home.html", context)
+
+
+@staff_required
+def staff_members(request):
+    q = request.GET.get("q", "")[:50]
+    group = request.GET.get("group", "")
+    qs = selectors.member_search(user=request.user, q=q, group=group if group in ServiceGroup.values else "")
+    page = Paginator(qs.prefetch_related("groups"), 30).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "group": group, "groups": ServiceGroup.choices}
+    template = "staff/_member_rows.html" if request.htmx else "staff/members.html"
+    return render(request, template, context)
+
+
+@staff_required
+def staff_member(request, pk: int):
+    member = get_scoped(Member.objects.select_related("org", "site", "user"), request.user, pk=pk)
+    form = StaffMemberForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=pk), prefix="m")
+    reveal = RevealForm(prefix="r")
+    revealed = None
+    if request.method == "POST" and "reveal" in request.POST:
+        reveal = RevealForm(request.POST, prefix="r")
+        if reveal.is_valid():
+            revealed = services.member_reveal_id_number(member=member, actor=request.user, reason=reveal.cleaned_data["reason"])
+        form = StaffMemberForm(instance=member, prefix="m")
+    elif request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.member_update(member=member, actor=request.user, data=data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("staff-member", pk=pk)
+    return render(request, "staff/member.html", {
+        "member": member, "form": form, "reveal": reveal, "revealed": revealed,
+        "age_band": age_band(member.birth_date), "timeline": _timeline(member),
+    })
+
+
+@staff_required
+def staff_orgs(request):
+    return render(request, "staff/orgs.html", {"orgs": selectors.org_tree(user=request.user)})
+
+
+@staff_required
+def staff_joins(request):
+    if request.method == "POST":
+        application = get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=request.POST.get("id", 0))
+        form = NoteForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("note", "")
+        try:
+            if request.POST.get("decision") == "approve":
+                services.join_approve(application=application, actor=request.user, note=note)
+                messages.success(request, _("已通过：%(name)s") % {"name": application.name})
+            else:
+                services.join_reject(application=application, actor=request.user, note=note)
+                messages.success(request, _("已退回：%(name)s") % {"name": application.name})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-joins")
+    return render(request, "staff/joins.html", {"applications": selectors.join_queue(user=request.user)})
+
+
+@staff_required
+def staff_transfers(request):
+    if request.method == "POST":
+        transfer = scope(Transfer.objects.select_related("member", "to_org"), request.user, field="to_org").filter(
+            pk=request.POST.get("id", 0)).first()
+        if transfer is None:
+            raise Http404
+        note = request.POST.get("note", "")[:200]
+        try:
+            if request.POST.get("decision") == "accept":
+                services.transfer_accept(transfer=transfer, actor=request.user, note=note)
+            else:
+                services.transfer_reject(transfer=transfer, actor=request.user, note=note)
+            messages.success(request, _("已处理"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-transfers")
+    queue = selectors.transfer_queue(user=request.user)
+    incoming_ids = set(scope(Transfer.objects.filter(pk__in=[t.pk for t in queue]), request.user, field="to_org").values_list("pk", flat=True))
+    return render(request, "staff/transfers.html", {"transfers": queue, "incoming": incoming_ids})
+
+
+@staff_required
+def staff_deletions(request):
+    qs = scope(DeletionRequest.objects.select_related("member", "member__org"), request.user, field="member__org")
+    if request.method == "POST":
+        req = qs.filter(pk=request.POST.get("id", 0)).first()
+        if req is None:
+            raise Http404
+        note = request.POST.get("note", "")[:200]
+        try:
+            if request.POST.get("decision") == "approve":
+                services.deletion_approve(request=req, actor=request.user, note=note)
+            else:
+                services.deletion_reject(request=req, actor=request.user, note=note)
+            messages.success(request, _("已处理"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-deletions")
+    return render(request, "staff/deletions.html", {"requests": qs.filter(status=DeletionStatus.REQUESTED)})
+
+
+@staff_required
+def staff_roster(request):
+    orgs = visible_orgs(request.user).exclude(kind="higher")
+    form = RosterUploadForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = roster.roster_import_start(org=form.cleaned_data["org"], filename=upload.name, data=upload.read(), actor=request.user)
+        return redirect("staff-roster-import", pk=job.pk)
+    total, by_org, by_site = selectors.registration_rates(user=request.user)
+    imports = scope(RosterImport.objects.all(), request.user).defer("content")[:10]
+    return render(request, "staff/roster.html", {
+        "form": form, "total": total, "by_org": by_org, "by_site": by_site, "imports": imports,
+        "definition": selectors.REGISTRATION_RATE_DEFINITION,
+    })
+
+
+@staff_required
+def staff_roster_import(request, pk: int):
+    job = get_scoped(RosterImport.objects.defer("content"), request.user, pk=pk)
+    template = "staff/_import_status.html" if request.htmx else "staff/roster_import.html"
+    return render(request, template, {"job": job})
+
+
+@staff_required
+def staff_roster_errors(request, pk: int):
+    job = get_scoped(RosterImport.objects.defer("content"), request.user, pk=pk)
+    response = HttpResponse(roster.error_report(job), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="roster-errors-{job.pk}.xlsx"'
+    return response
+
+
+@staff_required
+def staff_roster_export(request):
+    org_id = request.GET.get("org")
+    orgs = visible_orgs(request.user)
+    org = orgs.filter(pk=org_id).first() if org_id else orgs.first()
+    if org is None:
+        raise Http404
+    members = scope(Member.objects.all(), request.user).filter(org__path__startswith=org.path).exclude(status=MemberStatus.ANONYMISED)
+    response = HttpResponse(roster.export_roster(members=members, actor=request.user, org=org), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="roster-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@staff_required
+def staff_roster_template(request):
+    response = HttpResponse(roster.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+    return response
+

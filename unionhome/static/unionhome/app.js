@@ -1,0 +1,37 @@
+// Read-aloud (语音播报) on every page, with the browser's speech synthesis in the page's language.
+(function () {
+  "use strict";
+  function status(text) {
+    var el = document.querySelector("[data-read-status]");
+    if (el) { el.textContent = text; }
+  }
+  function pageText() {
+    var main = document.getElementById("main");
+    return (main ? main.innerText : document.body.innerText).replace(/\s+/g, " ").trim();
+  }
+  function speak(button) {
+    var synth = window.speechSynthesis;
+    var zh = (button.getAttribute("data-lang") || "zh-CN").indexOf("zh") === 0;
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") {
+      status(zh ? "此浏览器不支持朗读" : "This browser cannot read aloud");
+      return;
+    }
+    if (synth.speaking) {
+      synth.cancel();
+      button.setAttribute("aria-pressed", "false");
+      status(zh ? "已停止朗读" : "Stopped");
+      return;
+    }
+    var utterance = new window.SpeechSynthesisUtterance(pageText());
+    utterance.lang = button.getAttribute("data-lang") || "zh-CN";
+    utterance.rate = document.documentElement.classList.contains("elder") ? 0.85 : 1;
+    utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
+    button.setAttribute("aria-pressed", "true");
+    status(zh ? "正在朗读，再按一次停止" : "Reading aloud; press again to stop");
+    synth.speak(utterance);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-read-aloud]");
+    if (button) { speak(button); }
+  });
+})();

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from unionhome.api import api
+from unionhome.core import views as core
+from unionhome.members import views as members
+
+handler403 = "unionhome.core.views.error_403"
+handler404 = "unionhome.core.views.error_404"
+handler500 = "unionhome.core.views.error_500"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("login/", core.LoginView.as_view(), name="login"),
+    path("logout/", core.auth_views.LogoutView.as_view(), name="logout"),
+    path("prefs/elder/", core.set_elder_mode, name="prefs-elder"),
+    path("prefs/language/", core.set_language, name="prefs-lang"),
+    path("area/<slug:slug>/", core.area, name="area"),
+    path("inbox/", core.inbox, name="inbox"),
+    path("inbox/read/", core.inbox_read, name="inbox-read"),
+    path("join/", members.join, name="join"),
+    path("card/", members.card, name="card"),
+    path("profile/", members.profile, name="profile"),
+    path("profile/consents/", members.consents, name="consents"),
+    path("profile/export/", members.export, name="export"),
+    path("profile/deletion/", members.deletion, name="deletion"),
+    path("transfer/", members.transfer, name="transfer"),
+    path("transfer/<int:pk>/cancel/", members.transfer_cancel, name="transfer-cancel"),
+    path("staff/", members.staff_home, name="staff-home"),
+    path("staff/members/", members.staff_members, name="staff-members"),
+    path("staff/members/<int:pk>/", members.staff_member, name="staff-member"),
+    path("staff/orgs/", members.staff_orgs, name="staff-orgs"),
+    path("staff/joins/", members.staff_joins, name="staff-joins"),
+    path("staff/transfers/", members.staff_transfers, name="staff-transfers"),
+    path("staff/deletions/", members.staff_deletions, name="staff-deletions"),
+    path("staff/roster/", members.staff_roster, name="staff-roster"),
+    path("staff/roster/template.xlsx", members.staff_roster_template, name="staff-roster-template"),
+    path("staff/roster/export.xlsx", members.staff_roster_export, name="staff-roster-export"),
+    path("staff/roster/imports/<int:pk>/", members.staff_roster_import, name="staff-roster-import"),
+    path("staff/roster/imports/<int:pk>/errors.xlsx", members.staff_roster_errors, name="staff-roster-errors"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
+]
