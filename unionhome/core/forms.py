@@ -16,3 +16,11 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, field_map: dict[str,
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def int_param(value) -> int:
+    """A record id from a form or query string; anything that is not one finds nothing (0)."""
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0

@@ -46,3 +46,30 @@ class ElderModeMiddleware:
         else:
             request.elder_mode = cookie == "1"
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A page that lets a domain error escape shows it like Django's own error pages: NotFound is
+    a 404 (outsiders cannot tell a record exists), Forbidden a 403, anything else a 400 with the
+    message. The API has its own handlers (core.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        from .errors import DomainError, Forbidden, NotFound
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            from .views import error_404
+
+            return error_404(request)
+        title = _("无权访问") if isinstance(exception, Forbidden) else _("无法办理")
+        return render(request, "core/error.html", {"title": title, "message": exception.message}, status=exception.status)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from unionhome.core.api import local_iso
 from unionhome.core.errors import DomainError, NotFound
@@ -190,7 +190,7 @@ class NoteIn(Schema):
 def me_deletion_request(request, payload: ReasonIn):
     """Ask for one's personal data to be deleted; staff approve."""
     req = services.deletion_request(member=_own_member(request), actor=request.user, reason=payload.reason)
-    return 201, {"id": req.pk, "status": req.status}
+    return Status(201, {"id": req.pk, "status": req.status})
 
 
 @router.post("/me/leave", response=MemberOut)
@@ -243,7 +243,7 @@ def join(request, payload: JoinIn):
         user=request.user, org=org, name=payload.name, phone=payload.phone, employee_no=payload.employee_no,
         id_number=payload.id_number, site=site, post=payload.post, id_consent=payload.id_consent,
     )
-    return 201, application
+    return Status(201, application)
 
 
 @router.get("/cards/verify", auth=None)
@@ -308,7 +308,7 @@ def transfer_request(request, payload: TransferIn):
     transfer = services.transfer_request(member=_own_member(request), to_org=to_org, actor=request.user,
                                          reason=payload.reason, new_employer=payload.new_employer,
                                          new_employee_no=payload.new_employee_no)
-    return 201, transfer
+    return Status(201, transfer)
 
 
 @router.get("/transfers", response=list[TransferOut])

@@ -133,7 +133,7 @@ class Member(models.Model):
 
     @property
     def group_labels(self) -> list[str]:
-        return [ServiceGroup(g).label for g in self.group_codes]
+        return [str(ServiceGroup(g).label) for g in self.group_codes]
 
 
 class MemberGroup(models.Model):

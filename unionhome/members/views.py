@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core.audit import describe, timeline_for
 from unionhome.core.errors import DomainError
-from unionhome.core.forms import add_domain_error
+from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
 from unionhome.core.workdays import years_missing_data
 
@@ -285,7 +285,7 @@ def staff_orgs(request):
 @staff_required
 def staff_joins(request):
     if request.method == "POST":
-        application = get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=request.POST.get("id", 0))
+        application = get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=int_param(request.POST.get("id")))
         form = NoteForm(request.POST)
         form.is_valid()
         note = form.cleaned_data.get("note", "")
@@ -306,7 +306,7 @@ def staff_joins(request):
 def staff_transfers(request):
     if request.method == "POST":
         transfer = scope(Transfer.objects.select_related("member", "to_org"), request.user, field="to_org").filter(
-            pk=request.POST.get("id", 0)).first()
+            pk=int_param(request.POST.get("id"))).first()
         if transfer is None:
             raise Http404
         note = request.POST.get("note", "")[:200]
@@ -328,7 +328,7 @@ def staff_transfers(request):
 def staff_deletions(request):
     qs = scope(DeletionRequest.objects.select_related("member", "member__org"), request.user, field="member__org")
     if request.method == "POST":
-        req = qs.filter(pk=request.POST.get("id", 0)).first()
+        req = qs.filter(pk=int_param(request.POST.get("id"))).first()
         if req is None:
             raise Http404
         note = request.POST.get("note", "")[:200]
@@ -379,7 +379,7 @@ def staff_roster_errors(request, pk: int):
 def staff_roster_export(request):
     org_id = request.GET.get("org")
     orgs = visible_orgs(request.user)
-    org = orgs.filter(pk=org_id).first() if org_id else orgs.first()
+    org = orgs.filter(pk=int_param(org_id)).first() if org_id else orgs.first()
     if org is None:
         raise Http404
     members = scope(Member.objects.all(), request.user).filter(org__path__startswith=org.path).exclude(status=MemberStatus.ANONYMISED)
