@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
 from unionhome.core.errors import DomainError, NotFound
@@ -247,7 +247,7 @@ def join(request, payload: JoinIn):
 
 
 @router.get("/cards/verify", auth=None)
-def cards_verify(request, token: str = Field(..., max_length=200)):
+def cards_verify(request, token: str = Query(..., max_length=200)):
     """Check an e-member card's QR token: `{"valid": true, "name": "张*", "union": …}` or `{"valid": false}`."""
     return card_verify(token)
 
@@ -357,7 +357,7 @@ class MemberPage(Schema):
 
 
 @router.get("/members", response=MemberPage)
-def member_list(request, q: str = Field("", max_length=50), group: str = "", org_id: int | None = None, page: int = Field(1, ge=1)):
+def member_list(request, q: str = Query("", max_length=50), group: str = "", org_id: int | None = None, page: int = Query(1, ge=1)):
     """Staff: members in the caller's subtree; `q` matches name, pinyin initials, phone or employee number."""
     require_staff(request.user)
     qs = selectors.member_search(user=request.user, q=q, group=group, org_id=org_id)
