@@ -42,23 +42,46 @@ def tree(db):
     other_union = OrgFactory(name="洁美家政工会", parent=street)
     site = SiteFactory(org=union, name="翠湖小区")
     other_site = SiteFactory(org=other_union, name="家政站")
-    return SimpleNamespace(street=street, union=union, branch=branch, other_union=other_union, site=site, other_site=other_site)
+    return SimpleNamespace(
+        street=street, union=union, branch=branch, other_union=other_union, site=site, other_site=other_site
+    )
 
 
 @pytest.fixture
 def personas(tree):
     member_user = UserFactory(username="member", first_name="王建国")
-    member = MemberFactory(org=tree.branch, site=tree.site, user=member_user, name="王建国", identity=make_id(1),
-                           phone=member_user.phone)
+    member = MemberFactory(
+        org=tree.branch,
+        site=tree.site,
+        user=member_user,
+        name="王建国",
+        identity=make_id(1),
+        phone=member_user.phone,
+    )
     other_user = UserFactory(username="other", first_name="李秀英")
-    other = MemberFactory(org=tree.union, site=tree.site, user=other_user, name="李秀英", identity=make_id(2, "F"),
-                          phone=other_user.phone)
+    other = MemberFactory(
+        org=tree.union,
+        site=tree.site,
+        user=other_user,
+        name="李秀英",
+        identity=make_id(2, "F"),
+        phone=other_user.phone,
+    )
     staff = grant(UserFactory(username="staff"), tree.union, Role.STAFF)
     staff_other = grant(UserFactory(username="staff_other"), tree.other_union, Role.STAFF)
     handler = grant(UserFactory(username="handler"), tree.union, Role.HANDLER, "人力资源部")
     admin = grant(UserFactory(username="admin"), tree.street, Role.ADMIN)
-    return SimpleNamespace(tree=tree, member=member, member_user=member_user, other=other, other_user=other_user,
-                           staff=staff, staff_other=staff_other, handler=handler, admin=admin)
+    return SimpleNamespace(
+        tree=tree,
+        member=member,
+        member_user=member_user,
+        other=other,
+        other_user=other_user,
+        staff=staff,
+        staff_other=staff_other,
+        handler=handler,
+        admin=admin,
+    )
 
 
 def login_client(user) -> Client:
@@ -78,6 +101,8 @@ def password():
 
 
 def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
-    response = client.post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]

@@ -1,8 +1,8 @@
 """The `unionhome` command: every Django management command, plus `serve` and `demo`.
 
-    unionhome serve        web server and task consumer together (Ctrl-C stops both)
-    unionhome demo [--json] load the demo union (idempotent) and print its logins
-    unionhome migrate      and every other Django command
+unionhome serve        web server and task consumer together (Ctrl-C stops both)
+unionhome demo [--json] load the demo union (idempotent) and print its logins
+unionhome migrate      and every other Django command
 """
 
 from __future__ import annotations

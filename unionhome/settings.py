@@ -85,6 +85,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis when configured) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
@@ -149,6 +151,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(DATA_DIR / "unionhome.sqlite3")),
+            # Keep each worker thread's connection: opening one and setting its pragmas per request
+            # cost more than the queries of a page.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
             # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the
             # busy timeout instead of one failing with "database is locked" half-way through.
             "OPTIONS": {
@@ -260,6 +265,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionhome@localhost")
 
 # --- privacy --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)  # the law asks for at least six months
+
+# Only `make bench` turns this on: it adds the bare hello view that is the benchmarks' floor.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -38,8 +40,14 @@ urlpatterns = [
     path("staff/roster/template.xlsx", members.staff_roster_template, name="staff-roster-template"),
     path("staff/roster/export.xlsx", members.staff_roster_export, name="staff-roster-export"),
     path("staff/roster/imports/<int:pk>/", members.staff_roster_import, name="staff-roster-import"),
-    path("staff/roster/imports/<int:pk>/errors.xlsx", members.staff_roster_errors, name="staff-roster-errors"),
+    path(
+        "staff/roster/imports/<int:pk>/errors.xlsx", members.staff_roster_errors, name="staff-roster-errors"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # The floor of `make bench`: a view that does nothing, behind the full middleware stack.
+    urlpatterns.append(path("bench/hello", lambda request: HttpResponse("hello"), name="bench-hello"))

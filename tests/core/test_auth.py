@@ -31,7 +31,9 @@ def test_lockout_after_repeated_failures(client, db, settings):
         client.post("/login/", {"username": "guard01", "password": "nope"})
     r = client.post("/login/", {"username": "guard01", "password": PASSWORD})
     assert r.status_code == 429 and "暂时锁定" in r.content.decode()
-    api = client.post("/api/v1/auth/token", {"username": "guard01", "password": PASSWORD}, content_type="application/json")
+    api = client.post(
+        "/api/v1/auth/token", {"username": "guard01", "password": PASSWORD}, content_type="application/json"
+    )
     assert api.status_code == 429 and api.json()["code"] == "locked_out"
 
 
@@ -43,7 +45,9 @@ def test_expired_token_is_refused(client, db):
     from unionhome.core.models import ApiToken
 
     UserFactory(username="guard01")
-    token = client.post("/api/v1/auth/token", {"username": "guard01", "password": PASSWORD}, content_type="application/json").json()["token"]
+    token = client.post(
+        "/api/v1/auth/token", {"username": "guard01", "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -82,20 +82,38 @@ def test_home_and_me_stay_within_five_queries(personas, as_user, django_assert_m
 def test_script_in_a_name_is_escaped(personas, as_user):
     from unionhome.members import services
 
-    services.member_update(member=personas.member, actor=personas.staff, data={"name": "<script>alert(1)</script>"})
+    services.member_update(
+        member=personas.member, actor=personas.staff, data={"name": "<script>alert(1)</script>"}
+    )
     html = as_user(personas.staff).get(f"/staff/members/{personas.member.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
 def test_staff_pages_are_refused_to_members(personas, as_user):
     client = as_user(personas.member_user)
-    for url in ["/staff/", "/staff/members/", "/staff/orgs/", "/staff/joins/", "/staff/transfers/", "/staff/roster/", "/staff/deletions/"]:
+    for url in [
+        "/staff/",
+        "/staff/members/",
+        "/staff/orgs/",
+        "/staff/joins/",
+        "/staff/transfers/",
+        "/staff/roster/",
+        "/staff/deletions/",
+    ]:
         assert client.get(url).status_code == 403, url
 
 
 def test_staff_pages_render(personas, as_user):
     client = as_user(personas.staff)
-    for url in ["/staff/", "/staff/members/", "/staff/orgs/", "/staff/joins/", "/staff/transfers/", "/staff/roster/", "/staff/deletions/"]:
+    for url in [
+        "/staff/",
+        "/staff/members/",
+        "/staff/orgs/",
+        "/staff/joins/",
+        "/staff/transfers/",
+        "/staff/roster/",
+        "/staff/deletions/",
+    ]:
         assert client.get(url).status_code == 200, url
     html = client.get("/staff/members/", {"q": "wjg"}, HTTP_HX_REQUEST="true").content.decode()
     assert "王建国" in html and "<html" not in html  # the HTMX partial
@@ -113,5 +131,10 @@ def test_every_visible_string_is_translated_in_the_shell(personas, as_user):
     client.cookies["django_language"] = "en"
     html = client.get("/").content.decode()
     body = re.sub(r"<[^>]+>", " ", html.split("<body>")[1])
-    leftovers = {w for w in re.findall(r"[\u4e00-\u9fff]+", body)} - {"中文", "王建国", "保安分会", "翠湖小区"}
+    leftovers = {w for w in re.findall(r"[\u4e00-\u9fff]+", body)} - {
+        "中文",
+        "王建国",
+        "保安分会",
+        "翠湖小区",
+    }
     assert leftovers == set()

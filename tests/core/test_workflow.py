@@ -8,7 +8,9 @@ from unionhome.members.services import TRANSFER_FLOW
 
 @pytest.fixture
 def transfer(personas):
-    return Transfer.objects.create(member=personas.member, from_org=personas.tree.branch, to_org=personas.tree.other_union)
+    return Transfer.objects.create(
+        member=personas.member, from_org=personas.tree.branch, to_org=personas.tree.other_union
+    )
 
 
 def test_transition_moves_state_and_writes_timeline_and_audit(personas, transfer):

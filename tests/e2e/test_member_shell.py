@@ -64,8 +64,16 @@ def test_axe_finds_no_serious_violation(personas, live_server, page, elder):
 def test_staff_pages_pass_axe(personas, live_server, page):
     base = live_server.url
     login(page, base, "staff", PASSWORD)
-    for path in ("/staff/", "/staff/members/", f"/staff/members/{personas.member.pk}/", "/staff/orgs/", "/staff/joins/",
-                 "/staff/transfers/", "/staff/roster/", "/staff/deletions/"):
+    for path in (
+        "/staff/",
+        "/staff/members/",
+        f"/staff/members/{personas.member.pk}/",
+        "/staff/orgs/",
+        "/staff/joins/",
+        "/staff/transfers/",
+        "/staff/roster/",
+        "/staff/deletions/",
+    ):
         page.goto(f"{base}{path}")
         assert serious_violations(page) == [], path
     shot(page, "staff-roster")
@@ -80,7 +88,9 @@ def test_elder_mode_sizes(personas, live_server, page):
         page.goto(f"{base}{path}")
         body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert body_px >= 18, path
-        line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) / parseFloat(getComputedStyle(document.body).fontSize)")
+        line = page.evaluate(
+            "parseFloat(getComputedStyle(document.body).lineHeight) / parseFloat(getComputedStyle(document.body).fontSize)"
+        )
         assert line >= 1.3, path
         small = page.evaluate("""() => {
           const els = document.querySelectorAll('a.btn, button, a.row, a.tile, .tabbar a, .field input:not([type=checkbox]), .field select, label.check');

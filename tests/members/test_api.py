@@ -5,7 +5,14 @@ from ..conftest import api_token
 
 def test_openapi_and_docs(client, db):
     spec = client.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/auth/token", "/api/v1/health", "/api/v1/me", "/api/v1/members", "/api/v1/cards/verify", "/api/v1/join"):
+    for path in (
+        "/api/v1/auth/token",
+        "/api/v1/health",
+        "/api/v1/me",
+        "/api/v1/members",
+        "/api/v1/cards/verify",
+        "/api/v1/join",
+    ):
         assert path in spec["paths"], path
     assert client.get("/api/v1/docs").status_code == 200
 
@@ -25,7 +32,11 @@ def test_token_auth(personas, client):
 
 
 def test_token_by_phone_and_wrong_password(personas, client):
-    r = client.post("/api/v1/auth/token", {"username": personas.member_user.phone, "password": "wrong"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": personas.member_user.phone, "password": "wrong"},
+        content_type="application/json",
+    )
     assert r.status_code == 401 and r.json() == {"code": "invalid_credentials", "message": "用户名或密码错误"}
     assert api_token(client, personas.member_user.phone)
 
@@ -65,5 +76,7 @@ def test_malformed_json_is_a_4xx_never_a_500(client, db, body):
 def test_english_errors_when_chosen(personas, as_user):
     client = as_user(personas.staff)
     client.cookies["django_language"] = "en"
-    r = client.patch(f"/api/v1/members/{personas.member.pk}", {"phone": "abc"}, content_type="application/json")
+    r = client.patch(
+        f"/api/v1/members/{personas.member.pk}", {"phone": "abc"}, content_type="application/json"
+    )
     assert r.json()["fields"]["phone"] == "The mobile number must be 11 digits starting with 1"

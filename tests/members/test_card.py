@@ -5,13 +5,18 @@ from unionhome.members.card import card_token
 def test_card_verifies_with_masked_name_and_union_only(personas, client):
     token = card_token(personas.member)
     body = client.get("/api/v1/cards/verify", {"token": token}).json()
-    assert body == {"valid": True, "name": "王**", "union": "保安分会", "member_no": personas.member.member_no}
+    assert body == {
+        "valid": True,
+        "name": "王**",
+        "union": "保安分会",
+        "member_no": personas.member.member_no,
+    }
     assert personas.member.phone not in str(body)
 
 
 def test_tampered_or_forged_token_is_invalid(personas, client):
     token = card_token(personas.member)
-    forged = personas.other.member_no + token[token.index(":"):]
+    forged = personas.other.member_no + token[token.index(":") :]
     assert client.get("/api/v1/cards/verify", {"token": forged}).json() == {"valid": False}
     assert client.get("/api/v1/cards/verify", {"token": "garbage"}).json() == {"valid": False}
 

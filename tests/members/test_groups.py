@@ -9,8 +9,14 @@ TODAY = dt.date(2026, 11, 21)
 
 
 def member(**kw):
-    defaults = {"name": "测", "gender": Gender.MALE, "birth_date": dt.date(1980, 1, 1), "post": Post.SECURITY,
-                "shift": Shift.DAY, "hired_on": dt.date(2015, 1, 1)}
+    defaults = {
+        "name": "测",
+        "gender": Gender.MALE,
+        "birth_date": dt.date(1980, 1, 1),
+        "post": Post.SECURITY,
+        "shift": Shift.DAY,
+        "hired_on": dt.date(2015, 1, 1),
+    }
     return Member(**(defaults | kw))
 
 
@@ -47,8 +53,12 @@ def test_statutory_retirement_date(birth, gender, post, retires):
 
 
 def test_woman_cleaner_near_50_is_near_retirement_but_a_manager_is_not():
-    assert ServiceGroup.NEAR_RETIREMENT in groups.groups_for(member(gender="F", post=Post.CLEANING, birth_date=dt.date(1977, 1, 1)), TODAY)
-    assert ServiceGroup.NEAR_RETIREMENT not in groups.groups_for(member(gender="F", post=Post.MANAGEMENT, birth_date=dt.date(1977, 1, 1)), TODAY)
+    assert ServiceGroup.NEAR_RETIREMENT in groups.groups_for(
+        member(gender="F", post=Post.CLEANING, birth_date=dt.date(1977, 1, 1)), TODAY
+    )
+    assert ServiceGroup.NEAR_RETIREMENT not in groups.groups_for(
+        member(gender="F", post=Post.MANAGEMENT, birth_date=dt.date(1977, 1, 1)), TODAY
+    )
 
 
 def test_age_band():

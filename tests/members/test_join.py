@@ -10,21 +10,39 @@ from ..factories import MemberFactory, UserFactory, make_id
 
 @pytest.fixture
 def roster_entry(personas):
-    return MemberFactory(org=personas.tree.branch, user=None, status=MemberStatus.ROSTER, member_no=None, joined_on=None,
-                         name="赵铁柱", employee_no="AJ0100", identity=make_id(40))
+    return MemberFactory(
+        org=personas.tree.branch,
+        user=None,
+        status=MemberStatus.ROSTER,
+        member_no=None,
+        joined_on=None,
+        name="赵铁柱",
+        employee_no="AJ0100",
+        identity=make_id(40),
+    )
 
 
 def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
     user = UserFactory(phone=None)
-    application = services.join_submit(user=user, org=personas.tree.union, name="赵铁柱", phone="13611112222",
-                                       employee_no="AJ0100", id_number=make_id(40), id_consent=True)
+    application = services.join_submit(
+        user=user,
+        org=personas.tree.union,
+        name="赵铁柱",
+        phone="13611112222",
+        employee_no="AJ0100",
+        id_number=make_id(40),
+        id_consent=True,
+    )
     assert application.status == JoinStatus.APPROVED
     roster_entry.refresh_from_db()
     assert roster_entry.user == user
     assert roster_entry.status == MemberStatus.ACTIVE
     assert roster_entry.member_no == f"UH{roster_entry.pk:08d}"
     assert Notification.objects.filter(user=user, title="入会申请已通过").exists()
-    assert set(roster_entry.consents.values_list("purpose", flat=True)) == {ConsentPurpose.SERVICE, ConsentPurpose.ID_NUMBER}
+    assert set(roster_entry.consents.values_list("purpose", flat=True)) == {
+        ConsentPurpose.SERVICE,
+        ConsentPurpose.ID_NUMBER,
+    }
 
 
 @pytest.mark.parametrize(
@@ -36,9 +54,18 @@ def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
         ("赵铁柱", "AJ0100", make_id(41), "身份证号与花名册不一致"),
     ],
 )
-def test_anything_else_goes_to_the_staff_queue_with_the_reason(personas, roster_entry, name, employee_no, id_number, reason):
-    application = services.join_submit(user=UserFactory(), org=personas.tree.union, name=name, phone="13611112222",
-                                       employee_no=employee_no, id_number=id_number, id_consent=True)
+def test_anything_else_goes_to_the_staff_queue_with_the_reason(
+    personas, roster_entry, name, employee_no, id_number, reason
+):
+    application = services.join_submit(
+        user=UserFactory(),
+        org=personas.tree.union,
+        name=name,
+        phone="13611112222",
+        employee_no=employee_no,
+        id_number=id_number,
+        id_consent=True,
+    )
     assert application.status == JoinStatus.SUBMITTED
     assert reason in application.auto_note
     roster_entry.refresh_from_db()
@@ -47,7 +74,9 @@ def test_anything_else_goes_to_the_staff_queue_with_the_reason(personas, roster_
 
 def test_staff_approve_creates_the_member(personas):
     user = UserFactory()
-    application = services.join_submit(user=user, org=personas.tree.union, name="新来的", phone="13611112223", site=personas.tree.site)
+    application = services.join_submit(
+        user=user, org=personas.tree.union, name="新来的", phone="13611112223", site=personas.tree.site
+    )
     member = services.join_approve(application=application, actor=personas.staff, note="核实无误")
     assert member.status == MemberStatus.ACTIVE and member.user == user and member.site == personas.tree.site
     application.refresh_from_db()
@@ -55,7 +84,9 @@ def test_staff_approve_creates_the_member(personas):
 
 
 def test_staff_of_another_union_cannot_decide(personas):
-    application = services.join_submit(user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223")
+    application = services.join_submit(
+        user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223"
+    )
     with pytest.raises(NotFound):
         services.join_approve(application=application, actor=personas.staff_other)
     with pytest.raises(NotFound):
@@ -63,7 +94,9 @@ def test_staff_of_another_union_cannot_decide(personas):
 
 
 def test_reject_needs_a_reason(personas):
-    application = services.join_submit(user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223")
+    application = services.join_submit(
+        user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223"
+    )
     with pytest.raises(DomainError) as err:
         services.join_reject(application=application, actor=personas.staff, note=" ")
     assert "note" in err.value.fields
@@ -72,10 +105,19 @@ def test_reject_needs_a_reason(personas):
 def test_id_number_needs_its_own_consent_and_a_valid_check_digit(personas):
     bad = make_id(3)[:-1] + ("0" if make_id(3)[-1] != "0" else "1")
     with pytest.raises(DomainError) as err:
-        services.join_submit(user=UserFactory(), org=personas.tree.union, name="甲", phone="13611112223", id_number=bad, id_consent=True)
+        services.join_submit(
+            user=UserFactory(),
+            org=personas.tree.union,
+            name="甲",
+            phone="13611112223",
+            id_number=bad,
+            id_consent=True,
+        )
     assert err.value.fields["id_number"] == "身份证号校验位不正确"
     with pytest.raises(DomainError) as err:
-        services.join_submit(user=UserFactory(), org=personas.tree.union, name="甲", phone="13611112223", id_number=make_id(9))
+        services.join_submit(
+            user=UserFactory(), org=personas.tree.union, name="甲", phone="13611112223", id_number=make_id(9)
+        )
     assert "id_consent" in err.value.fields
 
 
@@ -88,18 +130,37 @@ def test_one_open_application_per_person(personas):
 
 
 def test_join_page_creates_account_and_logs_in(personas, client, roster_entry):
-    r = client.post("/join/", {
-        "org": personas.tree.union.pk, "name": "赵铁柱", "phone": "13611112222", "employee_no": "AJ0100",
-        "post": "security", "service_consent": "on", "acct-password1": "a-Good-pass-77", "acct-password2": "a-Good-pass-77",
-    })
+    r = client.post(
+        "/join/",
+        {
+            "org": personas.tree.union.pk,
+            "name": "赵铁柱",
+            "phone": "13611112222",
+            "employee_no": "AJ0100",
+            "post": "security",
+            "service_consent": "on",
+            "acct-password1": "a-Good-pass-77",
+            "acct-password2": "a-Good-pass-77",
+        },
+    )
     assert r.status_code == 302 and r["Location"] == "/card/"
     assert client.get("/card/").status_code == 200
     assert Member.objects.get(pk=roster_entry.pk).user.phone == "13611112222"
 
 
 def test_join_form_keeps_what_was_typed_and_says_why_in_chinese(personas, client):
-    r = client.post("/join/", {"org": personas.tree.union.pk, "name": "赵铁柱", "phone": "12345", "employee_no": "AJ7",
-                               "id_number": "123", "acct-password1": "x", "acct-password2": "y"})
+    r = client.post(
+        "/join/",
+        {
+            "org": personas.tree.union.pk,
+            "name": "赵铁柱",
+            "phone": "12345",
+            "employee_no": "AJ7",
+            "id_number": "123",
+            "acct-password1": "x",
+            "acct-password2": "y",
+        },
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert 'value="赵铁柱"' in html and 'value="AJ7"' in html
@@ -119,22 +180,41 @@ def test_join_form_in_english(personas, client):
 
 def test_join_api_and_field_level_errors(personas, as_user):
     client = as_user(UserFactory())
-    r = client.post("/api/v1/join", {"org_id": personas.tree.union.pk, "name": "", "phone": "1"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/join",
+        {"org_id": personas.tree.union.pk, "name": "", "phone": "1"},
+        content_type="application/json",
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "invalid" and body["fields"]["name"] == "至少 1 个字"
-    r = client.post("/api/v1/join", {"org_id": personas.tree.union.pk, "name": "甲", "phone": "1"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/join",
+        {"org_id": personas.tree.union.pk, "name": "甲", "phone": "1"},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and r.json()["fields"]["phone"] == "手机号应为11位数字，以1开头"
-    r = client.post("/api/v1/join", {"org_id": personas.tree.union.pk, "name": "甲", "phone": "13611112223"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/join",
+        {"org_id": personas.tree.union.pk, "name": "甲", "phone": "13611112223"},
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["status"] == "submitted"
 
 
 def test_staff_join_queue_page_approves(personas, as_user):
-    application = services.join_submit(user=UserFactory(), org=personas.tree.union, name="排队的", phone="13611112223")
+    application = services.join_submit(
+        user=UserFactory(), org=personas.tree.union, name="排队的", phone="13611112223"
+    )
     client = as_user(personas.staff)
     assert "排队的" in client.get("/staff/joins/").content.decode()
     assert "排队的" not in as_user(personas.staff_other).get("/staff/joins/").content.decode()
-    assert as_user(personas.staff_other).post("/staff/joins/", {"id": application.pk, "decision": "approve"}).status_code == 404
+    assert (
+        as_user(personas.staff_other)
+        .post("/staff/joins/", {"id": application.pk, "decision": "approve"})
+        .status_code
+        == 404
+    )
     client.post("/staff/joins/", {"id": application.pk, "decision": "approve"})
     application.refresh_from_db()
     assert application.status == JoinStatus.APPROVED

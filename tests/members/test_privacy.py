@@ -15,7 +15,11 @@ def test_id_number_is_masked_on_every_page_and_endpoint(personas, as_user):
         body = client.get(url).content.decode()
         assert full not in body and masked in body
     staff = as_user(personas.staff)
-    for url in (f"/staff/members/{personas.member.pk}/", f"/api/v1/members/{personas.member.pk}", "/staff/members/"):
+    for url in (
+        f"/staff/members/{personas.member.pk}/",
+        f"/api/v1/members/{personas.member.pk}",
+        "/staff/members/",
+    ):
         body = staff.get(url).content.decode()
         assert full not in body, url
 
@@ -28,7 +32,12 @@ def test_staff_reveal_needs_a_reason_and_is_audited(personas, as_user):
     assert r.json()["id_number"] == personas.member.id_number
     log = AuditLog.objects.get(action="members.member.viewed_sensitive")
     assert log.actor == personas.staff and log.data == {"field": "id_number", "reason": "法律援助申请核验"}
-    assert as_user(personas.staff_other).post(url, {"reason": "看看"}, content_type="application/json").status_code == 404
+    assert (
+        as_user(personas.staff_other)
+        .post(url, {"reason": "看看"}, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_profile_change_is_audited_without_the_values(personas):
@@ -39,15 +48,21 @@ def test_profile_change_is_audited_without_the_values(personas):
 
 def test_consent_is_recorded_per_purpose_and_sensitive_withdrawal_removes_the_data(personas, as_user):
     client = as_user(personas.member_user)
-    r = client.post("/api/v1/me/consents", {"purpose": "health", "granted": True}, content_type="application/json")
+    r = client.post(
+        "/api/v1/me/consents", {"purpose": "health", "granted": True}, content_type="application/json"
+    )
     assert r.json()["health"] is True
-    client.post("/api/v1/me/consents", {"purpose": "id_number", "granted": False}, content_type="application/json")
+    client.post(
+        "/api/v1/me/consents", {"purpose": "id_number", "granted": False}, content_type="application/json"
+    )
     member = Member.objects.get(pk=personas.member.pk)
     assert member.id_number == "" and member.id_digest is None
     purposes = list(member.consents.values_list("purpose", "granted"))
     assert (ConsentPurpose.HEALTH, True) in purposes and (ConsentPurpose.ID_NUMBER, False) in purposes
     assert AuditLog.objects.filter(action="members.consent.withdrawn", data__purpose="id_number").exists()
-    bad = client.post("/api/v1/me/consents", {"purpose": "everything", "granted": True}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/me/consents", {"purpose": "everything", "granted": True}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "purpose" in bad.json()["fields"]
 
 
@@ -62,18 +77,39 @@ def test_member_exports_their_own_data(personas, as_user):
 
 def test_deletion_request_approved_by_staff_anonymises_but_keeps_what_the_law_requires(personas, as_user):
     p = personas
-    JoinApplication.objects.create(user=p.member_user, org=p.tree.union, name="王建国", phone=p.member.phone,
-                                   status="approved", member=p.member)
+    JoinApplication.objects.create(
+        user=p.member_user,
+        org=p.tree.union,
+        name="王建国",
+        phone=p.member.phone,
+        status="approved",
+        member=p.member,
+    )
     services.consent_set(member=p.member, purpose=ConsentPurpose.SERVICE, granted=True, actor=p.member_user)
-    r = as_user(p.member_user).post("/api/v1/me/deletion-request", {"reason": "离职"}, content_type="application/json")
+    r = as_user(p.member_user).post(
+        "/api/v1/me/deletion-request", {"reason": "离职"}, content_type="application/json"
+    )
     assert r.status_code == 201
     req_id = r.json()["id"]
-    assert as_user(p.staff_other).post(f"/api/v1/deletion-requests/{req_id}/approve", {}, content_type="application/json").status_code == 404
-    r = as_user(p.staff).post(f"/api/v1/deletion-requests/{req_id}/approve", {"note": "已核实"}, content_type="application/json")
+    assert (
+        as_user(p.staff_other)
+        .post(f"/api/v1/deletion-requests/{req_id}/approve", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    r = as_user(p.staff).post(
+        f"/api/v1/deletion-requests/{req_id}/approve", {"note": "已核实"}, content_type="application/json"
+    )
     assert r.json()["status"] == DeletionStatus.APPROVED
     member = Member.objects.get(pk=p.member.pk)
     assert member.status == MemberStatus.ANONYMISED and member.name == "已注销会员"
-    assert (member.phone, member.id_number, member.employee_no, member.birth_date, member.user) == (None, "", None, None, None)
+    assert (member.phone, member.id_number, member.employee_no, member.birth_date, member.user) == (
+        None,
+        "",
+        None,
+        None,
+        None,
+    )
     assert member.member_no == p.member.member_no  # the membership record stays
     p.member_user.refresh_from_db()
     assert not p.member_user.is_active and not p.member_user.has_usable_password()

@@ -1,6 +1,5 @@
 import io
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from unionhome.members import roster
@@ -23,8 +22,17 @@ def workbook(rows, header=HEADER) -> bytes:
 
 
 def good(n, **kw):
-    row = {"姓名": f"职工{n}", "工号": f"R{n:03d}", "身份证号": make_id(100 + n), "手机号": f"1350000{n:04d}",
-           "工作地点": "翠湖小区", "岗位": "保安", "用工形式": "正式", "班次": "倒班", "入职日期": "2023-05-01"}
+    row = {
+        "姓名": f"职工{n}",
+        "工号": f"R{n:03d}",
+        "身份证号": make_id(100 + n),
+        "手机号": f"1350000{n:04d}",
+        "工作地点": "翠湖小区",
+        "岗位": "保安",
+        "用工形式": "正式",
+        "班次": "倒班",
+        "入职日期": "2023-05-01",
+    }
     row.update(kw)
     return [row[h] for h in HEADER]
 
@@ -36,7 +44,8 @@ def bad_check_digit(n):
 
 def test_good_rows_import_and_each_bad_row_is_reported(personas):
     rows = [
-        good(1), good(2),
+        good(1),
+        good(2),
         good(3, 身份证号=bad_check_digit(3)),
         good(4, 手机号="1234"),
         good(5, 工号="R001"),
@@ -75,7 +84,9 @@ def test_not_an_excel_file(personas):
 
 def test_reimport_updates_by_employee_number_and_never_duplicates(personas):
     roster.import_roster(org=personas.tree.union, data=workbook([good(1), good(2)]))
-    result = roster.import_roster(org=personas.tree.union, data=workbook([good(1, 手机号="13599999999"), good(2), good(3)]))
+    result = roster.import_roster(
+        org=personas.tree.union, data=workbook([good(1, 手机号="13599999999"), good(2), good(3)])
+    )
     assert (result.created, result.updated, result.errors) == (1, 2, [])
     assert Member.objects.filter(employee_no="R001").count() == 1
     assert Member.objects.get(employee_no="R001").phone == "13599999999"
@@ -87,7 +98,9 @@ def test_id_number_of_another_person_is_refused(personas):
     assert result.errors[0].reason == "该身份证号已属于另一名职工"
 
 
-def test_upload_page_runs_the_task_and_offers_the_error_report(personas, as_user, django_capture_on_commit_callbacks):
+def test_upload_page_runs_the_task_and_offers_the_error_report(
+    personas, as_user, django_capture_on_commit_callbacks
+):
     client = as_user(personas.staff)
     upload = io.BytesIO(workbook([good(1), good(2, 手机号="1")]))
     upload.name = "花名册.xlsx"

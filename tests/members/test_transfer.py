@@ -9,8 +9,13 @@ from unionhome.members.models import MemberStatus, TransferStatus
 def test_transfer_keeps_membership_across_employers(personas):
     p = personas
     number, joined = p.member.member_no, p.member.joined_on
-    transfer = services.transfer_request(member=p.member, to_org=p.tree.other_union, actor=p.member_user,
-                                         new_employer="洁美家政", new_employee_no="JM900")
+    transfer = services.transfer_request(
+        member=p.member,
+        to_org=p.tree.other_union,
+        actor=p.member_user,
+        new_employer="洁美家政",
+        new_employee_no="JM900",
+    )
     services.transfer_accept(transfer=transfer, actor=p.staff_other, note="欢迎")
     p.member.refresh_from_db()
     assert p.member.org == p.tree.other_union
@@ -47,18 +52,30 @@ def test_one_open_transfer_and_cancel(personas):
 
 def test_transfer_api_round_trip(personas, as_user):
     p = personas
-    r = as_user(p.member_user).post("/api/v1/transfers", {"to_org_id": p.tree.other_union.pk, "reason": "换工作"},
-                                    content_type="application/json")
+    r = as_user(p.member_user).post(
+        "/api/v1/transfers",
+        {"to_org_id": p.tree.other_union.pk, "reason": "换工作"},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     tid = r.json()["id"]
-    assert as_user(p.staff).post(f"/api/v1/transfers/{tid}/accept", {}, content_type="application/json").status_code == 404
+    assert (
+        as_user(p.staff)
+        .post(f"/api/v1/transfers/{tid}/accept", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
     assert as_user(p.other_user).post(f"/api/v1/transfers/{tid}/cancel").status_code == 404
-    r = as_user(p.staff_other).post(f"/api/v1/transfers/{tid}/accept", {"note": "好"}, content_type="application/json")
+    r = as_user(p.staff_other).post(
+        f"/api/v1/transfers/{tid}/accept", {"note": "好"}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "accepted"
 
 
 def test_leaving_keeps_the_record(personas, as_user):
-    r = as_user(personas.member_user).post("/api/v1/me/leave", {"reason": "退休"}, content_type="application/json")
+    r = as_user(personas.member_user).post(
+        "/api/v1/me/leave", {"reason": "退休"}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "left"
     personas.member.refresh_from_db()
     assert personas.member.member_no and personas.member.status == MemberStatus.LEFT

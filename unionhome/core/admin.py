@@ -46,7 +46,10 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         from .workdays import years_missing_data
 
         for year in years_missing_data():
-            messages.warning(request, f"{year} 年尚无官方节假日数据：请按国务院办公厅通知录入该年的放假日（休）和调休上班日（班）。")
+            messages.warning(
+                request,
+                f"{year} 年尚无官方节假日数据：请按国务院办公厅通知录入该年的放假日（休）和调休上班日（班）。",
+            )
         return super().changelist_view(request, extra_context)
 
 

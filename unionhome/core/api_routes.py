@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.db import connection
 from django.utils import timezone
-from ninja import Router, Schema, Field
+from ninja import Field, Router, Schema
 
 from unionhome import __version__
 
 from . import auth
-from .notifications import mark_read, unread_count
-from .models import Notification
 from .api import local_iso
+from .models import Notification
+from .notifications import mark_read, unread_count
 
 router = Router(tags=["core"])
 
@@ -40,7 +40,12 @@ def health(request):
     """Liveness and database reachability, for load balancers and monitors."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {"status": "ok", "database": connection.vendor, "version": __version__, "time": timezone.localtime().isoformat()}
+    return {
+        "status": "ok",
+        "database": connection.vendor,
+        "version": __version__,
+        "time": timezone.localtime().isoformat(),
+    }
 
 
 class NotificationOut(Schema):

@@ -73,7 +73,9 @@ def describe(action: str) -> str:
 
 def timeline_for(obj: models.Model):
     object_type, object_id = object_ref(obj)
-    return AuditLog.objects.filter(object_type=object_type, object_id=object_id, timeline=True).select_related("actor")
+    return AuditLog.objects.filter(
+        object_type=object_type, object_id=object_id, timeline=True
+    ).select_related("actor")
 
 
 def trail_for(obj: models.Model):

@@ -53,7 +53,9 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
         raise DomainError("invalid_credentials", _("用户名或密码错误"), status=401)
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, digest=_digest(token), expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+        user=user,
+        digest=_digest(token),
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
     log_action(user, "core.auth.token_issued", user)
     return token

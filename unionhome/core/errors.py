@@ -6,7 +6,9 @@ from __future__ import annotations
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, code: str, message: str, *, fields: dict[str, str] | None = None, status: int | None = None):
+    def __init__(
+        self, code: str, message: str, *, fields: dict[str, str] | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.message = str(message)

@@ -72,4 +72,9 @@ class DomainErrorMiddleware:
 
             return error_404(request)
         title = _("无权访问") if isinstance(exception, Forbidden) else _("无法办理")
-        return render(request, "core/error.html", {"title": title, "message": exception.message}, status=exception.status)
+        return render(
+            request,
+            "core/error.html",
+            {"title": title, "message": exception.message},
+            status=exception.status,
+        )

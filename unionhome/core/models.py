@@ -40,7 +40,9 @@ class Org(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=255, unique=True, editable=False)
     city = models.CharField(_("城市"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -53,10 +55,6 @@ class Org(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return self.path.count(".") - 1
-
     def save(self, *args, **kwargs):
         if not self.path:
             # Save first to get the id, then derive the path from the parent's.
@@ -68,6 +66,10 @@ class Org(models.Model):
             super().save(update_fields=["path"])
             return
         super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(".") - 1
 
     def enterprise(self) -> Org | None:
         """The enterprise union this node belongs to (itself, or the nearest such ancestor)."""
@@ -128,7 +130,9 @@ class AuditLog(models.Model):
     timeline and the audit trail are the same rows."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50)

@@ -21,3 +21,18 @@ def purge_expired_tokens() -> int:
 
     deleted, _ = ApiToken.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def purge_old_audit_entries() -> int:
+    """Enforce the audit retention period, never shorter than the six months the law asks for."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import AuditLog
+
+    days = max(settings.AUDIT_RETENTION_DAYS, 183)
+    deleted, _ = AuditLog.objects.filter(at__lt=timezone.now() - dt.timedelta(days=days)).delete()
+    return deleted

@@ -43,7 +43,9 @@ class LoginView(auth_views.LoginView):
 
 def _safe_next(request, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -76,8 +78,14 @@ def set_elder_mode(request):
         request.user.elder_mode = on
         request.user.save(update_fields=["elder_mode"])
     response = HttpResponseRedirect(_safe_next(request))
-    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=YEAR, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    response.set_cookie(
+        ELDER_COOKIE,
+        "1" if on else "0",
+        max_age=YEAR,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
     return response
 
 
@@ -90,7 +98,9 @@ def set_language(request):
         request.user.language = code
         request.user.save(update_fields=["language"])
     response = HttpResponseRedirect(_safe_next(request))
-    response.set_cookie(LANG_COOKIE, code, max_age=YEAR, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        LANG_COOKIE, code, max_age=YEAR, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+    )
     return response
 
 
@@ -108,12 +118,30 @@ def inbox_read(request):
 
 
 def error_404(request, exception=None):
-    return render(request, "core/error.html", {"title": _("找不到页面"), "message": _("您要找的内容不存在，或您没有权限查看。")}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("找不到页面"), "message": _("您要找的内容不存在，或您没有权限查看。")},
+        status=404,
+    )
 
 
 def error_403(request, exception=None):
-    return render(request, "core/error.html", {"title": _("无权访问"), "message": _("只有相应的工作人员可以使用此功能。")}, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("无权访问"), "message": _("只有相应的工作人员可以使用此功能。")},
+        status=403,
+    )
 
 
 def error_500(request):
-    return render(request, "core/error.html", {"title": _("出错了"), "message": _("系统暂时出了点问题，请稍后再试。您填写的内容没有丢失，可以返回上一页重新提交。")}, status=500)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("出错了"),
+            "message": _("系统暂时出了点问题，请稍后再试。您填写的内容没有丢失，可以返回上一页重新提交。"),
+        },
+        status=500,
+    )

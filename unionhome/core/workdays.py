@@ -74,5 +74,7 @@ def years_missing_data(years: list[int] | None = None) -> list[int]:
         this_year = timezone.localdate().year
         years = [this_year, this_year + 1]
     known = official_years()
-    overridden = {d.year for d in WorkdayOverride.objects.filter(date__year__in=years).values_list("date", flat=True)}
+    overridden = {
+        d.year for d in WorkdayOverride.objects.filter(date__year__in=years).values_list("date", flat=True)
+    }
     return [y for y in years if y not in known and y not in overridden]

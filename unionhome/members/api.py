@@ -123,7 +123,9 @@ def _profile_data(payload: Schema, member: Member) -> dict:
         site_id = data.pop("site_id")
         site = Site.objects.filter(pk=site_id).select_related("org").first() if site_id else None
         if site_id and site is None:
-            raise DomainError("invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422)
+            raise DomainError(
+                "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
+            )
         data["site"] = site
     return data
 
@@ -136,8 +138,12 @@ def _member_qs():
 def me(request):
     """The caller and their membership, with personal data masked."""
     member = _member_qs().filter(user=request.user).first()
-    return {"username": request.user.username, "display_name": request.user.display_name,
-            "elder_mode": request.user.elder_mode, "member": member}
+    return {
+        "username": request.user.username,
+        "display_name": request.user.display_name,
+        "elder_mode": request.user.elder_mode,
+        "member": member,
+    }
 
 
 @router.patch("/me", response=MemberOut)
@@ -174,7 +180,9 @@ def me_consents(request):
 
 @router.post("/me/consents")
 def me_consent_set(request, payload: ConsentIn):
-    services.consent_set(member=_own_member(request), purpose=payload.purpose, granted=payload.granted, actor=request.user)
+    services.consent_set(
+        member=_own_member(request), purpose=payload.purpose, granted=payload.granted, actor=request.user
+    )
     return services.consent_current(_own_member(request))
 
 
@@ -238,10 +246,19 @@ def join(request, payload: JoinIn):
         raise DomainError("invalid", _("请检查填写的内容"), fields={"org_id": _("未知的工会")}, status=422)
     site = Site.objects.select_related("org").filter(pk=payload.site_id).first() if payload.site_id else None
     if payload.site_id and site is None:
-        raise DomainError("invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422)
+        raise DomainError(
+            "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
+        )
     application = services.join_submit(
-        user=request.user, org=org, name=payload.name, phone=payload.phone, employee_no=payload.employee_no,
-        id_number=payload.id_number, site=site, post=payload.post, id_consent=payload.id_consent,
+        user=request.user,
+        org=org,
+        name=payload.name,
+        phone=payload.phone,
+        employee_no=payload.employee_no,
+        id_number=payload.id_number,
+        site=site,
+        post=payload.post,
+        id_consent=payload.id_consent,
     )
     return Status(201, application)
 
@@ -305,9 +322,14 @@ def transfer_request(request, payload: TransferIn):
     to_org = Org.objects.filter(pk=payload.to_org_id).first()
     if to_org is None:
         raise DomainError("invalid", _("请检查填写的内容"), fields={"to_org_id": _("未知的工会")}, status=422)
-    transfer = services.transfer_request(member=_own_member(request), to_org=to_org, actor=request.user,
-                                         reason=payload.reason, new_employer=payload.new_employer,
-                                         new_employee_no=payload.new_employee_no)
+    transfer = services.transfer_request(
+        member=_own_member(request),
+        to_org=to_org,
+        actor=request.user,
+        reason=payload.reason,
+        new_employer=payload.new_employer,
+        new_employee_no=payload.new_employee_no,
+    )
     return Status(201, transfer)
 
 
@@ -330,12 +352,16 @@ def _transfer_for_staff(request, pk: int) -> Transfer:
 @router.post("/transfers/{pk}/accept", response=TransferOut)
 def transfer_accept(request, pk: int, payload: NoteIn):
     """The receiving union accepts the member."""
-    return services.transfer_accept(transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note)
+    return services.transfer_accept(
+        transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note
+    )
 
 
 @router.post("/transfers/{pk}/reject", response=TransferOut)
 def transfer_reject(request, pk: int, payload: NoteIn):
-    return services.transfer_reject(transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note)
+    return services.transfer_reject(
+        transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note
+    )
 
 
 @router.post("/transfers/{pk}/cancel", response=TransferOut)
@@ -357,12 +383,22 @@ class MemberPage(Schema):
 
 
 @router.get("/members", response=MemberPage)
-def member_list(request, q: str = Query("", max_length=50), group: str = "", org_id: int | None = None, page: int = Query(1, ge=1)):
+def member_list(
+    request,
+    q: str = Query("", max_length=50),
+    group: str = "",
+    org_id: int | None = None,
+    page: int = Query(1, ge=1),
+):
     """Staff: members in the caller's subtree; `q` matches name, pinyin initials, phone or employee number."""
     require_staff(request.user)
     qs = selectors.member_search(user=request.user, q=q, group=group, org_id=org_id)
     size = 50
-    return {"count": qs.count(), "page": page, "items": list(qs.prefetch_related("groups")[(page - 1) * size : page * size])}
+    return {
+        "count": qs.count(),
+        "page": page,
+        "items": list(qs.prefetch_related("groups")[(page - 1) * size : page * size]),
+    }
 
 
 @router.get("/members/{pk}", response=MemberOut)
@@ -386,7 +422,11 @@ class RevealIn(Schema):
 def member_reveal_id(request, pk: int, payload: RevealIn):
     """Staff: the full ID number, with a stated purpose; every read is in the audit trail."""
     member = get_scoped(Member.objects.select_related("org"), request.user, pk=pk)
-    return {"id_number": services.member_reveal_id_number(member=member, actor=request.user, reason=payload.reason)}
+    return {
+        "id_number": services.member_reveal_id_number(
+            member=member, actor=request.user, reason=payload.reason
+        )
+    }
 
 
 class OrgOut(Schema):
@@ -424,7 +464,9 @@ def join_approve(request, pk: int, payload: NoteIn):
 
 @router.post("/joins/{pk}/reject", response=JoinOut)
 def join_reject(request, pk: int, payload: NoteIn):
-    return services.join_reject(application=_join_for_staff(request, pk), actor=request.user, note=payload.note)
+    return services.join_reject(
+        application=_join_for_staff(request, pk), actor=request.user, note=payload.note
+    )
 
 
 @router.get("/deletion-requests")
@@ -432,20 +474,26 @@ def deletion_queue(request):
     """Staff: personal-data deletion requests waiting for a decision."""
     require_staff(request.user)
     qs = scope(DeletionRequest.objects.select_related("member"), request.user, field="member__org")
-    return [{"id": r.pk, "member_id": r.member_id, "reason": r.reason, "created_at": local_iso(r.created_at)}
-            for r in qs.filter(status=DeletionStatus.REQUESTED)]
+    return [
+        {"id": r.pk, "member_id": r.member_id, "reason": r.reason, "created_at": local_iso(r.created_at)}
+        for r in qs.filter(status=DeletionStatus.REQUESTED)
+    ]
 
 
 @router.post("/deletion-requests/{pk}/approve")
 def deletion_approve(request, pk: int, payload: NoteIn):
-    req = get_scoped(DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk)
+    req = get_scoped(
+        DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
+    )
     services.deletion_approve(request=req, actor=request.user, note=payload.note)
     return {"id": req.pk, "status": req.status}
 
 
 @router.post("/deletion-requests/{pk}/reject")
 def deletion_reject(request, pk: int, payload: NoteIn):
-    req = get_scoped(DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk)
+    req = get_scoped(
+        DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
+    )
     services.deletion_reject(request=req, actor=request.user, note=payload.note)
     return {"id": req.pk, "status": req.status}
 
@@ -459,5 +507,9 @@ def registration_rates(request):
     def row(r):
         return {"name": r.label, "employees": r.employees, "registered": r.registered, "rate": r.rate}
 
-    return {"definition": selectors.REGISTRATION_RATE_DEFINITION, "total": row(total),
-            "orgs": [row(r) for r in orgs], "sites": [row(r) for r in sites]}
+    return {
+        "definition": selectors.REGISTRATION_RATE_DEFINITION,
+        "total": row(total),
+        "orgs": [row(r) for r in orgs],
+        "sites": [row(r) for r in sites],
+    }

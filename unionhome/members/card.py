@@ -37,4 +37,9 @@ def card_verify(token: str) -> dict:
     member = Member.objects.select_related("org").filter(member_no=member_no).first()
     if member is None or member.status != MemberStatus.ACTIVE:
         return {"valid": False}
-    return {"valid": True, "name": mask_name(member.name), "union": member.org.name, "member_no": member.member_no}
+    return {
+        "valid": True,
+        "name": mask_name(member.name),
+        "union": member.org.name,
+        "member_no": member.member_no,
+    }

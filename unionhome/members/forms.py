@@ -13,9 +13,14 @@ from .models import ConsentPurpose, Member, Post
 class AccountFields(forms.Form):
     """For someone who has no account yet: the join form creates one."""
 
-    password1 = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("至少8位，不要全是数字"))
-    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("设置密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，不要全是数字"),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -32,22 +37,38 @@ class AccountFields(forms.Form):
 
 class JoinForm(forms.Form):
     org = forms.ModelChoiceField(label=_("所在工会"), queryset=Org.objects.none(), empty_label=_("请选择"))
-    name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    phone = forms.CharField(label=_("手机号"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    employee_no = forms.CharField(label=_("工号"), max_length=30, required=False,
-                                  help_text=_("填写工号，与单位花名册一致时可立即入会"))
-    site = forms.ModelChoiceField(label=_("工作地点"), queryset=Site.objects.none(), required=False, empty_label=_("请选择"))
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    employee_no = forms.CharField(
+        label=_("工号"), max_length=30, required=False, help_text=_("填写工号，与单位花名册一致时可立即入会")
+    )
+    site = forms.ModelChoiceField(
+        label=_("工作地点"), queryset=Site.objects.none(), required=False, empty_label=_("请选择")
+    )
     post = forms.ChoiceField(label=_("岗位"), choices=Post.choices, initial=Post.OTHER)
-    id_number = forms.CharField(label=_("身份证号（选填）"), max_length=18, required=False,
-                                help_text=_("加密保存，只显示前3位和后4位"))
-    id_consent = forms.BooleanField(label=_("我单独同意工会处理我的身份证号（敏感个人信息），用于会员身份核验"), required=False)
+    id_number = forms.CharField(
+        label=_("身份证号（选填）"),
+        max_length=18,
+        required=False,
+        help_text=_("加密保存，只显示前3位和后4位"),
+    )
+    id_consent = forms.BooleanField(
+        label=_("我单独同意工会处理我的身份证号（敏感个人信息），用于会员身份核验"), required=False
+    )
     service_consent = forms.BooleanField(label=_("我已阅读并同意工会处理我的个人信息用于会员服务"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
-        self.fields["site"].queryset = Site.objects.filter(org__kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]).order_by("name")
+        self.fields["site"].queryset = Site.objects.filter(
+            org__kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]
+        ).order_by("name")
 
     def clean_phone(self):
         value = idcard.normalise_phone(self.cleaned_data["phone"])
@@ -86,8 +107,21 @@ class ProfileForm(forms.ModelForm):
 class StaffMemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "phone", "employee_no", "site", "post", "employment_type", "shift", "hired_on",
-                  "skills", "interests", "tags", "posted_away", "hardship"]
+        fields = [
+            "name",
+            "phone",
+            "employee_no",
+            "site",
+            "post",
+            "employment_type",
+            "shift",
+            "hired_on",
+            "skills",
+            "interests",
+            "tags",
+            "posted_away",
+            "hardship",
+        ]
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
@@ -100,18 +134,24 @@ class TransferForm(forms.Form):
     to_org = forms.ModelChoiceField(label=_("转入工会"), queryset=Org.objects.none(), empty_label=_("请选择"))
     new_employer = forms.CharField(label=_("新工作单位"), max_length=100, required=False)
     new_employee_no = forms.CharField(label=_("新工号"), max_length=30, required=False)
-    reason = forms.CharField(label=_("转会原因"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("转会原因"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = Org.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]).exclude(pk=member.org_id)
+        self.fields["to_org"].queryset = Org.objects.filter(
+            kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]
+        ).exclude(pk=member.org_id)
 
 
 class ConsentForm(forms.Form):
     def __init__(self, *args, current: dict[str, bool], **kwargs):
         super().__init__(*args, **kwargs)
         for purpose, label in ConsentPurpose.choices:
-            self.fields[purpose] = forms.BooleanField(label=label, required=False, initial=current.get(purpose, False))
+            self.fields[purpose] = forms.BooleanField(
+                label=label, required=False, initial=current.get(purpose, False)
+            )
 
 
 class NoteForm(forms.Form):
@@ -119,7 +159,9 @@ class NoteForm(forms.Form):
 
 
 class DeletionForm(forms.Form):
-    reason = forms.CharField(label=_("原因（选填）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("原因（选填）"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     confirm = forms.BooleanField(label=_("我明白：删除后账号将停用，会籍记录按法律要求匿名保留"))
 
 

@@ -72,7 +72,9 @@ class Member(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
     )
-    status = models.CharField(_("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ROSTER)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ROSTER
+    )
     member_no = models.CharField(_("会员号"), max_length=20, unique=True, null=True, blank=True)
     joined_on = models.DateField(_("入会日期"), null=True, blank=True)
 
@@ -105,7 +107,9 @@ class Member(models.Model):
         constraints = [
             # Re-import updates by employee number: within one org an employee number is one person.
             models.UniqueConstraint(
-                fields=["org", "employee_no"], condition=Q(employee_no__isnull=False), name="member_unique_employee_no"
+                fields=["org", "employee_no"],
+                condition=Q(employee_no__isnull=False),
+                name="member_unique_employee_no",
             ),
         ]
         indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
@@ -153,10 +157,14 @@ class JoinStatus(models.TextChoices):
 
 
 class JoinApplication(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_applications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_applications"
+    )
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="join_applications")
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_applications")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_applications"
+    )
     status = models.CharField(max_length=20, choices=JoinStatus.choices, default=JoinStatus.SUBMITTED)
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=20)
@@ -165,7 +173,9 @@ class JoinApplication(models.Model):
     post = models.CharField(_("岗位"), max_length=20, choices=Post.choices, default=Post.OTHER)
     auto_note = models.CharField(max_length=200, blank=True)
     decision_note = models.CharField(max_length=200, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,15 +206,21 @@ class Transfer(models.Model):
     new_employer = models.CharField(_("新工作单位"), max_length=100, blank=True)
     new_employee_no = models.CharField(_("新工号"), max_length=30, blank=True)
     decision_note = models.CharField(max_length=200, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=Q(status="requested"), name="transfer_one_open")
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="requested"), name="transfer_one_open"
+            )
         ]
 
     @property
@@ -231,7 +247,9 @@ class Consent(models.Model):
     purpose = models.CharField(max_length=30, choices=ConsentPurpose.choices)
     granted = models.BooleanField()
     at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -253,14 +271,18 @@ class DeletionRequest(models.Model):
     status = models.CharField(max_length=20, choices=DeletionStatus.choices, default=DeletionStatus.REQUESTED)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     decision_note = models.CharField(max_length=200, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=Q(status="requested"), name="deletion_one_open")
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="requested"), name="deletion_one_open"
+            )
         ]
 
     @property
@@ -278,7 +300,9 @@ class RosterImport(models.Model):
     """An uploaded roster. The file holds ID numbers, so it is kept encrypted and dropped once read."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="roster_imports")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filename = models.CharField(max_length=200)
     content = EncryptedTextField(blank=True, default="")
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)

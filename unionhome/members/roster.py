@@ -88,7 +88,9 @@ def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
     header = [_cell(v) for v in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        result.errors.append(RowError(1, "、".join(missing), _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}))
+        result.errors.append(
+            RowError(1, "、".join(missing), _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
+        )
         return result
     index = {name: header.index(name) for name in COLUMNS if name in header}
 
@@ -109,7 +111,9 @@ def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
             continue
         result.total += 1
         if result.total > settings.ROSTER_MAX_ROWS:
-            result.errors.append(RowError(number, "", _("超过单次导入上限 %(n)d 行") % {"n": settings.ROSTER_MAX_ROWS}))
+            result.errors.append(
+                RowError(number, "", _("超过单次导入上限 %(n)d 行") % {"n": settings.ROSTER_MAX_ROWS})
+            )
             break
         emp, name = values.get("工号", ""), values.get("姓名", "")
 
@@ -138,7 +142,11 @@ def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
             text = values.get(column, "")
             if text:
                 if text not in mapping:
-                    problem = (column, _("“%(v)s”不是有效的%(c)s，可选：%(opts)s") % {"v": text, "c": column, "opts": "、".join(mapping)})
+                    problem = (
+                        column,
+                        _("“%(v)s”不是有效的%(c)s，可选：%(opts)s")
+                        % {"v": text, "c": column, "opts": "、".join(mapping)},
+                    )
                     break
                 choices[attr] = mapping[text]
         if problem:
@@ -179,8 +187,21 @@ def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
             member.hired_on = hired_on
         (to_update if member.pk else to_create).append(member)
 
-    fields = ["name", "name_initials", "phone", "site", "id_number", "id_digest", "birth_date", "gender",
-              "post", "employment_type", "shift", "hired_on", "updated_at"]
+    fields = [
+        "name",
+        "name_initials",
+        "phone",
+        "site",
+        "id_number",
+        "id_digest",
+        "birth_date",
+        "gender",
+        "post",
+        "employment_type",
+        "shift",
+        "hired_on",
+        "updated_at",
+    ]
     now = timezone.now()
     for m in to_update:
         m.updated_at = now
@@ -190,7 +211,11 @@ def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
         touched = to_create + to_update
         if touched and not all(m.pk for m in touched):
             # Backends without RETURNING: fetch the new rows' ids by employee number.
-            ids = dict(Member.objects.filter(org=org, employee_no__in=[m.employee_no for m in to_create]).values_list("employee_no", "pk"))
+            ids = dict(
+                Member.objects.filter(
+                    org=org, employee_no__in=[m.employee_no for m in to_create]
+                ).values_list("employee_no", "pk")
+            )
             for m in to_create:
                 m.pk = ids[m.employee_no]
         groups.recompute_many(touched)
@@ -210,8 +235,12 @@ def roster_import_run(import_id: int) -> RosterImport:
     job.content = ""
     job.finished_at = timezone.now()
     job.save()
-    log_action(job, "members.roster.imported", job.uploaded_by,
-               {"created": result.created, "updated": result.updated, "errors": len(result.errors)})
+    log_action(
+        job,
+        "members.roster.imported",
+        job.uploaded_by,
+        {"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
     return job
 
 
@@ -249,12 +278,24 @@ def export_roster(*, members, actor, org: Org) -> bytes:
     sheet.append(["会员号", *COLUMNS, "状态", "是否注册", "入会日期", "服务群体"])
     count = 0
     for m in members.select_related("site").prefetch_related("groups"):
-        sheet.append([
-            m.member_no or "", m.name, m.employee_no or "", m.phone_masked, m.site.name if m.site_id else "",
-            m.id_number_masked, m.get_post_display(), m.get_employment_type_display(), m.get_shift_display(),
-            m.hired_on.isoformat() if m.hired_on else "", m.get_status_display(), "是" if m.user_id else "否",
-            m.joined_on.isoformat() if m.joined_on else "", "、".join(m.group_labels),
-        ])
+        sheet.append(
+            [
+                m.member_no or "",
+                m.name,
+                m.employee_no or "",
+                m.phone_masked,
+                m.site.name if m.site_id else "",
+                m.id_number_masked,
+                m.get_post_display(),
+                m.get_employment_type_display(),
+                m.get_shift_display(),
+                m.hired_on.isoformat() if m.hired_on else "",
+                m.get_status_display(),
+                "是" if m.user_id else "否",
+                m.joined_on.isoformat() if m.joined_on else "",
+                "、".join(m.group_labels),
+            ]
+        )
         count += 1
     out = io.BytesIO()
     book.save(out)

@@ -18,7 +18,9 @@ def member_of(user) -> Member | None:
     return Member.objects.select_related("org", "site").filter(user=user).first()
 
 
-def member_search(*, user, q: str = "", org_id: int | None = None, group: str = "", status: str = "") -> QuerySet[Member]:
+def member_search(
+    *, user, q: str = "", org_id: int | None = None, group: str = "", status: str = ""
+) -> QuerySet[Member]:
     """Staff search by name, pinyin initials, phone or employee number, within the caller's scope."""
     qs = scope(Member.objects.select_related("org", "site"), user)
     q = q.strip()
@@ -58,7 +60,9 @@ def org_tree(*, user) -> list[Org]:
 
 
 def join_queue(*, user) -> QuerySet[JoinApplication]:
-    return scope(JoinApplication.objects.select_related("org", "site", "user"), user).filter(status=JoinStatus.SUBMITTED)
+    return scope(JoinApplication.objects.select_related("org", "site", "user"), user).filter(
+        status=JoinStatus.SUBMITTED
+    )
 
 
 def transfer_queue(*, user) -> QuerySet[Transfer]:
@@ -94,9 +98,16 @@ def registration_rates(*, user) -> tuple[Rate, list[Rate], list[Rate]]:
     registered = Count("pk", filter=Q(user__isnull=False))
     total = base.aggregate(n=Count("pk"), r=registered)
     by_org = {row["org"]: row for row in base.values("org").annotate(n=Count("pk"), r=registered)}
-    by_site = base.exclude(site=None).values("site", "site__name").annotate(n=Count("pk"), r=registered).order_by("site__name")
+    by_site = (
+        base.exclude(site=None)
+        .values("site", "site__name")
+        .annotate(n=Count("pk"), r=registered)
+        .order_by("site__name")
+    )
     orgs = {o.pk: o for o in Org.objects.filter(pk__in=by_org)}
-    org_rates = [Rate(orgs[k].name, v["n"], v["r"]) for k, v in sorted(by_org.items(), key=lambda kv: orgs[kv[0]].path)]
+    org_rates = [
+        Rate(orgs[k].name, v["n"], v["r"]) for k, v in sorted(by_org.items(), key=lambda kv: orgs[kv[0]].path)
+    ]
     site_rates = [Rate(row["site__name"], row["n"], row["r"]) for row in by_site]
     return Rate("合计", total["n"], total["r"]), org_rates, site_rates
 

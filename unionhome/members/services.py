@@ -14,7 +14,7 @@ from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org, OrgKind, Site
 from unionhome.core.notifications import notify
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, scope
+from unionhome.core.scoping import ensure_role_over, scope
 from unionhome.core.workflow import Workflow
 
 from . import groups, idcard
@@ -86,7 +86,9 @@ def _activate(member: Member, *, user, actor) -> None:
 # --- join -------------------------------------------------------------------------------------
 
 
-def _validate_join(*, org: Org, name: str, phone: str, id_number: str, site: Site | None, id_consent: bool) -> dict:
+def _validate_join(
+    *, org: Org, name: str, phone: str, id_number: str, site: Site | None, id_consent: bool
+) -> dict:
     errors: dict[str, str] = {}
     if org.kind not in (OrgKind.ENTERPRISE, OrgKind.BRANCH, OrgKind.GROUP):
         errors["org"] = _("请选择所在的企业工会")
@@ -133,8 +135,14 @@ def join_submit(
     try:
         with transaction.atomic():
             application = JoinApplication.objects.create(
-                user=user, org=enterprise, site=site, name=name.strip(), phone=phone,
-                employee_no=employee_no, id_number=id_number, post=post,
+                user=user,
+                org=enterprise,
+                site=site,
+                name=name.strip(),
+                phone=phone,
+                employee_no=employee_no,
+                id_number=id_number,
+                post=post,
             )
     except IntegrityError as exc:
         raise Conflict("duplicate", _("您已有一份待审核的入会申请")) from exc
@@ -145,12 +153,28 @@ def join_submit(
     if verdict is None:
         with transaction.atomic():
             application.member = roster
-            _join_approve(application, actor=None, note=_("花名册核验通过"), action="members.join.auto_approved", roster=roster)
-        notify(user, _("入会申请已通过"), _("欢迎加入%(org)s！您的电子会员卡已生成。") % {"org": enterprise.name}, "/card/")
+            _join_approve(
+                application,
+                actor=None,
+                note=_("花名册核验通过"),
+                action="members.join.auto_approved",
+                roster=roster,
+            )
+        notify(
+            user,
+            _("入会申请已通过"),
+            _("欢迎加入%(org)s！您的电子会员卡已生成。") % {"org": enterprise.name},
+            "/card/",
+        )
     else:
         application.auto_note = verdict
         application.save(update_fields=["auto_note"])
-        notify(user, _("入会申请已提交"), _("工会将在3个工作日内审核：%(reason)s") % {"reason": verdict}, "/join/")
+        notify(
+            user,
+            _("入会申请已提交"),
+            _("工会将在3个工作日内审核：%(reason)s") % {"reason": verdict},
+            "/join/",
+        )
     return application
 
 
@@ -177,12 +201,19 @@ def _auto_review(application: JoinApplication, roster: Member | None) -> str | N
     return None
 
 
-def _join_approve(application: JoinApplication, *, actor, note: str, action: str | None = None, roster: Member | None = None) -> Member:
+def _join_approve(
+    application: JoinApplication, *, actor, note: str, action: str | None = None, roster: Member | None = None
+) -> Member:
     member = roster or application.member
     if member is None:
-        member = Member(org=application.org, site=application.site, name=application.name,
-                        name_initials=name_initials(application.name), employee_no=application.employee_no or None,
-                        post=application.post)
+        member = Member(
+            org=application.org,
+            site=application.site,
+            name=application.name,
+            name_initials=name_initials(application.name),
+            employee_no=application.employee_no or None,
+            post=application.post,
+        )
     member.phone = application.phone
     if application.id_number:
         _set_identity(member, application.id_number)
@@ -194,13 +225,24 @@ def _join_approve(application: JoinApplication, *, actor, note: str, action: str
     except IntegrityError as exc:
         raise Conflict("duplicate_person", _("该身份证号或工号已属于另一位会员")) from exc
     if application.id_number:
-        Consent.objects.create(member=member, purpose=ConsentPurpose.ID_NUMBER, granted=True, recorded_by=application.user)
-    Consent.objects.create(member=member, purpose=ConsentPurpose.SERVICE, granted=True, recorded_by=application.user)
+        Consent.objects.create(
+            member=member, purpose=ConsentPurpose.ID_NUMBER, granted=True, recorded_by=application.user
+        )
+    Consent.objects.create(
+        member=member, purpose=ConsentPurpose.SERVICE, granted=True, recorded_by=application.user
+    )
     if application.user.phone is None:
         application.user.phone = application.phone
         application.user.first_name = application.name
         application.user.save(update_fields=["phone", "first_name"])
-    JOIN_FLOW.apply(application, "approve", actor=actor, note=note, action=action, extra={"member": member, "decided_by": actor if actor and actor.is_authenticated else None})
+    JOIN_FLOW.apply(
+        application,
+        "approve",
+        actor=actor,
+        note=note,
+        action=action,
+        extra={"member": member, "decided_by": actor if actor and actor.is_authenticated else None},
+    )
     return member
 
 
@@ -219,7 +261,9 @@ def join_reject(*, application: JoinApplication, actor, note: str) -> JoinApplic
     ensure_role_over(actor, application.org)
     if not note.strip():
         raise DomainError("invalid", _("请填写不通过的原因"), fields={"note": _("请填写不通过的原因")})
-    JOIN_FLOW.apply(application, "reject", actor=actor, note=note, extra={"decision_note": note, "decided_by": actor})
+    JOIN_FLOW.apply(
+        application, "reject", actor=actor, note=note, extra={"decision_note": note, "decided_by": actor}
+    )
     notify(application.user, _("入会申请未通过"), note, "/join/")
     return application
 
@@ -235,12 +279,19 @@ def transfer_request(
     if to_org.pk == member.org_id:
         raise DomainError("invalid", _("请选择另一个工会"), fields={"to_org": _("请选择另一个工会")})
     if to_org.kind == OrgKind.HIGHER:
-        raise DomainError("invalid", _("请选择接收的企业工会或分会"), fields={"to_org": _("请选择接收的企业工会或分会")})
+        raise DomainError(
+            "invalid", _("请选择接收的企业工会或分会"), fields={"to_org": _("请选择接收的企业工会或分会")}
+        )
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
-                member=member, from_org=member.org, to_org=to_org, reason=reason.strip(),
-                new_employer=new_employer.strip(), new_employee_no=new_employee_no.strip(), requested_by=actor,
+                member=member,
+                from_org=member.org,
+                to_org=to_org,
+                reason=reason.strip(),
+                new_employer=new_employer.strip(),
+                new_employee_no=new_employee_no.strip(),
+                requested_by=actor,
             )
     except IntegrityError as exc:
         raise Conflict("duplicate", _("已有一份转会申请在办理中")) from exc
@@ -264,10 +315,20 @@ def transfer_accept(*, transfer: Transfer, actor, note: str = "") -> Transfer:
                 member.save()
         except IntegrityError as exc:
             raise Conflict("duplicate", _("接收单位已有相同工号的会员")) from exc
-        log_action(member, "members.member.employer_changed", actor,
-                   {"from": old_org.name, "to": transfer.to_org.name, "employer": transfer.new_employer}, timeline=True)
+        log_action(
+            member,
+            "members.member.employer_changed",
+            actor,
+            {"from": old_org.name, "to": transfer.to_org.name, "employer": transfer.new_employer},
+            timeline=True,
+        )
     if member.user_id:
-        notify(member.user, _("转会已完成"), _("您的会籍已转入%(org)s，会员号不变。") % {"org": transfer.to_org.name}, "/profile/")
+        notify(
+            member.user,
+            _("转会已完成"),
+            _("您的会籍已转入%(org)s，会员号不变。") % {"org": transfer.to_org.name},
+            "/profile/",
+        )
     return transfer
 
 
@@ -275,7 +336,9 @@ def transfer_reject(*, transfer: Transfer, actor, note: str) -> Transfer:
     ensure_role_over(actor, transfer.to_org)
     if not note.strip():
         raise DomainError("invalid", _("请填写不接收的原因"), fields={"note": _("请填写不接收的原因")})
-    TRANSFER_FLOW.apply(transfer, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note})
+    TRANSFER_FLOW.apply(
+        transfer, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note}
+    )
     if transfer.member.user_id:
         notify(transfer.member.user, _("转会未被接收"), note, "/transfer/")
     return transfer
@@ -311,13 +374,19 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
         allowed |= STAFF_ONLY_FIELDS | {"id_number"}
     unknown = set(data) - allowed
     if unknown:
-        raise DomainError("invalid", _("不能修改这些字段"), fields={f: _("不能修改") for f in sorted(unknown)})
+        raise DomainError(
+            "invalid", _("不能修改这些字段"), fields={f: _("不能修改") for f in sorted(unknown)}
+        )
     errors: dict[str, str] = {}
     if "phone" in data and (reason := idcard.phone_error(data["phone"])):
         errors["phone"] = reason
     if data.get("id_number") and (reason := idcard.id_error(data["id_number"])):
         errors["id_number"] = reason
-    if "site" in data and data["site"] is not None and not data["site"].org.path.startswith((member.org.enterprise() or member.org).path):
+    if (
+        "site" in data
+        and data["site"] is not None
+        and not data["site"].org.path.startswith((member.org.enterprise() or member.org).path)
+    ):
         errors["site"] = _("该工作地点不属于本单位")
     if "name" in data and not str(data["name"]).strip():
         errors["name"] = _("请填写姓名")
@@ -355,7 +424,9 @@ def member_reveal_id_number(*, member: Member, actor, reason: str) -> str:
     if member.user_id != getattr(actor, "pk", None):
         ensure_role_over(actor, member.org)
         if not reason.strip():
-            raise DomainError("invalid", _("查看完整身份证号需要填写用途"), fields={"reason": _("请填写用途")})
+            raise DomainError(
+                "invalid", _("查看完整身份证号需要填写用途"), fields={"reason": _("请填写用途")}
+            )
     log_action(member, "members.member.viewed_sensitive", actor, {"field": "id_number", "reason": reason})
     return member.id_number
 
@@ -376,8 +447,13 @@ def consent_set(*, member: Member, purpose: str, granted: bool, actor) -> Consen
     if purpose not in ConsentPurpose.values:
         raise DomainError("invalid", _("未知的授权用途"), fields={"purpose": _("未知的授权用途")})
     consent = Consent.objects.create(member=member, purpose=purpose, granted=granted, recorded_by=actor)
-    log_action(member, "members.consent.granted" if granted else "members.consent.withdrawn", actor,
-               {"purpose": purpose, "sensitive": purpose in SENSITIVE_PURPOSES}, timeline=True)
+    log_action(
+        member,
+        "members.consent.granted" if granted else "members.consent.withdrawn",
+        actor,
+        {"purpose": purpose, "sensitive": purpose in SENSITIVE_PURPOSES},
+        timeline=True,
+    )
     if purpose == ConsentPurpose.ID_NUMBER and not granted and member.id_number:
         # Withdrawing consent for a sensitive item removes the item: keep nothing we may not hold.
         member.id_number = ""
@@ -412,15 +488,24 @@ def member_export(*, member: Member, actor) -> dict[str, Any]:
         "interests": member.interests,
         "service_groups": member.group_labels,
         "consents": [
-            {"purpose": c.get_purpose_display(), "granted": c.granted, "at": timezone.localtime(c.at).isoformat()}
+            {
+                "purpose": c.get_purpose_display(),
+                "granted": c.granted,
+                "at": timezone.localtime(c.at).isoformat(),
+            }
             for c in member.consents.all()
         ],
         "history": [
-            {"at": timezone.localtime(e.at).isoformat(), "event": describe(e.action)} for e in timeline_for(member)
+            {"at": timezone.localtime(e.at).isoformat(), "event": describe(e.action)}
+            for e in timeline_for(member)
         ],
         "transfers": [
-            {"from": t.from_org.name, "to": t.to_org.name, "status": t.get_status_display(),
-             "at": timezone.localtime(t.created_at).isoformat()}
+            {
+                "from": t.from_org.name,
+                "to": t.to_org.name,
+                "status": t.get_status_display(),
+                "at": timezone.localtime(t.created_at).isoformat(),
+            }
             for t in member.transfers.select_related("from_org", "to_org")
         ],
     }
@@ -453,7 +538,9 @@ def deletion_reject(*, request: DeletionRequest, actor, note: str) -> DeletionRe
     ensure_role_over(actor, request.member.org)
     if not note.strip():
         raise DomainError("invalid", _("请填写不批准的原因"), fields={"note": _("请填写不批准的原因")})
-    DELETION_FLOW.apply(request, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note})
+    DELETION_FLOW.apply(
+        request, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note}
+    )
     if request.member.user_id:
         notify(request.member.user, _("删除申请未批准"), note, "/profile/")
     return request

@@ -53,15 +53,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _timeline(obj):
-    return [{"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")} for e in timeline_for(obj)]
+    return [
+        {"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")}
+        for e in timeline_for(obj)
+    ]
 
 
 def staff_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not is_staff_anywhere(request.user):
-            return render(request, "core/error.html", {
-                "title": _("无权访问"), "message": _("只有工会工作人员可以使用此功能。")}, status=403)
+            return render(
+                request,
+                "core/error.html",
+                {"title": _("无权访问"), "message": _("只有工会工作人员可以使用此功能。")},
+                status=403,
+            )
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -87,7 +94,9 @@ def join(request):
             return redirect("card")
         pending = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
         if pending:
-            return render(request, "members/join_pending.html", {"application": pending, "timeline": _timeline(pending)})
+            return render(
+                request, "members/join_pending.html", {"application": pending, "timeline": _timeline(pending)}
+            )
     initial = {"logged_in": logged_in}
     if logged_in and request.user.phone:
         initial |= {"phone": request.user.phone, "name": request.user.first_name}
@@ -100,13 +109,21 @@ def join(request):
                 user = request.user
                 if not logged_in:
                     user = get_user_model().objects.create_user(
-                        username=data["phone"], phone=data["phone"], first_name=data["name"],
+                        username=data["phone"],
+                        phone=data["phone"],
+                        first_name=data["name"],
                         password=account.cleaned_data["password1"],
                     )
                 application = services.join_submit(
-                    user=user, org=data["org"], name=data["name"], phone=data["phone"],
-                    employee_no=data["employee_no"], id_number=data["id_number"], site=data["site"],
-                    post=data["post"], id_consent=data["id_consent"],
+                    user=user,
+                    org=data["org"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    employee_no=data["employee_no"],
+                    id_number=data["id_number"],
+                    site=data["site"],
+                    post=data["post"],
+                    id_consent=data["id_consent"],
                 )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -144,12 +161,18 @@ def profile(request):
         else:
             messages.success(request, _("资料已保存"))
             return redirect("profile")
-    return render(request, "members/profile.html", {
-        "member": member, "form": form, "age_band": age_band(member.birth_date),
-        "consent_form": ConsentForm(current=services.consent_current(member)),
-        "open_deletion": member.deletion_requests.filter(status=DeletionStatus.REQUESTED).first(),
-        "timeline": _timeline(member)[-10:],
-    })
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "member": member,
+            "form": form,
+            "age_band": age_band(member.birth_date),
+            "consent_form": ConsentForm(current=services.consent_current(member)),
+            "open_deletion": member.deletion_requests.filter(status=DeletionStatus.REQUESTED).first(),
+            "timeline": _timeline(member)[-10:],
+        },
+    )
 
 
 @login_required
@@ -170,7 +193,9 @@ def consents(request):
 def export(request):
     member = _own_member_or_404(request)
     data = services.member_export(member=member, actor=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="my-union-data.json"'
     return response
 
@@ -198,15 +223,25 @@ def transfer(request):
     if request.method == "POST" and not open_transfer and form.is_valid():
         data = form.cleaned_data
         try:
-            services.transfer_request(member=member, to_org=data["to_org"], actor=request.user, reason=data["reason"],
-                                      new_employer=data["new_employer"], new_employee_no=data["new_employee_no"])
+            services.transfer_request(
+                member=member,
+                to_org=data["to_org"],
+                actor=request.user,
+                reason=data["reason"],
+                new_employer=data["new_employer"],
+                new_employee_no=data["new_employee_no"],
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("转会申请已提交，等待转入工会接收"))
             return redirect("transfer")
     history = member.transfers.select_related("from_org", "to_org")
-    return render(request, "members/transfer.html", {"form": form, "member": member, "open_transfer": open_transfer, "history": history})
+    return render(
+        request,
+        "members/transfer.html",
+        {"form": form, "member": member, "open_transfer": open_transfer, "history": history},
+    )
 
 
 @login_required
@@ -232,7 +267,9 @@ def staff_home(request):
     context = {
         "joins": selectors.join_queue(user=user).count(),
         "transfers": selectors.transfer_queue(user=user).count(),
-        "deletions": scope(DeletionRequest.objects.all(), user, field="member__org").filter(status=DeletionStatus.REQUESTED).count(),
+        "deletions": scope(DeletionRequest.objects.all(), user, field="member__org")
+        .filter(status=DeletionStatus.REQUESTED)
+        .count(),
         "members": scope(Member.objects.all(), user).filter(status=MemberStatus.ACTIVE).count(),
         "rate": total,
         "missing_years": years_missing_data() if user.is_superuser or is_staff_anywhere(user) else [],
@@ -254,13 +291,17 @@ def staff_members(request):
 @staff_required
 def staff_member(request, pk: int):
     member = get_scoped(Member.objects.select_related("org", "site", "user"), request.user, pk=pk)
-    form = StaffMemberForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=pk), prefix="m")
+    form = StaffMemberForm(
+        request.POST or None, instance=Member.objects.select_related("org").get(pk=pk), prefix="m"
+    )
     reveal = RevealForm(prefix="r")
     revealed = None
     if request.method == "POST" and "reveal" in request.POST:
         reveal = RevealForm(request.POST, prefix="r")
         if reveal.is_valid():
-            revealed = services.member_reveal_id_number(member=member, actor=request.user, reason=reveal.cleaned_data["reason"])
+            revealed = services.member_reveal_id_number(
+                member=member, actor=request.user, reason=reveal.cleaned_data["reason"]
+            )
         form = StaffMemberForm(instance=member, prefix="m")
     elif request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
@@ -271,10 +312,18 @@ def staff_member(request, pk: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("staff-member", pk=pk)
-    return render(request, "staff/member.html", {
-        "member": member, "form": form, "reveal": reveal, "revealed": revealed,
-        "age_band": age_band(member.birth_date), "timeline": _timeline(member),
-    })
+    return render(
+        request,
+        "staff/member.html",
+        {
+            "member": member,
+            "form": form,
+            "reveal": reveal,
+            "revealed": revealed,
+            "age_band": age_band(member.birth_date),
+            "timeline": _timeline(member),
+        },
+    )
 
 
 @staff_required
@@ -285,7 +334,11 @@ def staff_orgs(request):
 @staff_required
 def staff_joins(request):
     if request.method == "POST":
-        application = get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=int_param(request.POST.get("id")))
+        application = get_scoped(
+            JoinApplication.objects.select_related("org", "user"),
+            request.user,
+            pk=int_param(request.POST.get("id")),
+        )
         form = NoteForm(request.POST)
         form.is_valid()
         note = form.cleaned_data.get("note", "")
@@ -305,8 +358,11 @@ def staff_joins(request):
 @staff_required
 def staff_transfers(request):
     if request.method == "POST":
-        transfer = scope(Transfer.objects.select_related("member", "to_org"), request.user, field="to_org").filter(
-            pk=int_param(request.POST.get("id"))).first()
+        transfer = (
+            scope(Transfer.objects.select_related("member", "to_org"), request.user, field="to_org")
+            .filter(pk=int_param(request.POST.get("id")))
+            .first()
+        )
         if transfer is None:
             raise Http404
         note = request.POST.get("note", "")[:200]
@@ -320,13 +376,19 @@ def staff_transfers(request):
             messages.error(request, exc.message)
         return redirect("staff-transfers")
     queue = selectors.transfer_queue(user=request.user)
-    incoming_ids = set(scope(Transfer.objects.filter(pk__in=[t.pk for t in queue]), request.user, field="to_org").values_list("pk", flat=True))
+    incoming_ids = set(
+        scope(
+            Transfer.objects.filter(pk__in=[t.pk for t in queue]), request.user, field="to_org"
+        ).values_list("pk", flat=True)
+    )
     return render(request, "staff/transfers.html", {"transfers": queue, "incoming": incoming_ids})
 
 
 @staff_required
 def staff_deletions(request):
-    qs = scope(DeletionRequest.objects.select_related("member", "member__org"), request.user, field="member__org")
+    qs = scope(
+        DeletionRequest.objects.select_related("member", "member__org"), request.user, field="member__org"
+    )
     if request.method == "POST":
         req = qs.filter(pk=int_param(request.POST.get("id"))).first()
         if req is None:
@@ -350,14 +412,24 @@ def staff_roster(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = roster.roster_import_start(org=form.cleaned_data["org"], filename=upload.name, data=upload.read(), actor=request.user)
+        job = roster.roster_import_start(
+            org=form.cleaned_data["org"], filename=upload.name, data=upload.read(), actor=request.user
+        )
         return redirect("staff-roster-import", pk=job.pk)
     total, by_org, by_site = selectors.registration_rates(user=request.user)
     imports = scope(RosterImport.objects.all(), request.user).defer("content")[:10]
-    return render(request, "staff/roster.html", {
-        "form": form, "total": total, "by_org": by_org, "by_site": by_site, "imports": imports,
-        "definition": selectors.REGISTRATION_RATE_DEFINITION,
-    })
+    return render(
+        request,
+        "staff/roster.html",
+        {
+            "form": form,
+            "total": total,
+            "by_org": by_org,
+            "by_site": by_site,
+            "imports": imports,
+            "definition": selectors.REGISTRATION_RATE_DEFINITION,
+        },
+    )
 
 
 @staff_required
@@ -382,8 +454,14 @@ def staff_roster_export(request):
     org = orgs.filter(pk=int_param(org_id)).first() if org_id else orgs.first()
     if org is None:
         raise Http404
-    members = scope(Member.objects.all(), request.user).filter(org__path__startswith=org.path).exclude(status=MemberStatus.ANONYMISED)
-    response = HttpResponse(roster.export_roster(members=members, actor=request.user, org=org), content_type=XLSX)
+    members = (
+        scope(Member.objects.all(), request.user)
+        .filter(org__path__startswith=org.path)
+        .exclude(status=MemberStatus.ANONYMISED)
+    )
+    response = HttpResponse(
+        roster.export_roster(members=members, actor=request.user, org=org), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="roster-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
 
@@ -393,4 +471,3 @@ def staff_roster_template(request):
     response = HttpResponse(roster.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
     return response
-

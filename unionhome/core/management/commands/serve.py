@@ -14,11 +14,42 @@ from django.core.management.base import BaseCommand
 
 def server_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
     if server == "granian":
-        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-                "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "unionhome.wsgi:application"]
-    return [sys.executable, "-m", "gunicorn", "unionhome.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-" if settings.DEBUG else "/dev/null",
-            "--graceful-timeout", "5"]
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-ws",
+            "unionhome.wsgi:application",
+        ]
+    # gthread, not sync: the sync worker closes every connection, which phones on slow networks pay for.
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "unionhome.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-" if settings.DEBUG else "/dev/null",
+        "--graceful-timeout",
+        "5",
+    ]
 
 
 class Command(BaseCommand):
@@ -27,17 +58,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--server", choices=["gunicorn", "granian"], default=os.environ.get("UNIONHOME_SERVER", "gunicorn"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2))))
+        parser.add_argument(
+            "--server", choices=["gunicorn", "granian"], default=os.environ.get("UNIONHOME_SERVER", "granian")
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2))),
+        )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="do not start the task consumer")
 
     def handle(self, *args, **opts):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhome.settings"}
-        children = [subprocess.Popen(server_command(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"]), env=env)]
+        children = [
+            subprocess.Popen(
+                server_command(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"]),
+                env=env,
+            )
+        ]
         if not opts["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "unionhome.cli", "run_huey", "--quiet"], env=env))
-        self.stdout.write(self.style.SUCCESS(f"UnionHome is serving at http://{opts['host']}:{opts['port']}/  (Ctrl-C stops)"))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "unionhome.cli", "run_huey", "--quiet"], env=env)
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"UnionHome is serving at http://{opts['host']}:{opts['port']}/  (Ctrl-C stops)"
+            )
+        )
 
         stopping = False
 

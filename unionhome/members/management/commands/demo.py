@@ -26,6 +26,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  staff     {', '.join(accounts['staff'])}")
         self.stdout.write(f"  handlers  {', '.join(accounts['handlers'])}")
         self.stdout.write(f"  volunteers {', '.join(accounts['volunteers'])}")
-        self.stdout.write(f"  members   {accounts['members'][0]} … {accounts['members'][-1]} ({len(accounts['members'])} in all)")
+        self.stdout.write(
+            f"  members   {accounts['members'][0]} … {accounts['members'][-1]} ({len(accounts['members'])} in all)"
+        )
         for row in accounts["unregistered_roster_example"]:
-            self.stdout.write(f"  try joining at /join/ as {row['name']} with employee number {row['employee_no']}: approved at once")
+            self.stdout.write(
+                f"  try joining at /join/ as {row['name']} with employee number {row['employee_no']}: approved at once"
+            )

@@ -1,0 +1,180 @@
+"""`make bench`: throughput of our pages as ratios of a bare hello view, on gunicorn and granian.
+
+Server pinned to core 0, load generator to core 1 (when there are two), 32 keep-alive clients.
+The figures that matter are the ratios (home / hello, me / hello): they hold across machines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import loadgen
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+SERVERS = os.environ.get("BENCH_SERVERS", "gunicorn,granian").split(",")
+TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+
+
+def pin(core: int) -> list[str]:
+    return ["taskset", "-c", str(core)] if TWO_CORES else []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(env: dict) -> str:
+    """Migrate, load the demo union, and make a logged-in session for one member."""
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "unionhome.cli", *a], env=env, check=True, capture_output=True
+        )
+
+    run("migrate", "--noinput")
+    run("demo")
+    code = (
+        "import django; django.setup();"
+        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "u = get_user_model().objects.get(username='m0100'); s = SessionStore();"
+        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'unionhome.core.auth.PhoneOrUsernameBackend';"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env | {"DJANGO_SETTINGS_MODULE": "unionhome.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def wait_up(port: int, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def measure(server: str, env: dict, session: str) -> dict:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            *pin(0),
+            sys.executable,
+            "-m",
+            "unionhome.cli",
+            "serve",
+            "--server",
+            server,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "1",
+            "--no-worker",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_up(port)
+        cookie = {"Cookie": f"sessionid={session}"}
+        targets = {"hello": ("/bench/hello", {}), "home": ("/", cookie), "me": ("/api/v1/me", cookie)}
+        rows = {}
+        for name, (path, headers) in targets.items():
+            loadgen.run(
+                "127.0.0.1", port, path, seconds=1, connections=CONNECTIONS, headers=headers
+            )  # warm-up
+            r = loadgen.run(
+                "127.0.0.1", port, path, seconds=SECONDS, connections=CONNECTIONS, headers=headers
+            )
+            ok = r.statuses.get(200, 0)
+            rows[name] = {
+                "rps": round(r.rps, 1),
+                "p50_ms": round(r.pct(50), 1),
+                "p99_ms": round(r.pct(99), 1),
+                "ok": ok,
+                "other": r.requests - ok + r.errors,
+            }
+        return rows
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def main() -> None:
+    data_dir = tempfile.mkdtemp(prefix="unionhome-bench-")
+    env = {
+        **os.environ,
+        "UNIONHOME_DATA_DIR": data_dir,
+        "HTTPS": "0",
+        "DEBUG": "0",
+        "BENCH_ENDPOINTS": "1",
+        "AXES_ENABLED": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("HUEY_IMMEDIATE", None)
+    # The load generator runs here, on core 1; the server on core 0.
+    if TWO_CORES:
+        os.sched_setaffinity(0, {1})
+    session = prepare(env)
+    db = "postgresql" if env.get("DATABASE_URL") else "sqlite"
+    results = {
+        "database": db,
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "pinned": TWO_CORES,
+        "servers": {},
+    }
+    for server in SERVERS:
+        rows = measure(server, env, session)
+        floor = rows["hello"]["rps"] or 1
+        for row in rows.values():
+            row["ratio"] = round(row["rps"] / floor, 2)
+        results["servers"][server] = rows
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(
+        f"\nmake bench — {db}, {CONNECTIONS} clients, {SECONDS:.0f} s each, server on core 0 / load on core 1: {TWO_CORES}"
+    )
+    print("| server | view | req/s | ratio to hello | p50 ms | p99 ms | non-200 |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for server, rows in results["servers"].items():
+        for name, r in rows.items():
+            print(
+                f"| {server} | {name} | {r['rps']} | {r['ratio']} | {r['p50_ms']} | {r['p99_ms']} | {r['other']} |"
+            )
+    targets = {"home": 0.4, "me": 0.5}
+    for server, rows in results["servers"].items():
+        verdict = ", ".join(f"{k} {rows[k]['ratio']} (target ≥ {t})" for k, t in targets.items())
+        print(f"{server}: {verdict}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"members-{db}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
