@@ -5,7 +5,11 @@ import sys
 
 def test_production_settings_pass_deploy_checks(tmp_path):
     # Only what a production machine would have: not the test-only switches of this process.
-    env = {k: v for k, v in os.environ.items() if k not in ("HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "HUEY_IMMEDIATE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "HUEY_IMMEDIATE")
+    }
     env |= {
         "DEBUG": "0",
         "SECRET_KEY": "prod-" + "k3y!" * 16,

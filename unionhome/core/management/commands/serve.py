@@ -71,6 +71,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhome.settings"}
+        cores = os.cpu_count() or 1
+        opts["workers"] = opts["workers"] or (cores if opts["server"] == "granian" else 2 * cores)
         children = [
             subprocess.Popen(
                 server_command(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"]),
