@@ -89,31 +89,26 @@ def test_script_in_a_name_is_escaped(personas, as_user):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
+STAFF_PAGES = [
+    "/staff/",
+    "/staff/members/",
+    "/staff/orgs/",
+    "/staff/joins/",
+    "/staff/transfers/",
+    "/staff/roster/",
+    "/staff/deletions/",
+]
+
+
 def test_staff_pages_are_refused_to_members(personas, as_user):
     client = as_user(personas.member_user)
-    for url in [
-        "/staff/",
-        "/staff/members/",
-        "/staff/orgs/",
-        "/staff/joins/",
-        "/staff/transfers/",
-        "/staff/roster/",
-        "/staff/deletions/",
-    ]:
+    for url in STAFF_PAGES:
         assert client.get(url).status_code == 403, url
 
 
 def test_staff_pages_render(personas, as_user):
     client = as_user(personas.staff)
-    for url in [
-        "/staff/",
-        "/staff/members/",
-        "/staff/orgs/",
-        "/staff/joins/",
-        "/staff/transfers/",
-        "/staff/roster/",
-        "/staff/deletions/",
-    ]:
+    for url in STAFF_PAGES:
         assert client.get(url).status_code == 200, url
     html = client.get("/staff/members/", {"q": "wjg"}, HTTP_HX_REQUEST="true").content.decode()
     assert "王建国" in html and "<html" not in html  # the HTMX partial
