@@ -153,3 +153,37 @@ def test_anonymous_gets_nothing(personas, client):
     assert client.get("/api/v1/me").status_code == 401
     r = client.get(f"/staff/members/{personas.member.pk}/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_outsider_staff_gets_404_on_every_record_action(
+    personas, as_user, django_capture_on_commit_callbacks
+):
+    """Staff of another union, for each endpoint and page that reads or changes one record."""
+    from unionhome.members import roster
+
+    from ..factories import UserFactory
+    from .test_roster import good, workbook
+
+    p = personas
+    application = services.join_submit(
+        user=UserFactory(), org=p.tree.union, name="申请人", phone="13611112223"
+    )
+    deletion = services.deletion_request(member=p.member, actor=p.member_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = roster.roster_import_start(
+            org=p.tree.union, filename="r.xlsx", data=workbook([good(1)]), actor=p.staff
+        )
+    outsider = as_user(p.staff_other)
+    json = "application/json"
+    checks = [
+        outsider.patch(f"/api/v1/members/{p.member.pk}", {"shift": "night"}, content_type=json),
+        outsider.post(f"/api/v1/joins/{application.pk}/approve", {}, content_type=json),
+        outsider.post(f"/api/v1/joins/{application.pk}/reject", {"note": "不"}, content_type=json),
+        outsider.post(f"/api/v1/deletion-requests/{deletion.pk}/reject", {"note": "不"}, content_type=json),
+        outsider.post("/staff/deletions/", {"id": deletion.pk, "decision": "approve"}),
+        outsider.get(f"/staff/roster/imports/{job.pk}/"),
+        outsider.post(f"/staff/members/{p.member.pk}/", {"r-reason": "看看", "reveal": "1"}),
+    ]
+    assert [r.status_code for r in checks] == [404] * len(checks)
+    p.member.refresh_from_db()
+    assert p.member.shift == "day" and p.member.status == "active"
