@@ -78,6 +78,11 @@ def timeline_for(obj: models.Model):
     ).select_related("actor")
 
 
-def trail_for(obj: models.Model):
-    object_type, object_id = object_ref(obj)
-    return AuditLog.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
+def timeline_entries(obj: models.Model) -> list[dict]:
+    """The timeline as people read it: local time, the action in words, the note."""
+    from django.utils import timezone
+
+    return [
+        {"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")}
+        for e in timeline_for(obj)
+    ]

@@ -13,7 +13,6 @@ from .errors import NotFound
 from .models import Org, Role, RoleAssignment
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})
-MANAGER_ROLES = frozenset({Role.CHAIR, Role.ADMIN})
 
 
 def role_paths(user, roles: Iterable[str] = STAFF_ROLES) -> list[str]:
@@ -27,11 +26,6 @@ def role_paths(user, roles: Iterable[str] = STAFF_ROLES) -> list[str]:
         user._role_cache = cache
     wanted = set(roles)
     return sorted({path for role, path in cache if role in wanted})
-
-
-def roles_of(user) -> set[str]:
-    role_paths(user)  # fills the cache
-    return {role for role, _ in getattr(user, "_role_cache", [])}
 
 
 def is_staff_anywhere(user) -> bool:

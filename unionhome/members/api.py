@@ -117,7 +117,7 @@ class StaffProfileIn(ProfileIn):
     hardship: bool | None = None
 
 
-def _profile_data(payload: Schema, member: Member) -> dict:
+def _profile_data(payload: Schema) -> dict:
     data = payload.dict(exclude_unset=True)
     if "site_id" in data:
         site_id = data.pop("site_id")
@@ -150,7 +150,7 @@ def me(request):
 def me_update(request, payload: ProfileIn):
     """Change the caller's working profile; service groups are recomputed."""
     member = _own_member(request)
-    services.member_update(member=member, actor=request.user, data=_profile_data(payload, member))
+    services.member_update(member=member, actor=request.user, data=_profile_data(payload))
     return _member_qs().get(pk=member.pk)
 
 
@@ -341,12 +341,10 @@ def transfer_list(request):
 
 
 def _transfer_for_staff(request, pk: int) -> Transfer:
-    transfer = selectors.transfer_queue(user=request.user).filter(pk=pk).first() or (
-        scope(Transfer.objects.all(), request.user, field="to_org").filter(pk=pk).first()
+    """Only the receiving union decides; to anyone else the transfer does not exist."""
+    return get_scoped(
+        Transfer.objects.select_related("member", "to_org"), request.user, field="to_org", pk=pk
     )
-    if transfer is None:
-        raise NotFound()
-    return transfer
 
 
 @router.post("/transfers/{pk}/accept", response=TransferOut)
@@ -410,7 +408,7 @@ def member_detail(request, pk: int):
 @router.patch("/members/{pk}", response=MemberOut)
 def member_update(request, pk: int, payload: StaffProfileIn):
     member = get_scoped(_member_qs(), request.user, pk=pk)
-    services.member_update(member=member, actor=request.user, data=_profile_data(payload, member))
+    services.member_update(member=member, actor=request.user, data=_profile_data(payload))
     return _member_qs().get(pk=pk)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import segno
 from django.core import signing
 from django.utils.translation import gettext as _
 
@@ -17,10 +20,6 @@ def card_token(member: Member) -> str:
 
 
 def card_qr_svg(member: Member) -> str:
-    import io
-
-    import segno
-
     out = io.BytesIO()
     segno.make(card_token(member), error="m").save(
         out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=_("电子会员卡二维码")

@@ -277,9 +277,10 @@ def build(seed: int = 2026) -> dict:
         member.user = user
     Member.objects.bulk_create(members, batch_size=500)
     members = list(Member.objects.filter(org__path__startswith=enterprise.path).order_by("employee_no"))
-    Member.objects.bulk_update(
-        [_with_no(m) for m in members if m.status == MemberStatus.ACTIVE], ["member_no"], batch_size=500
-    )
+    active = [m for m in members if m.status == MemberStatus.ACTIVE]
+    for m in active:
+        m.assign_member_no()
+    Member.objects.bulk_update(active, ["member_no"], batch_size=500)
     groups.recompute_many(members, today)
     Consent.objects.bulk_create(
         [
@@ -355,12 +356,7 @@ def build(seed: int = 2026) -> dict:
             status=MemberStatus.ACTIVE,
             joined_on=today - dt.timedelta(days=400),
         )
-        m.member_no = f"UH{m.pk:08d}"
+        m.assign_member_no()
         m.save(update_fields=["member_no"])
         groups.recompute(m)
     return _accounts()
-
-
-def _with_no(member: Member) -> Member:
-    member.member_no = f"UH{member.pk:08d}"
-    return member

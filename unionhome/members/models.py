@@ -119,6 +119,11 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def assign_member_no(self) -> str:
+        """The member number: derived from the row, so it is unique and never reused."""
+        self.member_no = f"UH{self.pk:08d}"
+        return self.member_no
+
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
@@ -254,10 +259,6 @@ class Consent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["member", "purpose", "at"], name="consent_latest")]
-
-    @property
-    def sensitive(self) -> bool:
-        return self.purpose in SENSITIVE_PURPOSES
 
 
 class DeletionStatus(models.TextChoices):

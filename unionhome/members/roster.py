@@ -71,7 +71,7 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
-def import_roster(*, org: Org, data: bytes, actor=None) -> ImportResult:
+def import_roster(*, org: Org, data: bytes) -> ImportResult:
     """Read an .xlsx roster into `org`. Steps:
     1. check the header row has every required column;
     2. validate each row on its own (ID check digit, phone, site, choices, date);
@@ -228,7 +228,7 @@ def roster_import_run(import_id: int) -> RosterImport:
     job = RosterImport.objects.select_related("org", "uploaded_by").get(pk=import_id)
     if job.status != ImportStatus.PENDING:
         return job
-    result = import_roster(org=job.org, data=base64.b64decode(job.content), actor=job.uploaded_by)
+    result = import_roster(org=job.org, data=base64.b64decode(job.content))
     job.total_rows, job.created_count, job.updated_count = result.total, result.created, result.updated
     job.errors = [e.__dict__ for e in result.errors]
     job.status = ImportStatus.DONE

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from unionhome.core.models import Org, OrgKind, Site
+from unionhome.core.models import Org, Site
 from unionhome.core.scoping import scope, visible_orgs
 
 from .models import JoinApplication, JoinStatus, Member, MemberStatus, Transfer, TransferStatus
@@ -110,10 +110,6 @@ def registration_rates(*, user) -> tuple[Rate, list[Rate], list[Rate]]:
     ]
     site_rates = [Rate(row["site__name"], row["n"], row["r"]) for row in by_site]
     return Rate("合计", total["n"], total["r"]), org_rates, site_rates
-
-
-def enterprise_unions() -> QuerySet[Org]:
-    return Org.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
 
 
 def sites_under(org: Org) -> QuerySet[Site]:

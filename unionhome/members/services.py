@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from unionhome.core.audit import log_action
+from unionhome.core.audit import log_action, timeline_entries
 from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org, OrgKind, Site
 from unionhome.core.notifications import notify
-from unionhome.core.scoping import ensure_role_over, scope
+from unionhome.core.scoping import ensure_role_over, has_role_over
 from unionhome.core.workflow import Workflow
 
 from . import groups, idcard
@@ -77,7 +77,7 @@ def _activate(member: Member, *, user, actor) -> None:
     member.joined_on = member.joined_on or timezone.localdate()
     member.save()
     if not member.member_no:
-        member.member_no = f"UH{member.pk:08d}"
+        member.assign_member_no()
         member.save(update_fields=["member_no"])
     groups.recompute(member)
     log_action(member, "members.member.joined", actor, {"member_no": member.member_no}, timeline=True)
@@ -88,7 +88,7 @@ def _activate(member: Member, *, user, actor) -> None:
 
 def _validate_join(
     *, org: Org, name: str, phone: str, id_number: str, site: Site | None, id_consent: bool
-) -> dict:
+) -> None:
     errors: dict[str, str] = {}
     if org.kind not in (OrgKind.ENTERPRISE, OrgKind.BRANCH, OrgKind.GROUP):
         errors["org"] = _("请选择所在的企业工会")
@@ -105,7 +105,6 @@ def _validate_join(
         errors["site"] = _("该工作地点不属于所选工会")
     if errors:
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
-    return errors
 
 
 def join_submit(
@@ -369,7 +368,7 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
     the union may set. Sensitive values are never written to the log, only that they changed."""
     own = member.user_id is not None and member.user_id == getattr(actor, "pk", None)
     allowed = set(PROFILE_FIELDS)
-    if not own or scope(Member.objects.filter(pk=member.pk), actor).exists():
+    if not own or has_role_over(actor, member.org):
         ensure_role_over(actor, member.org)
         allowed |= STAFF_ONLY_FIELDS | {"id_number"}
     unknown = set(data) - allowed
@@ -466,8 +465,6 @@ def member_export(*, member: Member, actor) -> dict[str, Any]:
     """Everything we hold about the member, for the member (PIPL art. 45)."""
     if member.user_id != getattr(actor, "pk", None):
         raise NotFound()
-    from unionhome.core.audit import describe, timeline_for
-
     data = {
         "member_no": member.member_no,
         "name": member.name,
@@ -495,10 +492,7 @@ def member_export(*, member: Member, actor) -> dict[str, Any]:
             }
             for c in member.consents.all()
         ],
-        "history": [
-            {"at": timezone.localtime(e.at).isoformat(), "event": describe(e.action)}
-            for e in timeline_for(member)
-        ],
+        "history": [{"at": e["at"].isoformat(), "event": e["text"]} for e in timeline_entries(member)],
         "transfers": [
             {
                 "from": t.from_org.name,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from unionhome.core.audit import describe, timeline_for
+from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
@@ -50,13 +50,6 @@ from .models import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _timeline(obj):
-    return [
-        {"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")}
-        for e in timeline_for(obj)
-    ]
 
 
 def staff_required(view):
@@ -95,7 +88,9 @@ def join(request):
         pending = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
         if pending:
             return render(
-                request, "members/join_pending.html", {"application": pending, "timeline": _timeline(pending)}
+                request,
+                "members/join_pending.html",
+                {"application": pending, "timeline": timeline_entries(pending)},
             )
     initial = {"logged_in": logged_in}
     if logged_in and request.user.phone:
@@ -151,6 +146,8 @@ def profile(request):
     member = selectors.member_of(request.user)
     if member is None:
         return render(request, "members/profile.html", {"member": None})
+    # The form gets its own copy: validating a ModelForm writes the typed values onto its
+    # instance, and the service must compare them with what is stored to log what changed.
     form = ProfileForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=member.pk))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
@@ -170,7 +167,7 @@ def profile(request):
             "age_band": age_band(member.birth_date),
             "consent_form": ConsentForm(current=services.consent_current(member)),
             "open_deletion": member.deletion_requests.filter(status=DeletionStatus.REQUESTED).first(),
-            "timeline": _timeline(member)[-10:],
+            "timeline": timeline_entries(member)[-10:],
         },
     )
 
@@ -272,7 +269,7 @@ def staff_home(request):
         .count(),
         "members": scope(Member.objects.all(), user).filter(status=MemberStatus.ACTIVE).count(),
         "rate": total,
-        "missing_years": years_missing_data() if user.is_superuser or is_staff_anywhere(user) else [],
+        "missing_years": years_missing_data(),
     }
     return render(request, "staff/home.html", context)
 
@@ -321,7 +318,7 @@ def staff_member(request, pk: int):
             "reveal": reveal,
             "revealed": revealed,
             "age_band": age_band(member.birth_date),
-            "timeline": _timeline(member),
+            "timeline": timeline_entries(member),
         },
     )
 
