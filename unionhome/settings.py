@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "unionhome.core",
     "unionhome.members",
+    "unionhome.appeals",
 ]
 
 MIDDLEWARE = [

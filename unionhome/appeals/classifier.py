@@ -1,0 +1,168 @@
+"""The appeal classifier: category and urgency from the member's own words.
+
+A linear model over jieba word uni/bigrams, character n-grams and per-category domain-lexicon
+counts, trained on the shipped appeals (`data/appeals_train.json`) plus every category staff have
+confirmed since. Urgency is the model's urgent probability OR an explicit danger signal (injury,
+unconsciousness, self-harm, violence, many people unpaid, 停工, 堵门, 上访 …): a life-or-death
+appeal must never be filed as routine, so the signals alone suffice.
+
+The fitted model is kept under DATA_DIR/models and reloaded when `unionhome appeals retrain`
+writes a new one."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from .lexicon import DANGER_SIGNALS, LEXICON
+
+TRAIN_FILE = Path(__file__).parent / "data" / "appeals_train.json"
+URGENT_THRESHOLD = 0.3
+LEXICON_WEIGHT = 0.5
+
+_lock = threading.Lock()
+_loaded: tuple[float, object] | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    confidence: float
+    urgent: bool
+    signals: list[str]
+
+
+def model_path() -> Path:
+    return Path(settings.DATA_DIR) / "models" / "appeal_classifier.pkl"
+
+
+def danger_signals(text: str) -> list[str]:
+    return [name for name, pattern in DANGER_SIGNALS if re.search(pattern, text, re.S)]
+
+
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for words in LEXICON.values():
+        for word in words:
+            jieba.add_word(word)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    return [w for w in _tokenizer().lcut(text) if w.strip()]
+
+
+def lexicon_counts(texts):
+    import numpy as np
+    from scipy import sparse
+
+    rows = [[sum(1 for w in words if w in t) for words in LEXICON.values()] for t in texts]
+    return sparse.csr_matrix(np.log1p(np.array(rows, dtype=float)) * LEXICON_WEIGHT)
+
+
+def _features():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_union
+    from sklearn.preprocessing import FunctionTransformer
+
+    return make_union(
+        TfidfVectorizer(tokenizer=tokenize, token_pattern=None, ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
+        FunctionTransformer(lexicon_counts),
+    )
+
+
+def shipped_examples() -> list[dict]:
+    return json.loads(TRAIN_FILE.read_text(encoding="utf-8"))
+
+
+def confirmed_examples() -> list[dict]:
+    """Appeals whose category a staff member confirmed or corrected: the model learns from them."""
+    from .models import Appeal
+
+    return [
+        {"text": text, "category": category, "urgent": urgent}
+        for text, category, urgent in Appeal.objects.filter(category_confirmed=True).values_list(
+            "text", "category", "urgent"
+        )
+    ]
+
+
+def train(examples: list[dict]):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts = [e["text"] for e in examples]
+    category = make_pipeline(_features(), LogisticRegression(C=10, max_iter=3000))
+    category.fit(texts, [e["category"] for e in examples])
+    urgent = make_pipeline(_features(), LogisticRegression(C=10, max_iter=3000, class_weight="balanced"))
+    urgent.fit(texts, [bool(e["urgent"]) for e in examples])
+    return {"category": category, "urgent": urgent, "examples": len(examples), "version": code_version()}
+
+
+def code_version() -> str:
+    """Changes when the shipped examples or the lexicon change, so a stale model file is refit."""
+    import hashlib
+
+    from . import lexicon
+
+    digest = hashlib.sha256(TRAIN_FILE.read_bytes())
+    digest.update(Path(lexicon.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def retrain(include_confirmed: bool = True) -> dict:
+    """Fit on the shipped examples plus confirmed appeals and write the model file."""
+    global _loaded
+    examples = shipped_examples() + (confirmed_examples() if include_confirmed else [])
+    model = train(examples)
+    path = model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(model))
+    tmp.replace(path)
+    with _lock:
+        _loaded = (path.stat().st_mtime, model)
+    return {"examples": model["examples"], "path": str(path)}
+
+
+def _model():
+    """The fitted model, trained from the shipped data on first use and reloaded when replaced."""
+    global _loaded
+    path = model_path()
+    with _lock:
+        mtime = path.stat().st_mtime if path.exists() else None
+        if _loaded is not None and (mtime is None or _loaded[0] == mtime):
+            return _loaded[1]
+        if mtime is not None:
+            # Written only by `retrain` into our own data directory.
+            model = pickle.loads(path.read_bytes())  # noqa: S301
+            if model.get("version") == code_version():
+                _loaded = (mtime, model)
+                return model
+    retrain(include_confirmed=False)
+    return _loaded[1]
+
+
+def suggest(text: str) -> Suggestion:
+    model = _model()
+    probs = model["category"].predict_proba([text])[0]
+    best = int(probs.argmax())
+    urgent_classes = list(model["urgent"].classes_)
+    urgent_p = float(model["urgent"].predict_proba([text])[0][urgent_classes.index(True)])
+    signals = danger_signals(text)
+    return Suggestion(
+        category=str(model["category"].classes_[best]),
+        confidence=round(float(probs[best]), 3),
+        urgent=bool(signals) or urgent_p >= URGENT_THRESHOLD,
+        signals=signals,
+    )

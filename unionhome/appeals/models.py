@@ -1,0 +1,305 @@
+"""Appeals (诉求) and everything that closes their loop: dispatch to departments (会办单), photos and
+evidence, the quarterly rectification list, legal-service cases and the weekly risk list.
+
+States of an appeal (one round; a dissatisfied rating starts the next round):
+
+    submitted ──route──▶ routed ──dispatch──▶ dispatched ──(all answered)──▶ routed
+        ▲                   │                                                 │
+        │                   └──────────────close─────────────▶ closed ◀──────┘
+        └────────── reopen (rating 1–2, or staff) ─────────────  │ ──rate──▶ rated
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.models import Org, Site
+
+
+class Category(models.TextChoices):
+    WAGES = "wages", _("工资报酬")
+    HOURS = "hours", _("工时休假")
+    SAFETY = "safety", _("安全防护")
+    CONTRACT = "contract", _("劳动合同与社保")
+    LIVING = "living", _("食宿通勤")
+    SKILLS = "skills", _("技能晋升")
+    WOMEN = "women", _("女职工权益")
+    FAMILY = "family", _("家庭困难与照护")
+    MANAGEMENT = "management", _("企业管理与民主")
+    OTHER = "other", _("其他")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上提交")
+    HOTLINE = "hotline", _("12351 热线")
+    BOX = "box", _("意见箱")
+    VISIT = "visit", _("走访座谈")
+    STATION = "station", _("服务站扫码")
+
+
+class Route(models.TextChoices):
+    IMMEDIATE = "immediate", _("即时答复")
+    POLICY = "policy", _("政策释明")
+    COORDINATION = "coordination", _("限期协调")
+    NEGOTIATION = "negotiation", _("集体协商")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ROUTED = "routed", _("办理中")
+    DISPATCHED = "dispatched", _("部门会办中")
+    CLOSED = "closed", _("已办结")
+    RATED = "rated", _("已评价")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.DISPATCHED)
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("已解决")
+    IN_PROGRESS = "in_progress", _("阶段推进")
+    UNRESOLVABLE = "unresolvable", _("暂难解决")
+
+
+class Appeal(models.Model):
+    number = models.CharField(_("编号"), max_length=20, unique=True)
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="appeals")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals_entered"
+    )
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    title = models.CharField(_("标题"), max_length=100, blank=True)
+    text = models.TextField(_("诉求内容"))
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices, default=Category.OTHER)
+    category_suggested = models.CharField(max_length=12, choices=Category.choices, blank=True)
+    category_confirmed = models.BooleanField(default=False)
+    confidence = models.FloatField(default=0)
+    urgent = models.BooleanField(_("紧急"), default=False, db_index=True)
+    urgent_signals = models.JSONField(default=list, blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    round = models.PositiveSmallIntegerField(default=1)
+    route = models.CharField(_("办理路径"), max_length=14, choices=Route.choices, blank=True)
+    workdays = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals_owned",
+    )
+    supervision = models.BooleanField(_("月度督办"), default=False)
+    negotiation_list = models.BooleanField(_("集体协商清单"), default=False)
+    congress_list = models.BooleanField(_("职代会协商清单"), default=False)
+    meeting_on = models.DateField(_("协商会议日期"), null=True, blank=True)
+
+    reminded_on = models.DateField(null=True, blank=True)
+    overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
+    ever_overdue = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    scan_token = models.CharField(max_length=32, blank=True)
+
+    reply = models.TextField(_("答复"), blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=14, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    knows_result = models.BooleanField(null=True)
+    accepts_result = models.BooleanField(null=True)
+    follow_on = models.TextField(_("衍生问题"), blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.CharField(max_length=500, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    cluster = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="appeal_open_due"),
+            models.Index(fields=["org", "status"], name="appeal_org_status"),
+            models.Index(fields=["site", "category", "received_at"], name="appeal_site_cat"),
+        ]
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.text[:30]
+
+
+class DispatchStatus(models.TextChoices):
+    WAITING = "waiting", _("排队")
+    PENDING = "pending", _("待反馈")
+    ANSWERED = "answered", _("已反馈")
+
+
+class Dispatch(models.Model):
+    """One department's step of a 会办单; steps are answered in their order."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="dispatches")
+    round = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField()
+    department = models.CharField(_("承办部门"), max_length=50)
+    due_on = models.DateField(_("反馈时限"))
+    evidence_required = models.CharField(_("需提供的证据材料"), max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.WAITING)
+    reminded_on = models.DateField(null=True, blank=True)
+    answer = models.TextField(_("反馈意见"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appeal_id", "round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "round", "position"], name="dispatch_unique_position")
+        ]
+
+
+class Attachment(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
+    dispatch = models.ForeignKey(
+        Dispatch, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("整改中")
+    DONE = "done", _("已整改")
+
+
+class Rectification(models.Model):
+    """A line of the quarterly rectification list (季度整改清单), made from a recurring group."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="rectifications")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    category = models.CharField(max_length=12, choices=Category.choices)
+    quarter = models.CharField(_("季度"), max_length=7)
+    title = models.CharField(_("整改事项"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(_("整改期限"))
+    next_step = models.CharField(_("下一步"), max_length=300, blank=True)
+    status = models.CharField(
+        max_length=6, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
+    appeals = models.ManyToManyField(Appeal, related_name="rectifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "due_on"]
+
+
+class RiskKind(models.TextChoices):
+    COMPLAINTS = "complaints", _("投诉聚集")
+    TURNOVER = "turnover", _("离职上升")
+    OVERTIME = "overtime", _("加班诉求上升")
+
+
+class RiskItem(models.Model):
+    """A line of the weekly risk review (周研判): found by the weekly job, owned by a person."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="risks")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=12, choices=RiskKind.choices)
+    week = models.CharField(_("研判周"), max_length=8)
+    detail = models.CharField(_("情况"), max_length=300)
+    recent = models.PositiveIntegerField(default=0)
+    previous = models.PositiveIntegerField(default=0)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    next_step = models.CharField(_("下一步"), max_length=300, blank=True)
+    closed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["closed", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["site", "kind", "week"], name="risk_unique_per_week")]
+
+
+class LegalKind(models.TextChoices):
+    CONSULTATION = "consultation", _("劳动合同咨询")
+    LEGAL_AID = "legal_aid", _("法律援助申请")
+    MEDIATION = "mediation", _("劳动争议调解")
+    RIGHTS = "rights", _("欠薪欠保超时维权")
+
+
+class RightsIssue(models.TextChoices):
+    WAGE_ARREARS = "wage_arrears", _("拖欠工资")
+    UNPAID_INSURANCE = "unpaid_insurance", _("未缴社保")
+    EXCESS_OVERTIME = "excess_overtime", _("超时加班")
+
+
+class LegalStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    CLOSED = "closed", _("已结案")
+
+
+class LegalCase(models.Model):
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="legal_cases")
+    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.SET_NULL)
+    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="legal")
+    kind = models.CharField(_("类型"), max_length=14, choices=LegalKind.choices)
+    issue = models.CharField(_("维权事项"), max_length=18, choices=RightsIssue.choices, blank=True)
+    summary = models.TextField(_("情况说明"))
+    eligibility = models.JSONField(default=dict, blank=True)
+    eligible = models.BooleanField(null=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    agreement = models.TextField(_("调解协议"), blank=True)
+    agreement_signed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=LegalStatus.choices, default=LegalStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class LadderStep(models.TextChoices):
+    REMIND = "remind", _("提示")
+    CONSULT = "consult", _("会商")
+    LETTER = "letter", _("发函")
+    REVIEW = "review", _("整改复核")
+    HANDOVER = "handover", _("移交上级工会或劳动监察")
+
+
+LADDER = list(LadderStep.values)
+
+
+class LegalStepRecord(models.Model):
+    case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=10, choices=LadderStep.choices)
+    on = models.DateField(_("日期"))
+    note = models.CharField(_("记录"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="legal_step_once")]

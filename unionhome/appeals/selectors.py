@@ -1,0 +1,108 @@
+"""Who sees which appeals, and the lists of the staff workbench."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from unionhome.core.errors import NotFound
+from unionhome.core.scoping import STAFF_ROLES, role_paths, subtree_q
+from unionhome.core.workdays import WorkdayCalendar
+
+from .models import OPEN_STATUSES, Appeal, Channel, Dispatch, DispatchStatus, Status
+from .services import handler_departments
+
+TABS = ("new", "mine", "due", "overdue", "urgent", "channel", "closed", "all")
+
+
+def visible_q(user) -> Q:
+    """The member's own appeals, those in a staff subtree, and those dispatched to the user's
+    department — nothing else."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    q = Q(member__user=user)
+    paths = role_paths(user, STAFF_ROLES)
+    if paths:
+        q |= subtree_q(paths, "org")
+    for path, dept in handler_departments(user):
+        q |= Q(org__path__startswith=path, dispatches__department=dept)
+    return q
+
+
+def appeals_visible(user) -> QuerySet[Appeal]:
+    if not getattr(user, "is_authenticated", False):
+        return Appeal.objects.none()
+    return Appeal.objects.filter(visible_q(user)).distinct()
+
+
+def appeal_get(user, pk: int) -> Appeal:
+    appeal = appeals_visible(user).select_related("org", "site", "member", "owner").filter(pk=pk).first()
+    if appeal is None:
+        raise NotFound()
+    return appeal
+
+
+def my_appeals(user) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(member__user=user).order_by("-received_at")
+
+
+def staff_appeals(user) -> QuerySet[Appeal]:
+    paths = role_paths(user, STAFF_ROLES)
+    qs = Appeal.objects.select_related("site", "owner", "member")
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(subtree_q(paths, "org")) if paths else qs.none()
+
+
+def workbench(user, tab: str, channel: str = "", today: dt.date | None = None) -> QuerySet[Appeal]:
+    """The workbench tabs: new, mine, due soon (by the next working day), overdue, urgent, by channel."""
+    today = today or timezone.localdate()
+    qs = staff_appeals(user)
+    open_qs = qs.filter(status__in=OPEN_STATUSES)
+    if tab == "new":
+        return open_qs.filter(status=Status.SUBMITTED).order_by("-urgent", "received_at")
+    if tab == "mine":
+        return open_qs.filter(owner=user).order_by("due_on")
+    if tab == "due":
+        horizon = WorkdayCalendar().workdays_after(today, 1)
+        return open_qs.filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on")
+    if tab == "overdue":
+        return open_qs.filter(due_on__lt=today).order_by("due_on")
+    if tab == "urgent":
+        return open_qs.filter(urgent=True).order_by("received_at")
+    if tab == "channel":
+        return qs.filter(channel=channel if channel in Channel.values else Channel.HOTLINE).order_by(
+            "-received_at"
+        )
+    if tab == "closed":
+        return qs.filter(status__in=(Status.CLOSED, Status.RATED)).order_by("-closed_at")
+    return qs.order_by("-received_at")
+
+
+def workbench_counts(user, today: dt.date | None = None) -> dict[str, int]:
+    return {
+        tab: workbench(user, tab, today=today).count() for tab in ("new", "mine", "due", "overdue", "urgent")
+    }
+
+
+def handler_queue(user) -> QuerySet[Dispatch]:
+    q = Q(pk__in=[])
+    for path, dept in handler_departments(user):
+        q |= Q(appeal__org__path__startswith=path, department=dept)
+    return (
+        Dispatch.objects.filter(q, status=DispatchStatus.PENDING)
+        .select_related("appeal", "appeal__site")
+        .order_by("due_on")
+    )
+
+
+def handler_step(user, pk: int) -> Dispatch:
+    q = Q(pk__in=[])
+    for path, dept in handler_departments(user):
+        q |= Q(appeal__org__path__startswith=path, department=dept)
+    step = Dispatch.objects.filter(q, pk=pk).select_related("appeal", "appeal__org", "appeal__site").first()
+    if step is None:
+        raise NotFound()
+    return step

@@ -1,0 +1,628 @@
+"""The appeal loop: intake → category and urgency → route with a deadline → dispatch to departments
+→ reply and close → follow-up visit → the member's rating (a poor one starts a second round).
+
+Every step is a workflow transition, so it lands in the appeal's timeline and the audit log, and
+the member is told about it in their inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome.core.audit import log_action
+from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.models import Role, Site
+from unionhome.core.notifications import notify
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, holders_over
+from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload
+from unionhome.core.workdays import WorkdayCalendar
+from unionhome.core.workflow import Workflow
+
+from . import classifier
+from .models import (
+    Appeal,
+    Attachment,
+    Category,
+    Channel,
+    Dispatch,
+    DispatchStatus,
+    Outcome,
+    Route,
+    Status,
+)
+
+TEXT_MIN, TEXT_MAX = 5, 2000
+MAX_PHOTOS = 9
+NEGOTIATION_CONGRESS = {Category.WAGES, Category.HOURS, Category.FAMILY, Category.LIVING}
+"""Wage, hours and welfare items also go to the workers' congress list (002 §3.1)."""
+
+# Working days after the day received, per route; coordination may be 3–5 (default 5).
+ROUTE_WORKDAYS = {Route.IMMEDIATE: 0, Route.POLICY: 1, Route.COORDINATION: 5, Route.NEGOTIATION: 20}
+
+APPEAL_FLOW = Workflow(
+    "appeals.appeal",
+    {
+        "route": ({Status.SUBMITTED, Status.ROUTED}, Status.ROUTED),
+        "dispatch": ({Status.ROUTED}, Status.DISPATCHED),
+        "answered": ({Status.DISPATCHED}, Status.ROUTED),
+        "close": ({Status.ROUTED, Status.DISPATCHED}, Status.CLOSED),
+        "rate": ({Status.CLOSED}, Status.RATED),
+        "reopen": ({Status.CLOSED, Status.RATED}, Status.SUBMITTED),
+    },
+)
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def is_staff_for(user, appeal: Appeal) -> bool:
+    from unionhome.core.scoping import has_role_over
+
+    return has_role_over(user, appeal.org, STAFF_ROLES)
+
+
+def ensure_staff(user, appeal: Appeal) -> None:
+    ensure_role_over(user, appeal.org, STAFF_ROLES)
+
+
+def is_own(user, appeal: Appeal) -> bool:
+    member = appeal.member
+    return bool(member is not None and member.user_id and member.user_id == getattr(user, "pk", None))
+
+
+def _member_user(appeal: Appeal):
+    return appeal.member.user if appeal.member_id and appeal.member.user_id else None
+
+
+def _tell_member(appeal: Appeal, title: str, body: str = "") -> None:
+    user = _member_user(appeal)
+    if user is not None:
+        notify(user, title, body, url=f"/appeals/{appeal.pk}/")
+
+
+# ---------------------------------------------------------------- intake
+
+
+def check_text(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) < TEXT_MIN:
+        raise DomainError(
+            "invalid", _("请把诉求写清楚一些"), fields={"text": _("至少 %(n)s 个字") % {"n": TEXT_MIN}}
+        )
+    if len(text) > TEXT_MAX:
+        raise DomainError("invalid", _("内容太长"), fields={"text": _("最多 %(n)s 个字") % {"n": TEXT_MAX}})
+    return text
+
+
+def classify(text: str) -> classifier.Suggestion:
+    return classifier.suggest(check_text(text))
+
+
+def _find_member(query: str, org_scope_user):
+    """A member of the staff member's subtree by username or phone (for entries on their behalf)."""
+    from unionhome.core.scoping import scope
+    from unionhome.members.models import Member
+
+    query = (query or "").strip()
+    qs = scope(Member.objects.select_related("user", "org"), org_scope_user)
+    member = qs.filter(user__username=query).first() or qs.filter(phone=query).first()
+    if member is None:
+        raise DomainError(
+            "invalid", _("找不到这位会员"), fields={"on_behalf_of": _("请填写会员的用户名或手机号")}
+        )
+    return member
+
+
+def appeal_submit(
+    *,
+    actor,
+    text: str,
+    title: str = "",
+    site: Site | int | None = None,
+    anonymous: bool = False,
+    channel: str = Channel.ONLINE,
+    received_at: dt.datetime | None = None,
+    on_behalf_of: str | None = None,
+    photos: list | None = None,
+) -> Appeal:
+    """A member's own appeal, or one staff enter for a member from the hotline, the box, a visit
+    or a station QR code (with the channel and the real time it was received)."""
+    from unionhome.core.scoping import is_staff_anywhere
+    from unionhome.members.selectors import member_of
+
+    text = check_text(text)
+    title = (title or "").strip()[:100]
+    photos = photos or []
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError("invalid", _("照片太多"), fields={"photos": _("最多 %(n)s 张") % {"n": MAX_PHOTOS}})
+    kinds = [check_upload(p, field="photos", allowed=IMAGE_TYPES) for p in photos]
+    now = timezone.now()
+    staff_entry = bool(on_behalf_of) or channel != Channel.ONLINE or received_at is not None
+    if staff_entry and not is_staff_anywhere(actor):
+        raise DomainError("forbidden", _("只有工会工作人员可以代为登记"), status=403)
+    if received_at is not None and received_at > now + dt.timedelta(minutes=5):
+        raise DomainError("invalid", _("受理时间不能晚于现在"), fields={"received_at": _("不能是将来的时间")})
+    member = _find_member(on_behalf_of, actor) if on_behalf_of else member_of(actor)
+    if member is None and not staff_entry:
+        raise DomainError("not_member", _("请先加入工会再提交诉求"), status=403)
+    if member is not None:
+        org = member.org
+    else:
+        # An unnamed entry (e.g. an anonymous note from the box) belongs to the staff member's union.
+        from unionhome.core.scoping import visible_orgs
+
+        org = visible_orgs(actor).order_by("path").first()
+        anonymous = True
+    if staff_entry:
+        ensure_role_over(actor, org)
+    site_obj = _site_for(site, org, member)
+    suggestion = classifier.suggest(text)
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            number=f"tmp-{now.timestamp()}-{id(text)}",
+            org=org,
+            site=site_obj,
+            member=member,
+            submitted_by=actor,
+            anonymous=bool(anonymous),
+            channel=channel,
+            title=title,
+            text=text,
+            received_at=received_at or now,
+            category=suggestion.category,
+            category_suggested=suggestion.category,
+            confidence=suggestion.confidence,
+            urgent=suggestion.urgent,
+            urgent_signals=suggestion.signals,
+        )
+        appeal.number = f"SQ{timezone.localtime(appeal.received_at):%Y}{appeal.pk:06d}"
+        appeal.save(update_fields=["number"])
+        for upload, kind in zip(photos, kinds, strict=True):
+            Attachment.objects.create(
+                appeal=appeal, file=upload, content_type=kind, size=upload.size, uploaded_by=actor
+            )
+        log_action(
+            appeal,
+            "appeals.appeal.submitted",
+            actor,
+            {"channel": channel, "on_behalf": bool(on_behalf_of), "note": ""},
+            timeline=True,
+        )
+        link_recurring(appeal)
+        _tell_member(
+            appeal, _("诉求已收到：%(n)s") % {"n": appeal.number}, _("工会会尽快受理并告诉您办理期限。")
+        )
+        if appeal.urgent:
+            _alert_chairs(appeal)
+    return appeal
+
+
+def _site_for(site, org, member) -> Site | None:
+    if site in (None, ""):
+        return member.site if member is not None and member.site_id else None
+    site_id = site.pk if isinstance(site, Site) else site
+    try:
+        found = Site.objects.select_related("org").get(pk=int(site_id))
+    except (Site.DoesNotExist, TypeError, ValueError):
+        found = None
+    if found is None or not found.org.path.startswith(
+        org.enterprise().path if org.enterprise() else org.path
+    ):
+        raise DomainError("invalid", _("工作地点不正确"), fields={"site": _("请选择本单位的工作地点")})
+    return found
+
+
+def _alert_chairs(appeal: Appeal) -> None:
+    title = _("紧急诉求 %(n)s：请立即处理") % {"n": appeal.number}
+    for chair in holders_over(appeal.org, [Role.CHAIR]):
+        notify(chair, title, appeal.text[:120], url=f"/staff/appeals/{appeal.pk}/")
+    log_action(appeal, "appeals.appeal.urgent_alert", None, {"signals": appeal.urgent_signals})
+
+
+# ---------------------------------------------------------------- triage and routing
+
+
+def appeal_confirm(appeal: Appeal, *, actor, category: str, urgent: bool | None = None) -> Appeal:
+    """Staff confirm or correct the suggested category (and urgency); the model learns from it."""
+    ensure_staff(actor, appeal)
+    if category not in Category.values:
+        raise DomainError("invalid", _("类别不正确"), fields={"category": _("请选择类别")})
+    was_urgent = appeal.urgent
+    appeal.category = category
+    appeal.category_confirmed = True
+    if urgent is not None:
+        appeal.urgent = bool(urgent)
+    appeal.save(update_fields=["category", "category_confirmed", "urgent", "updated_at"])
+    log_action(
+        appeal,
+        "appeals.appeal.categorised",
+        actor,
+        {"category": category, "suggested": appeal.category_suggested, "urgent": appeal.urgent},
+    )
+    link_recurring(appeal)
+    if appeal.urgent and not was_urgent:
+        _alert_chairs(appeal)
+    return appeal
+
+
+def due_for(received_at: dt.datetime, workdays: int, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """Due on the N-th working day after the day received (N = 0: that same day)."""
+    calendar = calendar or WorkdayCalendar()
+    return calendar.workdays_after(timezone.localdate(received_at), workdays)
+
+
+def appeal_route(
+    appeal: Appeal,
+    *,
+    actor,
+    route: str,
+    workdays: int | None = None,
+    meeting_on: dt.date | None = None,
+    note: str = "",
+) -> Appeal:
+    ensure_staff(actor, appeal)
+    if route not in Route.values:
+        raise DomainError("invalid", _("请选择办理路径"), fields={"route": _("请选择办理路径")})
+    if route == Route.COORDINATION:
+        workdays = 5 if workdays is None else workdays
+        if not 3 <= workdays <= 5:
+            raise DomainError("invalid", _("限期协调为 3 至 5 个工作日"), fields={"workdays": _("3 至 5")})
+    elif workdays is not None and route in (Route.IMMEDIATE, Route.POLICY):
+        raise DomainError("invalid", _("该路径的期限是固定的"), fields={"workdays": _("不可修改")})
+    else:
+        workdays = ROUTE_WORKDAYS[route] if workdays is None else workdays
+        if not 0 <= workdays <= 60:
+            raise DomainError("invalid", _("期限不正确"), fields={"workdays": _("0 至 60 个工作日")})
+    due_on = due_for(appeal.received_at, workdays)
+    if route == Route.NEGOTIATION and meeting_on is not None:
+        due_on = max(due_on, meeting_on)
+    extra = {
+        "route": route,
+        "workdays": workdays,
+        "due_on": due_on,
+        "owner": appeal.owner or actor,
+        "supervision": route == Route.COORDINATION,
+        "negotiation_list": route == Route.NEGOTIATION,
+        "congress_list": route == Route.NEGOTIATION and appeal.category in NEGOTIATION_CONGRESS,
+        "meeting_on": meeting_on if route == Route.NEGOTIATION else None,
+        "reminded_on": None,
+        "overdue": due_on < timezone.localdate() and appeal.overdue,
+    }
+    APPEAL_FLOW.apply(
+        appeal,
+        "route",
+        actor=actor,
+        note=note
+        or _("已受理（%(route)s），将于 %(due)s 前答复")
+        % {"route": Route(route).label, "due": due_on.isoformat()},
+        data={"route": route, "workdays": workdays, "due_on": due_on.isoformat()},
+        extra=extra,
+    )
+    _tell_member(
+        appeal,
+        _("诉求 %(n)s 已受理") % {"n": appeal.number},
+        _("办理路径：%(route)s；办理期限：%(due)s")
+        % {"route": Route(route).label, "due": due_on.isoformat()},
+    )
+    return appeal
+
+
+def appeal_assign(appeal: Appeal, *, actor, owner) -> Appeal:
+    from unionhome.core.scoping import has_role_over
+
+    ensure_staff(actor, appeal)
+    if not has_role_over(owner, appeal.org, STAFF_ROLES):
+        raise DomainError("invalid", _("该人员不能承办此诉求"), fields={"owner": _("请选择本单位工会干部")})
+    appeal.owner = owner
+    appeal.save(update_fields=["owner", "updated_at"])
+    log_action(appeal, "appeals.appeal.assigned", actor, {"owner": owner.pk})
+    notify(
+        owner,
+        _("您有新的诉求：%(n)s") % {"n": appeal.number},
+        appeal.display_title,
+        f"/staff/appeals/{appeal.pk}/",
+    )
+    return appeal
+
+
+# ---------------------------------------------------------------- dispatch (会办单)
+
+
+def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatch]:
+    """Send to departments in order. Each step: {"department", "workdays" or "due_on", "evidence"}."""
+    ensure_staff(actor, appeal)
+    if not steps:
+        raise DomainError("invalid", _("请至少选择一个承办部门"), fields={"steps": _("必填")})
+    calendar = WorkdayCalendar()
+    today = timezone.localdate()
+    rows = []
+    for i, step in enumerate(steps):
+        department = (step.get("department") or "").strip()
+        if not department:
+            raise DomainError("invalid", _("请填写承办部门"), fields={f"steps.{i}.department": _("必填")})
+        due_on = step.get("due_on") or calendar.workdays_after(today, int(step.get("workdays") or 2))
+        rows.append(
+            Dispatch(
+                appeal=appeal,
+                round=appeal.round,
+                position=i + 1,
+                department=department[:50],
+                due_on=due_on,
+                evidence_required=(step.get("evidence") or "")[:300],
+                status=DispatchStatus.PENDING if i == 0 else DispatchStatus.WAITING,
+            )
+        )
+    with transaction.atomic():
+        APPEAL_FLOW.apply(
+            appeal,
+            "dispatch",
+            actor=actor,
+            note=_("已转 %(d)s 会办") % {"d": "、".join(r.department for r in rows)},
+            data={"departments": [r.department for r in rows]},
+        )
+        Dispatch.objects.filter(appeal=appeal, round=appeal.round).delete()
+        Dispatch.objects.bulk_create(rows)
+        _tell_department(appeal, rows[0])
+    _tell_member(appeal, _("诉求 %(n)s 已转相关部门会办") % {"n": appeal.number})
+    return list(appeal.dispatches.filter(round=appeal.round))
+
+
+def _department_handlers(appeal: Appeal, department: str):
+    from django.contrib.auth import get_user_model
+
+    ancestors = [appeal.org.path[: i + 1] for i, ch in enumerate(appeal.org.path) if ch == "."]
+    return (
+        get_user_model()
+        .objects.filter(
+            roles__role=Role.HANDLER,
+            roles__department=department,
+            roles__org__path__in=ancestors,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def _tell_department(appeal: Appeal, step: Dispatch) -> None:
+    for handler in _department_handlers(appeal, step.department):
+        notify(
+            handler,
+            _("会办单 %(n)s 请于 %(due)s 前反馈") % {"n": appeal.number, "due": step.due_on.isoformat()},
+            step.evidence_required,
+            url=f"/handler/{step.pk}/",
+        )
+
+
+def handler_departments(user) -> list[tuple[str, str]]:
+    """(org path, department) pairs where `user` is a department handler."""
+    from unionhome.core.models import RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(user=user, role=Role.HANDLER)
+        .exclude(department="")
+        .values_list("org__path", "department")
+    )
+
+
+def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = None) -> Dispatch:
+    """A department's feedback; the next department in order is asked, and when all have
+    answered the appeal returns to its owner to reply and close."""
+    appeal = step.appeal
+    if not any(
+        appeal.org.path.startswith(path) and dept == step.department
+        for path, dept in handler_departments(actor)
+    ) and not is_staff_for(actor, appeal):
+        raise NotFound()
+    answer = (answer or "").strip()
+    if len(answer) < 2:
+        raise DomainError("invalid", _("请填写反馈意见"), fields={"answer": _("必填")})
+    files = files or []
+    kinds = [check_upload(f, field="files", allowed=EVIDENCE_TYPES) for f in files]
+    with transaction.atomic():
+        moved = Dispatch.objects.filter(pk=step.pk, status=DispatchStatus.PENDING).update(
+            status=DispatchStatus.ANSWERED,
+            answer=answer[:4000],
+            answered_by=actor,
+            answered_at=timezone.now(),
+        )
+        if not moved:
+            raise Conflict("conflict", _("该会办单当前不能反馈"))
+        for upload, kind in zip(files, kinds, strict=True):
+            Attachment.objects.create(
+                appeal=appeal,
+                dispatch=step,
+                file=upload,
+                content_type=kind,
+                size=upload.size,
+                uploaded_by=actor,
+            )
+        log_action(appeal, "appeals.dispatch.answered", actor, {"department": step.department}, timeline=True)
+        following = (
+            Dispatch.objects.filter(appeal=appeal, round=step.round, status=DispatchStatus.WAITING)
+            .order_by("position")
+            .first()
+        )
+        if following is not None:
+            following.status = DispatchStatus.PENDING
+            following.save(update_fields=["status"])
+            _tell_department(appeal, following)
+        elif appeal.status == Status.DISPATCHED:
+            APPEAL_FLOW.apply(
+                appeal, "answered", actor=actor, note=_("各部门均已反馈"), action="appeals.appeal.answered"
+            )
+            if appeal.owner_id:
+                notify(
+                    appeal.owner,
+                    _("诉求 %(n)s 各部门已反馈，请答复职工") % {"n": appeal.number},
+                    url=f"/staff/appeals/{appeal.pk}/",
+                )
+    step.refresh_from_db()
+    return step
+
+
+# ---------------------------------------------------------------- closing the loop
+
+
+def appeal_close(appeal: Appeal, *, actor, outcome: str, reply: str) -> Appeal:
+    ensure_staff(actor, appeal)
+    fields = {}
+    if outcome not in Outcome.values:
+        fields["outcome"] = _("请选择办理结果")
+    reply = (reply or "").strip()
+    if len(reply) < 2:
+        fields["reply"] = _("请填写给职工的答复")
+    if fields:
+        raise DomainError("invalid", _("请补全办结信息"), fields=fields)
+    if appeal.dispatches.filter(round=appeal.round).exclude(status=DispatchStatus.ANSWERED).exists():
+        raise Conflict("dispatch_pending", _("还有部门没有反馈，暂不能办结"))
+    APPEAL_FLOW.apply(
+        appeal,
+        "close",
+        actor=actor,
+        note=reply,
+        data={"outcome": outcome},
+        extra={"outcome": outcome, "reply": reply, "closed_at": timezone.now()},
+    )
+    _tell_member(
+        appeal,
+        _("诉求 %(n)s 已办结（%(o)s），请评价") % {"n": appeal.number, "o": Outcome(outcome).label},
+        reply,
+    )
+    return appeal
+
+
+def appeal_follow_up(
+    appeal: Appeal, *, actor, knows_result: bool, accepts_result: bool, follow_on: str = ""
+) -> Appeal:
+    """The follow-up visit (回访): does the member know the result, accept it, any new issue."""
+    ensure_staff(actor, appeal)
+    if appeal.status not in (Status.CLOSED, Status.RATED):
+        raise Conflict("invalid_transition", _("办结后才能回访"))
+    appeal.knows_result = bool(knows_result)
+    appeal.accepts_result = bool(accepts_result)
+    appeal.follow_on = (follow_on or "").strip()[:2000]
+    appeal.followed_up_at = timezone.now()
+    appeal.save(update_fields=["knows_result", "accepts_result", "follow_on", "followed_up_at", "updated_at"])
+    log_action(
+        appeal,
+        "appeals.appeal.followed_up",
+        actor,
+        {"knows": appeal.knows_result, "accepts": appeal.accepts_result, "note": appeal.follow_on},
+        timeline=True,
+    )
+    return appeal
+
+
+def appeal_rate(appeal: Appeal, *, actor, rating: int, comment: str = "") -> Appeal:
+    """The member's rating; 1–2 stars reopens the appeal for a second round."""
+    if not is_own(actor, appeal):
+        raise NotFound()
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError("invalid", _("请选择 1 到 5 颗星"), fields={"rating": _("1 到 5")})
+    comment = (comment or "").strip()[:500]
+    APPEAL_FLOW.apply(
+        appeal,
+        "rate",
+        actor=actor,
+        note=comment,
+        data={"rating": rating},
+        extra={"rating": rating, "rating_comment": comment, "rated_at": timezone.now()},
+    )
+    if rating <= 2:
+        appeal_reopen(appeal, actor=actor, note=_("职工不满意（%(r)s 星），进入第二轮办理") % {"r": rating})
+    return appeal
+
+
+def appeal_reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
+    if not is_own(actor, appeal):
+        ensure_staff(actor, appeal)
+    APPEAL_FLOW.apply(
+        appeal,
+        "reopen",
+        actor=actor,
+        note=note,
+        action="appeals.appeal.reopened",
+        extra={
+            "round": F("round") + 1,
+            "route": "",
+            "due_on": None,
+            "workdays": None,
+            "reminded_on": None,
+            "overdue": False,
+            "outcome": "",
+            "closed_at": None,
+        },
+    )
+    appeal.refresh_from_db()
+    if appeal.owner_id:
+        notify(
+            appeal.owner,
+            _("诉求 %(n)s 已重新办理（第 %(r)s 轮）") % {"n": appeal.number, "r": appeal.round},
+            note,
+            f"/staff/appeals/{appeal.pk}/",
+        )
+    _tell_member(appeal, _("诉求 %(n)s 已重新办理") % {"n": appeal.number})
+    return appeal
+
+
+# ---------------------------------------------------------------- recurring issues (A9)
+
+SIMILARITY = 0.2
+_PUNCT = re.compile(r"[\s，。！？、；：“”‘’（）()!?,.;:…~\-—]+")
+
+
+def _shingles(text: str) -> set[str]:
+    text = _PUNCT.sub("", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
+    year, q = int(quarter[:4]), int(quarter[-1])
+    start = dt.date(year, 3 * (q - 1) + 1, 1)
+    end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+    )
+
+
+def link_recurring(appeal: Appeal) -> Appeal | None:
+    """Group with an earlier appeal of the same site and category, with similar text, in the same
+    quarter. The group is named by its first appeal."""
+    if appeal.site_id is None:
+        return None
+    start, end = quarter_bounds(quarter_of(timezone.localdate(appeal.received_at)))
+    candidates = (
+        Appeal.objects.filter(
+            site_id=appeal.site_id, category=appeal.category, received_at__gte=start, received_at__lt=end
+        )
+        .exclude(pk=appeal.pk)
+        .order_by("received_at")
+        .only("pk", "text", "cluster_id")[:200]
+    )
+    for other in candidates:
+        if similarity(appeal.text, other.text) >= SIMILARITY:
+            root = other.cluster_id or other.pk
+            if other.cluster_id is None:
+                Appeal.objects.filter(pk=other.pk).update(cluster_id=root)
+            Appeal.objects.filter(pk=appeal.pk).update(cluster_id=root)
+            appeal.cluster_id = root
+            return other
+    return None
