@@ -1,0 +1,549 @@
+"""Appeals API: intake, the classifier, the loop's actions, department feedback, figures, the
+rectification and risk lists, and legal services. Every record is looked up through the same
+visibility rule as the pages: outsiders get 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from unionhome.core.api import local_iso
+from unionhome.core.audit import timeline_entries
+from unionhome.core.errors import DomainError
+from unionhome.core.scoping import get_scoped, require_staff, scope
+from unionhome.members.models import Member
+
+from . import legal, review, selectors, services
+from .insights import DIMENSIONS, appeal_figures
+from .models import (
+    Appeal,
+    Category,
+    Channel,
+    LadderStep,
+    LegalKind,
+    Outcome,
+    Rectification,
+    RightsIssue,
+    RiskItem,
+    Route,
+)
+
+router = Router(tags=["appeals"])
+
+CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
+ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+RouteCode = Literal[tuple(Route.values)]  # type: ignore[valid-type]
+OutcomeCode = Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
+
+
+class AppealIn(Schema):
+    text: str = Field(..., min_length=services.TEXT_MIN, max_length=services.TEXT_MAX)
+    title: str | None = Field(None, max_length=100)
+    site: int | None = None
+    anonymous: bool = False
+    channel: ChannelCode = Channel.ONLINE  # type: ignore[valid-type]
+    received_at: dt.datetime | None = Field(None, description="staff only: when it was really received")
+    on_behalf_of: str | None = Field(None, max_length=150, description="staff only: username or phone")
+
+
+class TimelineOut(Schema):
+    at: str
+    text: str
+    note: str
+
+
+class DispatchOut(Schema):
+    id: int
+    position: int
+    department: str
+    due_on: dt.date
+    evidence_required: str
+    status: str
+    answer: str
+    answered_at: str | None
+
+    @staticmethod
+    def resolve_answered_at(d):
+        return local_iso(d.answered_at)
+
+
+class AppealOut(Schema):
+    id: int
+    number: str
+    status: str
+    category: str
+    urgent: bool
+    received_at: str
+    due_on: dt.date | None
+    title: str
+    text: str
+    channel: str
+    route: str
+    site: str | None
+    anonymous: bool
+    round: int
+    overdue: bool
+    outcome: str
+    reply: str
+    rating: int | None
+    confidence: float
+
+    @staticmethod
+    def resolve_received_at(a):
+        return local_iso(a.received_at)
+
+    @staticmethod
+    def resolve_site(a):
+        return a.site.name if a.site_id else None
+
+
+class AppealDetail(AppealOut):
+    member: str | None = Field(None, description="the member's name; hidden from handlers when anonymous")
+    timeline: list[TimelineOut]
+    dispatches: list[DispatchOut]
+    knows_result: bool | None
+    accepts_result: bool | None
+    follow_on: str
+
+    @staticmethod
+    def resolve_member(a):
+        return a.viewer_member
+
+    @staticmethod
+    def resolve_timeline(a):
+        return [{"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(a)]
+
+    @staticmethod
+    def resolve_dispatches(a):
+        return a.viewer_dispatches
+
+
+def _detail(request, appeal: Appeal) -> Appeal:
+    """The appeal as the caller may see it: handlers never see an anonymous member's name, and the
+    member does not see the departments' internal feedback."""
+    from unionhome.core.crypto import mask_name
+
+    user = request.user
+    staff = services.is_staff_for(user, appeal)
+    own = services.is_own(user, appeal)
+    appeal.viewer_member = None
+    if appeal.member_id and (own or staff or not appeal.anonymous):
+        appeal.viewer_member = appeal.member.name if (own or staff) else mask_name(appeal.member.name)
+    appeal.viewer_dispatches = [] if own and not staff else list(appeal.dispatches.filter(round=appeal.round))
+    return appeal
+
+
+@router.post("/appeals", response={201: AppealOut})
+def appeal_create(request, payload: AppealIn):
+    """Members submit their own; staff may add channel, received_at and on_behalf_of (username or
+    phone) to enter a hotline call, a box note, a visit or a station QR submission."""
+    appeal = services.appeal_submit(
+        actor=request.user,
+        text=payload.text,
+        title=payload.title or "",
+        site=payload.site,
+        anonymous=payload.anonymous,
+        channel=payload.channel,
+        received_at=payload.received_at,
+        on_behalf_of=payload.on_behalf_of,
+    )
+    return Status(201, appeal)
+
+
+class ClassifyIn(Schema):
+    text: str = Field(..., min_length=1, max_length=services.TEXT_MAX)
+
+
+class ClassifyOut(Schema):
+    category: str
+    urgent: bool
+    confidence: float
+    signals: list[str]
+
+
+@router.post("/appeals/classify", response=ClassifyOut)
+def appeal_classify(request, payload: ClassifyIn):
+    """Suggest a category and urgency for a text (the submit page calls it as the member types)."""
+    s = services.classifier.suggest(payload.text)
+    return {"category": s.category, "urgent": s.urgent, "confidence": s.confidence, "signals": s.signals}
+
+
+@router.get("/appeals", response=list[AppealOut])
+def appeal_list(
+    request,
+    tab: Literal[selectors.TABS] | None = Query(None, description="staff: new, mine, due, overdue, …"),  # type: ignore[valid-type]
+    channel: ChannelCode | None = None,  # type: ignore[valid-type]
+    limit: int = Query(50, ge=1, le=200),
+):
+    """Without `tab`: the caller's own appeals. With `tab`: a staff workbench list."""
+    if tab is None:
+        return list(selectors.my_appeals(request.user).select_related("site")[:limit])
+    require_staff(request.user)
+    return list(selectors.workbench(request.user, tab, channel or "")[:limit])
+
+
+@router.get("/appeals/{appeal_id}", response=AppealDetail)
+def appeal_detail(request, appeal_id: int):
+    """One appeal with its timeline; 404 for anyone who may not see it."""
+    return _detail(request, selectors.appeal_get(request.user, appeal_id))
+
+
+class RouteIn(Schema):
+    route: RouteCode  # type: ignore[valid-type]
+    workdays: int | None = Field(None, ge=0, le=60)
+    meeting_on: dt.date | None = None
+    note: str = Field("", max_length=500)
+
+
+@router.post("/appeals/{appeal_id}/route", response=AppealDetail)
+def appeal_route(request, appeal_id: int, payload: RouteIn):
+    """Choose the route; `due_on` is the N-th working day after the day received."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_route(
+        appeal,
+        actor=request.user,
+        route=payload.route,
+        workdays=payload.workdays,
+        meeting_on=payload.meeting_on,
+        note=payload.note,
+    )
+    return _detail(request, appeal)
+
+
+class ConfirmIn(Schema):
+    category: CategoryCode  # type: ignore[valid-type]
+    urgent: bool | None = None
+
+
+@router.post("/appeals/{appeal_id}/confirm", response=AppealDetail)
+def appeal_confirm(request, appeal_id: int, payload: ConfirmIn):
+    """Confirm or correct the suggested category and urgency (used by `appeals retrain`)."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_confirm(appeal, actor=request.user, category=payload.category, urgent=payload.urgent)
+    return _detail(request, appeal)
+
+
+class StepIn(Schema):
+    department: str = Field(..., min_length=1, max_length=50)
+    workdays: int | None = Field(None, ge=0, le=30)
+    due_on: dt.date | None = None
+    evidence: str = Field("", max_length=300)
+
+
+class DispatchIn(Schema):
+    steps: list[StepIn] = Field(..., min_length=1, max_length=8)
+
+
+@router.post("/appeals/{appeal_id}/dispatch", response=AppealDetail)
+def appeal_dispatch(request, appeal_id: int, payload: DispatchIn):
+    """Send to departments in order (会办单), each with a feedback deadline and the evidence required."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_dispatch(appeal, actor=request.user, steps=[s.dict() for s in payload.steps])
+    return _detail(request, appeal)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., min_length=2, max_length=4000)
+
+
+@router.get("/dispatches", response=list[DispatchOut])
+def dispatch_queue(request):
+    """A department handler's queue: the steps waiting for their department's feedback."""
+    return list(selectors.handler_queue(request.user))
+
+
+@router.post("/dispatches/{dispatch_id}/answer", response=DispatchOut)
+def dispatch_answer(request, dispatch_id: int, payload: AnswerIn):
+    step = selectors.handler_step(request.user, dispatch_id)
+    return services.dispatch_answer(step, actor=request.user, answer=payload.answer)
+
+
+class CloseIn(Schema):
+    outcome: OutcomeCode  # type: ignore[valid-type]
+    reply: str = Field(..., min_length=2, max_length=4000)
+
+
+@router.post("/appeals/{appeal_id}/close", response=AppealDetail)
+def appeal_close(request, appeal_id: int, payload: CloseIn):
+    """Reply to the member and close: resolved, in_progress or unresolvable."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_close(appeal, actor=request.user, outcome=payload.outcome, reply=payload.reply)
+    return _detail(request, appeal)
+
+
+class FollowUpIn(Schema):
+    knows_result: bool
+    accepts_result: bool
+    follow_on: str = Field("", max_length=2000)
+
+
+@router.post("/appeals/{appeal_id}/follow-up", response=AppealDetail)
+def appeal_follow_up(request, appeal_id: int, payload: FollowUpIn):
+    """The follow-up visit record (回访)."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_follow_up(appeal, actor=request.user, **payload.dict())
+    return _detail(request, appeal)
+
+
+class RateIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=500)
+
+
+@router.post("/appeals/{appeal_id}/rate", response=AppealDetail)
+def appeal_rate(request, appeal_id: int, payload: RateIn):
+    """The member rates 1–5; 1 or 2 reopens the appeal for a second round."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_rate(appeal, actor=request.user, rating=payload.rating, comment=payload.comment)
+    appeal.refresh_from_db()
+    return _detail(request, appeal)
+
+
+class ReopenIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+@router.post("/appeals/{appeal_id}/reopen", response=AppealDetail)
+def appeal_reopen(request, appeal_id: int, payload: ReopenIn):
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.appeal_reopen(appeal, actor=request.user, note=payload.note)
+    return _detail(request, appeal)
+
+
+# ---------------------------------------------------------------- figures, lists
+
+
+@router.get("/insights/appeals")
+def appeal_insights(
+    request,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    by: Literal[DIMENSIONS] | None = None,  # type: ignore[valid-type]
+):
+    """Count, closure rate, average cycle, satisfaction and overdue rate — overall and by org, site,
+    category, group or month — each with its written definition."""
+    require_staff(request.user)
+    if start and end and start > end:
+        raise DomainError("invalid", _("开始日期不能晚于结束日期"), fields={"start": _("不能晚于结束日期")})
+    return appeal_figures(selectors.staff_appeals(request.user), start=start, end=end, by=by)
+
+
+class RectificationIn(Schema):
+    cluster: int
+    title: str = Field(..., min_length=2, max_length=200)
+    owner: int
+    due_on: dt.date
+    next_step: str = Field("", max_length=300)
+
+
+class RectificationOut(Schema):
+    id: int
+    quarter: str
+    title: str
+    category: str
+    site: str | None
+    owner: str | None
+    due_on: dt.date
+    next_step: str
+    status: str
+    appeals: list[str]
+
+    @staticmethod
+    def resolve_site(r):
+        return r.site.name if r.site_id else None
+
+    @staticmethod
+    def resolve_owner(r):
+        return r.owner.get_full_name() or r.owner.username if r.owner_id else None
+
+    @staticmethod
+    def resolve_appeals(r):
+        return [a.number for a in r.appeals.all()]
+
+
+@router.get("/appeals-recurring")
+def recurring(request, quarter: str | None = Query(None, pattern=r"^\d{4}Q[1-4]$")):
+    """Groups of similar appeals (same site, category, quarter) not yet on the rectification list."""
+    require_staff(request.user)
+    return [
+        {
+            "cluster": g["cluster"],
+            "count": g["count"],
+            "site": g["site"].name if g["site"] else None,
+            "category": g["category"],
+            "appeals": [a.number for a in g["appeals"]],
+        }
+        for g in review.recurring_groups(request.user, quarter)
+    ]
+
+
+def _staff_user(pk: int, field: str):
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise DomainError("invalid", _("请选择责任人"), fields={field: _("未知的用户")})
+    return user
+
+
+@router.get("/rectifications", response=list[RectificationOut])
+def rectification_list(request):
+    require_staff(request.user)
+    return list(scope(Rectification.objects.select_related("site", "owner"), request.user))
+
+
+@router.post("/rectifications", response={201: RectificationOut})
+def rectification_create(request, payload: RectificationIn):
+    """Turn a recurring group into a line of the quarterly rectification list."""
+    require_staff(request.user)
+    item = review.rectification_create(
+        actor=request.user,
+        cluster=payload.cluster,
+        title=payload.title,
+        owner=_staff_user(payload.owner, "owner"),
+        due_on=payload.due_on,
+        next_step=payload.next_step,
+    )
+    return Status(201, item)
+
+
+class RiskOut(Schema):
+    id: int
+    week: str
+    kind: str
+    site: str | None
+    detail: str
+    owner: str | None
+    next_step: str
+    closed: bool
+
+    @staticmethod
+    def resolve_site(r):
+        return r.site.name if r.site_id else None
+
+    @staticmethod
+    def resolve_owner(r):
+        return r.owner.get_full_name() or r.owner.username if r.owner_id else None
+
+
+class RiskIn(Schema):
+    owner: int | None = None
+    next_step: str | None = Field(None, max_length=300)
+    closed: bool = False
+
+
+@router.get("/risks", response=list[RiskOut])
+def risk_list(request):
+    """The weekly risk review list."""
+    require_staff(request.user)
+    return list(scope(RiskItem.objects.select_related("site", "owner"), request.user))
+
+
+@router.patch("/risks/{risk_id}", response=RiskOut)
+def risk_patch(request, risk_id: int, payload: RiskIn):
+    item = get_scoped(RiskItem.objects.select_related("site", "owner"), request.user, pk=risk_id)
+    owner = _staff_user(payload.owner, "owner") if payload.owner else None
+    return review.risk_update(
+        item, actor=request.user, owner=owner, next_step=payload.next_step, closed=payload.closed
+    )
+
+
+# ---------------------------------------------------------------- legal services
+
+
+class LegalIn(Schema):
+    kind: Literal[tuple(LegalKind.values)]  # type: ignore[valid-type]
+    summary: str = Field(..., min_length=5, max_length=4000)
+    issue: Literal[tuple(RightsIssue.values)] | None = None  # type: ignore[valid-type]
+    eligibility: dict[str, bool] = {}
+    member: int | None = Field(None, description="staff: open the case for this member")
+
+
+class LegalStepOut(Schema):
+    step: str
+    on: dt.date
+    note: str
+
+
+class LegalOut(Schema):
+    id: int
+    kind: str
+    issue: str
+    summary: str
+    status: str
+    eligible: bool | None
+    eligibility: dict
+    evidence: dict
+    agreement: str
+    next_step: str | None
+    steps: list[LegalStepOut]
+
+    @staticmethod
+    def resolve_next_step(c):
+        return legal.ladder_next(c) if c.kind == LegalKind.RIGHTS else None
+
+    @staticmethod
+    def resolve_steps(c):
+        return list(c.steps.all())
+
+
+@router.post("/legal-cases", response={201: LegalOut})
+def legal_create(request, payload: LegalIn):
+    """Contract consultation, legal-aid application (answer the eligibility questions), mediation,
+    or a wage-arrears / unpaid-insurance / excess-overtime case."""
+    member = None
+    if payload.member:
+        member = get_scoped(Member.objects.select_related("org"), request.user, pk=payload.member)
+    case = legal.case_open(
+        actor=request.user,
+        kind=payload.kind,
+        summary=payload.summary,
+        member=member,
+        issue=payload.issue or "",
+        eligibility=payload.eligibility,
+    )
+    return Status(201, case)
+
+
+@router.get("/legal-cases/{case_id}", response=LegalOut)
+def legal_detail(request, case_id: int):
+    return legal.case_get(request.user, case_id)
+
+
+class LadderIn(Schema):
+    step: Literal[tuple(LadderStep.values)]  # type: ignore[valid-type]
+    on: dt.date | None = None
+    note: str = Field("", max_length=500)
+
+
+@router.post("/legal-cases/{case_id}/steps", response=LegalOut)
+def legal_step(request, case_id: int, payload: LadderIn):
+    """The next step of 提示 → 会商 → 发函 → 整改复核 → 移交; 409 `out_of_order` or `evidence_missing`."""
+    case = legal.case_get(request.user, case_id)
+    legal.ladder_step(case, actor=request.user, step=payload.step, on=payload.on, note=payload.note)
+    return case
+
+
+class EvidenceIn(Schema):
+    collected: dict[str, bool]
+
+
+@router.post("/legal-cases/{case_id}/evidence", response=LegalOut)
+def legal_evidence(request, case_id: int, payload: EvidenceIn):
+    case = legal.case_get(request.user, case_id)
+    return legal.evidence_set(case, actor=request.user, collected=payload.collected)
+
+
+class AgreementIn(Schema):
+    agreement: str = Field(..., min_length=5, max_length=8000)
+    signed_on: dt.date | None = None
+
+
+@router.post("/legal-cases/{case_id}/agreement", response=LegalOut)
+def legal_agreement(request, case_id: int, payload: AgreementIn):
+    case = legal.case_get(request.user, case_id)
+    return legal.mediation_record(
+        case, actor=request.user, agreement=payload.agreement, signed_on=payload.signed_on
+    )
