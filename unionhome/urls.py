@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from unionhome.api import api
+from unionhome.appeals import views as appeals
 from unionhome.core import views as core
 from unionhome.members import views as members
 
@@ -43,6 +44,22 @@ urlpatterns = [
     path(
         "staff/roster/imports/<int:pk>/errors.xlsx", members.staff_roster_errors, name="staff-roster-errors"
     ),
+    path("appeals/", appeals.my_appeals, name="appeals"),
+    path("appeals/new/", appeals.appeal_new, name="appeal-new"),
+    path("appeals/<int:pk>/", appeals.appeal_page, name="appeal"),
+    path("legal/", appeals.legal_home, name="legal"),
+    path("legal/<int:pk>/", appeals.legal_case, name="legal-case"),
+    path("handler/", appeals.handler_queue, name="handler-queue"),
+    path("handler/<int:pk>/", appeals.handler_step, name="handler-step"),
+    path("staff/appeals/", appeals.workbench, name="staff-appeals"),
+    path("staff/appeals/new/", appeals.hotline, name="staff-hotline"),
+    path("staff/appeals/figures/", appeals.figures, name="staff-figures"),
+    path("staff/appeals/rectification/", appeals.rectification, name="staff-rectification"),
+    path("staff/appeals/risks/", appeals.risks, name="staff-risks"),
+    path("staff/appeals/stations/", appeals.stations, name="staff-stations"),
+    path("staff/appeals/<int:pk>/", appeals.staff_appeal, name="staff-appeal"),
+    path("staff/appeals/<int:pk>/route/", appeals.quick_route, name="staff-appeal-route"),
+    path("staff/legal/", appeals.staff_legal, name="staff-legal"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),

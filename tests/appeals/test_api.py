@@ -38,7 +38,12 @@ def test_member_submits_and_reads_back(member, personas):
 
 @pytest.mark.parametrize(
     "payload, field",
-    [({}, "text"), ({"text": "短"}, "text"), ({"text": "长" * 2001}, "text"), ({"text": TEXT, "channel": "fax"}, "channel")],
+    [
+        ({}, "text"),
+        ({"text": "短"}, "text"),
+        ({"text": "长" * 2001}, "text"),
+        ({"text": TEXT, "channel": "fax"}, "channel"),
+    ],
 )
 def test_bad_input_gets_a_field_reason(member, payload, field):
     r = post(member, "/api/v1/appeals", payload)
@@ -78,7 +83,9 @@ def test_hotline_entry_route_and_the_loop_over_the_api(staff, member, personas):
     r = post(staff, f"/api/v1/appeals/{appeal_id}/route", {"route": "coordination", "workdays": 9})
     assert r.status_code in (400, 422) and "workdays" in r.json()["fields"]
     r = post(
-        staff, f"/api/v1/appeals/{appeal_id}/dispatch", {"steps": [{"department": "人力资源部", "evidence": "排班表"}]}
+        staff,
+        f"/api/v1/appeals/{appeal_id}/dispatch",
+        {"steps": [{"department": "人力资源部", "evidence": "排班表"}]},
     )
     assert r.status_code == 200 and r.json()["status"] == "dispatched"
     handler = login_client(personas.handler)
@@ -86,7 +93,9 @@ def test_hotline_entry_route_and_the_loop_over_the_api(staff, member, personas):
     assert [q["department"] for q in queue] == ["人力资源部"]
     r = post(handler, f"/api/v1/dispatches/{queue[0]['id']}/answer", {"answer": "核实属实，下月补发"})
     assert r.status_code == 200 and r.json()["status"] == "answered"
-    r = post(staff, f"/api/v1/appeals/{appeal_id}/close", {"outcome": "resolved", "reply": "下月工资补发加班费"})
+    r = post(
+        staff, f"/api/v1/appeals/{appeal_id}/close", {"outcome": "resolved", "reply": "下月工资补发加班费"}
+    )
     assert r.json()["status"] == "closed"
     r = post(staff, f"/api/v1/appeals/{appeal_id}/follow-up", {"knows_result": True, "accepts_result": True})
     assert r.json()["knows_result"] is True
@@ -141,12 +150,20 @@ def test_legal_case_over_the_api(member, staff, personas):
     r = post(
         staff,
         "/api/v1/legal-cases",
-        {"kind": "rights", "issue": "excess_overtime", "summary": "保安每月加班超过 36 小时", "member": personas.member.pk},
+        {
+            "kind": "rights",
+            "issue": "excess_overtime",
+            "summary": "保安每月加班超过 36 小时",
+            "member": personas.member.pk,
+        },
     )
     case_id = r.json()["id"]
     assert r.json()["next_step"] == "remind"
     r = post(staff, f"/api/v1/legal-cases/{case_id}/steps", {"step": "letter"})
     assert r.status_code == 409 and r.json()["code"] == "out_of_order"
-    assert post(staff, f"/api/v1/legal-cases/{case_id}/steps", {"step": "remind"}).json()["next_step"] == "consult"
+    assert (
+        post(staff, f"/api/v1/legal-cases/{case_id}/steps", {"step": "remind"}).json()["next_step"]
+        == "consult"
+    )
     assert login_client(personas.staff_other).get(f"/api/v1/legal-cases/{case_id}").status_code == 404
     assert member.get(f"/api/v1/legal-cases/{case_id}").status_code == 200

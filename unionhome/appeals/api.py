@@ -115,7 +115,9 @@ class AppealDetail(AppealOut):
 
     @staticmethod
     def resolve_timeline(a):
-        return [{"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(a)]
+        return [
+            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(a)
+        ]
 
     @staticmethod
     def resolve_dispatches(a):

@@ -142,7 +142,10 @@ def appeal_submit(
         raise DomainError("invalid", _("照片太多"), fields={"photos": _("最多 %(n)s 张") % {"n": MAX_PHOTOS}})
     kinds = [check_upload(p, field="photos", allowed=IMAGE_TYPES) for p in photos]
     now = timezone.now()
-    staff_entry = bool(on_behalf_of) or channel != Channel.ONLINE or received_at is not None
+    # A member may submit online or from a station's QR code; other channels are staff entries.
+    staff_entry = (
+        bool(on_behalf_of) or channel not in (Channel.ONLINE, Channel.STATION) or received_at is not None
+    )
     if staff_entry and not is_staff_anywhere(actor):
         raise DomainError("forbidden", _("只有工会工作人员可以代为登记"), status=403)
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):

@@ -35,3 +35,33 @@
     if (button) { speak(button); }
   });
 })();
+
+// Appeal forms: suggest a category and flag urgency as the member types (POST /api/v1/appeals/classify).
+(function () {
+  "use strict";
+  var box = document.querySelector("textarea[data-classify]");
+  var out = document.getElementById("suggest");
+  if (!box || !out || !window.fetch) { return; }
+  var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+  var timer = null;
+  function ask() {
+    var text = box.value.trim();
+    if (text.length < 8) { out.textContent = ""; return; }
+    fetch("/api/v1/appeals/classify", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: JSON.stringify({ text: text })
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) { return; }
+      var label = out.getAttribute("data-label-" + data.category) || data.category;
+      out.textContent = (zh ? "系统判断类别：" : "Suggested category: ") + label +
+        (data.urgent ? (zh ? "。属于紧急情况，会立即通知工会主席。" : ". Marked urgent: the union chair is told at once.") : "");
+    }).catch(function () {});
+  }
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 600);
+  });
+})();

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.models import Site
+
+from .legal import AID_QUESTIONS
+from .models import Category, Channel, LegalKind, Outcome, RightsIssue
+from .services import MAX_PHOTOS, TEXT_MAX
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("请说说遇到了什么事"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "data-classify": "1", "maxlength": TEXT_MAX}),
+        help_text=_("可以用手机输入法的语音输入，像说话一样写下来。"),
+    )
+    title = forms.CharField(label=_("标题（可不填）"), max_length=100, required=False)
+    site = forms.ModelChoiceField(label=_("事情发生在哪个地点"), queryset=Site.objects.none(), required=False)
+    photos = MultipleFileField(
+        label=_("照片（最多 9 张）"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}),
+    )
+    anonymous = forms.BooleanField(label=_("匿名反映（承办部门看不到我的姓名）"), required=False)
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites if sites is not None else Site.objects.none()
+        self.fields["site"].empty_label = _("我所在的工作地点")
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > MAX_PHOTOS:
+            raise forms.ValidationError(_("最多 %(n)s 张") % {"n": MAX_PHOTOS})
+        return photos
+
+
+class HotlineForm(AppealForm):
+    """Staff entry on a member's behalf: the channel and the real time it was received."""
+
+    field_order = ["on_behalf_of", "channel", "received_at", "text", "title", "site", "photos", "anonymous"]
+    on_behalf_of = forms.CharField(
+        label=_("会员手机号或用户名"),
+        max_length=150,
+        required=False,
+        help_text=_("不知道时可留空，按匿名登记"),
+    )
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    received_at = forms.DateTimeField(
+        label=_("来电/收到时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("您对办理结果满意吗？"),
+        coerce=int,
+        choices=[
+            (5, _("5 非常满意")),
+            (4, _("4 满意")),
+            (3, _("3 一般")),
+            (2, _("2 不满意")),
+            (1, _("1 很不满意")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("还想说的话（可不填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
+    reply = forms.CharField(
+        label=_("给职工的答复"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class FollowUpForm(forms.Form):
+    knows_result = forms.BooleanField(label=_("职工知晓办理结果"), required=False)
+    accepts_result = forms.BooleanField(label=_("职工认可处理方式"), required=False)
+    follow_on = forms.CharField(
+        label=_("衍生问题（没有可不填）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    urgent = forms.BooleanField(label=_("紧急"), required=False)
+
+
+class DispatchForm(forms.Form):
+    departments = forms.CharField(
+        label=_("承办部门（按办理顺序，用顿号或逗号分隔）"),
+        max_length=300,
+        help_text=_("例如：人力资源部、行政部、安全部"),
+    )
+    workdays = forms.IntegerField(
+        label=_("每个部门的反馈时限（工作日）"), min_value=1, max_value=30, initial=2
+    )
+    evidence = forms.CharField(label=_("需提供的证据材料"), max_length=300, required=False)
+
+    def steps(self) -> list[dict]:
+        import re
+
+        names = [n.strip() for n in re.split(r"[、,，;；\s]+", self.cleaned_data["departments"]) if n.strip()]
+        return [
+            {
+                "department": n,
+                "workdays": self.cleaned_data["workdays"],
+                "evidence": self.cleaned_data["evidence"],
+            }
+            for n in names
+        ]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("反馈意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(
+        label=_("证据材料（图片或 PDF）"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf", "multiple": True}
+        ),
+    )
+
+
+class LegalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("需要什么帮助"), choices=LegalKind.choices, widget=forms.RadioSelect)
+    issue = forms.ChoiceField(label=_("维权事项"), choices=[("", "—"), *RightsIssue.choices], required=False)
+    summary = forms.CharField(
+        label=_("请说明情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in AID_QUESTIONS:
+            self.fields[f"q_{key}"] = forms.BooleanField(
+                label=label, required=False, help_text=_("申请法律援助时填写")
+            )

@@ -1,0 +1,520 @@
+"""Appeal pages: the member's submit, list, timeline and rating; the staff workbench, hotline entry,
+appeal handling, figures, rectification and risk lists, station QR codes; the handler's queue;
+legal services for both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhome.core.audit import timeline_entries
+from unionhome.core.errors import DomainError
+from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.models import Site
+from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
+from unionhome.members.selectors import member_of
+from unionhome.members.views import staff_required
+
+from . import legal, review, selectors, services
+from .forms import (
+    AnswerForm,
+    AppealForm,
+    CloseForm,
+    ConfirmForm,
+    DispatchForm,
+    FollowUpForm,
+    HotlineForm,
+    LegalForm,
+    RateForm,
+)
+from .insights import DEFINITIONS, DIMENSIONS, appeal_figures
+from .models import (
+    Appeal,
+    Category,
+    Channel,
+    LadderStep,
+    LegalCase,
+    LegalKind,
+    Rectification,
+    RiskItem,
+    Route,
+    Status,
+)
+
+# ---------------------------------------------------------------- member
+
+
+def _sites_for(member):
+    if member is None:
+        return Site.objects.none()
+    enterprise = member.org.enterprise() or member.org
+    return Site.objects.filter(org__path__startswith=enterprise.path)
+
+
+@login_required
+def my_appeals(request):
+    return render(
+        request, "appeals/mine.html", {"appeals": selectors.my_appeals(request.user).select_related("site")}
+    )
+
+
+@login_required
+def appeal_new(request):
+    member = member_of(request.user)
+    if member is None:
+        return render(
+            request,
+            "core/error.html",
+            {"title": _("请先入会"), "message": _("加入工会后就可以在这里反映诉求。")},
+            status=403,
+        )
+    sites = _sites_for(member)
+    station = request.GET.get("station") == "1"
+    initial = {"site": int_param(request.GET.get("site")) or None}
+    form = AppealForm(request.POST or None, request.FILES or None, sites=sites, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal = services.appeal_submit(
+                actor=request.user,
+                text=data["text"],
+                title=data["title"],
+                site=data["site"],
+                anonymous=data["anonymous"],
+                channel=Channel.STATION if request.POST.get("station") == "1" else Channel.ONLINE,
+                photos=data["photos"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("已提交，编号 %(n)s。办理进展会发到“我的消息”。") % {"n": appeal.number}
+            )
+            return redirect("appeal", appeal.pk)
+    return render(
+        request, "appeals/new.html", {"form": form, "station": station, "categories": Category.choices}
+    )
+
+
+@login_required
+def appeal_page(request, pk: int):
+    appeal = selectors.appeal_get(request.user, pk)
+    if not services.is_own(request.user, appeal):
+        if services.is_staff_for(request.user, appeal):
+            return redirect("staff-appeal", pk)
+        raise Http404
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_rate(
+                appeal,
+                actor=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if form.cleaned_data["rating"] <= 2:
+                messages.success(request, _("很抱歉没有让您满意，诉求已重新办理。"))
+            else:
+                messages.success(request, _("谢谢您的评价！"))
+            return redirect("appeal", pk)
+    return render(
+        request,
+        "appeals/detail.html",
+        {
+            "appeal": appeal,
+            "timeline": timeline_entries(appeal),
+            "form": form if appeal.status == Status.CLOSED else None,
+            "photos": appeal.attachments.filter(dispatch__isnull=True),
+        },
+    )
+
+
+# ---------------------------------------------------------------- staff
+
+
+TAB_LABELS = [
+    ("new", _("待受理")),
+    ("mine", _("我承办的")),
+    ("due", _("即将到期")),
+    ("overdue", _("已超期")),
+    ("urgent", _("紧急")),
+    ("channel", _("按渠道")),
+    ("closed", _("已办结")),
+    ("all", _("全部")),
+]
+
+
+@staff_required
+def workbench(request):
+    tab = request.GET.get("tab", "new")
+    if tab not in selectors.TABS:
+        tab = "new"
+    channel = request.GET.get("channel", Channel.HOTLINE)
+    appeals = selectors.workbench(request.user, tab, channel)[:100]
+    return render(
+        request,
+        "appeals/staff/workbench.html",
+        {
+            "tab": tab,
+            "tabs": TAB_LABELS,
+            "counts": selectors.workbench_counts(request.user),
+            "appeals": appeals,
+            "channel": channel,
+            "channels": Channel.choices,
+            "routes": Route.choices,
+        },
+    )
+
+
+@staff_required
+def hotline(request):
+    """Entry on a member's behalf: short enough to type while on the phone."""
+    sites = scope(Site.objects.all(), request.user)
+    initial = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": Channel.HOTLINE}
+    form = HotlineForm(request.POST or None, request.FILES or None, sites=sites, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal = services.appeal_submit(
+                actor=request.user,
+                text=data["text"],
+                title=data["title"],
+                site=data["site"],
+                anonymous=data["anonymous"],
+                channel=data["channel"],
+                received_at=data["received_at"],
+                on_behalf_of=data["on_behalf_of"] or None,
+                photos=data["photos"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已登记，编号 %(n)s") % {"n": appeal.number})
+            return redirect("staff-appeal", appeal.pk)
+    return render(request, "appeals/staff/hotline.html", {"form": form, "categories": Category.choices})
+
+
+def _staff_appeal(request, pk: int) -> Appeal:
+    return get_scoped(Appeal.objects.select_related("org", "site", "member", "owner"), request.user, pk=pk)
+
+
+@staff_required
+def staff_appeal(request, pk: int):
+    appeal = _staff_appeal(request, pk)
+    forms = {
+        "confirm": ConfirmForm(initial={"category": appeal.category, "urgent": appeal.urgent}),
+        "dispatch": DispatchForm(),
+        "close": CloseForm(),
+        "follow": FollowUpForm(
+            initial={"knows_result": appeal.knows_result, "accepts_result": appeal.accepts_result}
+        ),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        bound = {
+            "confirm": ConfirmForm,
+            "dispatch": DispatchForm,
+            "close": CloseForm,
+            "follow": FollowUpForm,
+        }.get(action)
+        form = bound(request.POST) if bound else None
+        if form is not None:
+            forms[action] = form
+        try:
+            if action == "route":
+                services.appeal_route(
+                    appeal,
+                    actor=request.user,
+                    route=request.POST.get("route", ""),
+                    workdays=int_param(request.POST.get("workdays")) or None
+                    if request.POST.get("route") == Route.COORDINATION
+                    else None,
+                    meeting_on=_date(request.POST.get("meeting_on")),
+                )
+                messages.success(request, _("已受理，期限 %(d)s") % {"d": appeal.due_on})
+                return redirect("staff-appeal", pk)
+            if action == "reopen":
+                services.appeal_reopen(appeal, actor=request.user, note=request.POST.get("note", "")[:500])
+                return redirect("staff-appeal", pk)
+            if form is not None and form.is_valid():
+                data = form.cleaned_data
+                if action == "confirm":
+                    services.appeal_confirm(appeal, actor=request.user, **data)
+                elif action == "dispatch":
+                    services.appeal_dispatch(appeal, actor=request.user, steps=form.steps())
+                elif action == "close":
+                    services.appeal_close(appeal, actor=request.user, **data)
+                elif action == "follow":
+                    services.appeal_follow_up(appeal, actor=request.user, **data)
+                messages.success(request, _("已保存"))
+                return redirect("staff-appeal", pk)
+        except DomainError as exc:
+            if form is not None:
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+    return render(
+        request,
+        "appeals/staff/appeal.html",
+        {
+            "appeal": appeal,
+            "timeline": timeline_entries(appeal),
+            "dispatches": appeal.dispatches.filter(round=appeal.round).prefetch_related("attachments"),
+            "photos": appeal.attachments.filter(dispatch__isnull=True),
+            "routes": Route.choices,
+            **{f"{k}_form": v for k, v in forms.items()},
+        },
+    )
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@staff_required
+@require_POST
+def quick_route(request, pk: int):
+    """One-tap routing from the workbench list."""
+    appeal = _staff_appeal(request, pk)
+    try:
+        services.appeal_route(appeal, actor=request.user, route=request.POST.get("route", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(n)s 已受理，期限 %(d)s") % {"n": appeal.number, "d": appeal.due_on.isoformat()}
+        )
+    return redirect(f"/staff/appeals/?tab={request.POST.get('tab', 'new')}")
+
+
+@staff_required
+def figures(request):
+    by = request.GET.get("by", "category")
+    by = by if by in DIMENSIONS else "category"
+    start = _date(request.GET.get("start"))
+    end = _date(request.GET.get("end"))
+    result = appeal_figures(selectors.staff_appeals(request.user), start=start, end=end, by=by)
+    return render(
+        request,
+        "appeals/staff/figures.html",
+        {"result": result, "by": by, "definitions": DEFINITIONS, "dimensions": _dimension_labels()},
+    )
+
+
+def _dimension_labels():
+    return [
+        ("category", _("按类别")),
+        ("site", _("按地点")),
+        ("org", _("按组织")),
+        ("group", _("按服务群体")),
+        ("month", _("按月份")),
+    ]
+
+
+def _staff_choices(user):
+    paths = role_paths(user, STAFF_ROLES)
+    from unionhome.core.scoping import subtree_q
+
+    return (
+        get_user_model()
+        .objects.filter(subtree_q(paths, "roles__org"), roles__role__in=STAFF_ROLES)
+        .distinct()
+    )
+
+
+@staff_required
+def rectification(request):
+    quarter = request.GET.get("quarter") or services.quarter_of(timezone.localdate())
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "done":
+                item = get_scoped(
+                    Rectification.objects.all(), request.user, pk=int_param(request.POST.get("id"))
+                )
+                review.rectification_update(item, actor=request.user, done=True)
+            else:
+                owner = _staff_choices(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
+                review.rectification_create(
+                    actor=request.user,
+                    cluster=int_param(request.POST.get("cluster")),
+                    title=request.POST.get("title", ""),
+                    owner=owner,
+                    due_on=_date(request.POST.get("due_on")) or timezone.localdate() + dt.timedelta(days=30),
+                    next_step=request.POST.get("next_step", ""),
+                )
+            messages.success(request, _("已保存"))
+        except DomainError as exc:
+            messages.error(request, exc.message + " " + " ".join(exc.fields.values()))
+        return redirect(f"/staff/appeals/rectification/?quarter={quarter}")
+    return render(
+        request,
+        "appeals/staff/rectification.html",
+        {
+            "quarter": quarter,
+            "groups": review.recurring_groups(request.user, quarter),
+            "items": scope(
+                Rectification.objects.select_related("site", "owner"), request.user
+            ).prefetch_related("appeals"),
+            "staff": _staff_choices(request.user),
+            "default_due": timezone.localdate() + dt.timedelta(days=30),
+        },
+    )
+
+
+@staff_required
+def risks(request):
+    if request.method == "POST":
+        item = get_scoped(RiskItem.objects.all(), request.user, pk=int_param(request.POST.get("id")))
+        owner = _staff_choices(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
+        try:
+            review.risk_update(
+                item,
+                actor=request.user,
+                owner=owner,
+                next_step=request.POST.get("next_step", ""),
+                closed=request.POST.get("closed") == "1",
+            )
+            messages.success(request, _("已保存"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-risks")
+    return render(
+        request,
+        "appeals/staff/risks.html",
+        {
+            "items": scope(RiskItem.objects.select_related("site", "owner"), request.user),
+            "staff": _staff_choices(request.user),
+        },
+    )
+
+
+@staff_required
+def stations(request):
+    """A QR code per work site: scanning it opens the submit form with the site filled in."""
+    import segno
+
+    items = []
+    for site in scope(Site.objects.select_related("org"), request.user)[:200]:
+        url = request.build_absolute_uri(f"/appeals/new/?site={site.pk}&station=1")
+        out = io.BytesIO()
+        segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, title=site.name)
+        items.append({"site": site, "url": url, "svg": out.getvalue().decode()})
+    return render(request, "appeals/staff/stations.html", {"items": items})
+
+
+# ---------------------------------------------------------------- department handlers
+
+
+@login_required
+def handler_queue(request):
+    if not services.handler_departments(request.user):
+        raise Http404
+    return render(request, "appeals/handler/queue.html", {"steps": selectors.handler_queue(request.user)})
+
+
+@login_required
+def handler_step(request, pk: int):
+    step = selectors.handler_step(request.user, pk)
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispatch_answer(
+                step, actor=request.user, answer=form.cleaned_data["answer"], files=form.cleaned_data["files"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已反馈"))
+            return redirect("handler-queue")
+    return render(request, "appeals/handler/step.html", {"step": step, "appeal": step.appeal, "form": form})
+
+
+# ---------------------------------------------------------------- legal services
+
+
+@login_required
+def legal_home(request):
+    member = member_of(request.user)
+    form = LegalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = legal.case_open(
+                actor=request.user,
+                kind=data["kind"],
+                summary=data["summary"],
+                issue=data["issue"],
+                eligibility={k[2:]: v for k, v in data.items() if k.startswith("q_")},
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已登记，工会法律服务人员会联系您"))
+            return redirect("legal-case", case.pk)
+    cases = LegalCase.objects.filter(member=member) if member else LegalCase.objects.none()
+    return render(request, "appeals/legal.html", {"form": form, "cases": cases})
+
+
+@login_required
+def legal_case(request, pk: int):
+    case = legal.case_get(request.user, pk)
+    staff = has_role_over(request.user, case.org, STAFF_ROLES)
+    if request.method == "POST" and staff:
+        action = request.POST.get("action")
+        try:
+            if action == "step":
+                legal.ladder_step(
+                    case,
+                    actor=request.user,
+                    step=request.POST.get("step", ""),
+                    on=_date(request.POST.get("on")),
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "evidence":
+                legal.evidence_set(
+                    case, actor=request.user, collected={k: True for k in request.POST.getlist("evidence")}
+                )
+            elif action == "agreement":
+                legal.mediation_record(case, actor=request.user, agreement=request.POST.get("agreement", ""))
+            elif action == "close":
+                legal.case_close(case, actor=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("已保存"))
+        except DomainError as exc:
+            messages.error(request, exc.message + " " + " ".join(exc.fields.values()))
+        return redirect("legal-case", pk)
+    evidence_labels = dict(legal.EVIDENCE.get(case.issue, []))
+    return render(
+        request,
+        "appeals/legal_case.html",
+        {
+            "case": case,
+            "staff": staff,
+            "timeline": timeline_entries(case),
+            "steps": case.steps.all(),
+            "next_step": legal.ladder_next(case) if case.kind == LegalKind.RIGHTS else None,
+            "ladder": LadderStep.choices,
+            "evidence": [(k, evidence_labels.get(k, k), v) for k, v in case.evidence.items()],
+            "questions": [(label, case.eligibility.get(k)) for k, label in legal.AID_QUESTIONS],
+        },
+    )
+
+
+@staff_required
+def staff_legal(request):
+    cases = scope(LegalCase.objects.select_related("member"), request.user)[:200]
+    return render(request, "appeals/staff/legal.html", {"cases": cases})
