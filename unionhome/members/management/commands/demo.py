@@ -16,6 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         existed = demo.exists()
         accounts = demo.build()
+        from unionhome.appeals import demo as appeals_demo
+        from unionhome.core.models import Org
+
+        appeals_demo.build(Org.objects.get(name=demo.ENTERPRISE))
         if opts["json"]:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
