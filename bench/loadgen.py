@@ -78,10 +78,14 @@ def run(
     seconds: float,
     connections: int,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes = b"",
 ) -> Result:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive"]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
     result = Result()
 
     async def main():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from django.db import transaction
 from django.db.models import F
@@ -167,7 +168,7 @@ def appeal_submit(
     suggestion = classifier.suggest(text)
     with transaction.atomic():
         appeal = Appeal.objects.create(
-            number=f"tmp-{now.timestamp()}-{id(text)}",
+            number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by the real number below
             org=org,
             site=site_obj,
             member=member,

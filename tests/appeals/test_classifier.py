@@ -1,0 +1,67 @@
+"""The classifier against the held-out dev set (a floor below the bench target, so a regression
+fails CI), the danger signals, and retraining from staff corrections."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from unionhome.appeals import classifier
+
+DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "appeals_dev.json"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return classifier.train(classifier.shipped_examples())
+
+
+def test_dev_accuracy_and_urgent_recall_floor(model):
+    dev = json.loads(DEV.read_text(encoding="utf-8"))
+    texts = [e["text"] for e in dev]
+    predicted = model["category"].predict(texts)
+    accuracy = sum(p == e["category"] for p, e in zip(predicted, dev, strict=True)) / len(dev)
+    assert accuracy >= 0.8
+    urgent_index = list(model["urgent"].classes_).index(True)
+    p_urgent = model["urgent"].predict_proba(texts)[:, urgent_index]
+    flagged = [
+        p >= classifier.URGENT_THRESHOLD or bool(classifier.danger_signals(t))
+        for p, t in zip(p_urgent, texts, strict=True)
+    ]
+    urgent = [f for f, e in zip(flagged, dev, strict=True) if e["urgent"]]
+    assert sum(urgent) / len(urgent) >= 0.9
+
+
+@pytest.mark.parametrize(
+    "text, signal",
+    [
+        ("我同事刚才在车间晕倒了，叫不醒", "unconscious"),
+        ("活不下去了，站在楼顶不想下来", "self_harm"),
+        ("主管今天动手打人了", "violence"),
+        ("项目上六十多个工人三个月工资没发", "mass_unpaid"),
+        ("明天大家要去堵门", "blockade"),
+        ("再不解决我们就集体去上访", "petition"),
+        ("工地停工了，工人都在门口", "stoppage"),
+    ],
+)
+def test_danger_signals(text, signal):
+    assert signal in classifier.danger_signals(text)
+
+
+def test_routine_text_has_no_signal():
+    assert classifier.danger_signals("想问一下年休假怎么计算，今年还能休几天？") == []
+
+
+def test_retrain_learns_from_confirmed_categories(personas, settings, tmp_path):
+    from unionhome.appeals import services
+
+    settings.DATA_DIR = tmp_path
+    appeal = services.appeal_submit(
+        actor=personas.member_user, text="能不能在小区门口给我们装一个快递柜，取件太麻烦了"
+    )
+    services.appeal_confirm(appeal, actor=personas.staff, category="living")
+    call_command("appeals", "retrain")
+    model = classifier._model()
+    assert model["examples"] == len(classifier.shipped_examples()) + 1
+    assert (tmp_path / "models" / "appeal_classifier.pkl").exists()
