@@ -23,7 +23,7 @@ def evaluate(model, examples, classifier) -> dict:
     p_urgent = model["urgent"].predict_proba(texts)[:, urgent_classes.index(True)]
     flagged = [
         p >= classifier.URGENT_THRESHOLD or bool(classifier.danger_signals(t))
-        for p, t in zip(p_urgent, texts)
+        for p, t in zip(p_urgent, texts, strict=True)
     ]
     urgent = [bool(e["urgent"]) for e in examples]
     n_urgent = sum(urgent) or 1
@@ -32,8 +32,8 @@ def evaluate(model, examples, classifier) -> dict:
         "n": len(examples),
         "accuracy": round(accuracy_score(truth, predicted), 3),
         "macro_f1": round(f1_score(truth, predicted, average="macro"), 3),
-        "urgent_recall": round(sum(f and u for f, u in zip(flagged, urgent)) / n_urgent, 3),
-        "routine_flagged_urgent": round(sum(f and not u for f, u in zip(flagged, urgent)) / n_routine, 3),
+        "urgent_recall": round(sum(f and u for f, u in zip(flagged, urgent, strict=True)) / n_urgent, 3),
+        "routine_flagged_urgent": round(sum(f and not u for f, u in zip(flagged, urgent, strict=True)) / n_routine, 3),
     }
 
 
