@@ -33,7 +33,9 @@ def evaluate(model, examples, classifier) -> dict:
         "accuracy": round(accuracy_score(truth, predicted), 3),
         "macro_f1": round(f1_score(truth, predicted, average="macro"), 3),
         "urgent_recall": round(sum(f and u for f, u in zip(flagged, urgent, strict=True)) / n_urgent, 3),
-        "routine_flagged_urgent": round(sum(f and not u for f, u in zip(flagged, urgent, strict=True)) / n_routine, 3),
+        "routine_flagged_urgent": round(
+            sum(f and not u for f, u in zip(flagged, urgent, strict=True)) / n_routine, 3
+        ),
     }
 
 
