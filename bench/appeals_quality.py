@@ -18,9 +18,7 @@ def evaluate(model, examples, classifier) -> dict:
 
     texts = [e["text"] for e in examples]
     truth = [e["category"] for e in examples]
-    predicted = list(model["category"].predict(texts))
-    urgent_classes = list(model["urgent"].classes_)
-    p_urgent = model["urgent"].predict_proba(texts)[:, urgent_classes.index(True)]
+    predicted, _confidence, p_urgent = classifier.predict(model, texts)
     flagged = [
         p >= classifier.URGENT_THRESHOLD or bool(classifier.danger_signals(t))
         for p, t in zip(p_urgent, texts, strict=True)

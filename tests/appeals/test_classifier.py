@@ -20,11 +20,9 @@ def model():
 def test_dev_accuracy_and_urgent_recall_floor(model):
     dev = json.loads(DEV.read_text(encoding="utf-8"))
     texts = [e["text"] for e in dev]
-    predicted = model["category"].predict(texts)
+    predicted, _confidence, p_urgent = classifier.predict(model, texts)
     accuracy = sum(p == e["category"] for p, e in zip(predicted, dev, strict=True)) / len(dev)
     assert accuracy >= 0.8
-    urgent_index = list(model["urgent"].classes_).index(True)
-    p_urgent = model["urgent"].predict_proba(texts)[:, urgent_index]
     flagged = [
         p >= classifier.URGENT_THRESHOLD or bool(classifier.danger_signals(t))
         for p, t in zip(p_urgent, texts, strict=True)

@@ -98,25 +98,47 @@ def confirmed_examples() -> list[dict]:
 
 
 def train(examples: list[dict]):
+    """One feature union, fitted once and shared by the category and the urgency model, so a
+    suggestion segments and vectorises the text once."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
 
     texts = [e["text"] for e in examples]
-    category = make_pipeline(_features(), LogisticRegression(C=10, max_iter=3000))
-    category.fit(texts, [e["category"] for e in examples])
-    urgent = make_pipeline(_features(), LogisticRegression(C=10, max_iter=3000, class_weight="balanced"))
-    urgent.fit(texts, [bool(e["urgent"]) for e in examples])
-    return {"category": category, "urgent": urgent, "examples": len(examples), "version": code_version()}
+    features = _features()
+    matrix = features.fit_transform(texts)
+    category = LogisticRegression(C=10, max_iter=3000).fit(matrix, [e["category"] for e in examples])
+    urgent = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(
+        matrix, [bool(e["urgent"]) for e in examples]
+    )
+    return {
+        "features": features,
+        "category": category,
+        "urgent": urgent,
+        "examples": len(examples),
+        "version": code_version(),
+    }
+
+
+def predict(model, texts: list[str]) -> tuple[list[str], list[float], list[float]]:
+    """(categories, their probabilities, urgent probabilities) for `texts`."""
+    matrix = model["features"].transform(texts)
+    probs = model["category"].predict_proba(matrix)
+    best = probs.argmax(axis=1)
+    urgent_index = list(model["urgent"].classes_).index(True)
+    urgent = model["urgent"].predict_proba(matrix)[:, urgent_index]
+    categories = [str(model["category"].classes_[i]) for i in best]
+    return categories, [float(probs[row, i]) for row, i in enumerate(best)], [float(p) for p in urgent]
 
 
 def code_version() -> str:
-    """Changes when the shipped examples or the lexicon change, so a stale model file is refit."""
+    """Changes when the shipped examples, the lexicon or this module change, so a model file
+    written by an older version is refit rather than used."""
     import hashlib
 
     from . import lexicon
 
     digest = hashlib.sha256(TRAIN_FILE.read_bytes())
     digest.update(Path(lexicon.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -154,15 +176,11 @@ def _model():
 
 
 def suggest(text: str) -> Suggestion:
-    model = _model()
-    probs = model["category"].predict_proba([text])[0]
-    best = int(probs.argmax())
-    urgent_classes = list(model["urgent"].classes_)
-    urgent_p = float(model["urgent"].predict_proba([text])[0][urgent_classes.index(True)])
+    categories, confidences, urgent = predict(_model(), [text])
     signals = danger_signals(text)
     return Suggestion(
-        category=str(model["category"].classes_[best]),
-        confidence=round(float(probs[best]), 3),
-        urgent=bool(signals) or urgent_p >= URGENT_THRESHOLD,
+        category=categories[0],
+        confidence=round(confidences[0], 3),
+        urgent=bool(signals) or urgent[0] >= URGENT_THRESHOLD,
         signals=signals,
     )
