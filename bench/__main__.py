@@ -175,6 +175,7 @@ def main() -> None:
         results["servers"][server] = rows
     # The deadline scan needs the migrated database with the demo union: run it before cleaning up.
     subprocess.run([sys.executable, "-m", "bench.deadline_scan"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "bench.profile_appeals"], env=env, check=True, cwd=ROOT)
     shutil.rmtree(data_dir, ignore_errors=True)
 
     print(

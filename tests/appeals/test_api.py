@@ -167,3 +167,42 @@ def test_legal_case_over_the_api(member, staff, personas):
     )
     assert login_client(personas.staff_other).get(f"/api/v1/legal-cases/{case_id}").status_code == 404
     assert member.get(f"/api/v1/legal-cases/{case_id}").status_code == 200
+
+
+def test_outsiders_get_404_on_every_other_action(member, staff, personas):
+    from unionhome.appeals.models import RiskItem
+
+    from ..factories import UserFactory, grant
+
+    appeal_id = post(member, "/api/v1/appeals", {"text": TEXT}).json()["id"]
+    post(staff, f"/api/v1/appeals/{appeal_id}/route", {"route": "coordination"})
+    post(staff, f"/api/v1/appeals/{appeal_id}/dispatch", {"steps": [{"department": "人力资源部"}]})
+    step_id = login_client(personas.handler).get("/api/v1/dispatches").json()[0]["id"]
+    safety = login_client(grant(UserFactory(username="safety"), personas.tree.union, "handler", "安全部"))
+    assert post(safety, f"/api/v1/dispatches/{step_id}/answer", {"answer": "不是我们的"}).status_code == 404
+    assert safety.get("/api/v1/dispatches").json() == []
+    assert member.get("/api/v1/dispatches").json() == []
+    outsider = login_client(personas.staff_other)
+    for action, body in (
+        ("confirm", {"category": "wages"}),
+        ("dispatch", {"steps": [{"department": "人力资源部"}]}),
+        ("close", {"outcome": "resolved", "reply": "好了"}),
+        ("follow-up", {"knows_result": True, "accepts_result": True}),
+        ("reopen", {}),
+    ):
+        assert post(outsider, f"/api/v1/appeals/{appeal_id}/{action}", body).status_code == 404, action
+    risk = RiskItem.objects.create(
+        org=personas.tree.union, site=personas.tree.site, kind="complaints", week="2026W47", detail="x"
+    )
+    r = outsider.patch(f"/api/v1/risks/{risk.pk}", {"next_step": "x"}, content_type="application/json")
+    assert r.status_code == 404
+    assert outsider.get("/api/v1/risks").json() == []
+    case_id = post(
+        member, "/api/v1/legal-cases", {"kind": "mediation", "summary": "与主管因调岗发生争议"}
+    ).json()["id"]
+    for path, body in (
+        ("steps", {"step": "remind"}),
+        ("evidence", {"collected": {}}),
+        ("agreement", {"agreement": "双方同意恢复原岗位"}),
+    ):
+        assert post(outsider, f"/api/v1/legal-cases/{case_id}/{path}", body).status_code == 404, path

@@ -198,3 +198,14 @@ def test_legal_pages(personas):
     # A member cannot move their own case along the ladder.
     member.post(f"/legal/{rights.pk}/", {"action": "step", "step": "consult"})
     assert rights.steps.count() == 1
+
+
+def test_outsiders_get_404_on_staff_actions(personas, appeal):
+    outsider = login_client(personas.staff_other)
+    assert outsider.post(f"/staff/appeals/{appeal.pk}/route/", {"route": Route.POLICY}).status_code == 404
+    assert (
+        outsider.post(f"/staff/appeals/{appeal.pk}/", {"action": "route", "route": Route.POLICY}).status_code
+        == 404
+    )
+    appeal.refresh_from_db()
+    assert appeal.route == "" and appeal.status == "submitted"

@@ -127,14 +127,10 @@ class AppealDetail(AppealOut):
 def _detail(request, appeal: Appeal) -> Appeal:
     """The appeal as the caller may see it: handlers never see an anonymous member's name, and the
     member does not see the departments' internal feedback."""
-    from unionhome.core.crypto import mask_name
-
     user = request.user
     staff = services.is_staff_for(user, appeal)
     own = services.is_own(user, appeal)
-    appeal.viewer_member = None
-    if appeal.member_id and (own or staff or not appeal.anonymous):
-        appeal.viewer_member = appeal.member.name if (own or staff) else mask_name(appeal.member.name)
+    appeal.viewer_member = services.member_label(user, appeal)
     appeal.viewer_dispatches = [] if own and not staff else list(appeal.dispatches.filter(round=appeal.round))
     return appeal
 

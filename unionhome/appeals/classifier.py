@@ -11,6 +11,7 @@ writes a new one."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import pickle
@@ -47,7 +48,9 @@ def danger_signals(text: str) -> list[str]:
     return [name for name, pattern in DANGER_SIGNALS if re.search(pattern, text, re.S)]
 
 
+@functools.cache
 def _tokenizer():
+    """jieba with the lexicon's words added — once per process, not per text."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

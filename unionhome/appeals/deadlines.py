@@ -102,16 +102,17 @@ def _mark_overdue(today: dt.date) -> int:
 
 
 def _remind_departments(today: dt.date, next_workday: dt.date) -> int:
-    steps = list(
-        Dispatch.objects.filter(
-            status=DispatchStatus.PENDING, reminded_on__isnull=True, due_on__lte=next_workday
-        ).values_list("pk", "department", "appeal__org__path")
-    )
-    if not steps:
-        return 0
-    claimed = Dispatch.objects.filter(pk__in=[s[0] for s in steps], reminded_on__isnull=True).update(
-        reminded_on=today
-    )
+    """Steps are claimed under a row lock (PostgreSQL skips rows another scan holds; SQLite's
+    IMMEDIATE transaction queues the second scan), so each step is reminded once."""
+    with transaction.atomic():
+        steps = list(
+            Dispatch.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=DispatchStatus.PENDING, reminded_on__isnull=True, due_on__lte=next_workday)
+            .values_list("pk", "department", "appeal__org__path")
+        )
+        if not steps:
+            return 0
+        Dispatch.objects.filter(pk__in=[s[0] for s in steps]).update(reminded_on=today)
     handlers = defaultdict(list)
     for user_id, path, dept in RoleAssignment.objects.filter(role=Role.HANDLER).values_list(
         "user_id", "org__path", "department"
@@ -123,7 +124,7 @@ def _remind_departments(today: dt.date, next_workday: dt.date) -> int:
             if appeal_path.startswith(path):
                 per_user[user_id] += 1
     _digest(per_user, _("您有 %(n)s 张会办单即将到期或已超期，请尽快反馈"), {}, "/handler/")
-    return claimed
+    return len(steps)
 
 
 def _digest(counts: Counter, title: str, extra: dict, url: str) -> None:

@@ -21,6 +21,7 @@ from unionhome.members.models import Member
 from .classifier import TRAIN_FILE
 from .models import Appeal, Channel, Outcome, RiskItem, RiskKind, Route, Status
 from .review import week_of
+from .services import ROUTE_WORKDAYS
 
 DAYS = 365
 PER_DAY = 1.4
@@ -126,7 +127,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
 def _history(rng, example, member, received, staff, calendar, days_ago, today) -> Appeal:
     category = example["category"]
     route = ROUTE_FOR[category]
-    workdays = {Route.IMMEDIATE: 0, Route.POLICY: 1, Route.COORDINATION: 5, Route.NEGOTIATION: 20}[route]
+    workdays = ROUTE_WORKDAYS[route]
     due_on = calendar.workdays_after(received.date(), workdays)
     owner = rng.choice(staff) if staff else None
     appeal = Appeal(

@@ -117,9 +117,10 @@ def appeal_figures(
         "definitions": {k: str(v) for k, v in DEFINITIONS.items()},
     }
     if by:
+        names = _names(by, list(buckets))
         result["by"] = by
         result["rows"] = sorted(
-            ({"key": _key(k), "label": _label(by, k), **_finish(v)} for k, v in buckets.items()),
+            ({"key": _key(k), "label": _label(by, k, names), **_finish(v)} for k, v in buckets.items()),
             key=lambda r: -r["count"],
         )
     return result
@@ -129,13 +130,19 @@ def _key(k) -> str:
     return "" if k is None else str(k)
 
 
-def _label(by: str, key) -> str:
+def _names(by: str, keys: list) -> dict:
+    """Org or site names for the row keys, in one query."""
+    model = {"org": Org, "site": Site}.get(by)
+    if model is None:
+        return {}
+    return dict(model.objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+
+
+def _label(by: str, key, names: dict) -> str:
     if key is None:
         return str(_("未填写"))
-    if by == "org":
-        return Org.objects.filter(pk=key).values_list("name", flat=True).first() or str(key)
-    if by == "site":
-        return Site.objects.filter(pk=key).values_list("name", flat=True).first() or str(key)
+    if by in ("org", "site"):
+        return names.get(key, str(key))
     if by == "category":
         return str(Category(key).label)
     if by == "group":

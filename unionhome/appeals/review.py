@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -25,19 +25,27 @@ def recurring_groups(user, quarter: str | None = None) -> list[dict]:
     """Groups of two or more similar appeals (same site, category, quarter) not yet on the list."""
     quarter = quarter or quarter_of(timezone.localdate())
     start, end = quarter_bounds(quarter)
-    qs = scope(Appeal.objects.all(), user).filter(
-        received_at__gte=start, received_at__lt=end, cluster__isnull=False
+    clustered = (
+        scope(Appeal.objects.select_related("site"), user)
+        .filter(received_at__gte=start, received_at__lt=end, cluster__isnull=False)
+        .order_by("received_at")
     )
-    listed = set(Rectification.appeals.through.objects.values_list("appeal_id", flat=True))
+    by_cluster: dict[int, list[Appeal]] = defaultdict(list)
+    for appeal in clustered:
+        by_cluster[appeal.cluster_id].append(appeal)
+    listed = set(
+        Rectification.appeals.through.objects.filter(
+            appeal_id__in=[a.pk for group in by_cluster.values() for a in group]
+        ).values_list("appeal_id", flat=True)
+    )
     groups = []
-    for row in qs.values("cluster_id").annotate(n=Count("pk")).filter(n__gte=2).order_by("-n"):
-        members = list(qs.filter(cluster_id=row["cluster_id"]).select_related("site").order_by("received_at"))
-        if all(a.pk in listed for a in members):
+    for cluster, members in sorted(by_cluster.items(), key=lambda item: -len(item[1])):
+        if len(members) < 2 or all(a.pk in listed for a in members):
             continue
         first = members[0]
         groups.append(
             {
-                "cluster": row["cluster_id"],
+                "cluster": cluster,
                 "count": len(members),
                 "site": first.site,
                 "category": first.category,

@@ -87,22 +87,28 @@ def workbench_counts(user, today: dt.date | None = None) -> dict[str, int]:
     }
 
 
-def handler_queue(user) -> QuerySet[Dispatch]:
+def _handler_q(user) -> Q:
+    """Dispatch steps of the user's departments within the subtrees where they handle them."""
     q = Q(pk__in=[])
     for path, dept in handler_departments(user):
         q |= Q(appeal__org__path__startswith=path, department=dept)
+    return q
+
+
+def handler_queue(user) -> QuerySet[Dispatch]:
     return (
-        Dispatch.objects.filter(q, status=DispatchStatus.PENDING)
+        Dispatch.objects.filter(_handler_q(user), status=DispatchStatus.PENDING)
         .select_related("appeal", "appeal__site")
         .order_by("due_on")
     )
 
 
 def handler_step(user, pk: int) -> Dispatch:
-    q = Q(pk__in=[])
-    for path, dept in handler_departments(user):
-        q |= Q(appeal__org__path__startswith=path, department=dept)
-    step = Dispatch.objects.filter(q, pk=pk).select_related("appeal", "appeal__org", "appeal__site").first()
+    step = (
+        Dispatch.objects.filter(_handler_q(user), pk=pk)
+        .select_related("appeal", "appeal__org", "appeal__site")
+        .first()
+    )
     if step is None:
         raise NotFound()
     return step

@@ -19,7 +19,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Role, Site
 from unionhome.core.notifications import notify
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, holders_over
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
 from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
 from unionhome.core.workflow import Workflow
@@ -62,8 +62,6 @@ APPEAL_FLOW = Workflow(
 
 
 def is_staff_for(user, appeal: Appeal) -> bool:
-    from unionhome.core.scoping import has_role_over
-
     return has_role_over(user, appeal.org, STAFF_ROLES)
 
 
@@ -74,6 +72,18 @@ def ensure_staff(user, appeal: Appeal) -> None:
 def is_own(user, appeal: Appeal) -> bool:
     member = appeal.member
     return bool(member is not None and member.user_id and member.user_id == getattr(user, "pk", None))
+
+
+def member_label(user, appeal: Appeal) -> str | None:
+    """The member's name as `user` may see it: in full for the member and staff, masked for a
+    department handler, and nothing at all when the appeal is anonymous."""
+    from unionhome.core.crypto import mask_name
+
+    if appeal.member_id is None:
+        return None
+    if is_own(user, appeal) or is_staff_for(user, appeal):
+        return appeal.member.name
+    return None if appeal.anonymous else mask_name(appeal.member.name)
 
 
 def _member_user(appeal: Appeal):
@@ -214,9 +224,8 @@ def _site_for(site, org, member) -> Site | None:
         found = Site.objects.select_related("org").get(pk=int(site_id))
     except (Site.DoesNotExist, TypeError, ValueError):
         found = None
-    if found is None or not found.org.path.startswith(
-        org.enterprise().path if org.enterprise() else org.path
-    ):
+    enterprise = org.enterprise() or org
+    if found is None or not found.org.path.startswith(enterprise.path):
         raise DomainError("invalid", _("工作地点不正确"), fields={"site": _("请选择本单位的工作地点")})
     return found
 
@@ -317,8 +326,6 @@ def appeal_route(
 
 
 def appeal_assign(appeal: Appeal, *, actor, owner) -> Appeal:
-    from unionhome.core.scoping import has_role_over
-
     ensure_staff(actor, appeal)
     if not has_role_over(owner, appeal.org, STAFF_ROLES):
         raise DomainError("invalid", _("该人员不能承办此诉求"), fields={"owner": _("请选择本单位工会干部")})
@@ -376,24 +383,8 @@ def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatc
     return list(appeal.dispatches.filter(round=appeal.round))
 
 
-def _department_handlers(appeal: Appeal, department: str):
-    from django.contrib.auth import get_user_model
-
-    ancestors = [appeal.org.path[: i + 1] for i, ch in enumerate(appeal.org.path) if ch == "."]
-    return (
-        get_user_model()
-        .objects.filter(
-            roles__role=Role.HANDLER,
-            roles__department=department,
-            roles__org__path__in=ancestors,
-            is_active=True,
-        )
-        .distinct()
-    )
-
-
 def _tell_department(appeal: Appeal, step: Dispatch) -> None:
-    for handler in _department_handlers(appeal, step.department):
+    for handler in holders_over(appeal.org, [Role.HANDLER], department=step.department):
         notify(
             handler,
             _("会办单 %(n)s 请于 %(due)s 前反馈") % {"n": appeal.number, "due": step.due_on.isoformat()},

@@ -60,6 +60,24 @@ def _sites_for(member):
     return Site.objects.filter(org__path__startswith=enterprise.path)
 
 
+def _submit(request, form, **extra) -> Appeal | None:
+    """Submit what the member or hotline form holds; a refusal goes back onto the form."""
+    data = form.cleaned_data
+    try:
+        return services.appeal_submit(
+            actor=request.user,
+            text=data["text"],
+            title=data["title"],
+            site=data["site"],
+            anonymous=data["anonymous"],
+            photos=data["photos"],
+            **extra,
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+
+
 @login_required
 def my_appeals(request):
     return render(
@@ -82,20 +100,9 @@ def appeal_new(request):
     initial = {"site": int_param(request.GET.get("site")) or None}
     form = AppealForm(request.POST or None, request.FILES or None, sites=sites, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appeal = services.appeal_submit(
-                actor=request.user,
-                text=data["text"],
-                title=data["title"],
-                site=data["site"],
-                anonymous=data["anonymous"],
-                channel=Channel.STATION if request.POST.get("station") == "1" else Channel.ONLINE,
-                photos=data["photos"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        channel = Channel.STATION if request.POST.get("station") == "1" else Channel.ONLINE
+        appeal = _submit(request, form, channel=channel)
+        if appeal is not None:
             messages.success(
                 request, _("已提交，编号 %(n)s。办理进展会发到“我的消息”。") % {"n": appeal.number}
             )
@@ -186,21 +193,14 @@ def hotline(request):
     form = HotlineForm(request.POST or None, request.FILES or None, sites=sites, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            appeal = services.appeal_submit(
-                actor=request.user,
-                text=data["text"],
-                title=data["title"],
-                site=data["site"],
-                anonymous=data["anonymous"],
-                channel=data["channel"],
-                received_at=data["received_at"],
-                on_behalf_of=data["on_behalf_of"] or None,
-                photos=data["photos"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        appeal = _submit(
+            request,
+            form,
+            channel=data["channel"],
+            received_at=data["received_at"],
+            on_behalf_of=data["on_behalf_of"] or None,
+        )
+        if appeal is not None:
             messages.success(request, _("已登记，编号 %(n)s") % {"n": appeal.number})
             return redirect("staff-appeal", appeal.pk)
     return render(request, "appeals/staff/hotline.html", {"form": form, "categories": Category.choices})
@@ -238,7 +238,7 @@ def staff_appeal(request, pk: int):
                     appeal,
                     actor=request.user,
                     route=request.POST.get("route", ""),
-                    workdays=int_param(request.POST.get("workdays")) or None
+                    workdays=(int_param(request.POST.get("workdays")) or None)
                     if request.POST.get("route") == Route.COORDINATION
                     else None,
                     meeting_on=_date(request.POST.get("meeting_on")),
@@ -441,7 +441,16 @@ def handler_step(request, pk: int):
         else:
             messages.success(request, _("已反馈"))
             return redirect("handler-queue")
-    return render(request, "appeals/handler/step.html", {"step": step, "appeal": step.appeal, "form": form})
+    return render(
+        request,
+        "appeals/handler/step.html",
+        {
+            "step": step,
+            "appeal": step.appeal,
+            "member": services.member_label(request.user, step.appeal),
+            "form": form,
+        },
+    )
 
 
 # ---------------------------------------------------------------- legal services

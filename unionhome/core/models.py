@@ -71,6 +71,10 @@ class Org(models.Model):
     def depth(self) -> int:
         return self.path.count(".") - 1
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this node and every node above it, root first."""
+        return [self.path[: i + 1] for i, ch in enumerate(self.path) if ch == "."]
+
     def enterprise(self) -> Org | None:
         """The enterprise union this node belongs to (itself, or the nearest such ancestor)."""
         ids = [int(p) for p in self.path.strip(".").split(".")]

@@ -62,16 +62,15 @@ def has_role_over(user, org: Org | None, roles: Iterable[str] = STAFF_ROLES) -> 
     return any(org.path.startswith(path) for path in role_paths(user, roles))
 
 
-def holders_over(org: Org, roles: Iterable[str]) -> QuerySet:
-    """Users holding one of `roles` on `org` or any org above it (e.g. the chairs to escalate to)."""
+def holders_over(org: Org, roles: Iterable[str], *, department: str | None = None) -> QuerySet:
+    """Active users holding one of `roles` on `org` or any org above it (e.g. the chairs to
+    escalate to); with `department`, only assignments for that department."""
     from django.contrib.auth import get_user_model
 
-    ancestors = [org.path[: i + 1] for i, ch in enumerate(org.path) if ch == "."]
-    return (
-        get_user_model()
-        .objects.filter(roles__role__in=list(roles), roles__org__path__in=ancestors, is_active=True)
-        .distinct()
-    )
+    same_assignment = {"roles__role__in": list(roles), "roles__org__path__in": org.ancestor_paths()}
+    if department is not None:
+        same_assignment["roles__department"] = department
+    return get_user_model().objects.filter(is_active=True, **same_assignment).distinct()
 
 
 def get_scoped(qs: QuerySet, user, *, field: str = "org", roles: Iterable[str] = STAFF_ROLES, **lookup):
