@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from unionhome.appeals.api import router as appeals_router
+from unionhome.assistant.api import router as assistant_router
+from unionhome.content.api import router as content_router
 from unionhome.core.api import AUTH, install_error_handlers
 from unionhome.core.api_routes import router as core_router
 from unionhome.members.api import router as members_router
@@ -21,3 +23,5 @@ install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", members_router)
 api.add_router("", appeals_router)
+api.add_router("", assistant_router)
+api.add_router("", content_router)

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "unionhome.core",
     "unionhome.members",
     "unionhome.appeals",
+    "unionhome.assistant",
+    "unionhome.content",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,17 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionhome@localhost")
+# SMS and WeChat template messages go through the operator's gateway: the platform POSTs
+# {"to", "title", "body", "url"} as JSON. Unset: the channel is not offered.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+WECHAT_GATEWAY_URL = env_str("WECHAT_GATEWAY_URL", "")
+
+# --- assistant ------------------------------------------------------------------------------
+# Optional: an OpenAI-compatible endpoint that phrases answers from the retrieved entries only.
+ASSISTANT_LLM_URL = env_str("ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_MODEL = env_str("ASSISTANT_LLM_MODEL", "qwen2.5-7b-instruct")
+ASSISTANT_LLM_KEY = env_str("ASSISTANT_LLM_KEY", "")
+ASSISTANT_LLM_TIMEOUT = float(env_str("ASSISTANT_LLM_TIMEOUT", "5"))
 
 # --- privacy --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)  # the law asks for at least six months

@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 
 from unionhome.api import api
 from unionhome.appeals import views as appeals
+from unionhome.assistant import views as assistant
+from unionhome.content import views as content
 from unionhome.core import views as core
 from unionhome.members import views as members
 
@@ -60,6 +62,21 @@ urlpatterns = [
     path("staff/appeals/<int:pk>/", appeals.staff_appeal, name="staff-appeal"),
     path("staff/appeals/<int:pk>/route/", appeals.quick_route, name="staff-appeal-route"),
     path("staff/legal/", appeals.staff_legal, name="staff-legal"),
+    path("assistant/", assistant.chat, name="assistant"),
+    path("assistant/<int:pk>/feedback/", assistant.feedback, name="assistant-feedback"),
+    path("assistant/handoff/", assistant.handoff, name="assistant-handoff"),
+    path("news/", content.news, name="news"),
+    path("news/<int:pk>/", content.article, name="article"),
+    path("staff/kb/", assistant.staff_kb, name="staff-kb"),
+    path("staff/kb/new/", assistant.staff_entry, name="staff-kb-new"),
+    path("staff/kb/unanswered/", assistant.staff_unanswered, name="staff-kb-unanswered"),
+    path("staff/kb/<str:kb_id>/", assistant.staff_entry, name="staff-kb-entry"),
+    path("staff/news/", content.staff_news, name="staff-news"),
+    path("staff/news/new/", content.staff_article, name="staff-article-new"),
+    path("staff/news/<int:pk>/", content.staff_article, name="staff-article"),
+    path("staff/notices/", content.staff_notices, name="staff-notices"),
+    path("staff/notices/new/", content.staff_notice_new, name="staff-notice-new"),
+    path("staff/notices/<int:pk>/", content.staff_notice, name="staff-notice"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),

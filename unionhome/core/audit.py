@@ -14,6 +14,14 @@ from .models import AuditLog
 
 # Human text for each action; an action not listed here is shown by its dotted name.
 ACTION_TEXT: dict[str, Any] = {
+    "assistant.handoff": _("智能客服转人工"),
+    "assistant.entry.created": _("新增知识条目"),
+    "assistant.entry.updated": _("修改知识条目"),
+    "assistant.entry.retired": _("停用知识条目"),
+    "assistant.question.dismissed": _("忽略未答问题"),
+    "content.article.saved": _("保存资讯文章"),
+    "content.article.unpublished": _("撤回资讯文章"),
+    "content.notice.sent": _("发送定向通知"),
     "members.join.submitted": _("提交入会申请"),
     "members.join.approved": _("入会申请已通过"),
     "members.join.auto_approved": _("花名册核验通过，自动入会"),

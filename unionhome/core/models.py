@@ -159,13 +159,18 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # What sent it, when a figure needs the rows back (e.g. "notice:12" for a notice's reach).
+    ref = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         # The unread count is one index-only lookup on (user, read_at).
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["ref", "read_at"], name="notification_ref", condition=~models.Q(ref="")),
+        ]
 
 
 class WorkdayOverride(models.Model):

@@ -1,5 +1,6 @@
 """One `notify()`: write the in-app inbox, then hand each message to the channel adapters
-(console, e-mail; SMS and WeChat plug in the same way) as background tasks, after commit."""
+(console, e-mail, and SMS / WeChat through the operator's gateway) as background tasks, after
+commit."""
 
 from __future__ import annotations
 
@@ -42,7 +43,44 @@ class EmailAdapter:
             send_mail(notification.title, notification.body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
-ADAPTERS: dict[str, ChannelAdapter] = {a.name: a for a in (ConsoleAdapter(), EmailAdapter())}
+class GatewayAdapter:
+    """SMS or WeChat: POST {"to", "title", "body", "url"} to the gateway the operator runs (an
+    SMS provider's or the WeChat official account's relay). Offered only when its URL is set."""
+
+    def __init__(self, name: str, setting: str):
+        self.name = name
+        self.setting = setting
+
+    @property
+    def url(self) -> str:
+        return getattr(settings, self.setting, "")
+
+    def send(self, notification: Notification) -> None:
+        phone = notification.user.phone
+        if not self.url or not phone:
+            return
+        from .http import post_json
+
+        post_json(
+            self.url,
+            {"to": phone, "title": notification.title, "body": notification.body, "url": notification.url},
+        )
+
+
+ADAPTERS: dict[str, ChannelAdapter] = {
+    a.name: a
+    for a in (
+        ConsoleAdapter(),
+        EmailAdapter(),
+        GatewayAdapter("sms", "SMS_GATEWAY_URL"),
+        GatewayAdapter("wechat", "WECHAT_GATEWAY_URL"),
+    )
+}
+
+
+def optional_channels() -> list[str]:
+    """The channels a sender may choose for a notice, besides the inbox."""
+    return [name for name in ("sms", "wechat") if getattr(ADAPTERS[name], "url", "")]
 
 
 def register_adapter(adapter: ChannelAdapter) -> None:
@@ -55,33 +93,36 @@ def notify(user, title: str, body: str = "", url: str = "") -> Notification:
     return notification
 
 
-def notify_many(users: Iterable, title: str, body: str = "", url: str = "") -> int:
-    """Fan-out in batches of bulk inserts: one statement per thousand members, not one each."""
+def notify_many(
+    users: Iterable, title: str, body: str = "", url: str = "", *, ref: str = "", channels=None
+) -> int:
+    """Fan-out in batches of bulk inserts: one statement per thousand members, not one each.
+    `channels` adds channels (e.g. sms) to the configured ones for this message."""
     count = 0
     batch: list[Notification] = []
     for user in users:
         user_id = user if isinstance(user, int) else user.pk
-        batch.append(Notification(user_id=user_id, title=str(title), body=str(body), url=url))
+        batch.append(Notification(user_id=user_id, title=str(title), body=str(body), url=url, ref=ref))
         if len(batch) >= BATCH:
-            count += _flush(batch)
+            count += _flush(batch, channels)
             batch = []
     if batch:
-        count += _flush(batch)
+        count += _flush(batch, channels)
     return count
 
 
-def _flush(batch: list[Notification]) -> int:
+def _flush(batch: list[Notification], channels=None) -> int:
     created = Notification.objects.bulk_create(batch)
     ids = [n.pk for n in created if n.pk]
     if ids:
-        _queue_delivery(ids)
+        _queue_delivery(ids, channels)
     return len(batch)
 
 
-def _queue_delivery(ids: list[int]) -> None:
+def _queue_delivery(ids: list[int], extra=None) -> None:
     from .tasks import deliver_notifications
 
-    channels = [c for c in settings.NOTIFY_CHANNELS if c in ADAPTERS]
+    channels = [c for c in dict.fromkeys([*settings.NOTIFY_CHANNELS, *(extra or [])]) if c in ADAPTERS]
     if channels:
         transaction.on_commit(lambda: deliver_notifications(ids, channels))
 
@@ -90,7 +131,11 @@ def deliver(ids: list[int], channels: list[str]) -> int:
     sent = 0
     for notification in Notification.objects.filter(pk__in=ids).select_related("user"):
         for channel in channels:
-            ADAPTERS[channel].send(notification)
+            try:
+                ADAPTERS[channel].send(notification)
+            except OSError as exc:  # one unreachable gateway must not stop the rest of the batch
+                log.warning("channel %s failed for notification %s: %s", channel, notification.pk, exc)
+                continue
             sent += 1
     return sent
 

@@ -94,3 +94,23 @@ def require_staff(user) -> None:
 
     if not is_staff_anywhere(user):
         raise Forbidden("forbidden", gettext("只有工会工作人员可以使用此功能"))
+
+
+def org_ids_upward(user) -> set[int]:
+    """The unions whose published material (news, knowledge-base entries) reaches `user`: the
+    union they belong to, the unions where they hold a role, and every union above those."""
+    from unionhome.members.models import Member
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
+    paths += role_paths(user, [r for r, _ in Role.choices])
+    return {int(part) for path in paths for part in path.strip(".").split(".") if part}
+
+
+def home_org(user, roles: Iterable[str] = STAFF_ROLES) -> Org | None:
+    """The highest union where `user` holds one of `roles`: where their work lands by default."""
+    paths = role_paths(user, roles)
+    if not paths:
+        return Org.objects.order_by("path").first() if getattr(user, "is_superuser", False) else None
+    return Org.objects.filter(path=min(paths, key=len)).first()

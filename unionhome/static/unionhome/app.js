@@ -9,6 +9,11 @@
     var main = document.getElementById("main");
     return (main ? main.innerText : document.body.innerText).replace(/\s+/g, " ").trim();
   }
+  function textOf(button) {
+    var id = button.getAttribute("data-target");
+    var el = id ? document.getElementById(id) : null;
+    return el ? el.innerText.replace(/\s+/g, " ").trim() : pageText();
+  }
   function speak(button) {
     var synth = window.speechSynthesis;
     var zh = (button.getAttribute("data-lang") || "zh-CN").indexOf("zh") === 0;
@@ -22,7 +27,7 @@
       status(zh ? "已停止朗读" : "Stopped");
       return;
     }
-    var utterance = new window.SpeechSynthesisUtterance(pageText());
+    var utterance = new window.SpeechSynthesisUtterance(textOf(button));
     utterance.lang = button.getAttribute("data-lang") || "zh-CN";
     utterance.rate = document.documentElement.classList.contains("elder") ? 0.85 : 1;
     utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
@@ -33,6 +38,25 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-read-aloud]");
     if (button) { speak(button); }
+  });
+  // The assistant: a new answer scrolls into view, the box empties, and in 长辈版 it is read aloud.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (!list || list.id !== "conversation") { return; }
+    var empty = document.getElementById("chat-empty");
+    if (empty) { empty.remove(); }
+    var fresh = list.querySelectorAll("[data-fresh]");
+    var turn = fresh[fresh.length - 1];
+    if (!turn) { return; }
+    turn.removeAttribute("data-fresh");
+    turn.scrollIntoView({ block: "start" });
+    var box = document.querySelector("[data-ask] textarea");
+    if (box) { box.value = ""; }
+    var button = turn.querySelector("[data-read-aloud]");
+    if (button && document.documentElement.classList.contains("elder")) {
+      if (window.speechSynthesis) { window.speechSynthesis.cancel(); }
+      speak(button);
+    }
   });
 })();
 

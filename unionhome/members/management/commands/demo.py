@@ -17,9 +17,14 @@ class Command(BaseCommand):
         existed = demo.exists()
         accounts = demo.build()
         from unionhome.appeals import demo as appeals_demo
+        from unionhome.assistant.services import load_default
+        from unionhome.content import demo as content_demo
         from unionhome.core.models import Org
 
-        appeals_demo.build(Org.objects.get(name=demo.ENTERPRISE))
+        enterprise = Org.objects.get(name=demo.ENTERPRISE)
+        appeals_demo.build(enterprise)
+        load_default()
+        content_demo.build(enterprise)
         if opts["json"]:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return

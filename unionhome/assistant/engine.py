@@ -1,0 +1,250 @@
+"""The assistant's brain, held once per process: the retrieval index over the active entries and
+the in-scope model, rebuilt when an entry changes — never per request.
+
+Whether it knows: the best entry must score at least SCORE_MIN, and the question must look like
+something a union answers (the in-scope model: a logistic regression over character n-grams,
+positives the entries' own questions, keywords and similar questions, negatives a written list of
+everyday questions outside the union's work, data/out_of_scope.txt). Both thresholds were chosen
+on data/tuning.txt — held-out questions written for the purpose, never indexed — as the pair that
+refuses the most out-of-scope questions while refusing at most 6% of in-scope ones."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .retrieval import Doc, Index, analyse_entry, normalise
+
+DATA = Path(__file__).parent / "data"
+SCORE_MIN = 3.5
+SCOPE_MIN = 0.35
+RELATED = 3
+RELATED_SHARE = 0.35  # a related question scores at least this share of the best
+SCOPE_SAMPLE = 4000  # positives the in-scope model is fitted on, at most
+REFRESH_SECONDS = 2.0
+
+
+def terms_version() -> str:
+    """Changes when the analysis changes, so stored terms are recomputed."""
+    digest = hashlib.sha256()
+    for module in ("lexicon.py", "retrieval.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def read_lines(name: str) -> list[str]:
+    path = DATA / name
+    return [
+        line.rstrip("\n")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def ngrams(text: str) -> list[str]:
+    """Character 1–3-grams of the normalised text: what the in-scope model sees."""
+    chars = [c for c in normalise(text) if not c.isspace()]
+    out = list(chars)
+    out += [a + b for a, b in zip(chars, chars[1:], strict=False)]
+    out += [a + b + c for a, b, c in zip(chars, chars[1:], chars[2:], strict=False)]
+    return out
+
+
+class ScopeModel:
+    """P(the question is about the union's work). Fitted with scikit-learn, then kept as two
+    dictionaries so one question costs microseconds, not a scikit-learn call."""
+
+    def __init__(self, positives: list[str], negatives: list[str]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(positives + negatives)
+        labels = [1] * len(positives) + [0] * len(negatives)
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(matrix, labels)
+        coef = model.coef_.ravel()
+        self.weights = {
+            gram: (vectorizer.idf_[j], coef[j]) for gram, j in vectorizer.vocabulary_.items() if coef[j]
+        }
+        self.idf = {gram: vectorizer.idf_[j] for gram, j in vectorizer.vocabulary_.items()}
+        self.bias = float(model.intercept_[0])
+
+    def probability(self, text: str) -> float:
+        counts = Counter(ngrams(text))
+        norm = dot = 0.0
+        for gram, tf in counts.items():
+            idf = self.idf.get(gram)
+            if idf is None:
+                continue
+            value = (1 + math.log(tf)) * idf
+            norm += value * value
+            pair = self.weights.get(gram)
+            if pair:
+                dot += value * pair[1]
+        z = self.bias + (dot / math.sqrt(norm) if norm else 0.0)
+        return 1 / (1 + math.exp(-z))
+
+
+@dataclass
+class Reply:
+    key: str | None  # the entry's kb_id, or None when it does not know
+    score: float
+    in_scope: float
+    related: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.key is not None
+
+
+class Assistant:
+    def __init__(self, docs: list[Doc], positives: list[str]):
+        started = time.perf_counter()
+        self.index = Index(docs)
+        negatives = read_lines("out_of_scope.txt")
+        if len(positives) > SCOPE_SAMPLE:
+            positives = random.Random(0).sample(positives, SCOPE_SAMPLE)
+        self.scope = ScopeModel(positives or ["工会"], negatives)
+        self.build_seconds = time.perf_counter() - started
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def reply(self, question: str, orgs: set[int] | None = None) -> Reply:
+        result = self.index.search(question, k=RELATED + 1, orgs=orgs)
+        in_scope = self.scope.probability(question)
+        best = result.best
+        if best is None:
+            return Reply(None, 0.0, in_scope)
+        floor = best.score * RELATED_SHARE
+        others = [h.key for h in result.hits[1:] if h.score >= floor][:RELATED]
+        if best.score < SCORE_MIN or in_scope < SCOPE_MIN:
+            # Not sure enough to answer; the closest entries are offered as "did you mean".
+            maybe = (
+                [h.key for h in result.hits if h.score >= SCORE_MIN * 0.6][:RELATED]
+                if in_scope >= SCOPE_MIN
+                else []
+            )
+            return Reply(None, best.score, in_scope, related=[], candidates=maybe)
+        return Reply(best.key, best.score, in_scope, related=others)
+
+
+def default_entries() -> list:
+    """The shipped knowledge base as in-memory entries (no database): for the benchmark and the
+    quality tests, which must see exactly what `load_default` loads."""
+    import json
+    from types import SimpleNamespace
+
+    phrasings: dict[str, list[str]] = {}
+    for line in read_lines("phrasings.txt"):
+        kb_id, text = line.split("\t", 1)
+        phrasings.setdefault(kb_id, []).append(text.strip())
+    entries = []
+    for item in json.loads((DATA / "faq_kb.json").read_text(encoding="utf-8")):
+        e = SimpleNamespace(
+            kb_id=item["id"],
+            org_id=None,
+            question=item["question"],
+            answer=item["answer"],
+            keywords=item.get("keywords", []),
+            synonyms=phrasings.get(item["id"], []),
+        )
+        e.terms = entry_terms(e)
+        entries.append(e)
+    return entries
+
+
+def signature(entries) -> str:
+    digest = hashlib.sha256()
+    for e in entries:
+        digest.update(
+            f"{e.kb_id}|{e.org_id}|{e.terms_version}|{e.question}|{e.synonyms}|{e.keywords}".encode()
+        )
+        digest.update(e.answer.encode())
+    return digest.hexdigest()
+
+
+def build(entries) -> Assistant:
+    """From Entry rows (or anything with the same attributes) whose `terms` are current."""
+    docs, positives = [], []
+    for e in entries:
+        docs.append(Doc(e.kb_id, e.terms, e.org_id))
+        positives.append(e.question)
+        if e.keywords:
+            positives.append(" ".join(e.keywords))
+        positives.extend(e.synonyms or [])
+    return Assistant(docs, positives)
+
+
+def entry_terms(entry) -> dict:
+    return analyse_entry(entry.question, entry.keywords or [], entry.answer, entry.synonyms or [])
+
+
+# -- the process's assistant -------------------------------------------------------------------
+
+_lock = threading.Lock()
+_state: dict = {"assistant": None, "stamp": None, "checked": 0.0, "signature": None, "builds": 0}
+
+
+def _stamp():
+    from django.db.models import Count, Max
+
+    from .models import Entry
+
+    row = Entry.objects.filter(active=True).aggregate(n=Count("pk"), at=Max("updated_at"))
+    return (row["n"], row["at"])
+
+
+def current() -> Assistant:
+    """The assistant for this process. Rebuilt only when the entries changed: a cheap stamp
+    query at most every REFRESH_SECONDS tells, so another worker's edit is seen within seconds."""
+    now = time.monotonic()
+    state = _state
+    if state["assistant"] is not None and now - state["checked"] < REFRESH_SECONDS:
+        return state["assistant"]
+    with _lock:
+        if state["assistant"] is not None and time.monotonic() - state["checked"] < REFRESH_SECONDS:
+            return state["assistant"]
+        stamp = _stamp()
+        if state["assistant"] is None or stamp != state["stamp"]:
+            from .models import Entry
+
+            entries = list(
+                Entry.objects.filter(active=True).only(
+                    "kb_id", "org_id", "question", "keywords", "synonyms", "terms", "terms_version", "answer"
+                )
+            )
+            _refresh_terms(entries)
+            sig = signature(entries)
+            if sig != state["signature"]:  # the same entries again (e.g. re-saved): keep the index
+                state["assistant"] = build(entries)
+                state["signature"] = sig
+                state["builds"] += 1
+            state["stamp"] = stamp
+        state["checked"] = time.monotonic()
+        return state["assistant"]
+
+
+def invalidate() -> None:
+    _state["checked"] = 0.0
+    _state["stamp"] = None
+
+
+def _refresh_terms(entries) -> None:
+    """Entries analysed by an older lexicon are analysed again (and saved) before indexing."""
+    from .models import Entry
+
+    version = terms_version()
+    stale = [e for e in entries if e.terms_version != version or not e.terms]
+    for e in stale:
+        e.terms = entry_terms(e)
+        e.terms_version = version
+    if stale:
+        Entry.objects.bulk_update(stale, ["terms", "terms_version"], batch_size=500)

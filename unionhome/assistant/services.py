@@ -1,0 +1,261 @@
+"""Every change the assistant makes: answering (and remembering what was asked), feedback,
+hand-over to a person, and the staff's editing of the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome.core.audit import log_action
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.scoping import ensure_role_over, org_ids_upward, role_paths
+
+from . import engine, llm
+from .models import Category, Entry, Question, QuestionStatus
+
+QUESTION_MAX = 500
+FIELD_LIMITS = {"question": 200, "answer": 5000, "source": 200}
+KB_FILE = Path(__file__).parent / "data" / "faq_kb.json"
+PHRASINGS_FILE = "phrasings.txt"
+
+
+@dataclass
+class Answer:
+    question: Question
+    text: str
+    entry: Entry | None
+    related: list[Entry] = field(default_factory=list)
+    phrased: bool = False
+
+    @property
+    def handoff(self) -> bool:
+        return self.entry is None
+
+
+def unknown_text() -> str:
+    return _("抱歉，这个问题我还答不上来。您可以换个说法再问一次，或者点“转人工”，工会工作人员会尽快联系您。")
+
+
+def check_question(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("invalid", _("请输入您的问题"), fields={"question": _("不能为空")})
+    if len(text) > QUESTION_MAX:
+        raise DomainError(
+            "invalid",
+            _("问题太长了，请简短一些"),
+            fields={"question": _("最多 %(n)s 个字") % {"n": QUESTION_MAX}},
+        )
+    return text
+
+
+def ask(*, user, text: str) -> Answer:
+    text = check_question(text)
+    assistant = engine.current()
+    orgs = org_ids_upward(user)
+    reply = assistant.reply(text, orgs=orgs)
+    keys = [k for k in [reply.key, *reply.related, *reply.candidates] if k]
+    entries = {e.kb_id: e for e in Entry.objects.filter(kb_id__in=keys)}
+    entry = entries.get(reply.key) if reply.key else None
+    authenticated = getattr(user, "is_authenticated", False)
+    related = [entries[k] for k in (reply.related if entry else reply.candidates) if k in entries]
+    phrased = llm.phrase(text, [entry, *related]) if entry is not None and llm.enabled() else None
+    said = phrased or (entry.answer if entry else unknown_text())
+    question = Question.objects.create(
+        user=user if authenticated else None,
+        org_id=_member_org_id(user) if authenticated else None,
+        text=text,
+        entry=entry,
+        answer=said,
+        related=[e.kb_id for e in related],
+        score=round(reply.score, 3),
+        in_scope=round(reply.in_scope, 3),
+        status=QuestionStatus.ANSWERED if entry else QuestionStatus.OPEN,
+    )
+    return Answer(question, said, entry, related, phrased=bool(phrased))
+
+
+def _member_org_id(user) -> int | None:
+    from unionhome.members.models import Member
+
+    return Member.objects.filter(user=user).values_list("org_id", flat=True).first()
+
+
+def _own_question(user, question_id: int) -> Question:
+    question = Question.objects.filter(pk=question_id, user=user).first() if user.is_authenticated else None
+    if question is None:
+        raise NotFound()
+    return question
+
+
+def feedback(*, user, question_id: int, helpful: bool) -> Question:
+    """Thumbs up or down. A thumbs-down puts the question on the staff's list."""
+    question = _own_question(user, question_id)
+    question.helpful = helpful
+    if not helpful and question.status == QuestionStatus.ANSWERED:
+        question.status = QuestionStatus.OPEN
+    question.save(update_fields=["helpful", "status"])
+    return question
+
+
+@transaction.atomic
+def handoff(*, user, question_ids: list[int], note: str = ""):
+    """转人工: open an appeal that carries the conversation, so nobody has to ask again."""
+    from unionhome.appeals.services import TEXT_MAX, appeal_submit
+
+    questions = list(Question.objects.filter(pk__in=question_ids, user=user).select_related("entry"))
+    if not questions and not note.strip():
+        raise DomainError("invalid", _("请说明需要人工帮忙的问题"), fields={"question_ids": _("不能为空")})
+    lines = [_("【智能客服转人工】")]
+    if note.strip():
+        lines.append(note.strip())
+    for q in sorted(questions, key=lambda q: q.pk):
+        lines.append(_("问：%(q)s") % {"q": q.text})
+        lines.append(_("答：%(a)s") % {"a": q.entry.question if q.entry else _("（未能回答）")})
+    text = "\n".join(lines)[:TEXT_MAX]
+    appeal = appeal_submit(actor=user, text=text, title=_("智能客服转人工"))
+    Question.objects.filter(pk__in=[q.pk for q in questions]).update(appeal=appeal)
+    log_action(appeal, "assistant.handoff", user, {"questions": [q.pk for q in questions]})
+    return appeal
+
+
+# -- the knowledge base ------------------------------------------------------------------------
+
+
+def _split_words(value) -> list[str]:
+    if isinstance(value, str):
+        value = re.split(r"[\s,，、;；]+", value)
+    return [w.strip() for w in value or [] if w and w.strip()]
+
+
+def _split_lines(value) -> list[str]:
+    if isinstance(value, str):
+        value = value.splitlines()
+    return [w.strip() for w in value or [] if w and w.strip()]
+
+
+def _clean(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for name in ("question", "answer"):
+        value = (data.get(name) or "").strip()
+        if not value:
+            errors[name] = _("不能为空")
+        elif len(value) > FIELD_LIMITS[name]:
+            errors[name] = _("最多 %(n)s 个字") % {"n": FIELD_LIMITS[name]}
+        clean[name] = value
+    category = data.get("category") or Category.OTHER
+    if category not in Category.values:
+        errors["category"] = _("没有这个分类")
+    clean["category"] = category
+    clean["keywords"] = _split_words(data.get("keywords"))
+    clean["synonyms"] = _split_lines(data.get("synonyms"))
+    clean["source"] = (data.get("source") or "").strip()[: FIELD_LIMITS["source"]]
+    clean["reviewed_on"] = data.get("reviewed_on") or None
+    clean["is_guide"] = bool(data.get("is_guide"))
+    if errors:
+        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    return clean
+
+
+def _next_kb_id() -> str:
+    numbers = [
+        int(m.group(1))
+        for kb_id in Entry.objects.filter(kb_id__startswith="kb-").values_list("kb_id", flat=True)
+        if (m := re.fullmatch(r"kb-(\d+)", kb_id))
+    ]
+    return f"kb-{max(numbers, default=0) + 1:03d}"
+
+
+def _check_editor(actor, org) -> None:
+    """Shared entries (no union) are the platform admins'; a union's own entries its staff's."""
+    if org is None:
+        if not actor.is_superuser and not role_paths(actor, ["admin"]):
+            raise DomainError("forbidden", _("只有管理员可以编辑公共知识库"), status=403)
+    else:
+        ensure_role_over(actor, org)
+
+
+@transaction.atomic
+def entry_save(*, actor, data: dict, entry: Entry | None = None, org=None, from_question: int | None = None):
+    clean = _clean(data)
+    if entry is None:
+        _check_editor(actor, org)
+        entry = Entry(kb_id=_next_kb_id(), org=org)
+        action = "assistant.entry.created"
+    else:
+        _check_editor(actor, entry.org)
+        action = "assistant.entry.updated"
+    for name, value in clean.items():
+        setattr(entry, name, value)
+    entry.terms = engine.entry_terms(entry)
+    entry.terms_version = engine.terms_version()
+    entry.updated_by = actor
+    entry.save()
+    if from_question:
+        Question.objects.filter(pk=from_question, status=QuestionStatus.OPEN).update(
+            status=QuestionStatus.ADDED, added_entry=entry
+        )
+    log_action(entry, action, actor, {"kb_id": entry.kb_id}, org=entry.org)
+    transaction.on_commit(engine.invalidate)
+    return entry
+
+
+@transaction.atomic
+def entry_retire(*, actor, entry: Entry) -> Entry:
+    _check_editor(actor, entry.org)
+    entry.active = False
+    entry.updated_by = actor
+    entry.save(update_fields=["active", "updated_by", "updated_at"])
+    log_action(entry, "assistant.entry.retired", actor, {"kb_id": entry.kb_id}, org=entry.org)
+    transaction.on_commit(engine.invalidate)
+    return entry
+
+
+def question_dismiss(*, actor, question: Question) -> Question:
+    question.status = QuestionStatus.DISMISSED
+    question.save(update_fields=["status"])
+    log_action(question, "assistant.question.dismissed", actor, org=question.org)
+    return question
+
+
+def load_default(path: Path = KB_FILE) -> int:
+    """Load the shipped knowledge base (and its similar questions). Entries that already exist are
+    left as staff edited them; running it again adds nothing twice."""
+    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    phrasings: dict[str, list[str]] = {}
+    for line in engine.read_lines(PHRASINGS_FILE):
+        kb_id, text = line.split("\t", 1)
+        phrasings.setdefault(kb_id, []).append(text.strip())
+    existing = set(Entry.objects.filter(kb_id__in=[i["id"] for i in items]).values_list("kb_id", flat=True))
+    version = engine.terms_version()
+    today = timezone.localdate()
+    new = []
+    for item in items:
+        if item["id"] in existing:
+            continue
+        entry = Entry(
+            kb_id=item["id"],
+            category=item.get("category", Category.OTHER)
+            if item.get("category") in Category.values
+            else Category.OTHER,
+            question=item["question"],
+            answer=item["answer"],
+            keywords=item.get("keywords", []),
+            synonyms=phrasings.get(item["id"], []),
+            source=item.get("source", _("工会知识库")),
+            reviewed_on=today,
+            terms_version=version,
+        )
+        entry.terms = engine.entry_terms(entry)
+        new.append(entry)
+    Entry.objects.bulk_create(new, batch_size=500)
+    if new:
+        transaction.on_commit(engine.invalidate)
+    return len(new)

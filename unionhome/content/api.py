@@ -1,0 +1,179 @@
+"""News and notices API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+
+from unionhome.core.api import local_iso
+from unionhome.core.errors import DomainError
+from unionhome.core.scoping import get_scoped, home_org, require_staff, visible_orgs
+
+from . import selectors, services
+from .models import Column
+
+router = Router(tags=["content"])
+
+ColumnCode = Literal[tuple(Column.values)]  # type: ignore[valid-type]
+
+
+class ArticleOut(Schema):
+    id: int
+    column: str
+    column_name: str
+    title: str
+    summary: str
+    published_at: str | None
+    pinned: bool
+    org: str
+    image: str | None
+
+    @staticmethod
+    def resolve_column_name(a):
+        return str(Column(a.column).label)
+
+    @staticmethod
+    def resolve_published_at(a):
+        return local_iso(a.published_at)
+
+    @staticmethod
+    def resolve_org(a):
+        return a.org.name
+
+    @staticmethod
+    def resolve_image(a):
+        return a.image.url if a.image else None
+
+
+class ArticleDetail(ArticleOut):
+    body: str = Field(description="sanitised HTML")
+    status: str
+
+
+@router.get("/news", response=list[ArticleOut])
+def news_list(request, column: ColumnCode | None = None, limit: int = 50):  # type: ignore[valid-type]
+    """Published articles the caller may read, pinned first, newest first."""
+    return list(selectors.articles_published(request.user, column or "")[: max(1, min(limit, 500))])
+
+
+@router.get("/news/{article_id}", response=ArticleDetail)
+def news_get(request, article_id: int):
+    return selectors.article_get(request.user, article_id)
+
+
+class ArticleIn(Schema):
+    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
+    body: str = Field(..., min_length=1, max_length=services.BODY_MAX, description="HTML; sanitised")
+    column: ColumnCode = Column.NEWS  # type: ignore[valid-type]
+    summary: str = Field("", max_length=200)
+    pinned: bool = False
+    publish: bool = True
+    published_at: dt.datetime | None = Field(None, description="later than now: scheduled")
+    org: int | None = None
+
+
+def _org(request, org_id: int | None):
+    require_staff(request.user)
+    if org_id:
+        return get_scoped(visible_orgs(request.user), request.user, field="", pk=org_id)
+    org = home_org(request.user)
+    if org is None:
+        raise DomainError("invalid", "no union", fields={"org": "required"})
+    return org
+
+
+@router.post("/news", response={201: ArticleDetail})
+def news_create(request, payload: ArticleIn):
+    org = _org(request, payload.org)
+    article = services.article_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    return Status(201, article)
+
+
+class Audience(Schema):
+    sites: list[int] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
+    posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
+    age_min: int | None = None
+    age_max: int | None = None
+    roles: list[str] = Field(default_factory=list, description="e.g. volunteer")
+
+
+class NoticeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
+    body: str = Field(..., min_length=1, max_length=services.NOTICE_BODY_MAX)
+    audience: Audience = Field(default_factory=Audience)
+    channels: list[Literal["sms", "wechat"]] = Field(default_factory=list)
+    url: str = Field("", max_length=300)
+    org: int | None = None
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    body: str
+    org: str
+    audience: dict
+    channels: list[str]
+    status: str
+    recipients: int
+    read: int
+    reach: float
+    sent_at: str | None
+
+    @staticmethod
+    def resolve_org(n):
+        return n.org.name
+
+    @staticmethod
+    def resolve_read(n):
+        return services.notice_reach(n)["read"]
+
+    @staticmethod
+    def resolve_reach(n):
+        return services.notice_reach(n)["rate"]
+
+    @staticmethod
+    def resolve_sent_at(n):
+        return local_iso(n.sent_at)
+
+
+@router.post("/notices", response={201: NoticeOut})
+def notice_create(request, payload: NoticeIn):
+    """Send a targeted notice to the members of a union (and below) who match the audience.
+    The fan-out runs in the background; `recipients` is filled in when it is done."""
+    org = _org(request, payload.org)
+    notice = services.notice_send(
+        actor=request.user,
+        org=org,
+        title=payload.title,
+        body=payload.body,
+        audience=payload.audience.dict(),
+        channels=payload.channels,
+        url=payload.url,
+    )
+    notice.refresh_from_db()
+    return Status(201, notice)
+
+
+class PreviewIn(Schema):
+    audience: Audience = Field(default_factory=Audience)
+    org: int | None = None
+
+
+@router.post("/notices/preview", response=dict)
+def notice_preview(request, payload: PreviewIn):
+    """How many members the audience reaches, before sending."""
+    org = _org(request, payload.org)
+    return {"count": services.audience_count(org, payload.audience.dict())}
+
+
+@router.get("/notices", response=list[NoticeOut])
+def notice_list(request, limit: int = 50):
+    return list(selectors.notices_managed(request.user)[: max(1, min(limit, 500))])
+
+
+@router.get("/notices/{notice_id}", response=NoticeOut)
+def notice_get(request, notice_id: int):
+    return selectors.notice_get(request.user, notice_id)

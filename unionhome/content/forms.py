@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.models import Role
+from unionhome.members.models import Post, ServiceGroup
+
+from .models import Column
+from .services import BODY_MAX, NOTICE_BODY_MAX, TITLE_MAX
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
+    column = forms.ChoiceField(label=_("栏目"), choices=Column.choices)
+    summary = forms.CharField(label=_("摘要"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("正文"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("可用 HTML：段落、标题、列表、加粗、链接、图片；脚本和样式会被去掉。"),
+    )
+    image = forms.FileField(
+        label=_("题图（JPEG/PNG/WebP）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_alt = forms.CharField(label=_("题图说明"), max_length=100, required=False)
+    published_at = forms.DateTimeField(
+        label=_("发布时间（不填为现在）"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    pinned = forms.BooleanField(label=_("置顶"), required=False)
+    publish = forms.BooleanField(label=_("发布（不勾选则保存为草稿）"), required=False, initial=True)
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
+    body = forms.CharField(
+        label=_("内容"), max_length=NOTICE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    sites = forms.MultipleChoiceField(
+        label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("服务群体"), required=False, choices=ServiceGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    posts = forms.MultipleChoiceField(
+        label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
+    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
+    channels = forms.MultipleChoiceField(
+        label=_("同时发送到"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, sites=(), channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
+        labels = {"sms": _("短信"), "wechat": _("微信")}
+        self.fields["channels"].choices = [(c, labels.get(c, c)) for c in channels]
+        if not channels:
+            del self.fields["channels"]
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sites": [int(s) for s in data.get("sites") or []],
+            "groups": data.get("groups") or [],
+            "posts": data.get("posts") or [],
+            "roles": data.get("roles") or [],
+            "age_min": data.get("age_min"),
+            "age_max": data.get("age_max"),
+        }

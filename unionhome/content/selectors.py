@@ -1,0 +1,49 @@
+"""Reads for news and notices."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from unionhome.core.errors import NotFound
+from unionhome.core.scoping import org_ids_upward, require_staff, role_paths, scope, subtree_q
+
+from .models import Article, ArticleStatus, Notice
+
+
+def articles_published(user, column: str = "") -> QuerySet[Article]:
+    """What a member reads: published articles of their union and the unions above it (a higher
+    union's news reaches every union below); staff also see their subtree's."""
+    now = timezone.now()
+    visible = Q(org_id__in=org_ids_upward(user))
+    paths = role_paths(user)
+    if paths:
+        visible |= subtree_q(paths, "org")
+    qs = Article.objects.filter(visible, status=ArticleStatus.PUBLISHED, published_at__lte=now)
+    if column:
+        qs = qs.filter(column=column)
+    return qs.select_related("org")
+
+
+def article_get(user, pk: int) -> Article:
+    article = articles_published(user).filter(pk=pk).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def articles_managed(user) -> QuerySet[Article]:
+    require_staff(user)
+    return scope(Article.objects.select_related("org"), user)
+
+
+def notices_managed(user) -> QuerySet[Notice]:
+    require_staff(user)
+    return scope(Notice.objects.select_related("org"), user)
+
+
+def notice_get(user, pk: int) -> Notice:
+    notice = notices_managed(user).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound()
+    return notice

@@ -1,0 +1,253 @@
+"""News articles and targeted notices: writing, publishing, sending, and the reach figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import nh3
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome.core.audit import log_action
+from unionhome.core.errors import DomainError
+from unionhome.core.models import Notification, Org, Role, RoleAssignment
+from unionhome.core.notifications import notify_many, optional_channels
+from unionhome.core.scoping import ensure_role_over
+from unionhome.core.uploads import IMAGE_TYPES, check_upload
+from unionhome.members.models import Member, MemberStatus, Post, ServiceGroup
+
+from .models import Article, ArticleStatus, Column, Notice, NoticeStatus
+
+TITLE_MAX = 120
+BODY_MAX = 50_000
+NOTICE_BODY_MAX = 2000
+
+# Rich text members may see: structure, emphasis, links and images — no script, no style, no
+# event handlers (nh3 removes whatever is not listed here).
+HTML_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "ul", "ol", "li",
+    "blockquote", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+HTML_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan"}}
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(
+        html or "",
+        tags=HTML_TAGS,
+        attributes=HTML_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+
+
+# -- news --------------------------------------------------------------------------------------
+
+
+def _article_fields(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    title = (data.get("title") or "").strip()
+    body = data.get("body") or ""
+    if not title:
+        errors["title"] = _("不能为空")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("最多 %(n)s 个字") % {"n": TITLE_MAX}
+    if not body.strip():
+        errors["body"] = _("不能为空")
+    elif len(body) > BODY_MAX:
+        errors["body"] = _("正文太长")
+    column = data.get("column") or Column.NEWS
+    if column not in Column.values:
+        errors["column"] = _("没有这个栏目")
+    published_at = data.get("published_at")
+    if isinstance(published_at, dt.date) and not isinstance(published_at, dt.datetime):
+        published_at = timezone.make_aware(dt.datetime.combine(published_at, dt.time(8)))
+    if errors:
+        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    return {
+        "title": title,
+        "summary": (data.get("summary") or "").strip()[:200],
+        "body": clean_html(body),
+        "column": column,
+        "pinned": bool(data.get("pinned")),
+        "image_alt": (data.get("image_alt") or "").strip()[:100],
+        "published_at": published_at,
+        "publish": bool(data.get("publish")),
+    }
+
+
+@transaction.atomic
+def article_save(*, actor, org: Org, data: dict, image=None, article: Article | None = None) -> Article:
+    """Create or edit an article; `publish` makes it visible from `published_at` (now if not
+    given; a later date schedules it)."""
+    ensure_role_over(actor, article.org if article else org)
+    fields = _article_fields(data)
+    if image is not None:
+        check_upload(image, field="image", allowed=IMAGE_TYPES)
+    publish = fields.pop("publish")
+    published_at = fields.pop("published_at")
+    created = article is None
+    if created:
+        article = Article(org=org, author=actor)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    if image is not None:
+        article.image = image
+    if publish:
+        article.status = ArticleStatus.PUBLISHED
+        article.published_at = published_at or article.published_at or timezone.now()
+    article.save()
+    log_action(article, "content.article.saved", actor, {"created": created, "status": article.status})
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, actor, article: Article) -> Article:
+    ensure_role_over(actor, article.org)
+    article.status = ArticleStatus.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    log_action(article, "content.article.unpublished", actor)
+    return article
+
+
+# -- targeted notices --------------------------------------------------------------------------
+
+AUDIENCE_KEYS = {"sites", "groups", "posts", "age_min", "age_max", "roles"}
+
+
+def clean_audience(org: Org, audience: dict | None) -> dict:
+    """Check an audience against the sender's union: sites must be its own, groups, posts and
+    roles must exist, ages must make sense. Unknown keys are refused, not ignored."""
+    audience = {k: v for k, v in (audience or {}).items() if v not in (None, "", [])}
+    errors: dict[str, str] = {}
+    unknown = set(audience) - AUDIENCE_KEYS
+    if unknown:
+        errors["audience"] = _("不认识的条件：%(keys)s") % {"keys": ", ".join(sorted(unknown))}
+    from unionhome.core.models import Site
+
+    if "sites" in audience:
+        ids = [int(s) for s in audience["sites"] if str(s).isdigit()]
+        found = set(
+            Site.objects.filter(pk__in=ids, org__path__startswith=org.path).values_list("pk", flat=True)
+        )
+        if len(found) != len(set(audience["sites"])):
+            errors["sites"] = _("站点不属于本工会")
+        audience["sites"] = sorted(found)
+    for key, choices in (("groups", ServiceGroup.values), ("posts", Post.values), ("roles", Role.values)):
+        if key in audience and not set(audience[key]) <= set(choices):
+            errors[key] = _("没有这个选项")
+    for key in ("age_min", "age_max"):
+        if key in audience:
+            try:
+                audience[key] = int(audience[key])
+            except (TypeError, ValueError):
+                errors[key] = _("请输入整数")
+                continue
+            if not 16 <= audience[key] <= 100:
+                errors[key] = _("年龄应在 16 到 100 之间")
+    if not errors and audience.get("age_min", 0) > audience.get("age_max", 200):
+        errors["age_max"] = _("最大年龄不能小于最小年龄")
+    if errors:
+        raise DomainError("invalid", _("请检查发送对象"), fields=errors)
+    return audience
+
+
+def audience_members(org: Org, audience: dict):
+    """Members (with an account) of `org`'s subtree who match every condition."""
+    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE, user__isnull=False)
+    if audience.get("sites"):
+        qs = qs.filter(site_id__in=audience["sites"])
+    if audience.get("posts"):
+        qs = qs.filter(post__in=audience["posts"])
+    if audience.get("groups"):
+        qs = qs.filter(groups__group__in=audience["groups"])
+    today = timezone.localdate()
+    if audience.get("age_min"):
+        qs = qs.filter(birth_date__lte=_years_ago(today, audience["age_min"]))
+    if audience.get("age_max"):
+        qs = qs.filter(birth_date__gt=_years_ago(today, audience["age_max"] + 1))
+    if audience.get("roles"):
+        holders = RoleAssignment.objects.filter(role__in=audience["roles"]).values("user_id")
+        qs = qs.filter(user_id__in=holders)
+    return qs.distinct()
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def audience_count(org: Org, audience: dict) -> int:
+    return audience_members(org, clean_audience(org, audience)).count()
+
+
+@transaction.atomic
+def notice_send(
+    *, actor, org: Org, title: str, body: str, audience: dict | None = None, channels=None, url: str = ""
+) -> Notice:
+    """Record the notice and hand the fan-out to the task queue (after commit): the sender's
+    request returns at once however large the audience."""
+    ensure_role_over(actor, org)
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("不能为空")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("最多 %(n)s 个字") % {"n": TITLE_MAX}
+    if not body:
+        errors["body"] = _("不能为空")
+    elif len(body) > NOTICE_BODY_MAX:
+        errors["body"] = _("最多 %(n)s 个字") % {"n": NOTICE_BODY_MAX}
+    channels = list(dict.fromkeys(channels or []))
+    if not set(channels) <= set(optional_channels()):
+        errors["channels"] = _("该渠道未开通")
+    if url and not url.startswith("/"):
+        errors["url"] = _("只能链接到本站页面")
+    if errors:
+        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    audience = clean_audience(org, audience)
+    notice = Notice.objects.create(
+        org=org, title=title, body=body, url=url, audience=audience, channels=channels, created_by=actor
+    )
+    log_action(notice, "content.notice.sent", actor, {"audience": audience, "channels": channels})
+    from .tasks import fan_out_notice
+
+    transaction.on_commit(lambda: fan_out_notice(notice.pk))
+    return notice
+
+
+def notice_fan_out(notice_id: int) -> int:
+    """Write every recipient's inbox row in batches; safe to run again (it only sends once)."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.status == NoticeStatus.SENT:
+            return 0
+        users = (
+            audience_members(notice.org, notice.audience)
+            .order_by()
+            .values_list("user_id", flat=True)
+            .iterator(chunk_size=5000)
+        )
+        count = notify_many(
+            users,
+            notice.title,
+            notice.body,
+            notice.url or "/inbox/",
+            ref=notice.ref,
+            channels=notice.channels,
+        )
+        notice.recipients = count
+        notice.status = NoticeStatus.SENT
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["recipients", "status", "sent_at"])
+    return count
+
+
+def notice_reach(notice: Notice) -> dict:
+    """Reach: how many received it and how many have read it (read receipts of the inbox)."""
+    read = Notification.objects.filter(ref=notice.ref, read_at__isnull=False).count()
+    sent = notice.recipients
+    return {"recipients": sent, "read": read, "rate": round(read / sent, 3) if sent else 0.0}
