@@ -106,3 +106,46 @@ def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
     )
     assert response.status_code == 200, response.content
     return response.json()["token"]
+
+
+@pytest.fixture
+def stub_server():
+    """A local HTTP server that records JSON POSTs and answers with `reply` (a dict, or an int
+    status to fail with): stands in for SMS/WeChat gateways and a language-model endpoint."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = SimpleNamespace(requests=[], reply={})
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 — the http.server interface
+            length = int(self.headers.get("Content-Length", 0))
+            state.requests.append(
+                {
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "json": json.loads(self.rfile.read(length)),
+                }
+            )
+            if isinstance(state.reply, int):
+                self.send_response(state.reply)
+                self.end_headers()
+                return
+            body = json.dumps(state.reply).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
+    server.server_close()

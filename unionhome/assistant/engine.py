@@ -67,12 +67,12 @@ class ScopeModel:
         vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True)
         matrix = vectorizer.fit_transform(positives + negatives)
         labels = [1] * len(positives) + [0] * len(negatives)
-        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(matrix, labels)
-        coef = model.coef_.ravel()
-        self.weights = {
-            gram: (vectorizer.idf_[j], coef[j]) for gram, j in vectorizer.vocabulary_.items() if coef[j]
-        }
-        self.idf = {gram: vectorizer.idf_[j] for gram, j in vectorizer.vocabulary_.items()}
+        model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
+        grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        idf = vectorizer.idf_.tolist()
+        coef = model.coef_.ravel().tolist()
+        self.idf = dict(zip(grams, idf, strict=True))
+        self.weights = {gram: w for gram, w in zip(grams, coef, strict=True) if w}
         self.bias = float(model.intercept_[0])
 
     def probability(self, text: str) -> float:
@@ -84,9 +84,7 @@ class ScopeModel:
                 continue
             value = (1 + math.log(tf)) * idf
             norm += value * value
-            pair = self.weights.get(gram)
-            if pair:
-                dot += value * pair[1]
+            dot += value * self.weights.get(gram, 0.0)
         z = self.bias + (dot / math.sqrt(norm) if norm else 0.0)
         return 1 / (1 + math.exp(-z))
 
@@ -248,3 +246,22 @@ def _refresh_terms(entries) -> None:
         e.terms_version = version
     if stale:
         Entry.objects.bulk_update(stale, ["terms", "terms_version"], batch_size=500)
+
+
+def warm_up_in_background() -> None:
+    """Build the index when a server process starts, so the first member to ask does not wait.
+    A database without the tables yet (before `migrate`) is simply skipped."""
+
+    def run() -> None:
+        import logging
+
+        try:
+            current()
+        except Exception as exc:  # e.g. not migrated yet; the first question builds it instead
+            logging.getLogger("unionhome.assistant").info("assistant warm-up skipped: %s", exc)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threading.Thread(target=run, name="assistant-warm-up", daemon=True).start()

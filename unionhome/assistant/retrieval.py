@@ -23,7 +23,6 @@ import logging
 import math
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,40 +182,39 @@ class Index:
         self.org_ids = np.array([d.org_id or 0 for d in docs])
         n = len(docs)
         vocab: dict[str, int] = {}
-        df: Counter = Counter()
-        lengths = {f: np.zeros(n) for f in FIELDS}
-        counts: list[dict[str, dict[str, int]]] = []
+        term_id = vocab.setdefault
+        # One pass maps every term to its column; the rest is sparse-matrix arithmetic.
+        per_field: dict[str, tuple[list[int], list[int]]] = {f: ([], []) for f in FIELDS}
         for i, doc in enumerate(docs):
-            per_field = {}
             for f in FIELDS:
-                terms = doc.terms.get(f, [])
-                lengths[f][i] = len(terms)
-                per_field[f] = Counter(terms)
-            counts.append(per_field)
-            for term in set().union(*per_field.values()):
-                df[term] += 1
-                vocab.setdefault(term, len(vocab))
-        avg = {f: max(lengths[f].mean(), 1.0) if n else 1.0 for f in FIELDS}
+                rows, cols = per_field[f]
+                terms = doc.terms.get(f, ())
+                rows.extend([i] * len(terms))
+                cols.extend(term_id(t, len(vocab)) for t in terms)
+        shape = (n, len(vocab))
+        pseudo = sparse.csr_matrix(shape, dtype=np.float64)
+        for f in FIELDS:
+            rows, cols = per_field[f]
+            tf = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)  # duplicates summed
+            lengths = np.asarray(tf.sum(axis=1)).ravel()
+            avg = max(lengths.mean(), 1.0) if n else 1.0
+            norm = 1 - B[f] + B[f] * lengths / avg
+            pseudo = pseudo + sparse.diags(WEIGHTS[f] / norm) @ tf
+        pseudo = pseudo.tocsc()
+        pseudo.sum_duplicates()
+        df = np.diff(pseudo.indptr)
         self.vocab = vocab
-        self.idf = np.zeros(len(vocab))
-        for term, j in vocab.items():
-            self.idf[j] = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+        self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         # the weight an unseen word carries in coverage: as rare as the rarest known word
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
-        rows, cols, vals = [], [], []
-        for i, per_field in enumerate(counts):
-            pseudo: Counter = Counter()
-            for f in FIELDS:
-                norm = 1 - B[f] + B[f] * lengths[f][i] / avg[f]
-                for term, tf in per_field[f].items():
-                    pseudo[term] += WEIGHTS[f] * tf / norm
-            for term, tf in pseudo.items():
-                j = vocab[term]
-                share = _share(term)
-                rows.append(i)
-                cols.append(j)
-                vals.append(share * self.idf[j] * tf / (K1 + tf))
-        self.matrix = sparse.csc_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+        share = np.ones(len(vocab))
+        for term, j in vocab.items():
+            if term[0] in (GRAM, SOUND):
+                share[j] = _share(term)
+        cols = np.repeat(np.arange(len(vocab)), df)
+        tf = pseudo.data
+        pseudo.data = share[cols] * self.idf[cols] * tf / (K1 + tf)
+        self.matrix = pseudo
         # the highest weight each term reaches in any entry: a question's own maximum score
         self.term_max = self.matrix.max(axis=0).toarray().ravel() if n else np.zeros(0)
 
