@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 SERVERS = os.environ.get("BENCH_SERVERS", "gunicorn,granian").split(",")
+# Optional narrowing while working on one figure: BENCH_VIEWS=assistant_ask BENCH_HTTP_ONLY=1.
+VIEWS = {v for v in os.environ.get("BENCH_VIEWS", "").split(",") if v}
+HTTP_ONLY = os.environ.get("BENCH_HTTP_ONLY") == "1"
 TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
 
 
@@ -130,6 +133,8 @@ def measure(server: str, env: dict, auth: dict) -> dict:
             "assistant_ask": ("POST", "/api/v1/assistant/ask", bearer, ASK),
         }
         rows = {}
+        if VIEWS:
+            targets = {k: v for k, v in targets.items() if k == "hello" or k in VIEWS}
         for name, (method, path, headers, body) in targets.items():
             connections = ASK_CONNECTIONS if name == "assistant_ask" else CONNECTIONS
             args = {"connections": connections, "headers": headers, "method": method, "body": body}
@@ -182,9 +187,10 @@ def main() -> None:
             row["ratio"] = round(row["rps"] / floor, 2)
         results["servers"][server] = rows
     # The deadline scan needs the migrated database with the demo union: run it before cleaning up.
-    subprocess.run([sys.executable, "-m", "bench.deadline_scan"], env=env, check=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-m", "bench.profile_appeals"], env=env, check=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-m", "bench.notice_fanout"], env=env, check=True, cwd=ROOT)
+    for module in (
+        [] if HTTP_ONLY else ["bench.deadline_scan", "bench.profile_appeals", "bench.notice_fanout"]
+    ):
+        subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)
     shutil.rmtree(data_dir, ignore_errors=True)
 
     print(
@@ -202,12 +208,14 @@ def main() -> None:
         )
     targets = {"home": 0.4, "me": 0.5, "appeal_intake": 0.25, "appeal_status": 0.5}
     for server, rows in results["servers"].items():
-        verdict = ", ".join(f"{k} {rows[k]['ratio']} (target ≥ {t})" for k, t in targets.items())
+        verdict = ", ".join(f"{k} {rows[k]['ratio']} (target ≥ {t})" for k, t in targets.items() if k in rows)
         print(f"{server}: {verdict}")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"http-{db}.json").write_text(json.dumps(results, indent=2))
 
+    if HTTP_ONLY:
+        return
     from bench import appeals_quality
 
     appeals_quality.main()

@@ -196,3 +196,11 @@ def test_edit_takes_effect_and_is_audited(kb, personas, django_capture_on_commit
     # and the new phrasing is understood at once
     member = login_client(personas.member_user)
     assert ask(member, "工会费一年交几回").json()["kb_id"] == "kb-012"
+
+
+def test_another_unions_staff_cannot_close_a_question(kb, personas):
+    qid = ask(login_client(personas.member_user), "明天股市会涨吗").json()["question_id"]
+    other = login_client(personas.staff_other)
+    body = {"question": "问题？", "answer": "答。", "org": personas.tree.other_union.pk, "from_question": qid}
+    assert other.post("/api/v1/kb", body, content_type="application/json").status_code == 201
+    assert Question.objects.get(pk=qid).status == QuestionStatus.OPEN

@@ -205,3 +205,12 @@ def test_unread_count_is_one_indexed_query(personas, crowd, django_capture_on_co
             cursor.execute("EXPLAIN " + sql.replace("%s", str(personas.member_user.pk)))
             plan = " ".join(row[0] for row in cursor.fetchall())
         assert "Index" in plan and "Seq Scan" not in plan  # (user, read_at) or the user foreign key
+
+
+def test_links_stay_on_this_site(personas):
+    from unionhome.core.errors import DomainError
+
+    for url in ["https://evil.example/", "//evil.example/x"]:
+        with pytest.raises(DomainError) as err:
+            services.notice_send(actor=personas.staff, org=personas.tree.union, title="t", body="b", url=url)
+        assert "url" in err.value.fields

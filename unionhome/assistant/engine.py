@@ -103,8 +103,9 @@ class Reply:
 
 
 class Assistant:
-    def __init__(self, docs: list[Doc], positives: list[str]):
+    def __init__(self, docs: list[Doc], positives: list[str], entries: dict | None = None):
         started = time.perf_counter()
+        self.entries = entries or {}  # kb_id → the entry itself, for the answer text
         self.index = Index(docs)
         negatives = read_lines("out_of_scope.txt")
         if len(positives) > SCOPE_SAMPLE:
@@ -178,7 +179,7 @@ def build(entries) -> Assistant:
         if e.keywords:
             positives.append(" ".join(e.keywords))
         positives.extend(e.synonyms or [])
-    return Assistant(docs, positives)
+    return Assistant(docs, positives, {e.kb_id: e for e in entries})
 
 
 def entry_terms(entry) -> dict:
@@ -224,6 +225,8 @@ def current() -> Assistant:
             if sig != state["signature"]:  # the same entries again (e.g. re-saved): keep the index
                 state["assistant"] = build(entries)
                 state["signature"] = sig
+                for e in entries:  # held for their answers; the terms are in the matrix now
+                    e.terms = {}
                 state["builds"] += 1
             state["stamp"] = stamp
         state["checked"] = time.monotonic()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.scoping import ensure_role_over, org_ids_upward, role_paths
+from unionhome.members.models import Member
 
 from . import engine, llm
 from .models import Category, Entry, Question, QuestionStatus
@@ -58,18 +59,20 @@ def check_question(text: str | None) -> str:
 def ask(*, user, text: str) -> Answer:
     text = check_question(text)
     assistant = engine.current()
-    orgs = org_ids_upward(user)
-    reply = assistant.reply(text, orgs=orgs)
-    keys = [k for k in [reply.key, *reply.related, *reply.candidates] if k]
-    entries = {e.kb_id: e for e in Entry.objects.filter(kb_id__in=keys)}
-    entry = entries.get(reply.key) if reply.key else None
     authenticated = getattr(user, "is_authenticated", False)
+    member = (
+        Member.objects.filter(user=user).values_list("org_id", "org__path").first() if authenticated else None
+    )
+    orgs = org_ids_upward(user, member_path=member[1] if member else "")
+    reply = assistant.reply(text, orgs=orgs)
+    entries = assistant.entries  # the indexed entries, held with the index: no query per question
+    entry = entries.get(reply.key) if reply.key else None
     related = [entries[k] for k in (reply.related if entry else reply.candidates) if k in entries]
     phrased = llm.phrase(text, [entry, *related]) if entry is not None and llm.enabled() else None
     said = phrased or (entry.answer if entry else unknown_text())
     question = Question.objects.create(
         user=user if authenticated else None,
-        org_id=_member_org_id(user) if authenticated else None,
+        org_id=member[0] if member else None,
         text=text,
         entry=entry,
         answer=said,
@@ -79,12 +82,6 @@ def ask(*, user, text: str) -> Answer:
         status=QuestionStatus.ANSWERED if entry else QuestionStatus.OPEN,
     )
     return Answer(question, said, entry, related, phrased=bool(phrased))
-
-
-def _member_org_id(user) -> int | None:
-    from unionhome.members.models import Member
-
-    return Member.objects.filter(user=user).values_list("org_id", flat=True).first()
 
 
 def _own_question(user, question_id: int) -> Question:
@@ -199,9 +196,10 @@ def entry_save(*, actor, data: dict, entry: Entry | None = None, org=None, from_
     entry.updated_by = actor
     entry.save()
     if from_question:
-        Question.objects.filter(pk=from_question, status=QuestionStatus.OPEN).update(
-            status=QuestionStatus.ADDED, added_entry=entry
-        )
+        from .selectors import unanswered
+
+        # only a question on this staff member's own list can be marked as answered by it
+        unanswered(actor).filter(pk=from_question).update(status=QuestionStatus.ADDED, added_entry=entry)
     log_action(entry, action, actor, {"kb_id": entry.kb_id}, org=entry.org)
     transaction.on_commit(engine.invalidate)
     return entry

@@ -204,7 +204,7 @@ def notice_send(
     channels = list(dict.fromkeys(channels or []))
     if not set(channels) <= set(optional_channels()):
         errors["channels"] = _("该渠道未开通")
-    if url and not url.startswith("/"):
+    if url and (not url.startswith("/") or url.startswith("//")):
         errors["url"] = _("只能链接到本站页面")
     if errors:
         raise DomainError("invalid", _("请检查标出的内容"), fields=errors)

@@ -96,14 +96,18 @@ def require_staff(user) -> None:
         raise Forbidden("forbidden", gettext("只有工会工作人员可以使用此功能"))
 
 
-def org_ids_upward(user) -> set[int]:
+def org_ids_upward(user, member_path: str | None = None) -> set[int]:
     """The unions whose published material (news, knowledge-base entries) reaches `user`: the
-    union they belong to, the unions where they hold a role, and every union above those."""
+    union they belong to, the unions where they hold a role, and every union above those.
+    `member_path`: the member's org path when the caller has already read it."""
     from unionhome.members.models import Member
 
     if not getattr(user, "is_authenticated", False):
         return set()
-    paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
+    if member_path is not None:
+        paths = [member_path] if member_path else []
+    else:
+        paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
     paths += role_paths(user, [r for r, _ in Role.choices])
     return {int(part) for path in paths for part in path.strip(".").split(".") if part}
 
