@@ -146,14 +146,16 @@ def default_entries() -> list:
         kb_id, text = line.split("\t", 1)
         phrasings.setdefault(kb_id, []).append(text.strip())
     entries = []
-    for item in json.loads((DATA / "faq_kb.json").read_text(encoding="utf-8")):
+    items = json.loads((DATA / "faq_kb.json").read_text(encoding="utf-8"))
+    items += json.loads((DATA / "guides.json").read_text(encoding="utf-8"))
+    for item in items:
         e = SimpleNamespace(
             kb_id=item["id"],
             org_id=None,
             question=item["question"],
             answer=item["answer"],
             keywords=item.get("keywords", []),
-            synonyms=phrasings.get(item["id"], []),
+            synonyms=item.get("synonyms", []) + phrasings.get(item["id"], []),
         )
         e.terms = entry_terms(e)
         entries.append(e)

@@ -23,6 +23,7 @@ from .models import Category, Entry, Question, QuestionStatus
 QUESTION_MAX = 500
 FIELD_LIMITS = {"question": 200, "answer": 5000, "source": 200}
 KB_FILE = Path(__file__).parent / "data" / "faq_kb.json"
+GUIDES_FILE = Path(__file__).parent / "data" / "guides.json"  # step-by-step guides, entries too
 PHRASINGS_FILE = "phrasings.txt"
 
 
@@ -224,9 +225,11 @@ def question_dismiss(*, actor, question: Question) -> Question:
 
 
 def load_default(path: Path = KB_FILE) -> int:
-    """Load the shipped knowledge base (and its similar questions). Entries that already exist are
-    left as staff edited them; running it again adds nothing twice."""
+    """Load the shipped knowledge base (and its similar questions) and the shipped guides. Entries
+    that already exist are left as staff edited them; running it again adds nothing twice."""
     items = json.loads(Path(path).read_text(encoding="utf-8"))
+    if Path(path) == KB_FILE:
+        items += json.loads(GUIDES_FILE.read_text(encoding="utf-8"))
     phrasings: dict[str, list[str]] = {}
     for line in engine.read_lines(PHRASINGS_FILE):
         kb_id, text = line.split("\t", 1)
@@ -246,7 +249,8 @@ def load_default(path: Path = KB_FILE) -> int:
             question=item["question"],
             answer=item["answer"],
             keywords=item.get("keywords", []),
-            synonyms=phrasings.get(item["id"], []),
+            synonyms=item.get("synonyms", []) + phrasings.get(item["id"], []),
+            is_guide=item.get("category") == Category.GUIDES,
             source=item.get("source", _("工会知识库")),
             reviewed_on=today,
             terms_version=version,
