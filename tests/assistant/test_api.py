@@ -204,3 +204,16 @@ def test_another_unions_staff_cannot_close_a_question(kb, personas):
     body = {"question": "问题？", "answer": "答。", "org": personas.tree.other_union.pk, "from_question": qid}
     assert other.post("/api/v1/kb", body, content_type="application/json").status_code == 201
     assert Question.objects.get(pk=qid).status == QuestionStatus.OPEN
+
+
+def test_reloaded_entries_with_the_same_content_answer_from_the_new_rows(kb, personas):
+    member = login_client(personas.member_user)
+    assert ask(member, "年假有几天").json()["kb_id"] == "kb-092"
+    builds = kb._state["builds"]
+    Entry.objects.all().delete()
+    from unionhome.assistant import services
+
+    services.load_default()  # same content, new primary keys
+    body = ask(member, "年假有几天").json()
+    assert body["kb_id"] == "kb-092" and kb._state["builds"] == builds  # index kept
+    assert Question.objects.get(pk=body["question_id"]).entry == Entry.objects.get(kb_id="kb-092")

@@ -224,12 +224,14 @@ def current() -> Assistant:
             )
             _refresh_terms(entries)
             sig = signature(entries)
-            if sig != state["signature"]:  # the same entries again (e.g. re-saved): keep the index
+            if sig != state["signature"]:
                 state["assistant"] = build(entries)
                 state["signature"] = sig
-                for e in entries:  # held for their answers; the terms are in the matrix now
-                    e.terms = {}
                 state["builds"] += 1
+            else:  # the same content again (e.g. re-saved): keep the index, hold the fresh rows
+                state["assistant"].entries = {e.kb_id: e for e in entries}
+            for e in entries:  # held for their answers; the terms are in the matrix now
+                e.terms = {}
             state["stamp"] = stamp
         state["checked"] = time.monotonic()
         return state["assistant"]
