@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import loadgen
+from bench import results as results_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
@@ -210,9 +211,7 @@ def main() -> None:
     for server, rows in results["servers"].items():
         verdict = ", ".join(f"{k} {rows[k]['ratio']} (target ≥ {t})" for k, t in targets.items() if k in rows)
         print(f"{server}: {verdict}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"http-{db}.json").write_text(json.dumps(results, indent=2))
+    results_file.save(f"http-{db}", results)
 
     if HTTP_ONLY:
         return

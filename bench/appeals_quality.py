@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from bench import results as results_file
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(os.environ.get("APPEALS_DEV", ROOT.parent / "shared" / "data" / "appeals_dev.json"))
 
@@ -64,9 +66,7 @@ def main() -> dict:
         print(
             f"| {name} | {r['accuracy']} | {r['macro_f1']} | {r['urgent_recall']} | {r['routine_flagged_urgent']} |"
         )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "appeals-quality.json").write_text(json.dumps(results, indent=2))
+    results_file.save("appeals-quality", results)
     return results
 
 

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from bench import results as results_file
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(os.environ.get("FAQ_DEV", ROOT.parent / "shared" / "data" / "faq_dev_questions.json"))
 
@@ -51,11 +53,7 @@ def main() -> dict:
     ):
         print(f"| {name} | {r['top1_accuracy']} | {r['refused_out_of_scope']} | {r['refused_in_scope']} |")
     print("targets: accuracy ≥ 0.85, out of scope ≥ 0.70, in scope ≤ 0.10")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "assistant-quality.json").write_text(
-        json.dumps({"dev": result, "tuning": result_tuning}, indent=2)
-    )
+    results_file.save("assistant-quality", {"dev": result, "tuning": result_tuning})
     return result
 
 

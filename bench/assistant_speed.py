@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from bench import results as results_file
+
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_KB_ENTRIES", "5000"))
 PLACES = ["北京", "上海", "广州", "深圳", "成都", "武汉", "西安", "杭州", "南京", "郑州", "沈阳", "昆明"]
@@ -41,11 +43,6 @@ def expanded(base: list, n: int) -> list:
         )
         i += 1
     return entries
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def main() -> dict:
@@ -107,9 +104,9 @@ def main() -> dict:
         "startup_build_seconds": round(build_seconds, 3),
         "library_import_seconds": round(import_seconds, 2),
         "reply_p50_ms": round(statistics.median(timings), 3),
-        "reply_p99_ms": round(pct(timings, 99), 3),
+        "reply_p99_ms": round(results_file.percentile(timings, 99), 3),
         "rank_bm25_p50_ms": round(statistics.median(theirs), 3),
-        "rank_bm25_p99_ms": round(pct(theirs, 99), 3),
+        "rank_bm25_p99_ms": round(results_file.percentile(theirs, 99), 3),
         "ratio_rank_bm25_over_ours": round(statistics.median(theirs) / statistics.median(ours_index), 1),
     }
     print(f"\nAssistant speed, {len(entries)} entries (questions segmented afresh each time)")
@@ -126,9 +123,7 @@ def main() -> dict:
     print(
         f"| analysing all {len(entries)} entries from scratch (on save, not at start-up) | {result['analyse_all_seconds']} s | |"
     )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "assistant-speed.json").write_text(json.dumps(result, indent=2))
+    results_file.save("assistant-speed", result)
     return result
 
 

@@ -7,11 +7,12 @@ entries), runs it again (nothing left to do: the idempotent pass), then removes 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import time
 from pathlib import Path
+
+from bench import results as results_file
 
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_OPEN_APPEALS", "100000"))
@@ -93,9 +94,7 @@ def main() -> dict:
         f"first scan {result['first_scan_s']} s {first}; second scan {result['second_scan_s']} s {second}; "
         f"{result['notifications']} digest notifications, {result['timeline_entries']} timeline entries"
     )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"deadline-scan-{connection.vendor}.json").write_text(json.dumps(result, indent=2))
+    results_file.save(f"deadline-scan-{connection.vendor}", result)
     return result
 
 

@@ -21,10 +21,9 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def pct(self, p: float) -> float:
-        if not self.latencies:
-            return 0.0
-        data = sorted(self.latencies)
-        return data[min(len(data) - 1, int(p / 100 * len(data)))] * 1000
+        from bench.results import percentile
+
+        return percentile(self.latencies, p) * 1000
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:

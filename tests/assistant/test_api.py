@@ -217,3 +217,18 @@ def test_reloaded_entries_with_the_same_content_answer_from_the_new_rows(kb, per
     body = ask(member, "年假有几天").json()
     assert body["kb_id"] == "kb-092" and kb._state["builds"] == builds  # index kept
     assert Question.objects.get(pk=body["question_id"]).entry == Entry.objects.get(kb_id="kb-092")
+
+
+def test_a_question_costs_three_queries(kb, personas, monkeypatch):
+    """One member lookup, one role lookup, one insert: the entries' texts come with the index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unionhome.assistant import services
+
+    services.ask(user=personas.member_user, text="年假有几天")  # builds the index
+    monkeypatch.setattr(kb, "REFRESH_SECONDS", 3600.0)
+    user = type(personas.member_user).objects.get(pk=personas.member_user.pk)  # no cached roles
+    with CaptureQueriesContext(connection) as queries:
+        services.ask(user=user, text="加班费怎么算")
+    assert len(queries) == 3, [q["sql"] for q in queries]

@@ -100,3 +100,13 @@ def test_members_and_outsiders_cannot_use_staff_pages(kb, personas):
     own = staff.post("/staff/kb/new/", {"question": "本会问题？", "answer": "答。", "category": "other"})
     kb_id = own["Location"].rstrip("/").split("/")[-1]
     assert login_client(personas.staff_other).get(f"/staff/kb/{kb_id}/").status_code == 404
+
+
+def test_another_unions_staff_cannot_open_a_question(kb, personas):
+    login_client(personas.member_user).post("/assistant/", {"question": "明天股市会涨吗"})
+    q = Question.objects.get()
+    assert login_client(personas.staff_other).get(f"/staff/kb/new/?from={q.pk}").status_code == 404
+    assert (
+        login_client(personas.staff_other).post("/staff/kb/unanswered/", {"question": q.pk}).status_code
+        == 404
+    )

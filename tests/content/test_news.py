@@ -115,3 +115,10 @@ def test_staff_pages_keep_what_was_typed(personas):
     )
     assert r.status_code == 302
     assert login_client(personas.member_user).get("/staff/news/").status_code == 403
+
+
+def test_another_unions_staff_get_404_on_the_editor(personas):
+    article = publish(personas)
+    assert login_client(personas.staff).get(f"/staff/news/{article.pk}/").status_code == 200
+    assert login_client(personas.staff_other).get(f"/staff/news/{article.pk}/").status_code == 404
+    assert login_client(personas.member_user).get(f"/staff/news/{article.pk}/").status_code == 403

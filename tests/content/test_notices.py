@@ -214,3 +214,25 @@ def test_links_stay_on_this_site(personas):
         with pytest.raises(DomainError) as err:
             services.notice_send(actor=personas.staff, org=personas.tree.union, title="t", body="b", url=url)
         assert "url" in err.value.fields
+
+
+def test_notice_page_for_staff_in_scope_only(personas, crowd, django_capture_on_commit_callbacks):
+    notice = send(personas, django_capture_on_commit_callbacks)
+    mark_read(personas.member_user)
+    page = login_client(personas.staff).get(f"/staff/notices/{notice.pk}/")
+    assert page.status_code == 200 and "20%" in page.content.decode()
+    assert login_client(personas.staff_other).get(f"/staff/notices/{notice.pk}/").status_code == 404
+    assert login_client(personas.member_user).get(f"/staff/notices/{notice.pk}/").status_code == 403
+
+
+def test_notice_list_counts_reach_in_one_query(personas, crowd, django_capture_on_commit_callbacks):
+    from unionhome.content import selectors
+
+    for _ in range(3):
+        send(personas, django_capture_on_commit_callbacks)
+    mark_read(personas.member_user)
+    staff = type(personas.staff).objects.get(pk=personas.staff.pk)  # roles not yet read
+    with CaptureQueriesContext(connection) as queries:
+        reach = [services.notice_reach(n) for n in selectors.notices_managed(staff)]
+    assert [r["read"] for r in reach] == [1, 1, 1]
+    assert len(queries) == 2  # the staff member's roles, then the notices with their counts

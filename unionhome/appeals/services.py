@@ -168,9 +168,9 @@ def appeal_submit(
         org = member.org
     else:
         # An unnamed entry (e.g. an anonymous note from the box) belongs to the staff member's union.
-        from unionhome.core.scoping import visible_orgs
+        from unionhome.core.scoping import home_org
 
-        org = visible_orgs(actor).order_by("path").first()
+        org = home_org(actor)
         anonymous = True
     if staff_entry:
         ensure_role_over(actor, org)

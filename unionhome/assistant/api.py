@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
 from unionhome.core.scoping import get_scoped
@@ -102,9 +102,9 @@ class UnansweredOut(Schema):
 
 
 @router.get("/assistant/unanswered", response=list[UnansweredOut])
-def unanswered(request, limit: int = 100):
+def unanswered(request, limit: int = Query(100, ge=1, le=500)):
     """Staff: what it could not answer or answered unhelpfully — turn these into entries."""
-    return list(selectors.unanswered(request.user)[: max(1, min(limit, 500))])
+    return list(selectors.unanswered(request.user)[:limit])
 
 
 # -- knowledge base ----------------------------------------------------------------------------
@@ -138,8 +138,8 @@ class EntryOut(Schema):
 
 
 @router.get("/kb", response=list[EntryOut])
-def kb_list(request, q: str = "", category: str = "", limit: int = 200):
-    return list(selectors.entry_search(request.user, text=q, category=category)[: max(1, min(limit, 500))])
+def kb_list(request, q: str = "", category: str = "", limit: int = Query(200, ge=1, le=500)):
+    return list(selectors.entry_search(request.user, text=q, category=category)[:limit])
 
 
 @router.get("/kb/{kb_id}", response=EntryOut)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -154,8 +153,6 @@ class Hit:
 @dataclass
 class Result:
     hits: list[Hit]
-    coverage: float  # share of the question's word weight (IDF) that the best entry contains
-    strength: float  # the best score over the question's own maximum, 0..1
     terms: list[str] = field(default_factory=list)
 
     @property
@@ -205,8 +202,6 @@ class Index:
         df = np.diff(pseudo.indptr)
         self.vocab = vocab
         self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-        # the weight an unseen word carries in coverage: as rare as the rarest known word
-        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
         share = np.ones(len(vocab))
         for term, j in vocab.items():
             if term[0] in (GRAM, SOUND):
@@ -215,8 +210,6 @@ class Index:
         tf = pseudo.data
         pseudo.data = share[cols] * self.idf[cols] * tf / (K1 + tf)
         self.matrix = pseudo
-        # the highest weight each term reaches in any entry: a question's own maximum score
-        self.term_max = self.matrix.max(axis=0).toarray().ravel() if n else np.zeros(0)
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -247,7 +240,7 @@ class Index:
         unique = list(dict.fromkeys(terms + self._pieces(terms)))
         cols = [self.vocab[t] for t in unique if t in self.vocab]
         if not cols or not len(self.docs):
-            return Result(hits=[], coverage=0.0, strength=0.0, terms=unique)
+            return Result(hits=[], terms=unique)
         scores = np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
         if orgs is not None:
             scores = np.where(np.isin(self.org_ids, list(orgs | {0})), scores, 0.0)
@@ -258,21 +251,4 @@ class Index:
         )
         top = top[np.argsort(-scores[top])]
         hits = [Hit(int(i), self.keys[i], float(scores[i])) for i in top if scores[i] > 0]
-        if not hits:
-            return Result(hits=[], coverage=0.0, strength=0.0, terms=unique)
-        best = hits[0].index
-        word_terms = [t for t in unique if _is_word(t) and (t in self.vocab or t in terms)]
-        total = matched = 0.0
-        for term in word_terms:
-            j = self.vocab.get(term)
-            weight = self.idf[j] if j is not None else self.unseen_idf
-            total += weight
-            if j is not None and self.matrix[best, j] > 0:
-                matched += weight
-        ceiling = float(self.term_max[cols].sum())
-        return Result(
-            hits=hits,
-            coverage=matched / total if total else 0.0,
-            strength=hits[0].score / ceiling if ceiling else 0.0,
-            terms=unique,
-        )
+        return Result(hits=hits, terms=unique)

@@ -65,10 +65,7 @@ def chat(request):
 @login_required
 @require_POST
 def feedback(request, pk: int):
-    try:
-        services.feedback(user=request.user, question_id=pk, helpful=request.POST.get("helpful") == "1")
-    except DomainError:
-        return render(request, "core/error.html", {"title": _("找不到该记录")}, status=404)
+    services.feedback(user=request.user, question_id=pk, helpful=request.POST.get("helpful") == "1")
     if request.htmx:
         return render(request, "assistant/_thanks.html")
     messages.success(request, _("谢谢您的反馈"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
 from unionhome.core.errors import DomainError
@@ -53,9 +53,9 @@ class ArticleDetail(ArticleOut):
 
 
 @router.get("/news", response=list[ArticleOut])
-def news_list(request, column: ColumnCode | None = None, limit: int = 50):  # type: ignore[valid-type]
+def news_list(request, column: ColumnCode | None = None, limit: int = Query(50, ge=1, le=500)):  # type: ignore[valid-type]
     """Published articles the caller may read, pinned first, newest first."""
-    return list(selectors.articles_published(request.user, column or "")[: max(1, min(limit, 500))])
+    return list(selectors.articles_published(request.user, column or "")[:limit])
 
 
 @router.get("/news/{article_id}", response=ArticleDetail)
@@ -170,8 +170,8 @@ def notice_preview(request, payload: PreviewIn):
 
 
 @router.get("/notices", response=list[NoticeOut])
-def notice_list(request, limit: int = 50):
-    return list(selectors.notices_managed(request.user)[: max(1, min(limit, 500))])
+def notice_list(request, limit: int = Query(50, ge=1, le=500)):
+    return list(selectors.notices_managed(request.user)[:limit])
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)

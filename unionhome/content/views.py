@@ -53,9 +53,7 @@ def staff_news(request):
 
 @staff_required
 def staff_article(request, pk: int | None = None):
-    item = selectors.articles_managed(request.user).filter(pk=pk).first() if pk else None
-    if pk and item is None:
-        return render(request, "core/error.html", {"title": _("找不到该记录")}, status=404)
+    item = selectors.article_managed_get(request.user, pk) if pk else None
     initial = (
         {
             "title": item.title,
@@ -97,7 +95,7 @@ def staff_article(request, pk: int | None = None):
 def staff_notices(request):
     notices = list(selectors.notices_managed(request.user)[:100])
     for n in notices:
-        n.reach = services.notice_reach(n)
+        n.reach = services.notice_reach(n)  # from the annotated count: no query per notice
     return render(request, "content/staff/notices.html", {"notices": notices})
 
 

@@ -77,12 +77,17 @@ class Org(models.Model):
 
     def enterprise(self) -> Org | None:
         """The enterprise union this node belongs to (itself, or the nearest such ancestor)."""
-        ids = [int(p) for p in self.path.strip(".").split(".")]
+        ids = path_ids(self.path)
         chain = {o.pk: o for o in Org.objects.filter(pk__in=ids)}
         for pk in reversed(ids):
             if chain[pk].kind == OrgKind.ENTERPRISE:
                 return chain[pk]
         return None
+
+
+def path_ids(path: str) -> list[int]:
+    """The org ids along a materialised path, root first ("000001.000005." → [1, 5])."""
+    return [int(part) for part in path.strip(".").split(".") if part]
 
 
 class Site(models.Model):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .errors import NotFound
-from .models import Org, Role, RoleAssignment
+from .models import Org, Role, RoleAssignment, path_ids
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})
 
@@ -109,7 +109,7 @@ def org_ids_upward(user, member_path: str | None = None) -> set[int]:
     else:
         paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
     paths += role_paths(user, [r for r, _ in Role.choices])
-    return {int(part) for path in paths for part in path.strip(".").split(".") if part}
+    return {pk for path in paths for pk in path_ids(path)}
 
 
 def home_org(user, roles: Iterable[str] = STAFF_ROLES) -> Org | None:
