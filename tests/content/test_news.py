@@ -122,3 +122,18 @@ def test_another_unions_staff_get_404_on_the_editor(personas):
     assert login_client(personas.staff).get(f"/staff/news/{article.pk}/").status_code == 200
     assert login_client(personas.staff_other).get(f"/staff/news/{article.pk}/").status_code == 404
     assert login_client(personas.member_user).get(f"/staff/news/{article.pk}/").status_code == 403
+
+
+def test_unticking_publish_takes_an_article_back_to_draft(personas):
+    article = publish(personas)
+    member = login_client(personas.member_user)
+    assert member.get(f"/news/{article.pk}/").status_code == 200
+    services.article_save(
+        actor=personas.staff,
+        org=personas.tree.union,
+        article=article,
+        data={"title": "工会动态", "body": "<p>正文</p>"},
+    )
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT
+    assert member.get(f"/news/{article.pk}/").status_code == 404

@@ -97,17 +97,10 @@ def article_save(*, actor, org: Org, data: dict, image=None, article: Article | 
     if publish:
         article.status = ArticleStatus.PUBLISHED
         article.published_at = published_at or article.published_at or timezone.now()
+    else:  # unticked: back to a draft, members no longer see it
+        article.status = ArticleStatus.DRAFT
     article.save()
     log_action(article, "content.article.saved", actor, {"created": created, "status": article.status})
-    return article
-
-
-@transaction.atomic
-def article_unpublish(*, actor, article: Article) -> Article:
-    ensure_role_over(actor, article.org)
-    article.status = ArticleStatus.DRAFT
-    article.save(update_fields=["status", "updated_at"])
-    log_action(article, "content.article.unpublished", actor)
     return article
 
 

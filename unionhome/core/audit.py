@@ -20,7 +20,6 @@ ACTION_TEXT: dict[str, Any] = {
     "assistant.entry.retired": _("停用知识条目"),
     "assistant.question.dismissed": _("忽略未答问题"),
     "content.article.saved": _("保存资讯文章"),
-    "content.article.unpublished": _("撤回资讯文章"),
     "content.notice.sent": _("发送定向通知"),
     "members.join.submitted": _("提交入会申请"),
     "members.join.approved": _("入会申请已通过"),
