@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from unionhome.activities.api import router as activities_router
 from unionhome.appeals.api import router as appeals_router
 from unionhome.assistant.api import router as assistant_router
 from unionhome.content.api import router as content_router
@@ -25,3 +26,4 @@ api.add_router("", members_router)
 api.add_router("", appeals_router)
 api.add_router("", assistant_router)
 api.add_router("", content_router)
+api.add_router("", activities_router)

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "unionhome.appeals",
     "unionhome.assistant",
     "unionhome.content",
+    "unionhome.activities",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,13 @@ ASSISTANT_LLM_URL = env_str("ASSISTANT_LLM_URL", "")
 ASSISTANT_LLM_MODEL = env_str("ASSISTANT_LLM_MODEL", "qwen2.5-7b-instruct")
 ASSISTANT_LLM_KEY = env_str("ASSISTANT_LLM_KEY", "")
 ASSISTANT_LLM_TIMEOUT = float(env_str("ASSISTANT_LLM_TIMEOUT", "5"))
+
+# --- activities and offers -----------------------------------------------------------------
+# How a claim takes a place: "update" (one conditional UPDATE … WHERE remaining > 0) or "lock"
+# (SELECT … FOR UPDATE on the offer, then UPDATE). Both are correct; `make bench` compares them.
+OFFER_CLAIM_STRATEGY = env_str("OFFER_CLAIM_STRATEGY", "update")
+if OFFER_CLAIM_STRATEGY not in ("update", "lock"):
+    raise ImproperlyConfigured("OFFER_CLAIM_STRATEGY must be 'update' or 'lock'")
 
 # --- privacy --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)  # the law asks for at least six months

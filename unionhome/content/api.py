@@ -7,9 +7,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from unionhome.core.api import local_iso
-from unionhome.core.errors import DomainError
-from unionhome.core.scoping import get_scoped, home_org, require_staff, visible_orgs
+from unionhome.core.api import local_iso, staff_org
 
 from . import selectors, services
 from .models import Column
@@ -74,19 +72,9 @@ class ArticleIn(Schema):
     org: int | None = None
 
 
-def _org(request, org_id: int | None):
-    require_staff(request.user)
-    if org_id:
-        return get_scoped(visible_orgs(request.user), request.user, field="", pk=org_id)
-    org = home_org(request.user)
-    if org is None:
-        raise DomainError("invalid", "no union", fields={"org": "required"})
-    return org
-
-
 @router.post("/news", response={201: ArticleDetail})
 def news_create(request, payload: ArticleIn):
-    org = _org(request, payload.org)
+    org = staff_org(request, payload.org)
     article = services.article_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
     return Status(201, article)
 
@@ -143,7 +131,7 @@ class NoticeOut(Schema):
 def notice_create(request, payload: NoticeIn):
     """Send a targeted notice to the members of a union (and below) who match the audience.
     The fan-out runs in the background; `recipients` is filled in when it is done."""
-    org = _org(request, payload.org)
+    org = staff_org(request, payload.org)
     notice = services.notice_send(
         actor=request.user,
         org=org,
@@ -165,7 +153,7 @@ class PreviewIn(Schema):
 @router.post("/notices/preview", response=dict)
 def notice_preview(request, payload: PreviewIn):
     """How many members the audience reaches, before sending."""
-    org = _org(request, payload.org)
+    org = staff_org(request, payload.org)
     return {"count": services.audience_count(org, payload.audience.dict())}
 
 

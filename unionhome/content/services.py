@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError
-from unionhome.core.models import Notification, Org, Role, RoleAssignment
+from unionhome.core.models import Notification, Org
 from unionhome.core.notifications import notify_many, optional_channels
 from unionhome.core.scoping import ensure_role_over
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
-from unionhome.members.models import Member, MemberStatus, Post, ServiceGroup
+from unionhome.members.audience import audience_count, audience_members, clean_audience  # noqa: F401 — used by views and the API
 
 from .models import Article, ArticleStatus, Column, Notice, NoticeStatus
 
@@ -105,76 +105,6 @@ def article_save(*, actor, org: Org, data: dict, image=None, article: Article | 
 
 
 # -- targeted notices --------------------------------------------------------------------------
-
-AUDIENCE_KEYS = {"sites", "groups", "posts", "age_min", "age_max", "roles"}
-
-
-def clean_audience(org: Org, audience: dict | None) -> dict:
-    """Check an audience against the sender's union: sites must be its own, groups, posts and
-    roles must exist, ages must make sense. Unknown keys are refused, not ignored."""
-    audience = {k: v for k, v in (audience or {}).items() if v not in (None, "", [])}
-    errors: dict[str, str] = {}
-    unknown = set(audience) - AUDIENCE_KEYS
-    if unknown:
-        errors["audience"] = _("不认识的条件：%(keys)s") % {"keys": ", ".join(sorted(unknown))}
-    from unionhome.core.models import Site
-
-    if "sites" in audience:
-        ids = [int(s) for s in audience["sites"] if str(s).isdigit()]
-        found = set(
-            Site.objects.filter(pk__in=ids, org__path__startswith=org.path).values_list("pk", flat=True)
-        )
-        if len(found) != len(set(audience["sites"])):
-            errors["sites"] = _("站点不属于本工会")
-        audience["sites"] = sorted(found)
-    for key, choices in (("groups", ServiceGroup.values), ("posts", Post.values), ("roles", Role.values)):
-        if key in audience and not set(audience[key]) <= set(choices):
-            errors[key] = _("没有这个选项")
-    for key in ("age_min", "age_max"):
-        if key in audience:
-            try:
-                audience[key] = int(audience[key])
-            except (TypeError, ValueError):
-                errors[key] = _("请输入整数")
-                continue
-            if not 16 <= audience[key] <= 100:
-                errors[key] = _("年龄应在 16 到 100 之间")
-    if not errors and audience.get("age_min", 0) > audience.get("age_max", 200):
-        errors["age_max"] = _("最大年龄不能小于最小年龄")
-    if errors:
-        raise DomainError("invalid", _("请检查发送对象"), fields=errors)
-    return audience
-
-
-def audience_members(org: Org, audience: dict):
-    """Members (with an account) of `org`'s subtree who match every condition."""
-    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE, user__isnull=False)
-    if audience.get("sites"):
-        qs = qs.filter(site_id__in=audience["sites"])
-    if audience.get("posts"):
-        qs = qs.filter(post__in=audience["posts"])
-    if audience.get("groups"):
-        qs = qs.filter(groups__group__in=audience["groups"])
-    today = timezone.localdate()
-    if audience.get("age_min"):
-        qs = qs.filter(birth_date__lte=_years_ago(today, audience["age_min"]))
-    if audience.get("age_max"):
-        qs = qs.filter(birth_date__gt=_years_ago(today, audience["age_max"] + 1))
-    if audience.get("roles"):
-        holders = RoleAssignment.objects.filter(role__in=audience["roles"]).values("user_id")
-        qs = qs.filter(user_id__in=holders)
-    return qs.distinct()
-
-
-def _years_ago(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-def audience_count(org: Org, audience: dict) -> int:
-    return audience_members(org, clean_audience(org, audience)).count()
 
 
 @transaction.atomic

@@ -116,3 +116,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def local_iso(value) -> str | None:
     """Times are stored in UTC and shown in Asia/Shanghai."""
     return timezone.localtime(value).isoformat() if value else None
+
+
+def staff_org(request, org_id: int | None):
+    """The union a staff member's new record belongs to: the one named (if theirs), else their own."""
+    from .scoping import get_scoped, home_org, require_staff, visible_orgs
+
+    require_staff(request.user)
+    if org_id:
+        return get_scoped(visible_orgs(request.user), request.user, field="", pk=org_id)
+    org = home_org(request.user)
+    if org is None:
+        raise DomainError("invalid", _("没有所属工会"), fields={"org": _("必填")})
+    return org

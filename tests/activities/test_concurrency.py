@@ -1,0 +1,153 @@
+"""Real concurrent requests against a live server (SQLite and PostgreSQL alike): a burst of
+members for a few places, the last seat of an activity, one venue slot booked twice at once,
+one member pressing the button many times. Exactly the places there are, never one member
+twice, every request answered 201 or 409."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import secrets
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from unionhome.activities import services
+from unionhome.activities.models import Booking, BookingSlot, Claim, Offer, Signup
+from unionhome.core.auth import _digest
+from unionhome.core.models import ApiToken
+from unionhome.members.models import Member, MemberStatus
+
+from .conftest import soon
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 32
+
+
+def tokens_for(org, count: int, prefix: str) -> list[str]:
+    """`count` members of `org` with an API token each, written in bulk."""
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [User(username=f"{prefix}{i}", password="!", first_name=f"会员{i}") for i in range(count)]
+    )
+    users = list(User.objects.filter(username__startswith=prefix).order_by("pk"))
+    Member.objects.bulk_create(
+        [
+            Member(
+                org=org,
+                user=u,
+                name=u.first_name,
+                status=MemberStatus.ACTIVE,
+                member_no=f"B{prefix}{i:07d}",
+                employee_no=f"{prefix}{i}",
+                phone=f"1380{i:07d}",
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    tokens = [secrets.token_urlsafe(24) for _ in users]
+    expires = timezone.now() + dt.timedelta(hours=1)
+    ApiToken.objects.bulk_create(
+        [ApiToken(user=u, digest=_digest(t), expires_at=expires) for u, t in zip(users, tokens, strict=True)]
+    )
+    return tokens
+
+
+def post(base: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    url = urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        payload = json.dumps(body or {}).encode()
+        conn.request(
+            "POST",
+            path,
+            body=payload,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def fire(base: str, path: str, tokens: list[str], body=None) -> list[tuple[int, dict]]:
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(lambda t: post(base, path, t, body), tokens))
+
+
+def test_thousand_members_race_for_fifty_places(personas, make_offer, live_server):
+    offer = make_offer(quantity=50)
+    tokens = tokens_for(personas.tree.union, 1000, "race")
+    results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", tokens)
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 50, 409: 950}, statuses
+    assert Counter(body["code"] for status, body in results if status == 409) == {"sold_out": 950}
+    claims = Claim.objects.filter(offer=offer)
+    assert claims.count() == 50
+    assert claims.values("member").distinct().count() == 50
+    assert Offer.objects.get(pk=offer.pk).remaining == 0
+    assert {body["code"] for status, body in results if status == 201} == {
+        services.ticket_token(c) for c in claims
+    }
+
+
+def test_one_member_pressing_many_times_gets_one_place(personas, make_offer, live_server):
+    offer = make_offer(quantity=10)
+    token = tokens_for(personas.tree.union, 1, "same")[0]
+    results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", [token] * 40)
+    assert Counter(status for status, _ in results) == {201: 1, 409: 39}
+    assert {body["code"] for status, body in results if status == 409} == {"already_claimed"}
+    assert Offer.objects.get(pk=offer.pk).remaining == 9
+
+
+def test_last_seat_of_an_activity(personas, make_activity, live_server):
+    activity = make_activity(capacity=1)
+    tokens = tokens_for(personas.tree.union, 60, "seat")
+    results = fire(live_server.url, f"/api/v1/activities/{activity.pk}/signups", tokens)
+    assert Counter(status for status, _ in results) == {201: 1, 409: 59}
+    full = [body for status, body in results if status == 409]
+    assert {b["code"] for b in full} == {"full"}
+    # Each loser learns a place in the queue (counted as their request commits).
+    assert all(1 <= int(b["fields"]["waiting_position"]) <= 59 for b in full)
+    assert Signup.objects.filter(activity=activity, status="confirmed").count() == 1
+    assert Signup.objects.filter(activity=activity, status="waiting").count() == 59
+
+
+def test_two_unions_book_one_slot_at_the_same_moment(personas, live_server):
+    venue = services.venue_save(
+        actor=personas.staff_other,
+        org=personas.tree.other_union,
+        data={"name": "共享礼堂", "shared_under": personas.tree.street.pk, "auto_approve": True},
+    )
+    staff_tokens = []
+    for user in (personas.staff, personas.staff_other):
+        token = secrets.token_urlsafe(24)
+        ApiToken.objects.create(
+            user=user, digest=_digest(token), expires_at=timezone.now() + dt.timedelta(hours=1)
+        )
+        staff_tokens.append(token)
+    day = timezone.localdate() + dt.timedelta(days=3)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(14)))
+    body = {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+        "purpose": "职工大会",
+    }
+    results = fire(live_server.url, f"/api/v1/venues/{venue.pk}/bookings", staff_tokens * 10, body)
+    assert Counter(status for status, _ in results) == {201: 1, 409: 19}
+    assert {b["code"] for s, b in results if s == 409} == {"slot_taken"}
+    assert Booking.objects.count() == 1 and BookingSlot.objects.count() == 4
+
+
+def test_not_yet_open_is_a_409_not_a_place(personas, make_offer, live_server):
+    offer = make_offer(quantity=5, opens_at=soon(1), closes_at=soon(2))
+    tokens = tokens_for(personas.tree.union, 20, "early")
+    results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", tokens)
+    assert {(s, b["code"]) for s, b in results} == {(409, "not_open")}
+    assert not Claim.objects.filter(offer=offer).exists()

@@ -1,0 +1,479 @@
+"""Activities, waiting lists, offers, the lottery, check-in, venues and discounts at the service
+layer; the database constraints behind the no-oversell rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unionhome.activities import services
+from unionhome.activities.models import (
+    Activity,
+    Booking,
+    BookingStatus,
+    Claim,
+    ClaimStatus,
+    Offer,
+    Signup,
+    SignupStatus,
+)
+from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.models import AuditLog, Notification
+
+from ..factories import MemberFactory, UserFactory
+from .conftest import soon
+
+pytestmark = pytest.mark.django_db
+
+
+def new_member(org, n, **kw):
+    user = UserFactory(username=f"m{n}")
+    MemberFactory(org=org, user=user, **kw)
+    return user
+
+
+# -- activities --------------------------------------------------------------------------------
+
+
+def test_signup_fills_then_waits_and_cancellation_moves_the_first_in(personas, make_activity):
+    activity = make_activity(capacity=1)
+    first = services.signup(user=personas.member_user, activity=activity)
+    second = services.signup(user=personas.other_user, activity=activity)
+    third_user = new_member(personas.tree.union, 3)
+    third = services.signup(user=third_user, activity=activity)
+    assert (first.status, second.status, third.status) == ("confirmed", "waiting", "waiting")
+    assert services.waiting_position(second) == 1 and services.waiting_position(third) == 2
+    activity.refresh_from_db()
+    assert activity.remaining == 0
+
+    services.signup_cancel(user=personas.member_user, signup_row=first)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    activity.refresh_from_db()
+    assert second.status == SignupStatus.CONFIRMED and second.confirmed_at is not None
+    assert services.waiting_position(third) == 1
+    assert activity.remaining == 0
+    note = Notification.objects.get(user=personas.other_user)
+    assert "候补成功" in note.title and note.url == "/tickets/"
+
+
+def test_signup_refusals(personas, make_activity):
+    activity = make_activity(capacity=5)
+    services.signup(user=personas.member_user, activity=activity)
+    with pytest.raises(Conflict) as exc:
+        services.signup(user=personas.member_user, activity=activity)
+    assert exc.value.code == "duplicate"
+    with pytest.raises(Conflict) as exc:
+        services.signup(user=personas.other_user, activity=activity, now=activity.signup_closes_at)
+    assert exc.value.code == "closed"
+    # Staff with no membership, and members of another union, cannot take a place.
+    with pytest.raises(DomainError) as exc:
+        services.signup(user=personas.staff, activity=activity)
+    assert exc.value.code == "not_member"
+    outsider = new_member(personas.tree.other_union, 9)
+    with pytest.raises(NotFound):
+        services.signup(user=outsider, activity=activity)
+
+
+def test_audience_limits_who_may_sign_up(personas, make_activity):
+    activity = make_activity(audience={"sites": [personas.tree.site.pk], "posts": ["security"]})
+    personas.member.post = "security"
+    personas.member.save()
+    assert services.signup(user=personas.member_user, activity=activity).status == "confirmed"
+    with pytest.raises(NotFound):  # same union, same site, but a cleaner
+        services.signup(user=personas.other_user, activity=activity)
+
+
+def test_capacity_rules_and_growth_lets_waiting_members_in(personas, make_activity):
+    activity = make_activity(capacity=1)
+    services.signup(user=personas.member_user, activity=activity)
+    waiting = services.signup(user=personas.other_user, activity=activity)
+    data = {
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "place": activity.place,
+    }
+    with pytest.raises(DomainError) as exc:
+        services.activity_save(
+            actor=personas.staff, org=activity.org, activity=activity, data={**data, "capacity": 0}
+        )
+    assert "capacity" in exc.value.fields
+    services.activity_save(
+        actor=personas.staff, org=activity.org, activity=activity, data={**data, "capacity": 2}
+    )
+    waiting.refresh_from_db()
+    activity.refresh_from_db()
+    assert waiting.status == "confirmed" and activity.remaining == 0
+
+
+def test_activity_form_reasons(personas):
+    with pytest.raises(DomainError) as exc:
+        services.activity_save(
+            actor=personas.staff,
+            org=personas.tree.union,
+            data={"title": "", "starts_at": soon(5), "ends_at": soon(4), "capacity": "many"},
+        )
+    assert set(exc.value.fields) >= {"title", "ends_at", "capacity", "place"}
+    with pytest.raises(NotFound):  # another union's staff
+        services.activity_save(
+            actor=personas.staff_other,
+            org=personas.tree.union,
+            data={"title": "x", "starts_at": soon(5), "ends_at": soon(6), "capacity": 3, "place": "x"},
+        )
+
+
+def test_database_refuses_negative_places_and_second_active_signup(personas, make_activity):
+    activity = make_activity(capacity=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.filter(pk=activity.pk).update(remaining=-1)
+    services.signup(user=personas.member_user, activity=activity)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Signup.objects.create(activity=activity, member=personas.member, status="waiting", short_code="1")
+
+
+def test_feedback_after_the_event_only_for_participants(personas, make_activity):
+    activity = make_activity(capacity=1)
+    row = services.signup(user=personas.member_user, activity=activity)
+    with pytest.raises(Conflict):
+        services.signup_feedback(user=personas.member_user, signup_row=row, rating=5)
+    Activity.objects.filter(pk=activity.pk).update(starts_at=soon(-3), ends_at=soon(-1))
+    row.refresh_from_db()
+    services.signup_feedback(user=personas.member_user, signup_row=row, rating=4, text="很好")
+    row.refresh_from_db()
+    assert (row.rating, row.feedback) == (4, "很好")
+
+
+def test_cancelling_an_activity_tells_everyone(personas, make_activity):
+    activity = make_activity(capacity=1)
+    services.signup(user=personas.member_user, activity=activity)
+    services.signup(user=personas.other_user, activity=activity)
+    services.activity_cancel(actor=personas.staff, activity=activity, reason="台风预警")
+    assert Notification.objects.filter(title__contains="活动取消").count() == 2
+
+
+# -- offers ------------------------------------------------------------------------------------
+
+
+def test_first_come_claims_until_sold_out_then_waitlist(personas, make_offer):
+    offer = make_offer(quantity=1)
+    row = services.claim(user=personas.member_user, offer=offer)
+    assert row.status == ClaimStatus.WON and len(row.short_code) == 10
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer)
+    assert exc.value.code == "already_claimed"
+    offer.refresh_from_db()
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.other_user, offer=offer)
+    assert exc.value.code == "sold_out"
+    waiting = services.waitlist_join(user=personas.other_user, offer=offer)
+    assert services.waiting_position(waiting) == 1
+    # The winner gives the place back: it goes to the waiting member, not back to the burst.
+    services.claim_give_up(actor=personas.member_user, claim_row=row)
+    waiting.refresh_from_db()
+    offer.refresh_from_db()
+    assert waiting.status == ClaimStatus.WON and offer.remaining == 0
+    assert Notification.objects.filter(user=personas.other_user, title__contains="候补成功").exists()
+
+
+def test_offer_window_and_per_member_limit(personas, make_offer):
+    offer = make_offer(quantity=5, per_member=2, opens_at=soon(1), closes_at=soon(2))
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer)
+    assert exc.value.code == "not_open"
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer, now=soon(3))
+    assert exc.value.code == "closed"
+    rows = [services.claim(user=personas.member_user, offer=offer, now=soon(1.5)) for _ in range(2)]
+    assert sorted(r.slot for r in rows) == [1, 2]
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer, now=soon(1.5))
+    assert exc.value.code == "already_claimed"
+    offer.refresh_from_db()
+    assert offer.remaining == 3
+
+
+def test_row_lock_strategy_is_as_correct(personas, make_offer, settings):
+    settings.OFFER_CLAIM_STRATEGY = "lock"
+    offer = make_offer(quantity=1)
+    services.claim(user=personas.member_user, offer=offer)
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.other_user, offer=offer)
+    assert exc.value.code == "sold_out"
+    assert Claim.objects.filter(offer=offer).count() == 1
+
+
+def test_offer_input_reasons(personas):
+    with pytest.raises(DomainError) as exc:
+        services.offer_create(
+            actor=personas.staff,
+            org=personas.tree.union,
+            data={"title": "x", "quantity": 0, "opens_at": soon(2), "closes_at": soon(1), "mode": "auction"},
+        )
+    assert set(exc.value.fields) == {"quantity", "closes_at", "mode"}
+
+
+def test_database_refuses_oversale(personas, make_offer):
+    offer = make_offer(quantity=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.filter(pk=offer.pk).update(remaining=-1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.filter(pk=offer.pk).update(remaining=2)
+    services.claim(user=personas.member_user, offer=offer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.create(offer=offer, member=personas.member, status="won", short_code="2")
+
+
+# -- the lottery -------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    entrants=st.lists(st.integers(min_value=1, max_value=10**6), unique=True, max_size=60),
+    places=st.integers(min_value=0, max_value=80),
+    seed=st.text(max_size=20),
+)
+def test_draw_is_reproducible_and_everyone_wins_once_or_waits(entrants, places, seed):
+    winners, waiting = services.draw(entrants, places, seed)
+    assert (winners, waiting) == services.draw(
+        list(reversed(entrants)), places, seed
+    )  # input order is irrelevant
+    assert len(winners) == min(places, len(entrants))
+    assert sorted(winners + waiting) == sorted(entrants)
+    assert not set(winners) & set(waiting)
+
+
+def test_draw_depends_on_the_seed():
+    entrants = list(range(1, 101))
+    assert services.draw(entrants, 10, "a")[0] != services.draw(entrants, 10, "b")[0]
+
+
+def test_lottery_entry_draw_and_waiting_list(personas, make_offer):
+    offer = make_offer(quantity=1, mode="lottery")
+    users = [personas.member_user, personas.other_user] + [
+        new_member(personas.tree.union, n) for n in range(3)
+    ]
+    entries = [services.claim(user=u, offer=offer) for u in users]
+    assert {e.status for e in entries} == {"entered"}
+    with pytest.raises(Conflict):
+        services.claim(user=users[0], offer=offer)
+    with pytest.raises(Conflict) as exc:
+        services.lottery_draw(offer=offer, actor=personas.staff)
+    assert exc.value.code == "not_closed"
+    Offer.objects.filter(pk=offer.pk).update(closes_at=soon(-0.1))
+    offer.refresh_from_db()
+    result = services.lottery_draw(offer=offer, actor=personas.staff, seed="2026-公证")
+    assert result == {"drawn": True, "seed": "2026-公证", "winners": 1, "waiting": 4}
+    assert services.lottery_draw(offer=offer, actor=personas.staff) == {"drawn": False}
+    rows = list(Claim.objects.filter(offer=offer))
+    assert sum(r.status == "won" for r in rows) == 1
+    assert sorted(r.position for r in rows if r.status == "waiting") == [1, 2, 3, 4]
+    # Replaying the published draw gives the same winner.
+    winner_member = next(r.member_id for r in rows if r.status == "won")
+    assert services.draw([r.member_id for r in rows], 1, "2026-公证")[0] == [winner_member]
+    log = AuditLog.objects.get(action="activities.offer.drawn")
+    assert log.data["seed"] == "2026-公证" and log.data["entrants"] == 5
+    assert Notification.objects.filter(title__contains="恭喜中签").count() == 1
+    assert Notification.objects.filter(title__contains="未中签").count() == 4
+    # The winner gives up: the first of the waiting list gets the place.
+    won = next(r for r in rows if r.status == "won")
+    services.claim_give_up(actor=won.member.user, claim_row=won)
+    first = Claim.objects.get(offer=offer, position=1)
+    assert first.status == "won"
+
+
+def test_periodic_job_draws_due_lotteries(personas, make_offer):
+    offer = make_offer(quantity=1, mode="lottery")
+    services.claim(user=personas.member_user, offer=offer)
+    assert services.draw_due_lotteries() == 0
+    Offer.objects.filter(pk=offer.pk).update(closes_at=soon(-0.1))
+    assert services.draw_due_lotteries() == 1
+    assert Claim.objects.get(offer=offer).status == "won"
+
+
+# -- tickets and check-in ----------------------------------------------------------------------
+
+
+def test_checkin_by_token_then_already_checked_in(personas, make_activity):
+    activity = make_activity()
+    row = services.signup(user=personas.member_user, activity=activity)
+    token = services.ticket_token(row)
+    checked = services.checkin(actor=personas.staff, code=token)
+    assert checked.checked_in_at is not None
+    with pytest.raises(Conflict) as exc:
+        services.checkin(actor=personas.staff, code=row.short_code)
+    assert exc.value.code == "already_checked_in" and "checked_in_at" in exc.value.fields
+
+
+def test_checkin_refuses_forged_foreign_and_waiting_tickets(personas, make_activity, make_offer):
+    activity = make_activity(capacity=1)
+    services.signup(user=personas.member_user, activity=activity)
+    waiting = services.signup(user=personas.other_user, activity=activity)
+    with pytest.raises(Conflict) as exc:
+        services.checkin(actor=personas.staff, code=services.ticket_token(waiting))
+    assert exc.value.code == "not_valid"
+    with pytest.raises(NotFound):
+        services.checkin(actor=personas.staff, code=services.ticket_token(waiting)[:-2] + "xx")
+    with pytest.raises(NotFound):  # another union's staff cannot check our tickets in
+        services.checkin(actor=personas.staff_other, code=waiting.short_code)
+    claim = services.claim(user=personas.member_user, offer=make_offer())
+    assert services.checkin(actor=personas.staff, code=services.ticket_token(claim)).pk == claim.pk
+
+
+def test_release_unclaimed_place_goes_to_waiting_list(personas, make_offer):
+    offer = make_offer(quantity=1)
+    won = services.claim(user=personas.member_user, offer=offer)
+    offer.refresh_from_db()
+    waiting = services.waitlist_join(user=personas.other_user, offer=offer)
+    with pytest.raises(NotFound):
+        services.claim_give_up(actor=personas.staff_other, claim_row=won, release=True)
+    services.claim_give_up(actor=personas.staff, claim_row=won, release=True)
+    won.refresh_from_db()
+    waiting.refresh_from_db()
+    assert won.status == ClaimStatus.RELEASED and waiting.status == ClaimStatus.WON
+
+
+# -- venues ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def venue(personas):
+    return services.venue_save(
+        actor=personas.staff_other,
+        org=personas.tree.other_union,
+        data={"name": "洁美家政培训室", "capacity": 40, "shared_under": personas.tree.street.pk},
+    )
+
+
+def at(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=day_offset)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(personas, venue):
+    booking = services.booking_create(
+        actor=personas.staff,
+        venue=venue,
+        org=personas.tree.union,
+        starts_at=at(2, 9),
+        ends_at=at(2, 11),
+        purpose="安全培训",
+    )
+    assert booking.status == BookingStatus.PENDING and booking.slots.count() == 4
+    assert Notification.objects.filter(user=personas.staff_other, title__contains="待批准").exists()
+    with pytest.raises(Conflict) as exc:
+        services.booking_create(
+            actor=personas.staff_other,
+            venue=venue,
+            org=personas.tree.other_union,
+            starts_at=at(2, 10, 30),
+            ends_at=at(2, 12),
+            purpose="例会",
+        )
+    assert exc.value.code == "slot_taken"
+    # Back to back is fine.
+    services.booking_create(
+        actor=personas.staff_other,
+        venue=venue,
+        org=personas.tree.other_union,
+        starts_at=at(2, 11),
+        ends_at=at(2, 12),
+        purpose="例会",
+    )
+    with pytest.raises(NotFound):  # only the owner decides
+        services.booking_decide(actor=personas.staff, booking=booking, approve=True)
+    with pytest.raises(DomainError):
+        services.booking_decide(actor=personas.staff_other, booking=booking, approve=False)
+    services.booking_decide(actor=personas.staff_other, booking=booking, approve=False, reason="设备检修")
+    assert booking.slots.count() == 0
+    again = services.booking_create(
+        actor=personas.staff,
+        venue=venue,
+        org=personas.tree.union,
+        starts_at=at(2, 9),
+        ends_at=at(2, 10),
+        purpose="安全培训",
+    )
+    assert again.status == BookingStatus.PENDING
+
+
+def test_booking_input_rules(personas, venue):
+    def book(**kw):
+        args = {"starts_at": at(2, 9), "ends_at": at(2, 10), "purpose": "培训", **kw}
+        return services.booking_create(actor=personas.staff, venue=venue, org=personas.tree.union, **args)
+
+    for kw, field in (
+        ({"starts_at": at(2, 9, 15)}, "starts_at"),
+        ({"ends_at": at(2, 8)}, "ends_at"),
+        ({"starts_at": at(-1, 9), "ends_at": at(-1, 10)}, "starts_at"),
+        ({"starts_at": at(2, 6), "ends_at": at(2, 7)}, "starts_at"),
+        ({"purpose": " "}, "purpose"),
+    ):
+        with pytest.raises(DomainError) as exc:
+            book(**kw)
+        assert field in exc.value.fields, kw
+    assert Booking.objects.count() == 0
+
+
+def test_unshared_venue_is_invisible_to_other_unions(personas):
+    own = services.venue_save(
+        actor=personas.staff_other, org=personas.tree.other_union, data={"name": "内部会议室"}
+    )
+    with pytest.raises(NotFound):
+        services.booking_create(
+            actor=personas.staff,
+            venue=own,
+            org=personas.tree.union,
+            starts_at=at(2, 9),
+            ends_at=at(2, 10),
+            purpose="x",
+        )
+    # Its owner's own bookings are approved at once.
+    mine = services.booking_create(
+        actor=personas.staff_other,
+        venue=own,
+        org=personas.tree.other_union,
+        starts_at=at(2, 9),
+        ends_at=at(2, 10),
+        purpose="x",
+    )
+    assert mine.status == BookingStatus.APPROVED
+
+
+# -- discounts ---------------------------------------------------------------------------------
+
+
+def test_discounts_listed_by_category_within_dates(personas):
+    from unionhome.activities import selectors
+
+    today = timezone.localdate()
+    base = {"merchant": "惠民眼镜店", "category": "health", "title": "会员配镜八折"}
+    services.discount_save(
+        actor=personas.staff,
+        org=personas.tree.union,
+        data={**base, "valid_from": today, "valid_until": today},
+    )
+    services.discount_save(
+        actor=personas.staff,
+        org=personas.tree.union,
+        data={
+            **base,
+            "title": "过期",
+            "valid_from": today - dt.timedelta(days=9),
+            "valid_until": today - dt.timedelta(days=1),
+        },
+    )
+    assert [d.title for d in selectors.discounts_for(personas.member_user)] == ["会员配镜八折"]
+    assert list(selectors.discounts_for(personas.member_user, "dining")) == []
+    with pytest.raises(DomainError) as exc:
+        services.discount_save(
+            actor=personas.staff,
+            org=personas.tree.union,
+            data={**base, "category": "x", "valid_from": "2026-13-01", "valid_until": today},
+        )
+    assert set(exc.value.fields) == {"category", "valid_from"}

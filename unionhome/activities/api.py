@@ -1,0 +1,540 @@
+"""Activities, offers, tickets, check-in, venues and discounts API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from unionhome.content.api import Audience
+from unionhome.core.api import local_iso, staff_org
+from unionhome.core.crypto import mask_name
+from unionhome.core.errors import Conflict, NotFound
+
+from . import selectors, services
+from .models import Claim, DiscountCategory, Offer, OfferMode, Signup
+
+router = Router(tags=["activities"])
+
+
+class ConflictOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+# -- activities --------------------------------------------------------------------------------
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    description: str
+    org: str
+    starts_at: str
+    ends_at: str
+    place: str
+    online_url: str
+    capacity: int
+    remaining: int
+    signup_closes_at: str
+    cancelled: bool
+    materials: str | None
+
+    @staticmethod
+    def resolve_org(a):
+        return a.org.name
+
+    @staticmethod
+    def resolve_starts_at(a):
+        return local_iso(a.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(a):
+        return local_iso(a.ends_at)
+
+    @staticmethod
+    def resolve_signup_closes_at(a):
+        return local_iso(a.signup_closes_at)
+
+    @staticmethod
+    def resolve_materials(a):
+        return f"/activities/{a.pk}/materials/" if a.materials else None
+
+
+class ActivityIn(Schema):
+    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
+    description: str = Field("", max_length=5000)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    signup_closes_at: dt.datetime | None = None
+    place: str = Field("", max_length=200)
+    online_url: str = Field("", max_length=200)
+    capacity: int = Field(..., ge=1, le=100_000)
+    audience: Audience = Field(default_factory=Audience)
+    org: int | None = None
+
+
+@router.get("/activities", response=list[ActivityOut])
+def activity_list(request, past: bool = False):
+    """Activities open to the caller (their union and the unions above, their audience)."""
+    return selectors.activities_for(request.user, past=past)
+
+
+@router.post("/activities", response={201: ActivityOut})
+def activity_create(request, payload: ActivityIn):
+    org = staff_org(request, payload.org)
+    data = payload.dict(exclude={"org"})
+    return Status(201, services.activity_save(actor=request.user, org=org, data=data))
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut)
+def activity_get(request, activity_id: int):
+    return selectors.activity_get(request.user, activity_id)
+
+
+class SignupOut(Schema):
+    id: int
+    status: str
+    code: str
+    waiting_position: int | None = None
+
+
+def _signup_out(row: Signup) -> dict:
+    return {
+        "id": row.pk,
+        "status": row.status,
+        "code": services.ticket_token(row),
+        "waiting_position": services.waiting_position(row),
+    }
+
+
+@router.post("/activities/{activity_id}/signups", response={201: SignupOut, 409: ConflictOut})
+def signup_create(request, activity_id: int):
+    """我要报名. 201 with a ticket; 409 `full` (you are on the waiting list: `fields.id`,
+    `fields.waiting_position`), `closed` or `duplicate`."""
+    activity = selectors.activity_get(request.user, activity_id)
+    row = services.signup(user=request.user, activity=activity)
+    if row.status == "waiting":
+        position = services.waiting_position(row)
+        raise Conflict(
+            "full",
+            _("名额已满，您已进入候补，排第 %(n)s 位") % {"n": position},
+            fields={"id": str(row.pk), "waiting_position": str(position)},
+        )
+    return Status(201, _signup_out(row))
+
+
+@router.post("/signups/{signup_id}/cancel", response=SignupOut)
+def signup_cancel(request, signup_id: int):
+    row = selectors.own_signup(request.user, signup_id)
+    services.signup_cancel(user=request.user, signup_row=row)
+    row.refresh_from_db()
+    return _signup_out(row)
+
+
+class FeedbackIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    text: str = Field("", max_length=1000)
+
+
+@router.post("/signups/{signup_id}/feedback")
+def signup_feedback(request, signup_id: int, payload: FeedbackIn):
+    row = selectors.own_signup(request.user, signup_id)
+    services.signup_feedback(user=request.user, signup_row=row, rating=payload.rating, text=payload.text)
+    return {"rating": payload.rating}
+
+
+class AttendeeOut(Schema):
+    id: int
+    name: str
+    site: str | None
+    status: str
+    checked_in_at: str | None
+    rating: int | None
+
+    @staticmethod
+    def resolve_name(s):
+        return s.member.name
+
+    @staticmethod
+    def resolve_site(s):
+        return s.member.site.name if s.member.site_id else None
+
+    @staticmethod
+    def resolve_checked_in_at(s):
+        return local_iso(s.checked_in_at)
+
+
+@router.get("/activities/{activity_id}/attendance", response=list[AttendeeOut])
+def attendance(request, activity_id: int):
+    """Staff: everyone signed up, waiting or cancelled, with check-in times and ratings."""
+    return list(selectors.attendance(selectors.activity_managed(request.user, activity_id)))
+
+
+# -- offers ------------------------------------------------------------------------------------
+
+
+class OfferIn(Schema):
+    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
+    description: str = Field("", max_length=5000)
+    quantity: int = Field(..., ge=1, le=100_000)
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    mode: Literal["first_come", "lottery"] = OfferMode.FIRST_COME
+    per_member: int = Field(1, ge=1, le=10)
+    audience: Audience = Field(default_factory=Audience)
+    org: int | None = None
+
+
+class OfferOut(Schema):
+    id: int
+    title: str
+    description: str
+    org: str
+    quantity: int
+    remaining: int
+    status: str
+    mode: str
+    per_member: int
+    opens_at: str
+    closes_at: str
+    seed: str | None
+
+    @staticmethod
+    def resolve_org(o):
+        return o.org.name
+
+    @staticmethod
+    def resolve_status(o):
+        return services.offer_status(o)
+
+    @staticmethod
+    def resolve_opens_at(o):
+        return local_iso(o.opens_at)
+
+    @staticmethod
+    def resolve_closes_at(o):
+        return local_iso(o.closes_at)
+
+    @staticmethod
+    def resolve_seed(o):
+        return o.seed or None
+
+
+@router.post("/offers", response={201: OfferOut})
+def offer_create(request, payload: OfferIn):
+    """Staff: a limited offer, first come or by lottery."""
+    org = staff_org(request, payload.org)
+    offer = services.offer_create(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    return Status(201, offer)
+
+
+@router.get("/offers", response=list[OfferOut])
+def offer_list(request):
+    return selectors.offers_for(request.user)
+
+
+@router.get("/offers/{offer_id}", response=OfferOut)
+def offer_get(request, offer_id: int):
+    return selectors.offer_get(request.user, offer_id)
+
+
+class ClaimOut(Schema):
+    id: int
+    code: str
+    status: str
+
+
+def _claim_out(row: Claim) -> dict:
+    return {"id": row.pk, "code": services.ticket_token(row), "status": row.status}
+
+
+@router.post("/offers/{offer_id}/claims", response={201: ClaimOut, 409: ConflictOut})
+def claim_create(request, offer_id: int):
+    """Take a place (first come) or enter the draw (lottery). 409 `sold_out`,
+    `already_claimed`, `not_open` or `closed`."""
+    offer = Offer.objects.select_related("org").filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound()
+    return Status(201, _claim_out(services.claim(user=request.user, offer=offer)))
+
+
+@router.post("/offers/{offer_id}/waitlist", response={201: ClaimOut, 409: ConflictOut})
+def waitlist_join(request, offer_id: int):
+    """After a first-come offer sold out: queue for a place given back."""
+    offer = selectors.offer_get(request.user, offer_id)
+    return Status(201, _claim_out(services.waitlist_join(user=request.user, offer=offer)))
+
+
+class DrawIn(Schema):
+    seed: str | None = Field(None, max_length=64, description="omit for a random seed")
+
+
+@router.post("/offers/{offer_id}/draw")
+def offer_draw(request, offer_id: int, payload: DrawIn):
+    """Staff: draw a closed lottery (the periodic job also draws due ones)."""
+    offer = selectors.offer_managed(request.user, offer_id)
+    return services.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
+
+
+@router.post("/claims/{claim_id}/cancel", response=ClaimOut)
+def claim_cancel(request, claim_id: int):
+    row = selectors.own_claim(request.user, claim_id)
+    services.claim_give_up(actor=request.user, claim_row=row)
+    row.refresh_from_db()
+    return _claim_out(row)
+
+
+@router.post("/claims/{claim_id}/release", response=ClaimOut)
+def claim_release(request, claim_id: int):
+    """Staff: free a place that was never picked up; it goes to the waiting list."""
+    row = selectors.claim_managed(request.user, claim_id)
+    services.claim_give_up(actor=request.user, claim_row=row, release=True)
+    row.refresh_from_db()
+    return _claim_out(row)
+
+
+class TicketOut(Schema):
+    id: int
+    kind: Literal["signup", "claim"]
+    title: str
+    status: str
+    starts_at: str | None
+    code: str
+    short_code: str
+    checked_in_at: str | None
+    waiting_position: int | None
+
+
+def _ticket(row: Signup | Claim) -> dict:
+    event = services.ticket_event(row)
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "title": event.title,
+        "status": row.status,
+        "starts_at": local_iso(getattr(event, "starts_at", None) or getattr(event, "opens_at", None)),
+        "code": services.ticket_token(row),
+        "short_code": row.short_code,
+        "checked_in_at": local_iso(row.checked_in_at),
+        "waiting_position": services.waiting_position(row),
+    }
+
+
+@router.get("/tickets", response=list[TicketOut])
+def tickets(request):
+    """The caller's sign-ups and places, each with its QR token and typed code."""
+    mine = selectors.tickets_of(request.user)
+    return [_ticket(r) for r in mine["signups"] + mine["claims"]]
+
+
+class CheckinIn(Schema):
+    token: str = Field(..., min_length=1, max_length=200, description="the QR token or the 10-digit code")
+
+
+class CheckinOut(Schema):
+    kind: str
+    id: int
+    title: str
+    name: str
+    checked_in_at: str
+
+
+@router.post("/checkins", response={200: CheckinOut, 409: ConflictOut})
+def checkin(request, payload: CheckinIn):
+    """Staff: check a ticket in. 409 `already_checked_in` (with the time) on a second scan."""
+    row = services.checkin(actor=request.user, code=payload.token)
+    return {
+        "kind": row.kind,
+        "id": row.pk,
+        "title": services.ticket_event(row).title,
+        "name": mask_name(row.member.name),
+        "checked_in_at": local_iso(row.checked_in_at),
+    }
+
+
+# -- venues ------------------------------------------------------------------------------------
+
+
+class VenueIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    address: str = Field("", max_length=200)
+    capacity: int = Field(0, ge=0, le=100_000)
+    description: str = Field("", max_length=2000)
+    shared_under: int | None = Field(
+        None, description="org id above the owner: every union under it may book"
+    )
+    auto_approve: bool = False
+    org: int | None = None
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    org: str
+    address: str
+    capacity: int
+    shared_under: str | None
+    auto_approve: bool
+    opens: str
+    closes: str
+
+    @staticmethod
+    def resolve_org(v):
+        return v.org.name
+
+    @staticmethod
+    def resolve_shared_under(v):
+        return v.shared_under.name if v.shared_under_id else None
+
+    @staticmethod
+    def resolve_opens(v):
+        return v.opens.strftime("%H:%M") if hasattr(v.opens, "strftime") else str(v.opens)
+
+    @staticmethod
+    def resolve_closes(v):
+        return v.closes.strftime("%H:%M") if hasattr(v.closes, "strftime") else str(v.closes)
+
+
+@router.get("/venues", response=list[VenueOut])
+def venue_list(request):
+    """Staff: venues the caller's union may book (its own and those shared with it)."""
+    return selectors.venues_for(request.user)
+
+
+@router.post("/venues", response={201: VenueOut})
+def venue_create(request, payload: VenueIn):
+    org = staff_org(request, payload.org)
+    return Status(201, services.venue_save(actor=request.user, org=org, data=payload.dict(exclude={"org"})))
+
+
+class BookingIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: str = Field(..., min_length=1, max_length=200)
+    org: int | None = Field(None, description="the booking union; default the caller's")
+
+
+class BookingOut(Schema):
+    id: int
+    venue: str
+    org: str
+    starts_at: str
+    ends_at: str
+    purpose: str
+    status: str
+
+    @staticmethod
+    def resolve_venue(b):
+        return b.venue.name
+
+    @staticmethod
+    def resolve_org(b):
+        return b.org.name
+
+    @staticmethod
+    def resolve_starts_at(b):
+        return local_iso(b.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(b):
+        return local_iso(b.ends_at)
+
+
+@router.get("/venues/{venue_id}/bookings", response=list[BookingOut])
+def venue_bookings(request, venue_id: int, start: dt.date | None = None, days: int = Query(7, ge=1, le=62)):
+    venue = selectors.venue_get(request.user, venue_id)
+    first = timezone.make_aware(dt.datetime.combine(start or timezone.localdate(), dt.time()))
+    return list(selectors.venue_bookings(venue, first, first + dt.timedelta(days=days)))
+
+
+@router.post("/venues/{venue_id}/bookings", response={201: BookingOut, 409: ConflictOut})
+def booking_create(request, venue_id: int, payload: BookingIn):
+    """Book half-hour slots; 409 `slot_taken` when any slot is held by another booking."""
+    venue = selectors.venue_get(request.user, venue_id)
+    org = staff_org(request, payload.org)
+    booking = services.booking_create(
+        actor=request.user,
+        venue=venue,
+        org=org,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        purpose=payload.purpose,
+    )
+    return Status(201, booking)
+
+
+class DecisionIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+@router.post("/bookings/{booking_id}/approve", response=BookingOut)
+def booking_approve(request, booking_id: int):
+    booking = selectors.booking_managed(request.user, booking_id)
+    return services.booking_decide(actor=request.user, booking=booking, approve=True)
+
+
+@router.post("/bookings/{booking_id}/reject", response=BookingOut)
+def booking_reject(request, booking_id: int, payload: DecisionIn):
+    booking = selectors.booking_managed(request.user, booking_id)
+    return services.booking_decide(actor=request.user, booking=booking, approve=False, reason=payload.reason)
+
+
+@router.post("/bookings/{booking_id}/cancel", response=BookingOut)
+def booking_cancel(request, booking_id: int):
+    booking = selectors.booking_managed(request.user, booking_id)
+    services.booking_cancel(actor=request.user, booking=booking)
+    booking.refresh_from_db()
+    return booking
+
+
+# -- discounts ---------------------------------------------------------------------------------
+
+CategoryCode = Literal[tuple(DiscountCategory.values)]  # type: ignore[valid-type]
+
+
+class DiscountIn(Schema):
+    merchant: str = Field(..., min_length=1, max_length=100)
+    category: CategoryCode  # type: ignore[valid-type]
+    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
+    description: str = Field("", max_length=2000)
+    address: str = Field("", max_length=200)
+    phone: str = Field("", max_length=30)
+    valid_from: dt.date
+    valid_until: dt.date
+    org: int | None = None
+
+
+class DiscountOut(Schema):
+    id: int
+    merchant: str
+    category: str
+    category_name: str
+    title: str
+    description: str
+    address: str
+    phone: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+    @staticmethod
+    def resolve_category_name(d):
+        return str(DiscountCategory(d.category).label)
+
+
+@router.get("/discounts", response=list[DiscountOut])
+def discount_list(request, category: CategoryCode | None = None):  # type: ignore[valid-type]
+    """Member discounts valid today, by category."""
+    return list(selectors.discounts_for(request.user, category or "")[:200])
+
+
+@router.post("/discounts", response={201: DiscountOut})
+def discount_create(request, payload: DiscountIn):
+    org = staff_org(request, payload.org)
+    return Status(
+        201, services.discount_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    )

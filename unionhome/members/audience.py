@@ -1,0 +1,107 @@
+"""Who a notice, an activity or an offer is for: an audience of members of one union's subtree.
+
+An audience is a dict — {"sites": [ids], "groups": [...], "posts": [...], "age_min", "age_max",
+"roles": [...]} — every key optional; an empty audience means every member."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome.core.errors import DomainError
+from unionhome.core.models import Org, Role, RoleAssignment, Site
+
+from .models import Member, MemberStatus, Post, ServiceGroup
+
+AUDIENCE_KEYS = {"sites", "groups", "posts", "age_min", "age_max", "roles"}
+
+
+def clean_audience(org: Org, audience: dict | None) -> dict:
+    """Check an audience against the sender's union: sites must be its own, groups, posts and
+    roles must exist, ages must make sense. Unknown keys are refused, not ignored."""
+    audience = {k: v for k, v in (audience or {}).items() if v not in (None, "", [])}
+    errors: dict[str, str] = {}
+    unknown = set(audience) - AUDIENCE_KEYS
+    if unknown:
+        errors["audience"] = _("不认识的条件：%(keys)s") % {"keys": ", ".join(sorted(unknown))}
+    if "sites" in audience:
+        ids = [int(s) for s in audience["sites"] if str(s).isdigit()]
+        found = set(
+            Site.objects.filter(pk__in=ids, org__path__startswith=org.path).values_list("pk", flat=True)
+        )
+        if len(found) != len(set(audience["sites"])):
+            errors["sites"] = _("站点不属于本工会")
+        audience["sites"] = sorted(found)
+    for key, choices in (("groups", ServiceGroup.values), ("posts", Post.values), ("roles", Role.values)):
+        if key in audience and not set(audience[key]) <= set(choices):
+            errors[key] = _("没有这个选项")
+    for key in ("age_min", "age_max"):
+        if key in audience:
+            try:
+                audience[key] = int(audience[key])
+            except (TypeError, ValueError):
+                errors[key] = _("请输入整数")
+                continue
+            if not 16 <= audience[key] <= 100:
+                errors[key] = _("年龄应在 16 到 100 之间")
+    if not errors and audience.get("age_min", 0) > audience.get("age_max", 200):
+        errors["age_max"] = _("最大年龄不能小于最小年龄")
+    if errors:
+        raise DomainError("invalid", _("请检查发送对象"), fields=errors)
+    return audience
+
+
+def audience_members(org: Org, audience: dict):
+    """Members (with an account) of `org`'s subtree who match every condition."""
+    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE, user__isnull=False)
+    if audience.get("sites"):
+        qs = qs.filter(site_id__in=audience["sites"])
+    if audience.get("posts"):
+        qs = qs.filter(post__in=audience["posts"])
+    if audience.get("groups"):
+        qs = qs.filter(groups__group__in=audience["groups"])
+    today = timezone.localdate()
+    if audience.get("age_min"):
+        qs = qs.filter(birth_date__lte=_years_ago(today, audience["age_min"]))
+    if audience.get("age_max"):
+        qs = qs.filter(birth_date__gt=_years_ago(today, audience["age_max"] + 1))
+    if audience.get("roles"):
+        holders = RoleAssignment.objects.filter(role__in=audience["roles"]).values("user_id")
+        qs = qs.filter(user_id__in=holders)
+    return qs.distinct()
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def audience_count(org: Org, audience: dict) -> int:
+    return audience_members(org, clean_audience(org, audience)).count()
+
+
+def audience_includes(org: Org, audience: dict, member: Member | None) -> bool:
+    """Whether one member is in the audience (one query)."""
+    if member is None or not member.org.path.startswith(org.path):
+        return False
+    return audience_members(org, audience).filter(pk=member.pk).exists()
+
+
+def describe_audience(audience: dict) -> str:
+    """The audience in words, for pages ("全体会员" when empty)."""
+    parts = []
+    if audience.get("sites"):
+        parts.append("、".join(Site.objects.filter(pk__in=audience["sites"]).values_list("name", flat=True)))
+    for key, choices in (("groups", ServiceGroup), ("posts", Post), ("roles", Role)):
+        if audience.get(key):
+            parts.append("、".join(str(choices(v).label) for v in audience[key]))
+    if audience.get("age_min") or audience.get("age_max"):
+        parts.append(
+            _("%(lo)s–%(hi)s 岁")
+            % {"lo": audience.get("age_min") or 16, "hi": audience.get("age_max") or 100}
+        )
+    return "；".join(parts) or _("全体会员")
