@@ -95,3 +95,62 @@ def run(
 
     asyncio.run(main())
     return result
+
+
+@dataclass
+class Shot:
+    status: int
+    body: bytes
+    latency: float  # from the moment the request was due, so a slow server cannot hide queueing
+    done_at: float
+
+
+async def _read_full(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(
+        (int(v) for n, _, v in (ln.partition(":") for ln in lines[1:]) if n.lower() == "content-length"), 0
+    )
+    return status, (await reader.readexactly(length)) if length else b""
+
+
+def burst(
+    host: str, port: int, requests: list[bytes], *, start: float, spread: float, connections: int
+) -> list[Shot]:
+    """Open loop: request i is due at `start + i * spread / n` (perf_counter time) whatever the
+    server's pace, sent on the first free one of `connections` keep-alive connections."""
+
+    async def main():
+        pool: asyncio.Queue = asyncio.Queue()
+        for _ in range(connections):
+            pool.put_nowait(await asyncio.open_connection(host, port))
+        shots: list[Shot | None] = [None] * len(requests)
+
+        async def one(i: int, request: bytes):
+            due = start + i * spread / len(requests)
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            reader, writer = await pool.get()
+            try:
+                writer.write(request)
+                status, body = await _read_full(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                status, body = 0, b""
+                reader, writer = await asyncio.open_connection(host, port)
+            now = time.perf_counter()
+            shots[i] = Shot(status, body, now - due, now)
+            pool.put_nowait((reader, writer))
+
+        await asyncio.gather(*(one(i, r) for i, r in enumerate(requests)))
+        while not pool.empty():
+            pool.get_nowait()[1].close()
+        return shots
+
+    return asyncio.run(main())
+
+
+def request_bytes(host: str, port: int, path: str, *, method="GET", headers=None, body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body

@@ -171,6 +171,10 @@ def test_first_come_claims_until_sold_out_then_waitlist(personas, make_offer):
     with pytest.raises(Conflict) as exc:
         services.claim(user=personas.other_user, offer=offer)
     assert exc.value.code == "sold_out"
+    # Now answered from the process's sold-out memo: the winner still hears "already claimed".
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer)
+    assert exc.value.code == "already_claimed"
     waiting = services.waitlist_join(user=personas.other_user, offer=offer)
     assert services.waiting_position(waiting) == 1
     # The winner gives the place back: it goes to the waiting member, not back to the burst.

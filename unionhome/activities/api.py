@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.content.api import Audience
-from unionhome.core.api import local_iso, staff_org
+from unionhome.core.api import caller_identity, local_iso, staff_org
 from unionhome.core.crypto import mask_name
-from unionhome.core.errors import Conflict, NotFound
+from unionhome.core.errors import Conflict
 
 from . import selectors, services
-from .models import Claim, DiscountCategory, Offer, OfferMode, Signup
+from .models import Claim, DiscountCategory, OfferMode, Signup
 
 router = Router(tags=["activities"])
 
@@ -257,10 +257,9 @@ def _claim_out(row: Claim) -> dict:
 def claim_create(request, offer_id: int):
     """Take a place (first come) or enter the draw (lottery). 409 `sold_out`,
     `already_claimed`, `not_open` or `closed`."""
-    offer = Offer.objects.select_related("org").filter(pk=offer_id).first()
-    if offer is None:
-        raise NotFound()
-    return Status(201, _claim_out(services.claim(user=request.user, offer=offer)))
+    offer = services.offer_snapshot(offer_id)
+    who = caller_identity(request) or services.claimant(request.user.pk)
+    return Status(201, _claim_out(services.claim(offer=offer, who=who)))
 
 
 @router.post("/offers/{offer_id}/waitlist", response={201: ClaimOut, 409: ConflictOut})

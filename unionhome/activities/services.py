@@ -15,20 +15,23 @@ import datetime as dt
 import hashlib
 import random
 import secrets
+import time
+from collections import Counter
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
+from unionhome.core.auth import Identity
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
-from unionhome.members.audience import audience_includes, clean_audience
+from unionhome.members.audience import audience_includes, audience_members, clean_audience
 from unionhome.members.models import Member, MemberStatus
 
 from .models import (
@@ -348,44 +351,118 @@ def offer_status(offer: Offer, now: dt.datetime | None = None) -> str:
     return "open" if offer.remaining > 0 else "sold_out"
 
 
-# Offers this process has seen sold out. A place given back (a cancellation) goes to the waiting
-# list, never back to the burst, so once sold out an offer stays sold out for claims and a
-# loser can be answered without touching the offer row again.
-# Keyed by id and creation time, so a reused id (a test database rolled back) is a new offer.
-_sold_out: set[tuple[int, dt.datetime]] = set()
+# Offers this process has seen sold out, with who holds their places (member id → places),
+# re-read at most once a second. A place given back goes to the waiting list, never back to the
+# burst, so a sold-out offer stays sold out for claims: a loser is answered from here with no
+# query, and a winner who presses again still hears "already claimed". Keyed by id and creation
+# time, so a reused id (a test database rolled back) is a new offer.
+SOLD_OUT_REFRESH_SECONDS = 1.0
+_sold_out: dict[tuple[int, dt.datetime], tuple[float, Counter]] = {}
 
 
-def claim(*, user, offer: Offer, now: dt.datetime | None = None) -> Claim:
+def _sold_out_holders(offer: Offer) -> Counter | None:
+    key = (offer.pk, offer.created_at)
+    hit = _sold_out.get(key)
+    if hit is None:
+        return None
+    if time.monotonic() - hit[0] > SOLD_OUT_REFRESH_SECONDS:
+        holders = Counter(
+            Claim.objects.filter(ACTIVE_CLAIM, offer_id=offer.pk).values_list("member_id", flat=True)
+        )
+        hit = _sold_out[key] = (time.monotonic(), holders)
+    return hit[1]
+
+
+def _mark_sold_out(offer: Offer) -> None:
+    if len(_sold_out) > 1000:
+        _sold_out.clear()
+    _sold_out[(offer.pk, offer.created_at)] = (float("-inf"), Counter())  # read on first use
+
+
+def claimant(user_id: int) -> Identity:
+    """The claiming member (a bearer caller's comes with their token: `core.api.caller_identity`)."""
+    sql = (
+        f"SELECT m.id, o.path FROM {Member._meta.db_table} m JOIN {Org._meta.db_table} o ON o.id = m.org_id"  # noqa: S608 — table names from the models; values are bound
+        " WHERE m.user_id = %s AND m.status = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, MemberStatus.ACTIVE])
+        row = cursor.fetchone()
+    return Identity(user_id, *row) if row else Identity(user_id, None, None)
+
+
+# Offers as read by claims, kept for a second: in a burst thousands of requests read the same
+# row, and nothing a claim decides on (times, audience, limit) changes in that second; the count
+# of places is never read from here but taken in the database.
+OFFER_SNAPSHOT_SECONDS = 1.0
+_offers: dict[int, tuple[float, Offer]] = {}
+
+
+def offer_snapshot(pk: int) -> Offer:
+    hit = _offers.get(pk)
+    if hit and time.monotonic() - hit[0] < OFFER_SNAPSHOT_SECONDS:
+        return hit[1]
+    offer = Offer.objects.select_related("org").filter(pk=pk).first()
+    if offer is None:
+        raise NotFound()
+    if len(_offers) > 1000:
+        _offers.clear()
+    _offers[pk] = (time.monotonic(), offer)
+    return offer
+
+
+def _held_slots(offer_id: int, member_id: int) -> list[int]:
+    sql = f"SELECT slot FROM {Claim._meta.db_table} WHERE offer_id = %s AND member_id = %s AND status IN (%s, %s, %s)"  # noqa: S608 — table name from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [offer_id, member_id, ClaimStatus.WON, ClaimStatus.ENTERED, ClaimStatus.WAITING])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def claim(*, offer: Offer, user=None, who: Identity | None = None, now: dt.datetime | None = None) -> Claim:
     """Take a place (first come) or enter the draw (lottery). Refusals, all 409: `not_open`,
-    `closed`, `sold_out`, `already_claimed`; not in the audience: 404."""
+    `closed`, `sold_out`, `already_claimed`; not in the audience: 404.
+
+    This is the burst's path, so its reads are single hand-written queries: the claimant (one),
+    the member's places already held (one); the offer comes from `offer_snapshot`. Once this
+    process has seen the offer sold out, a refusal needs no query at all."""
     now = now or timezone.now()
-    member = _member_of(user)
-    if not _reaches(offer.org, offer.audience, member):
+    who = who or claimant(user.pk)
+    if who.member_id is None:
+        raise DomainError("not_member", _("只有会员可以参加，请先入会"), status=403)
+    if not who.org_path.startswith(offer.org.path):
+        raise NotFound()
+    if offer.audience and not audience_members(offer.org, offer.audience).filter(pk=who.member_id).exists():
         raise NotFound()
     if now < offer.opens_at:
         raise Conflict("not_open", _("还没开始，请 %(t)s 再来") % {"t": _local(offer.opens_at)})
     if now >= offer.closes_at:
         raise Conflict("closed", _("已经结束了"))
-    held = list(
-        Claim.objects.filter(offer=offer, member=member).filter(ACTIVE_CLAIM).values_list("slot", flat=True)
-    )
     if offer.mode == OfferMode.LOTTERY:
-        if held:
+        if _held_slots(offer.pk, who.member_id):
             raise Conflict("already_claimed", _("您已经报名抽签了"))
-        return _insert_claim(offer, member, 1, ClaimStatus.ENTERED, now)
+        return _insert_claim(offer, who.member_id, 1, ClaimStatus.ENTERED)
+    holders = _sold_out_holders(offer)
+    held = _held_slots(offer.pk, who.member_id) if holders is None else [0] * holders[who.member_id]
     if len(held) >= offer.per_member:
         raise Conflict("already_claimed", _("每人限领 %(n)s 个，您已经领过了") % {"n": offer.per_member})
-    if (offer.pk, offer.created_at) in _sold_out:
+    if holders is not None:
         raise Conflict("sold_out", _("已经抢完了"))
     slot = min(set(range(1, offer.per_member + 1)) - set(held))
+    # The member's row first, the place last: the offer row is locked from the count's UPDATE to
+    # the commit, so nothing else runs while everyone else's claim waits for it.
     try:
         with transaction.atomic():
-            if not _take_place(offer):
-                _sold_out.add((offer.pk, offer.created_at))
-                raise Conflict("sold_out", _("已经抢完了"))
             row = Claim.objects.create(
-                offer=offer, member=member, slot=slot, status=ClaimStatus.WON, won_at=now, short_code=_code()
+                offer=offer,
+                member_id=who.member_id,
+                slot=slot,
+                status=ClaimStatus.WON,
+                won_at=now,
+                short_code=_code(),
             )
+            if not _take_place(offer.pk):
+                _mark_sold_out(offer)
+                raise Conflict("sold_out", _("已经抢完了"))  # rolls the member's row back
     except IntegrityError:  # the same member in a parallel request took this slot first
         raise Conflict(
             "already_claimed", _("每人限领 %(n)s 个，您已经领过了") % {"n": offer.per_member}
@@ -393,21 +470,30 @@ def claim(*, user, offer: Offer, now: dt.datetime | None = None) -> Claim:
     return row
 
 
-def _take_place(offer: Offer) -> bool:
-    if settings.OFFER_CLAIM_STRATEGY == "lock":
-        remaining = Offer.objects.select_for_update().values_list("remaining", flat=True).get(pk=offer.pk)
-        if remaining <= 0:
-            return False
-        Offer.objects.filter(pk=offer.pk).update(remaining=remaining - 1)
-        return True
-    return bool(Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1))
+def _take_place(offer_id: int) -> bool:
+    """One place off the count, or False when none is left (hand-written: it runs while the
+    offer row is locked)."""
+    table = Offer._meta.db_table
+    lock = (
+        " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    )  # SQLite: the write lock is already ours
+    with connection.cursor() as cursor:
+        if settings.OFFER_CLAIM_STRATEGY == "lock":
+            cursor.execute(f"SELECT remaining FROM {table} WHERE id = %s{lock}", [offer_id])  # noqa: S608 — table name from the model
+            if cursor.fetchone()[0] <= 0:
+                return False
+            cursor.execute(f"UPDATE {table} SET remaining = remaining - 1 WHERE id = %s", [offer_id])  # noqa: S608
+            return True
+        sql = f"UPDATE {table} SET remaining = remaining - 1 WHERE id = %s AND remaining > 0"  # noqa: S608
+        cursor.execute(sql, [offer_id])
+        return cursor.rowcount == 1
 
 
-def _insert_claim(offer: Offer, member: Member, slot: int, status: str, now) -> Claim:
+def _insert_claim(offer: Offer, member_id: int, slot: int, status: str) -> Claim:
     try:
         with transaction.atomic():
             return Claim.objects.create(
-                offer=offer, member=member, slot=slot, status=status, short_code=_code()
+                offer=offer, member_id=member_id, slot=slot, status=status, short_code=_code()
             )
     except IntegrityError:
         raise Conflict("already_claimed", _("您已经报名了")) from None
@@ -437,7 +523,7 @@ def waitlist_join(*, user, offer: Offer, now: dt.datetime | None = None) -> Clai
         raise Conflict("not_sold_out", _("还有名额，可以直接领取") if offer.remaining else _("现在不能排队"))
     if Claim.objects.filter(offer=offer, member=member).filter(ACTIVE_CLAIM).exists():
         raise Conflict("already_claimed", _("您已经领到或在排队了"))
-    return _insert_claim(offer, member, 1, ClaimStatus.WAITING, now)
+    return _insert_claim(offer, member.pk, 1, ClaimStatus.WAITING)
 
 
 @transaction.atomic
@@ -674,7 +760,9 @@ def booking_create(
         errors["starts_at"] = _("不能预订过去的时间")
     local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     if "ends_at" not in errors and (
-        local_end.date() != local_start.date() or local_start.time() < venue.opens or local_end.time() > venue.closes
+        local_end.date() != local_start.date()
+        or local_start.time() < venue.opens
+        or local_end.time() > venue.closes
     ):
         errors["starts_at"] = _("开放时间为每天 %(a)s–%(b)s") % {
             "a": venue.opens.strftime("%H:%M"),

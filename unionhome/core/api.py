@@ -5,24 +5,37 @@ caller's language (Chinese unless they chose English)."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from .auth import token_user
+from .auth import Identity, token_identity
 from .errors import DomainError
 
 
 class BearerAuth(HttpBearer):
+    """`request.auth` is the user's id and `request.identity` their membership, both from one
+    query; `request.user` loads the user only when an endpoint uses it."""
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        identity = token_identity(token)
+        if identity is None:
+            return None
+        request.user = SimpleLazyObject(lambda: get_user_model().objects.get(pk=identity.user_id))
+        request.identity = identity
+        return identity.user_id
+
+
+def caller_identity(request) -> Identity | None:
+    """The bearer caller's user and membership, read with the token (no further query); None
+    for a page session."""
+    return getattr(request, "identity", None)
 
 
 class SessionAuth(APIKeyCookie):
