@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.generic import RedirectView
 
+from unionhome.activities import views as activities
 from unionhome.api import api
 from unionhome.appeals import views as appeals
 from unionhome.assistant import views as assistant
@@ -46,6 +47,33 @@ urlpatterns = [
     path(
         "staff/roster/imports/<int:pk>/errors.xlsx", members.staff_roster_errors, name="staff-roster-errors"
     ),
+    path("activities/", activities.activities, name="activities"),
+    path("activities/<int:pk>/", activities.activity, name="activity"),
+    path("activities/<int:pk>/signup/", activities.activity_signup, name="activity-signup"),
+    path("activities/<int:pk>/materials/", activities.activity_materials, name="activity-materials"),
+    path("signups/<int:pk>/cancel/", activities.signup_cancel, name="signup-cancel"),
+    path("signups/<int:pk>/feedback/", activities.signup_feedback, name="signup-feedback"),
+    path("offers/", activities.offers, name="offers"),
+    path("offers/<int:pk>/", activities.offer, name="offer"),
+    path("offers/<int:pk>/remaining/", activities.offer_remaining, name="offer-remaining"),
+    path("offers/<int:pk>/claim/", activities.offer_claim, name="offer-claim"),
+    path("claims/<int:pk>/cancel/", activities.claim_cancel, name="claim-cancel"),
+    path("tickets/", activities.tickets, name="tickets"),
+    path("discounts/", activities.discounts, name="discounts"),
+    path("staff/activities/", activities.staff_activities, name="staff-activities"),
+    path("staff/activities/new/", activities.staff_activity_edit, name="staff-activity-new"),
+    path("staff/activities/<int:pk>/", activities.staff_activity, name="staff-activity"),
+    path("staff/activities/<int:pk>/edit/", activities.staff_activity_edit, name="staff-activity-edit"),
+    path(
+        "staff/activities/<int:pk>/attendance.xlsx", activities.staff_attendance_xlsx, name="staff-attendance"
+    ),
+    path("staff/offers/new/", activities.staff_offer_new, name="staff-offer-new"),
+    path("staff/offers/<int:pk>/", activities.staff_offer, name="staff-offer"),
+    path("staff/checkin/", activities.staff_checkin, name="staff-checkin"),
+    path("staff/venues/", activities.staff_venues, name="staff-venues"),
+    path("staff/venues/<int:pk>/", activities.staff_venue, name="staff-venue"),
+    path("staff/bookings/<int:pk>/", activities.staff_booking, name="staff-booking"),
+    path("staff/discounts/", activities.staff_discounts, name="staff-discounts"),
     path("appeals/", appeals.my_appeals, name="appeals"),
     path("appeals/new/", appeals.appeal_new, name="appeal-new"),
     path("appeals/<int:pk>/", appeals.appeal_page, name="appeal"),

@@ -45,7 +45,14 @@ AREAS = [
         "life",
         _("生活服务"),
         _("福利申领、困难帮扶、活动报名"),
-        [Item(_("福利申领")), Item(_("困难帮扶")), Item(_("活动报名与抢票"))],
+        [
+            Item(_("福利申领")),
+            Item(_("困难帮扶")),
+            Item(_("活动报名"), "/activities/"),
+            Item(_("抢票与抽签"), "/offers/"),
+            Item(_("普惠优惠"), "/discounts/"),
+            Item(_("我的票券"), "/tickets/"),
+        ],
     ),
     Area(
         "interact",

@@ -89,3 +89,52 @@
     timer = setTimeout(ask, 600);
   });
 })();
+
+// Offer page: a countdown to the opening (the server still decides; this only shows the time).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-countdown]");
+  if (!box) { return; }
+  var opens = new Date(box.getAttribute("data-countdown")).getTime();
+  var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    var left = Math.max(0, Math.round((opens - Date.now()) / 1000));
+    if (left === 0) { box.textContent = box.getAttribute("data-done"); window.location.reload(); return; }
+    var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+    box.textContent = (zh ? "距开始 " : "Opens in ") + (h ? h + ":" : "") + pad(m) + ":" + pad(s);
+    setTimeout(tick, 1000);
+  }
+  tick();
+})();
+
+// Check-in: the phone camera reads QR codes where the browser has BarcodeDetector; a hardware
+// scanner or the keyboard types into the field, and Enter submits as usual.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-scanner]");
+  var form = document.querySelector("form[data-checkin]");
+  if (!box || !form || !("BarcodeDetector" in window) || !navigator.mediaDevices) { return; }
+  box.hidden = false;
+  var video = box.querySelector("video");
+  var field = form.querySelector("input[name=token]");
+  box.querySelector("[data-scan-start]").addEventListener("click", function () {
+    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+      video.srcObject = stream;
+      video.play();
+      function look() {
+        detector.detect(video).then(function (codes) {
+          if (codes.length) {
+            field.value = codes[0].rawValue;
+            stream.getTracks().forEach(function (t) { t.stop(); });
+            form.submit();
+          } else {
+            requestAnimationFrame(look);
+          }
+        }).catch(function () { requestAnimationFrame(look); });
+      }
+      look();
+    }).catch(function () { box.hidden = true; });
+  });
+})();

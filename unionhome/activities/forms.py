@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.members.models import Post, ServiceGroup
+
+from .models import DiscountCategory, OfferMode
+from .services import TITLE_MAX
+
+WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AudienceFields(forms.Form):
+    """Who an activity or offer is for; nothing ticked means every member of the union."""
+
+    sites = forms.MultipleChoiceField(
+        label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("服务群体"), required=False, choices=ServiceGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    posts = forms.MultipleChoiceField(
+        label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
+    )
+    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
+    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sites": [int(s) for s in data.get("sites") or []],
+            "groups": data.get("groups") or [],
+            "posts": data.get("posts") or [],
+            "age_min": data.get("age_min"),
+            "age_max": data.get("age_max"),
+        }
+
+
+class ActivityForm(AudienceFields):
+    title = forms.CharField(label=_("活动名称"), max_length=TITLE_MAX)
+    description = forms.CharField(
+        label=_("活动介绍"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=WHEN)
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=WHEN)
+    signup_closes_at = forms.DateTimeField(label=_("报名截止（不填为开始时间）"), required=False, widget=WHEN)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    online_url = forms.CharField(label=_("线上参加链接"), max_length=200, required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100_000)
+    materials = forms.FileField(label=_("活动资料（PDF 或图片，活动后会员可下载）"), required=False)
+    field_order = [
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "signup_closes_at",
+        "place",
+        "online_url",
+        "capacity",
+    ]
+
+
+class OfferForm(AudienceFields):
+    title = forms.CharField(label=_("名称"), max_length=TITLE_MAX)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    mode = forms.ChoiceField(label=_("方式"), choices=OfferMode.choices, widget=forms.RadioSelect)
+    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100_000)
+    per_member = forms.IntegerField(label=_("每人限领"), min_value=1, max_value=10, initial=1)
+    opens_at = forms.DateTimeField(label=_("开始时间"), widget=WHEN)
+    closes_at = forms.DateTimeField(label=_("结束时间（抽签：报名截止，随后开奖）"), widget=WHEN)
+    field_order = ["title", "description", "mode", "quantity", "per_member", "opens_at", "closes_at"]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("打分"),
+        coerce=int,
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("说说感受（可不填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CheckinForm(forms.Form):
+    token = forms.CharField(
+        label=_("票券码"),
+        max_length=200,
+        help_text=_("扫码枪扫描、摄像头识别，或手工输入二维码下方的 10 位数字"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "inputmode": "text"}),
+    )
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(label=_("场地名称"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    capacity = forms.IntegerField(label=_("容纳人数"), min_value=0, required=False)
+    shared_under = forms.ChoiceField(label=_("共享给"), required=False)
+    auto_approve = forms.BooleanField(label=_("预约自动批准"), required=False)
+
+    def __init__(self, *args, share_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_under"].choices = [("", _("只给本工会使用"))] + [
+            (str(o.pk), _("%(org)s 下的所有工会") % {"org": o.name}) for o in share_choices
+        ]
+
+
+class BookingForm(forms.Form):
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("开始（整点或半点）"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
+    )
+    end = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+
+
+class DiscountForm(forms.Form):
+    merchant = forms.CharField(label=_("商家"), max_length=100)
+    category = forms.ChoiceField(label=_("类别"), choices=DiscountCategory.choices)
+    title = forms.CharField(label=_("优惠内容"), max_length=TITLE_MAX)
+    description = forms.CharField(
+        label=_("使用说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    valid_from = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
