@@ -30,7 +30,10 @@ def _fast_hashing(settings):
 def _fresh_caches():
     from django.core.cache import cache
 
+    from unionhome.activities.services import forget_cached_offers
+
     cache.clear()
+    forget_cached_offers()
     yield
 
 

@@ -398,6 +398,12 @@ OFFER_SNAPSHOT_SECONDS = 1.0
 _offers: dict[int, tuple[float, Offer]] = {}
 
 
+def forget_cached_offers() -> None:
+    """Drop this process's offer snapshots and sold-out memo (tests reuse ids after a rollback)."""
+    _offers.clear()
+    _sold_out.clear()
+
+
 def offer_snapshot(pk: int) -> Offer:
     hit = _offers.get(pk)
     if hit and time.monotonic() - hit[0] < OFFER_SNAPSHOT_SECONDS:

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         appeals_demo.build(enterprise)
         load_default()
         content_demo.build(enterprise)
+        from unionhome.activities import demo as activities_demo
+
+        activities_demo.build(enterprise, Org.objects.filter(name=demo.OTHER).first())
         if opts["json"]:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
