@@ -23,6 +23,16 @@ def test_demo_activities(db):
     assert {v.org.name for v in venues} == {demo.ENTERPRISE, demo.OTHER}
     assert Booking.objects.filter(org__name=demo.OTHER, venue__org=enterprise).exists()
     assert Discount.objects.count() >= 4
-    counts = (Activity.objects.count(), Signup.objects.count(), Venue.objects.count(), Discount.objects.count())
+    counts = (
+        Activity.objects.count(),
+        Signup.objects.count(),
+        Venue.objects.count(),
+        Discount.objects.count(),
+    )
     call_command("demo", "--json")
-    assert (Activity.objects.count(), Signup.objects.count(), Venue.objects.count(), Discount.objects.count()) == counts
+    assert (
+        Activity.objects.count(),
+        Signup.objects.count(),
+        Venue.objects.count(),
+        Discount.objects.count(),
+    ) == counts
