@@ -189,7 +189,9 @@ def main() -> None:
         results["servers"][server] = rows
     # The deadline scan needs the migrated database with the demo union: run it before cleaning up.
     for module in (
-        [] if HTTP_ONLY else ["bench.deadline_scan", "bench.profile_appeals", "bench.notice_fanout"]
+        ["bench.offer_burst"]
+        if HTTP_ONLY
+        else ["bench.offer_burst", "bench.deadline_scan", "bench.profile_appeals", "bench.notice_fanout"]
     ):
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)
     shutil.rmtree(data_dir, ignore_errors=True)
