@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
-from unionhome.core.models import Org, Site
+from unionhome.core.models import Org, Site, path_ids
 from unionhome.core.scoping import home_org, scope
 from unionhome.members.audience import describe_audience
 from unionhome.members.views import staff_required
@@ -134,7 +134,7 @@ def signup_feedback(request, pk: int):
 
 @login_required
 def activity_materials(request, pk: int):
-    """Materials go to those who signed up (and to the organisers)."""
+    """Materials go to the members who took a place."""
     item = selectors.activity_get(request.user, pk)
     mine = selectors.my_signup(request.user, item)
     if not item.materials or mine is None or mine.status != SignupStatus.CONFIRMED:
@@ -450,11 +450,7 @@ def staff_checkin(request):
 @staff_required
 def staff_venues(request):
     org = home_org(request.user)
-    share_choices = (
-        Org.objects.filter(pk__in=[int(p) for p in org.path.strip(".").split(".")]).order_by("path")
-        if org
-        else []
-    )
+    share_choices = Org.objects.filter(pk__in=path_ids(org.path)).order_by("path") if org else []
     form = VenueForm(request.POST or None, share_choices=share_choices)
     if request.method == "POST" and form.is_valid():
         try:
