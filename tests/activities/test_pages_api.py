@@ -323,3 +323,54 @@ def test_member_discount_page(personas):
     )
     page = login_client(personas.member_user).get("/discounts/?category=health").content.decode()
     assert "惠民药房" in page and "会员九折" in page
+
+
+def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, personas, make_activity, make_offer):
+    from django.core.files.base import ContentFile
+
+    from ..factories import MemberFactory, UserFactory
+
+    outsider = UserFactory(username="outsider2")
+    MemberFactory(org=personas.tree.other_union, user=outsider)
+    offer = make_offer(quantity=2)
+    won = services.claim(user=personas.member_user, offer=offer)
+    them = login_client(outsider)
+    assert them.get(f"/offers/{offer.pk}/").status_code == 404
+    assert them.get(f"/offers/{offer.pk}/remaining/").status_code == 404
+    assert them.post(f"/offers/{offer.pk}/claim/", {"action": "claim"}).status_code == 404
+    # Member B cannot give back member A's place; another union's staff cannot manage the offer.
+    assert login_client(personas.other_user).post(f"/claims/{won.pk}/cancel/").status_code == 404
+    assert client.post(f"/api/v1/claims/{won.pk}/cancel", **bearer(client, "other")).status_code == 404
+    other_staff = bearer(client, "staff_other")
+    assert login_client(personas.staff_other).get(f"/staff/offers/{offer.pk}/").status_code == 404
+    assert client.post(f"/api/v1/claims/{won.pk}/release", **other_staff).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/offers/{offer.pk}/draw", {}, content_type="application/json", **other_staff
+        ).status_code
+        == 404
+    )
+    assert Claim.objects.get(pk=won.pk).status == "won"
+    # Materials go only to members who took a place; feedback only by the sign-up's member.
+    activity = make_activity()
+    Activity.objects.filter(pk=activity.pk).update(starts_at=soon(-2), ends_at=soon(-1))
+    activity.refresh_from_db()
+    activity.materials.save("handout.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    row = Signup.objects.create(
+        activity=activity, member=personas.member, status="confirmed", short_code="5550000001"
+    )
+    assert login_client(personas.member_user).get(f"/activities/{activity.pk}/materials/").status_code == 200
+    assert login_client(personas.other_user).get(f"/activities/{activity.pk}/materials/").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/signups/{row.pk}/feedback",
+            {"rating": 1},
+            content_type="application/json",
+            **bearer(client, "other"),
+        ).status_code
+        == 404
+    )
+    # A venue its union keeps to itself does not exist for another union's staff.
+    own = services.venue_save(actor=personas.staff, org=personas.tree.union, data={"name": "内部会议室"})
+    assert login_client(personas.staff_other).get(f"/staff/venues/{own.pk}/").status_code == 404
+    assert client.get(f"/api/v1/venues/{own.pk}/bookings", **other_staff).status_code == 404

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.content.api import Audience
 from unionhome.core.api import caller_identity, local_iso, staff_org
+from unionhome.core.auth import member_identity
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
 
@@ -258,7 +259,7 @@ def claim_create(request, offer_id: int):
     """Take a place (first come) or enter the draw (lottery). 409 `sold_out`,
     `already_claimed`, `not_open` or `closed`."""
     offer = services.offer_snapshot(offer_id)
-    who = caller_identity(request) or services.claimant(request.user.pk)
+    who = caller_identity(request) or member_identity(request.user.pk)
     return Status(201, _claim_out(services.claim(offer=offer, who=who)))
 
 

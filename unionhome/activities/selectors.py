@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from unionhome.core.errors import NotFound
-from unionhome.core.scoping import org_ids_upward, require_staff, scope
-from unionhome.members.audience import audience_members
+from unionhome.core.scoping import org_ids_upward, require_staff, role_paths, scope
+from unionhome.members.audience import audience_includes
 from unionhome.members.models import Member
 
 from .models import Activity, Booking, BookingStatus, Claim, Discount, Offer, Signup, Venue
@@ -31,7 +31,9 @@ def _reaching(qs: QuerySet, user, member: Member | None) -> list:
             continue
         key = (row.org_id, repr(sorted(row.audience.items())))
         if key not in verdict:
-            verdict[key] = audience_members(row.org, row.audience).filter(pk=member.pk).exists()
+            verdict[key] = audience_includes(
+                row.org, row.audience, member_id=member.pk, org_path=member.org.path
+            )
         if verdict[key]:
             out.append(row)
     return out
@@ -153,8 +155,6 @@ def attendance(activity: Activity) -> QuerySet[Signup]:
 def venues_for(user) -> list[Venue]:
     """Venues the caller's unions may book: their own, and those shared under an org above them."""
     require_staff(user)
-    from unionhome.core.scoping import role_paths
-
     paths = role_paths(user)
     if user.is_superuser:
         return list(Venue.objects.filter(active=True).select_related("org", "shared_under"))

@@ -21,21 +21,24 @@ from collections import Counter
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
-from unionhome.core.auth import Identity
+from unionhome.core.auth import Identity, member_identity
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import notify, notify_many
+from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
-from unionhome.members.audience import audience_includes, audience_members, clean_audience
+from unionhome.core.uploads import check_upload
+from unionhome.members.audience import audience_includes, clean_audience
 from unionhome.members.models import Member, MemberStatus
 
 from .models import (
     ACTIVE_CLAIM,
+    ACTIVE_SIGNUP,
     Activity,
     Booking,
     BookingSlot,
@@ -110,7 +113,7 @@ def _reaches(org: Org, audience: dict, member: Member) -> bool:
     """The member is in the union's subtree and in the audience (no query when it is everyone)."""
     if not member.org.path.startswith(org.path):
         return False
-    return not audience or audience_includes(org, audience, member)
+    return audience_includes(org, audience, member_id=member.pk, org_path=member.org.path)
 
 
 # -- activities --------------------------------------------------------------------------------
@@ -177,8 +180,6 @@ def activity_save(
 
 
 def activity_materials(*, actor, activity: Activity, upload) -> None:
-    from unionhome.core.uploads import check_upload
-
     ensure_role_over(actor, activity.org)
     check_upload(upload, field="materials", allowed={"application/pdf", "image/jpeg", "image/png"})
     activity.materials = upload
@@ -212,7 +213,7 @@ def signup(*, user, activity: Activity, now: dt.datetime | None = None) -> Signu
         raise NotFound()
     if activity.cancelled or now >= activity.signup_closes_at:
         raise Conflict("closed", _("报名已截止"))
-    if Signup.objects.filter(activity=activity, member=member, status__in=["confirmed", "waiting"]).exists():
+    if Signup.objects.filter(ACTIVE_SIGNUP, activity=activity, member=member).exists():
         raise Conflict("duplicate", _("您已经报过名了"))
     try:
         with transaction.atomic():
@@ -379,18 +380,6 @@ def _mark_sold_out(offer: Offer) -> None:
     _sold_out[(offer.pk, offer.created_at)] = (float("-inf"), Counter())  # read on first use
 
 
-def claimant(user_id: int) -> Identity:
-    """The claiming member (a bearer caller's comes with their token: `core.api.caller_identity`)."""
-    sql = (
-        f"SELECT m.id, o.path FROM {Member._meta.db_table} m JOIN {Org._meta.db_table} o ON o.id = m.org_id"  # noqa: S608 — table names from the models; values are bound
-        " WHERE m.user_id = %s AND m.status = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, MemberStatus.ACTIVE])
-        row = cursor.fetchone()
-    return Identity(user_id, *row) if row else Identity(user_id, None, None)
-
-
 # Offers as read by claims, kept for a second: in a burst thousands of requests read the same
 # row, and nothing a claim decides on (times, audience, limit) changes in that second; the count
 # of places is never read from here but taken in the database.
@@ -432,12 +421,10 @@ def claim(*, offer: Offer, user=None, who: Identity | None = None, now: dt.datet
     the member's places already held (one); the offer comes from `offer_snapshot`. Once this
     process has seen the offer sold out, a refusal needs no query at all."""
     now = now or timezone.now()
-    who = who or claimant(user.pk)
+    who = who or member_identity(user.pk)
     if who.member_id is None:
         raise DomainError("not_member", _("只有会员可以参加，请先入会"), status=403)
-    if not who.org_path.startswith(offer.org.path):
-        raise NotFound()
-    if offer.audience and not audience_members(offer.org, offer.audience).filter(pk=who.member_id).exists():
+    if not audience_includes(offer.org, offer.audience, member_id=who.member_id, org_path=who.org_path):
         raise NotFound()
     if now < offer.opens_at:
         raise Conflict("not_open", _("还没开始，请 %(t)s 再来") % {"t": _local(offer.opens_at)})
@@ -512,8 +499,6 @@ def _waiting_claims(offer_id: int):
 
 
 def _before(row: Claim):
-    from django.db.models import Q
-
     if row.position is not None:
         return Q(position__lt=row.position) | Q(position=row.position, pk__lt=row.pk)
     return Q(position__isnull=False) | Q(position__isnull=True, pk__lt=row.pk)
@@ -644,15 +629,7 @@ def ticket_token(row: Signup | Claim) -> str:
 
 
 def ticket_qr_svg(row: Signup | Claim, title: str) -> str:
-    import io
-
-    import segno
-
-    out = io.BytesIO()
-    segno.make(ticket_token(row), error="m").save(
-        out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=title
-    )
-    return out.getvalue().decode()
+    return qr_svg(ticket_token(row), title=title)
 
 
 def _find_ticket(code: str) -> Signup | Claim | None:

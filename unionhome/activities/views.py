@@ -13,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
+from unionhome.core.audit import log_action
+from unionhome.core.crypto import mask_name
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.models import Org, Site, path_ids
@@ -338,8 +341,6 @@ def staff_activity(request, pk: int):
 
 @staff_required
 def staff_attendance_xlsx(request, pk: int):
-    from openpyxl import Workbook
-
     item = selectors.activity_managed(request.user, pk)
     book = Workbook()
     sheet = book.active
@@ -366,8 +367,6 @@ def staff_attendance_xlsx(request, pk: int):
         out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="attendance-{item.pk}.xlsx"'
-    from unionhome.core.audit import log_action
-
     log_action(item, "activities.attendance.exported", request.user)
     return response
 
@@ -436,8 +435,6 @@ def staff_checkin(request):
         except DomainError as exc:
             result = {"ok": False, "message": exc.message}
         else:
-            from unionhome.core.crypto import mask_name
-
             result = {
                 "ok": True,
                 "message": _("签到成功：%(name)s · %(title)s")

@@ -5,7 +5,6 @@ legal services for both."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.models import Site
+from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
 from unionhome.members.selectors import member_of
 from unionhome.members.views import staff_required
@@ -406,14 +406,10 @@ def risks(request):
 @staff_required
 def stations(request):
     """A QR code per work site: scanning it opens the submit form with the site filled in."""
-    import segno
-
     items = []
     for site in scope(Site.objects.select_related("org"), request.user)[:200]:
         url = request.build_absolute_uri(f"/appeals/new/?site={site.pk}&station=1")
-        out = io.BytesIO()
-        segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, title=site.name)
-        items.append({"site": site, "url": url, "svg": out.getvalue().decode()})
+        items.append({"site": site, "url": url, "svg": qr_svg(url, title=site.name, scale=4)})
     return render(request, "appeals/staff/stations.html", {"items": items})
 
 

@@ -17,6 +17,7 @@ ACTION_TEXT: dict[str, Any] = {
     "activities.activity.published": _("发布活动"),
     "activities.activity.updated": _("修改活动"),
     "activities.activity.cancelled": _("取消活动"),
+    "activities.attendance.exported": _("导出签到表"),
     "activities.signup.cancelled": _("取消报名"),
     "activities.offer.created": _("发布抢票/抽签"),
     "activities.offer.drawn": _("抽签开奖"),

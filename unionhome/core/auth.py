@@ -72,21 +72,39 @@ class Identity:
     org_path: str | None
 
 
+def _identity_sql(where: str) -> str:
+    from unionhome.members.models import Member
+
+    User = get_user_model()
+    return (
+        f"SELECT u.id, m.id, o.path FROM {User._meta.db_table} u"  # noqa: S608 — table names from the models; values are bound
+        f" LEFT JOIN {Member._meta.db_table} m ON m.user_id = u.id AND m.status = %s"
+        f" LEFT JOIN {Org._meta.db_table} o ON o.id = m.org_id"
+        f" {where}"
+    )
+
+
 def token_identity(token: str) -> Identity | None:
     """The active user a live bearer token belongs to, with their membership: one indexed query,
     written by hand because it runs on every API call (the ORM's compile cost was most of a
     cheap request's time, and a claim in an offer burst needs nothing more than this)."""
-    from unionhome.members.models import Member, MemberStatus
+    from unionhome.members.models import MemberStatus
 
-    User = get_user_model()
-    sql = (
-        f"SELECT t.user_id, m.id, o.path FROM {ApiToken._meta.db_table} t"  # noqa: S608 — table names from the models; values are bound
-        f" JOIN {User._meta.db_table} u ON u.id = t.user_id"
-        f" LEFT JOIN {Member._meta.db_table} m ON m.user_id = u.id AND m.status = %s"
-        f" LEFT JOIN {Org._meta.db_table} o ON o.id = m.org_id"
+    sql = _identity_sql(
+        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id"  # noqa: S608 — table name from the model
         " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [MemberStatus.ACTIVE, _digest(token), timezone.now()])
         row = cursor.fetchone()
     return Identity(*row) if row else None
+
+
+def member_identity(user_id: int) -> Identity:
+    """The same for a user already authenticated (a page session)."""
+    from unionhome.members.models import MemberStatus
+
+    with connection.cursor() as cursor:
+        cursor.execute(_identity_sql("WHERE u.id = %s"), [MemberStatus.ACTIVE, user_id])
+        row = cursor.fetchone()
+    return Identity(*row) if row else Identity(user_id, None, None)

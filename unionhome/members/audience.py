@@ -84,11 +84,12 @@ def audience_count(org: Org, audience: dict) -> int:
     return audience_members(org, clean_audience(org, audience)).count()
 
 
-def audience_includes(org: Org, audience: dict, member: Member | None) -> bool:
-    """Whether one member is in the audience (one query)."""
-    if member is None or not member.org.path.startswith(org.path):
+def audience_includes(org: Org, audience: dict, *, member_id: int, org_path: str) -> bool:
+    """Whether one member (of the union at `org_path`) is in `org`'s audience: no query when the
+    audience is every member, one otherwise."""
+    if not org_path.startswith(org.path):
         return False
-    return audience_members(org, audience).filter(pk=member.pk).exists()
+    return not audience or audience_members(org, audience).filter(pk=member_id).exists()
 
 
 def describe_audience(audience: dict) -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.core import signing
 from django.utils.translation import gettext as _
 
 from unionhome.core.crypto import mask_name
+from unionhome.core.qr import qr_svg
 
 from .models import Member, MemberStatus
 
@@ -20,11 +18,7 @@ def card_token(member: Member) -> str:
 
 
 def card_qr_svg(member: Member) -> str:
-    out = io.BytesIO()
-    segno.make(card_token(member), error="m").save(
-        out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=_("电子会员卡二维码")
-    )
-    return out.getvalue().decode()
+    return qr_svg(card_token(member), title=_("电子会员卡二维码"))
 
 
 def card_verify(token: str) -> dict:
