@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from unionhome.activities.api import router as activities_router
 from unionhome.appeals.api import router as appeals_router
 from unionhome.assistant.api import router as assistant_router
+from unionhome.benefits.api import router as benefits_router
 from unionhome.content.api import router as content_router
 from unionhome.core.api import AUTH, install_error_handlers
 from unionhome.core.api_routes import router as core_router
@@ -27,3 +28,4 @@ api.add_router("", appeals_router)
 api.add_router("", assistant_router)
 api.add_router("", content_router)
 api.add_router("", activities_router)
+api.add_router("", benefits_router)

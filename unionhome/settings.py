@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "unionhome.assistant",
     "unionhome.content",
     "unionhome.activities",
+    "unionhome.benefits",
 ]
 
 MIDDLEWARE = [
@@ -316,3 +317,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- benefits and assistance -----------------------------------------------------------------
+# The local minimum-living line (yuan per person per month) the hardship self-test uses where a
+# union has not set its own locality policy (Beijing 2024: 1,450).
+HARDSHIP_MIN_LIVING_MONTHLY = env_int("HARDSHIP_MIN_LIVING_MONTHLY", 1450)

@@ -340,10 +340,10 @@ def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, persona
     assert them.post(f"/offers/{offer.pk}/claim/", {"action": "claim"}).status_code == 404
     # Member B cannot give back member A's place; another union's staff cannot manage the offer.
     assert login_client(personas.other_user).post(f"/claims/{won.pk}/cancel/").status_code == 404
-    assert client.post(f"/api/v1/claims/{won.pk}/cancel", **bearer(client, "other")).status_code == 404
+    assert client.post(f"/api/v1/offer-claims/{won.pk}/cancel", **bearer(client, "other")).status_code == 404
     other_staff = bearer(client, "staff_other")
     assert login_client(personas.staff_other).get(f"/staff/offers/{offer.pk}/").status_code == 404
-    assert client.post(f"/api/v1/claims/{won.pk}/release", **other_staff).status_code == 404
+    assert client.post(f"/api/v1/offer-claims/{won.pk}/release", **other_staff).status_code == 404
     assert (
         client.post(
             f"/api/v1/offers/{offer.pk}/draw", {}, content_type="application/json", **other_staff

@@ -281,7 +281,7 @@ def offer_draw(request, offer_id: int, payload: DrawIn):
     return services.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
 
 
-@router.post("/claims/{claim_id}/cancel", response=ClaimOut)
+@router.post("/offer-claims/{claim_id}/cancel", response=ClaimOut)
 def claim_cancel(request, claim_id: int):
     row = selectors.own_claim(request.user, claim_id)
     services.claim_give_up(actor=request.user, claim_row=row)
@@ -289,7 +289,7 @@ def claim_cancel(request, claim_id: int):
     return _claim_out(row)
 
 
-@router.post("/claims/{claim_id}/release", response=ClaimOut)
+@router.post("/offer-claims/{claim_id}/release", response=ClaimOut)
 def claim_release(request, claim_id: int):
     """Staff: free a place that was never picked up; it goes to the waiting list."""
     row = selectors.claim_managed(request.user, claim_id)

@@ -3,42 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionhome.members.models import Post, ServiceGroup
+from unionhome.members.forms import AudienceFields
 
 from .models import DiscountCategory, OfferMode
 from .services import TITLE_MAX
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class AudienceFields(forms.Form):
-    """Who an activity or offer is for; nothing ticked means every member of the union."""
-
-    sites = forms.MultipleChoiceField(
-        label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    groups = forms.MultipleChoiceField(
-        label=_("服务群体"), required=False, choices=ServiceGroup.choices, widget=forms.CheckboxSelectMultiple
-    )
-    posts = forms.MultipleChoiceField(
-        label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
-    )
-    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
-    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
-
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
-
-    def audience(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "sites": [int(s) for s in data.get("sites") or []],
-            "groups": data.get("groups") or [],
-            "posts": data.get("posts") or [],
-            "age_min": data.get("age_min"),
-            "age_max": data.get("age_max"),
-        }
 
 
 class ActivityForm(AudienceFields):

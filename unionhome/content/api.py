@@ -83,6 +83,7 @@ class Audience(Schema):
     sites: list[int] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
     posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
+    shifts: list[str] = Field(default_factory=list, description="shifts: day, rotating, night")
     age_min: int | None = None
     age_max: int | None = None
     roles: list[str] = Field(default_factory=list, description="e.g. volunteer")

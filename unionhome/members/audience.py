@@ -1,7 +1,7 @@
 """Who a notice, an activity or an offer is for: an audience of members of one union's subtree.
 
 An audience is a dict — {"sites": [ids], "groups": [...], "posts": [...], "age_min", "age_max",
-"roles": [...]} — every key optional; an empty audience means every member."""
+"shifts": [...], "roles": [...]} — every key optional; an empty audience means every member."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Org, Role, RoleAssignment, Site
 
-from .models import Member, MemberStatus, Post, ServiceGroup
+from .models import Member, MemberStatus, Post, ServiceGroup, Shift
 
-AUDIENCE_KEYS = {"sites", "groups", "posts", "age_min", "age_max", "roles"}
+AUDIENCE_KEYS = {"sites", "groups", "posts", "shifts", "age_min", "age_max", "roles"}
 
 
 def clean_audience(org: Org, audience: dict | None) -> dict:
@@ -34,7 +34,12 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
         if len(found) != len(set(audience["sites"])):
             errors["sites"] = _("站点不属于本工会")
         audience["sites"] = sorted(found)
-    for key, choices in (("groups", ServiceGroup.values), ("posts", Post.values), ("roles", Role.values)):
+    for key, choices in (
+        ("groups", ServiceGroup.values),
+        ("posts", Post.values),
+        ("shifts", Shift.values),
+        ("roles", Role.values),
+    ):
         if key in audience and not set(audience[key]) <= set(choices):
             errors[key] = _("没有这个选项")
     for key in ("age_min", "age_max"):
@@ -53,13 +58,18 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
     return audience
 
 
-def audience_members(org: Org, audience: dict):
-    """Members (with an account) of `org`'s subtree who match every condition."""
-    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE, user__isnull=False)
+def audience_members(org: Org, audience: dict, *, registered_only: bool = True):
+    """Members of `org`'s subtree who match every condition; with `registered_only`, only those
+    with an account (who can be told on the phone)."""
+    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE)
+    if registered_only:
+        qs = qs.filter(user__isnull=False)
     if audience.get("sites"):
         qs = qs.filter(site_id__in=audience["sites"])
     if audience.get("posts"):
         qs = qs.filter(post__in=audience["posts"])
+    if audience.get("shifts"):
+        qs = qs.filter(shift__in=audience["shifts"])
     if audience.get("groups"):
         qs = qs.filter(groups__group__in=audience["groups"])
     today = timezone.localdate()
@@ -89,7 +99,9 @@ def audience_includes(org: Org, audience: dict, *, member_id: int, org_path: str
     audience is every member, one otherwise."""
     if not org_path.startswith(org.path):
         return False
-    return not audience or audience_members(org, audience).filter(pk=member_id).exists()
+    return (
+        not audience or audience_members(org, audience, registered_only=False).filter(pk=member_id).exists()
+    )
 
 
 def describe_audience(audience: dict) -> str:
@@ -97,7 +109,7 @@ def describe_audience(audience: dict) -> str:
     parts = []
     if audience.get("sites"):
         parts.append("、".join(Site.objects.filter(pk__in=audience["sites"]).values_list("name", flat=True)))
-    for key, choices in (("groups", ServiceGroup), ("posts", Post), ("roles", Role)):
+    for key, choices in (("groups", ServiceGroup), ("posts", Post), ("shifts", Shift), ("roles", Role)):
         if audience.get(key):
             parts.append("、".join(str(choices(v).label) for v in audience[key]))
     if audience.get("age_min") or audience.get("age_max"):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unionhome.core.models import Org, OrgKind, Site
 
 from . import idcard
-from .models import ConsentPurpose, Member, Post
+from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
 
 
 class AccountFields(forms.Form):
@@ -186,3 +186,37 @@ class RosterUploadForm(forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError(_("文件内容不是 Excel (.xlsx) 格式"))
         return f
+
+
+class AudienceFields(forms.Form):
+    """Who an activity, offer, claim type or campaign is for; nothing ticked means every member of the union."""
+
+    sites = forms.MultipleChoiceField(
+        label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("服务群体"), required=False, choices=ServiceGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    posts = forms.MultipleChoiceField(
+        label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
+    )
+    shifts = forms.MultipleChoiceField(
+        label=_("班次"), required=False, choices=Shift.choices, widget=forms.CheckboxSelectMultiple
+    )
+    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
+    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sites": [int(s) for s in data.get("sites") or []],
+            "groups": data.get("groups") or [],
+            "posts": data.get("posts") or [],
+            "shifts": data.get("shifts") or [],
+            "age_min": data.get("age_min"),
+            "age_max": data.get("age_max"),
+        }

@@ -1,0 +1,571 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unionhome.benefits import campaigns, hardship, services
+from unionhome.benefits.catalogue import DEFAULT_TYPES
+from unionhome.benefits.models import (
+    Campaign,
+    CampaignStatus,
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Entitlement,
+    FundEntry,
+    HardshipStage,
+    ServiceItem,
+)
+from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
+from unionhome.core.models import AuditLog, Notification
+from unionhome.core.workdays import workdays_after
+from unionhome.members.models import ConsentPurpose, Shift
+
+from ..factories import MemberFactory
+from .conftest import consent, png_bytes, upload
+
+# -- catalogue and claims ----------------------------------------------------------------------
+
+
+def test_default_catalogue_is_seed_table_one(bb):
+    codes = set(ClaimType.objects.filter(org=bb.tree.union).values_list("code", flat=True))
+    assert codes == {t["code"] for t in DEFAULT_TYPES}
+    assert {
+        "overtime",
+        "supplies",
+        "festival",
+        "transport",
+        "home_leave",
+        "certificate",
+        "health_check",
+        "recuperation",
+    } <= codes
+    assert bb.supplies.delivery == "offline"
+
+
+def test_claim_goes_draft_submitted_approved_delivered(bb, overtime_claim):
+    claim = overtime_claim(submit=False)
+    assert claim.status == ClaimStatus.DRAFT and claim.amount == Decimal("300")
+    claim = services.claim_save(actor=bb.member_user, claim=claim, values={}, submit=True)
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.due_on == workdays_after(timezone.localdate(), bb.overtime.deadline_days)
+    services.claim_approve(claim=claim, actor=bb.staff, note="同意")
+    bb.fund.refresh_from_db()
+    assert bb.fund.spent == Decimal("300")
+    assert FundEntry.objects.get(claim=claim).amount == Decimal("300")
+    services.claim_deliver(claim=claim, actor=bb.staff, note="已发放到工资卡")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DELIVERED
+    actions = list(
+        AuditLog.objects.filter(
+            object_id=str(claim.pk), object_type="benefits.claim", timeline=True
+        ).values_list("action", flat=True)
+    )
+    assert actions == [
+        "benefits.claim.drafted",
+        "benefits.claim.submitted",
+        "benefits.claim.approved",
+        "benefits.claim.delivered",
+    ]
+    assert Notification.objects.filter(user=bb.member_user, title__contains="已发放").exists()
+
+
+def test_returned_claim_keeps_everything_given(bb, overtime_claim):
+    claim = overtime_claim()
+    services.claim_return(claim=claim, actor=bb.staff, note="考勤照片看不清，请重拍")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.RETURNED and claim.staff_note.startswith("考勤")
+    first_file = claim.files.get()
+    # Only the new photo is sent: hours, month and amount stay.
+    services.claim_save(
+        actor=bb.member_user, claim=claim, values={}, files={"attendance": upload("new.png")}, submit=True
+    )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.values == {"month": "2026-07-01", "hours": "20", "amount": "300"}
+    assert claim.files.count() == 1 and claim.files.get().pk != first_file.pk
+
+
+def test_reject_needs_a_reason(bb, overtime_claim):
+    claim = overtime_claim()
+    with pytest.raises(DomainError) as exc:
+        services.claim_reject(claim=claim, actor=bb.staff, reason="  ")
+    assert exc.value.fields == {"reason": "必填"}
+    services.claim_reject(claim=claim, actor=bb.staff, reason="当月无加班记录")
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+
+
+def test_bad_input_gets_field_reasons(bb):
+    with pytest.raises(DomainError) as exc:
+        services.claim_save(
+            actor=bb.member_user,
+            ctype=bb.overtime,
+            values={"month": "七月", "hours": "20", "amount": "5000"},
+            files={"attendance": upload("a.txt", b"just some text", "text/plain")},
+            submit=True,
+        )
+    fields = exc.value.fields
+    assert fields["month"] == "日期格式应为 2026-07-01"
+    assert fields["amount"] == "不能超过 2000"
+    assert fields["attendance"] == "只能上传图片或 PDF"
+    assert "hours" not in fields
+    assert not Claim.objects.exists()
+
+
+def test_missing_material_on_the_page_keeps_the_rest_as_a_draft(bb):
+    with pytest.raises(DomainError) as exc:
+        services.claim_save(
+            actor=bb.member_user,
+            ctype=bb.overtime,
+            values={"month": "2026-07-01", "hours": "20", "amount": "300"},
+            files={},
+            submit=True,
+            keep_draft_on_error=True,
+        )
+    assert exc.value.fields["attendance"] == "请上传考勤记录（照片或 PDF）"
+    claim = Claim.objects.get(pk=int(exc.value.fields["claim"]))
+    assert claim.status == ClaimStatus.DRAFT
+    assert claim.values == {"month": "2026-07-01", "hours": "20", "amount": "300"}
+
+
+def test_eligibility_by_post(bb):
+    bb.other.post = "service"
+    bb.other.save()
+    with pytest.raises(DomainError) as exc:
+        services.claim_save(actor=bb.other_user, ctype=bb.overtime, values={}, submit=False)
+    assert exc.value.fields == {"type": "不在可申领范围内"}
+    assert services.claim_type_allowed(bb.supplies, bb.member) is True
+    assert services.claim_type_allowed(bb.supplies, bb.other) is False
+
+
+def test_sensitive_value_needs_consent_is_encrypted_and_masked(bb):
+    values = {
+        "trip_on": "2026-02-01",
+        "route": "北京—信阳",
+        "amount": "320",
+        "bank_account": "6222020200112233445",
+    }
+    with pytest.raises(DomainError) as exc:
+        services.claim_save(
+            actor=bb.member_user, ctype=bb.transport, values=values, files={"ticket": upload()}, submit=True
+        )
+    assert "收入与银行账户" in exc.value.fields["bank_account"]
+    consent(bb.member, ConsentPurpose.FINANCIAL)
+    claim = services.claim_save(
+        actor=bb.member_user, ctype=bb.transport, values=values, files={"ticket": upload()}, submit=True
+    )
+    assert "bank_account" not in claim.values
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sensitive FROM benefits_claim WHERE id = %s", [claim.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1:") and "6222" not in stored
+    assert services.mask_value("6222020200112233445") == "****3445"
+    assert services.claim_reveal(claim=claim, actor=bb.staff) == {"bank_account": "6222020200112233445"}
+    assert AuditLog.objects.filter(action="benefits.claim.viewed_sensitive", actor=bb.staff).count() == 1
+    with pytest.raises(NotFound):
+        services.claim_reveal(claim=claim, actor=bb.staff_other)
+
+
+def test_outsiders_cannot_act_on_a_claim(bb, overtime_claim):
+    claim = overtime_claim()
+    with pytest.raises(NotFound):
+        services.claim_approve(claim=claim, actor=bb.staff_other)
+    with pytest.raises(NotFound):
+        services.claim_save(actor=bb.other_user, claim=claim, values={}, submit=False)
+    assert services.can_view_claim(bb.other_user, claim) is False
+    assert services.can_view_claim(bb.staff, claim) is True
+
+
+def test_chair_type_needs_chair(bb):
+    recup = ClaimType.objects.get(org=bb.tree.union, code="recuperation")
+    claim = services.claim_save(
+        actor=bb.member_user, ctype=recup, values={"batch": "春季", "years": "12"}, submit=True
+    )
+    with pytest.raises(Forbidden):
+        services.claim_approve(claim=claim, actor=bb.staff)
+    services.claim_approve(claim=claim, actor=bb.chair)
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.APPROVED
+
+
+# -- funds -------------------------------------------------------------------------------------
+
+
+def test_above_threshold_only_the_signer_approves(bb, overtime_claim):
+    claim = overtime_claim(amount="1500")
+    with pytest.raises(Forbidden) as exc:
+        services.claim_approve(claim=claim, actor=bb.staff)
+    assert exc.value.code == "signer_required" and "赵主席" in exc.value.message
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED  # nothing half-done
+    services.claim_approve(claim=claim, actor=bb.chair)
+    entry = FundEntry.objects.get(claim=claim)
+    assert entry.signed_by == bb.chair
+
+
+def test_budget_is_never_overspent(bb, overtime_claim):
+    bb.fund.budget = Decimal("500")
+    bb.fund.save()
+    first, second = overtime_claim(amount="300"), overtime_claim(amount="300")
+    services.claim_approve(claim=first, actor=bb.staff)
+    with pytest.raises(Conflict) as exc:
+        services.claim_approve(claim=second, actor=bb.staff)
+    assert exc.value.code == "over_budget" and "剩余 200.00 元" in exc.value.message
+    second.refresh_from_db()
+    assert second.status == ClaimStatus.SUBMITTED
+    services.claim_approve(claim=second, actor=bb.staff, amount=Decimal("200"))
+    bb.fund.refresh_from_db()
+    assert bb.fund.spent == bb.fund.budget == Decimal("500")
+
+
+def test_ledger_rows_run_the_balance(bb, overtime_claim):
+    services.claim_approve(claim=overtime_claim(amount="300"), actor=bb.staff)
+    services.claim_approve(claim=overtime_claim(amount="200"), actor=bb.staff)
+    rows = services.ledger_rows(bb.fund)
+    assert [r[4] for r in rows] == [300.0, 200.0]
+    assert [r[7] for r in rows] == [9700.0, 9500.0]
+    assert rows[0][3] == "王建国"
+
+
+# -- proxy -------------------------------------------------------------------------------------
+
+
+def test_proxy_by_code_files_for_the_member(bb):
+    consent_row, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    note = Notification.objects.get(user=bb.member_user, title__startswith="代办验证码")
+    assert code in note.title
+    with pytest.raises(DomainError):
+        services.proxy_confirm_code(
+            consent=consent_row, actor=bb.volunteer, code="000000" if code != "000000" else "111111"
+        )
+    services.proxy_confirm_code(consent=consent_row, actor=bb.volunteer, code=code)
+    claim = services.claim_save(
+        actor=bb.volunteer,
+        ctype=bb.supplies,
+        values={"item": "防滑鞋", "size": "42", "quantity": "1"},
+        submit=True,
+        proxy=consent_row,
+    )
+    assert claim.member == bb.member and claim.filed_by == bb.volunteer and claim.proxy == consent_row
+    assert Notification.objects.filter(user=bb.member_user, body__contains="小刘").exists()
+    assert AuditLog.objects.filter(action="benefits.proxy.granted", actor=bb.volunteer).exists()
+    assert (
+        AuditLog.objects.get(action="benefits.claim.submitted", object_id=str(claim.pk)).data["proxy"]
+        == consent_row.pk
+    )
+
+
+def test_proxy_needs_consent_and_scope(bb):
+    pending, _code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    with pytest.raises(DomainError) as exc:
+        services.claim_save(
+            actor=bb.volunteer,
+            ctype=bb.supplies,
+            values={"item": "手套", "quantity": "1"},
+            submit=True,
+            proxy=pending,
+        )
+    assert exc.value.code == "consent_required"
+    outsider = MemberFactory(org=bb.tree.other_union)
+    with pytest.raises(NotFound):
+        services.proxy_request_code(actor=bb.volunteer, member=outsider)
+    with pytest.raises(DomainError):
+        services.proxy_find_member(actor=bb.volunteer, query=outsider.phone)
+    for _ in range(services.PROXY_MAX_ATTEMPTS):
+        with pytest.raises(DomainError):
+            services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code="x")
+        pending.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=_code)
+    assert exc.value.code == "expired"
+
+
+def test_proxy_by_signature_records_sensitive_consent(bb):
+    consent_row = services.proxy_sign(
+        actor=bb.volunteer, member=bb.member, png=png_bytes(), purposes=["financial"]
+    )
+    assert consent_row.granted_at and consent_row.signature.name.endswith(".png")
+    from unionhome.members.services import consent_current
+
+    assert consent_current(bb.member)["financial"] is True
+    with pytest.raises(DomainError):
+        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=b"not an image" * 40)
+    consent_row.expires_at = timezone.now() - dt.timedelta(minutes=1)
+    consent_row.save()
+    with pytest.raises(DomainError):
+        services.proxy_check(consent=consent_row, actor=bb.volunteer)
+
+
+# -- hardship ----------------------------------------------------------------------------------
+
+LINE = hardship.Thresholds(Decimal("1450"))
+
+
+@pytest.mark.parametrize(
+    ("size", "income", "costs", "level"),
+    [
+        (3, "48000", "0", "deep"),  # 1,333.33 a month each
+        (3, "96000", "0", "relative"),  # 2,666.67 < 2,900
+        (2, "120000", "100000", "accident"),  # 5,000 each, costs 83%
+        (2, "120000", "90000", "none"),  # 75%
+        (1, "0", "0", "deep"),
+    ],
+)
+def test_self_test_levels(size, income, costs, level):
+    got, why = hardship.self_test(
+        household_size=size, annual_income=Decimal(income), unavoidable_costs=Decimal(costs), thresholds=LINE
+    )
+    assert got == level
+    assert "1450.00" in why
+
+
+@given(
+    size=st.integers(1, 10),
+    income=st.decimals(0, 1_000_000, places=2),
+    costs=st.decimals(0, 1_000_000, places=2),
+    line=st.decimals(100, 5000, places=2),
+)
+@settings(max_examples=200, deadline=None)
+def test_self_test_is_monotone_in_income(size, income, costs, line):
+    """More income never makes the level worse-off-sounding: deep → relative → accident/none."""
+    rank = {"deep": 0, "relative": 1, "accident": 2, "none": 2}
+    t = hardship.Thresholds(line)
+    low, _w = hardship.self_test(
+        household_size=size, annual_income=income, unavoidable_costs=costs, thresholds=t
+    )
+    high, _w = hardship.self_test(
+        household_size=size, annual_income=income * 2 + 1, unavoidable_costs=costs, thresholds=t
+    )
+    assert rank[low] <= rank[high]
+
+
+def test_local_policy_overrides_default(bb):
+    from unionhome.benefits.models import HardshipPolicy
+
+    assert hardship.policy_for(bb.tree.branch).min_living_monthly == Decimal("1450")
+    HardshipPolicy.objects.create(org=bb.tree.street, min_living_monthly=Decimal("1100"))
+    assert hardship.policy_for(bb.tree.branch).min_living_monthly == Decimal("1100")
+
+
+def test_hardship_case_walks_every_stage_with_owner_and_deadline(bb):
+    consent(bb.member, ConsentPurpose.FINANCIAL)
+    consent(bb.member, ConsentPurpose.HEALTH)
+    case = hardship.case_open(
+        actor=bb.member_user,
+        kind="illness",
+        summary="爱人重病住院",
+        details={
+            "household_size": 3,
+            "annual_income": "48000",
+            "health": "肺部手术",
+            "bank_account": "6222000011112222",
+        },
+    )
+    assert case.stage == "intake" and case.suggested_level == "deep"
+    assert case.due_on == workdays_after(timezone.localdate(), 1)
+    assert Notification.objects.filter(user=bb.staff, title__contains=case.number).exists()
+    hardship.case_assign(case=case, actor=bb.staff, owner=bb.staff)
+    hardship.case_advance(case=case, actor=bb.staff, note="已受理，安排入户")
+    assert case.stage == "verification" and case.due_on == workdays_after(timezone.localdate(), 5)
+    with pytest.raises(DomainError) as exc:
+        hardship.case_advance(case=case, actor=bb.staff, note="入户走访")
+    assert "授权书" in exc.value.fields["attachment"]
+    hardship.case_advance(
+        case=case, actor=bb.staff, note="入户核实：住院费用清单已看", attachment=upload("auth.png")
+    )
+    hardship.case_advance(case=case, actor=bb.staff, note="会商：工会、人力、班组长一致同意")
+    with pytest.raises(DomainError) as exc:
+        hardship.case_advance(case=case, actor=bb.staff, note="决定", level="deep")
+    assert set(exc.value.fields) == {"amount", "fund"}
+    hardship.case_advance(
+        case=case, actor=bb.chair, note="批准", level="deep", amount=Decimal("3000"), fund=bb.fund
+    )
+    assert case.stage == "follow_up" and case.level == "deep"
+    bb.fund.refresh_from_db()
+    assert bb.fund.spent == Decimal("3000")
+    hardship.case_advance(case=case, actor=bb.staff, note="一个月后回访，已出院")
+    assert case.stage == HardshipStage.CLOSED and case.closed_at
+    steps = list(case.steps.values_list("stage", flat=True))
+    assert steps == ["intake", "verification", "consultation", "decision", "follow_up"]
+    assert all(s.owner_id and s.due_on and s.done_at for s in case.steps.all())
+    # The member's timeline shows stages and the level, never the internal records.
+    from unionhome.core.audit import timeline_entries
+
+    notes = " ".join(e["note"] for e in timeline_entries(case))
+    assert "认定结果：深度困难" in notes and "住院费用" not in notes
+
+
+def test_urgent_cases_jump_the_queue_with_shorter_deadlines(bb):
+    calm = hardship.case_open(actor=bb.staff, member=bb.other, kind="injury", summary="工伤康复")
+    urgent = hardship.case_open(
+        actor=bb.staff, member=bb.member, kind="emergency", summary="家中火灾", urgent=True
+    )
+    assert urgent.due_on == timezone.localdate()
+    assert list(hardship.cases_for(bb.staff)) == [urgent, calm]
+
+
+def test_details_need_consent_are_encrypted_and_reading_is_logged(bb):
+    with pytest.raises(DomainError) as exc:
+        hardship.case_open(actor=bb.member_user, kind="illness", summary="住院", details={"health": "癌症"})
+    assert "健康信息" in exc.value.fields["health"]
+    consent(bb.member, ConsentPurpose.HEALTH)
+    case = hardship.case_open(
+        actor=bb.member_user, kind="illness", summary="住院", details={"health": "癌症"}
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT details FROM benefits_hardshipcase WHERE id = %s", [case.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1:") and "癌症" not in stored
+    assert hardship.case_details(case=case, actor=bb.staff) == {"health": "癌症"}
+    assert AuditLog.objects.filter(action="benefits.hardship.viewed_sensitive").count() == 1
+    with pytest.raises(NotFound):
+        hardship.case_details(case=case, actor=bb.staff_other)
+    with pytest.raises(NotFound):
+        hardship.case_get(user=bb.other_user, pk=case.pk)
+
+
+def test_notice_shows_the_minimum_and_expires(bb):
+    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
+    for note in ("受理", "核实"):
+        hardship.case_advance(
+            case=case, actor=bb.staff, note=note, attachment=upload() if note == "核实" else None
+        )
+    hardship.case_advance(case=case, actor=bb.staff, note="会商")
+    with pytest.raises(Conflict):
+        hardship.notice_publish(case=case, actor=bb.staff, until=timezone.localdate() + dt.timedelta(days=7))
+    hardship.case_advance(
+        case=case, actor=bb.chair, note="批准", level="relative", amount=Decimal("2000"), fund=bb.fund
+    )
+    notice = hardship.notice_publish(
+        case=case, actor=bb.staff, until=timezone.localdate() + dt.timedelta(days=7)
+    )
+    assert notice.text == "王** · 保安分会 · 相对困难 · 帮扶 2000.00 元"
+    assert list(hardship.notices_for(bb.other)) == [notice]
+    outsider = MemberFactory(org=bb.tree.other_union)
+    assert list(hardship.notices_for(outsider)) == []
+    notice.until = timezone.localdate() - dt.timedelta(days=1)
+    notice.save()
+    assert list(hardship.notices_for(bb.other)) == []
+
+
+def test_reminders_go_once_per_day(bb):
+    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院", urgent=True)
+    assert hardship.remind_due_cases() == 1
+    assert hardship.remind_due_cases() == 0
+    assert Notification.objects.filter(user=bb.staff, ref__startswith=f"hardship:{case.pk}:").count() == 1
+
+
+# -- pairing and visits ------------------------------------------------------------------------
+
+
+def test_pairing_visit_and_public_summary(bb):
+    pairing = hardship.pairing_create(actor=bb.staff, cadre=bb.chair, member=bb.member, plan="每月走访一次")
+    with pytest.raises(Conflict):
+        hardship.pairing_create(actor=bb.staff, cadre=bb.chair, member=bb.member)
+    visit = hardship.visit_plan(
+        actor=bb.staff, member=bb.member, planned_on=timezone.localdate(), pairing=pairing, visitor=bb.chair
+    )
+    with pytest.raises(Conflict):
+        hardship.visit_evaluate(visit=visit, actor=bb.member_user, rating=5)
+    hardship.visit_record(
+        visit=visit, actor=bb.chair, visited_on=timezone.localdate(), record="送米面油", gifts="米面油"
+    )
+    hardship.visit_evaluate(visit=visit, actor=bb.member_user, rating=5, evaluation="很暖心")
+    with pytest.raises(NotFound):
+        hardship.visit_evaluate(visit=visit, actor=bb.other_user, rating=1)
+    summary = hardship.visit_summary(bb.tree.union)
+    assert summary["pairings"] == 1 and summary["done"] == 1 and summary["rating"] == 5
+    assert "王建国" not in str(summary)
+
+
+# -- service groups and campaigns --------------------------------------------------------------
+
+
+def test_service_items_follow_the_profile(bb):
+    from unionhome.members.groups import recompute
+
+    campaigns.service_items_default(org=bb.tree.union)
+    assert ServiceItem.objects.filter(org=bb.tree.union).count() >= 12
+    bb.member.shift = Shift.NIGHT
+    bb.member.save()
+    recompute(bb.member)
+    titles = [i.title for _g, items in campaigns.items_for_member(bb.member) for i in items]
+    assert "夜班餐食" in titles
+    supplies = ServiceItem.objects.get(org=bb.tree.union, title="劳保用品")
+    assert supplies.claim_type == bb.supplies
+    assert bb.member in campaigns.group_members(actor=bb.staff, group="frontline_shift")
+    bb.member.shift = Shift.DAY
+    bb.member.save()
+    recompute(bb.member)
+    assert "夜班餐食" not in [i.title for _g, items in campaigns.items_for_member(bb.member) for i in items]
+    assert bb.member not in campaigns.group_members(actor=bb.staff, group="frontline_shift")
+
+
+def test_campaign_creates_entitlements_in_bulk_and_tracks_delivery(bb, settings):
+    settings.HUEY = {**settings.HUEY, "immediate": True}
+    night = [MemberFactory(org=bb.tree.union, site=bb.tree.site, shift=Shift.NIGHT) for _ in range(5)]
+    MemberFactory(org=bb.tree.union, shift=Shift.DAY)
+    MemberFactory(org=bb.tree.other_union, shift=Shift.NIGHT)  # another union: not included
+    campaign = campaigns.campaign_save(
+        actor=bb.staff,
+        org=bb.tree.union,
+        data={
+            "name": "2026 送清凉",
+            "kind": "cool",
+            "items": "绿豆汤、藿香正气水",
+            "audience": {"shifts": ["night"]},
+            "starts_on": dt.date(2026, 7, 1),
+            "ends_on": dt.date(2026, 8, 31),
+        },
+    )
+    total = campaigns.entitlements_create(campaign.pk)
+    campaign.refresh_from_db()
+    assert total == 5 and campaign.total == 5 and campaign.status == CampaignStatus.ACTIVE
+    assert set(Entitlement.objects.values_list("member_id", flat=True)) == {m.pk for m in night}
+    assert campaigns.entitlements_create(campaign.pk) == 5  # a rerun adds nothing
+    assert campaigns.entitlement_deliver_by_member(
+        actor=bb.staff, campaign=campaign, query=night[0].member_no
+    ).delivered_at
+    with pytest.raises(Conflict):
+        campaigns.entitlement_deliver_by_member(actor=bb.staff, campaign=campaign, query=night[0].member_no)
+    assert (
+        campaigns.entitlements_deliver_site(actor=bb.staff, campaign=campaign, site_id=bb.tree.site.pk) == 4
+    )
+    assert campaigns.campaign_progress(campaign) == [
+        {"site_id": bb.tree.site.pk, "site": "翠湖小区", "total": 5, "delivered": 5}
+    ]
+    with pytest.raises(NotFound):
+        campaigns.campaign_get(user=bb.staff_other, pk=campaign.pk)
+
+
+def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_commit_callbacks):
+    MemberFactory(org=bb.tree.union)
+    campaign = campaigns.campaign_save(
+        actor=bb.staff,
+        org=bb.tree.union,
+        data={
+            "name": "送温暖",
+            "kind": "warm",
+            "items": "棉大衣",
+            "starts_on": dt.date(2026, 12, 1),
+            "ends_on": dt.date(2027, 1, 31),
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        campaigns.campaign_launch(campaign=campaign, actor=bb.staff)
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.CREATING
+    assert len(callbacks) == 1 and Entitlement.objects.count() == 0
+    with pytest.raises(Conflict):
+        campaigns.campaign_launch(campaign=campaign, actor=bb.staff)
+    for callback in callbacks:  # the queue (immediate in tests) runs the job
+        callback()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ACTIVE and campaign.total == Entitlement.objects.count() >= 1

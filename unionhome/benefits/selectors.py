@@ -1,0 +1,117 @@
+"""Reads shared by the benefits pages and API. Every single-record read answers 404 to anyone
+who may not see the record, so an outsider cannot tell it exists."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from unionhome.core.errors import NotFound
+from unionhome.core.models import Org
+from unionhome.core.scoping import has_role_over, scope
+from unionhome.members.selectors import member_of
+
+from .models import Claim, ClaimStatus, ClaimType, HardshipCase, ProxyConsent, ServiceItem, Visit
+from .services import can_view_claim, claim_type_allowed, proxy_for
+
+
+def claim_types_for(user, member=None) -> list[ClaimType]:
+    """The types `member` (the caller's own membership by default) may claim."""
+    member = member or member_of(user)
+    if member is None:
+        return []
+    types = ClaimType.objects.filter(org__path__in=member.org.ancestor_paths(), active=True)
+    return [t for t in types if claim_type_allowed(t, member)]
+
+
+def claim_type_by_code(user, code: str, *, proxy_id: int | None = None) -> ClaimType:
+    """The type with `code` open to the caller, or to the member a proxy consent is for."""
+    member = proxy_for(actor=user, consent_id=proxy_id).member if proxy_id else member_of(user)
+    for ctype in claim_types_for(user, member):
+        if ctype.code == code:
+            return ctype
+    from django.utils.translation import gettext as _
+
+    from unionhome.core.errors import DomainError
+
+    raise DomainError("invalid", _("您不能申领此项福利"), fields={"type": _("不在可申领范围内")})
+
+
+def my_claims(user) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(member__user=user)
+        .select_related("type", "proxy__actor", "member")
+        .prefetch_related("files")
+    )
+
+
+def claims_filed_by(user) -> QuerySet[Claim]:
+    """What a volunteer has filed for others."""
+    return Claim.objects.filter(proxy__actor=user).select_related("type", "member").order_by("-created_at")
+
+
+def claim_get(user, pk: int) -> Claim:
+    claim = (
+        Claim.objects.select_related("type__fund", "member__user", "org", "proxy__actor")
+        .prefetch_related("files")
+        .filter(pk=pk)
+        .first()
+    )
+    if claim is None or not can_view_claim(user, claim):
+        raise NotFound()
+    return claim
+
+
+def staff_claim(user, pk: int) -> Claim:
+    claim = claim_get(user, pk)
+    if not has_role_over(user, claim.org):
+        raise NotFound()
+    return claim
+
+
+def staff_claims(user, *, status: str = "", type_code: str = "") -> QuerySet[Claim]:
+    qs = scope(Claim.objects.select_related("type", "member", "org", "proxy__actor"), user).exclude(
+        status=ClaimStatus.DRAFT
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    return qs.order_by("due_on", "pk") if status == ClaimStatus.SUBMITTED else qs
+
+
+def my_cases(user) -> QuerySet[HardshipCase]:
+    return HardshipCase.objects.filter(member__user=user).order_by("-created_at")
+
+
+def visit_for(user, pk: int) -> Visit:
+    visit = Visit.objects.select_related("member__user", "org").filter(pk=pk).first()
+    if visit is None or not (
+        visit.member.user_id == user.pk or visit.visitor_id == user.pk or has_role_over(user, visit.org)
+    ):
+        raise NotFound()
+    return visit
+
+
+def public_org(user) -> Org | None:
+    """The enterprise union whose public displays the caller sees."""
+    member = member_of(user)
+    if member is not None:
+        return member.org.enterprise() or member.org
+    from unionhome.core.scoping import home_org
+
+    return home_org(user)
+
+
+def pending_proxy(user, pk: int) -> ProxyConsent:
+    consent = (
+        ProxyConsent.objects.select_related("member__user", "member__org").filter(pk=pk, actor=user).first()
+    )
+    if consent is None:
+        raise NotFound()
+    return consent
+
+
+def item_link(item: ServiceItem) -> str:
+    if item.claim_type_id:
+        return f"/benefits/new/{item.claim_type.code}/"
+    return item.url
