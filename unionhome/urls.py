@@ -8,6 +8,7 @@ from unionhome.activities import views as activities
 from unionhome.api import api
 from unionhome.appeals import views as appeals
 from unionhome.assistant import views as assistant
+from unionhome.benefits import views as benefits
 from unionhome.content import views as content
 from unionhome.core import views as core
 from unionhome.members import views as members
@@ -74,6 +75,31 @@ urlpatterns = [
     path("staff/venues/<int:pk>/", activities.staff_venue, name="staff-venue"),
     path("staff/bookings/<int:pk>/", activities.staff_booking, name="staff-booking"),
     path("staff/discounts/", activities.staff_discounts, name="staff-discounts"),
+    path("benefits/", benefits.benefits, name="benefits"),
+    path("benefits/new/<slug:code>/", benefits.claim_new, name="benefit-claim-new"),
+    path("benefits/claims/<int:pk>/", benefits.claim_page, name="benefit-claim"),
+    path("benefits/files/<int:pk>/", benefits.claim_file, name="benefit-file"),
+    path("care/", benefits.care, name="care"),
+    path("care/visits/<int:pk>/rate/", benefits.visit_rate, name="visit-rate"),
+    path("proxy/", benefits.proxy, name="proxy"),
+    path("proxy/<int:pk>/", benefits.proxy_consent, name="proxy-consent"),
+    path("staff/benefits/", benefits.staff_claims, name="staff-benefits"),
+    path("staff/benefits/claims/<int:pk>/", benefits.staff_claim, name="staff-benefit-claim"),
+    path("staff/benefits/types/", benefits.staff_types, name="staff-benefit-types"),
+    path("staff/benefits/types/new/", benefits.staff_type, name="staff-benefit-type-new"),
+    path("staff/benefits/types/<int:pk>/", benefits.staff_type, name="staff-benefit-type"),
+    path("staff/funds/", benefits.staff_funds, name="staff-funds"),
+    path("staff/funds/<int:pk>/", benefits.staff_fund, name="staff-fund"),
+    path("staff/funds/<int:pk>/ledger.xlsx", benefits.staff_fund_xlsx, name="staff-fund-xlsx"),
+    path("staff/hardship/", benefits.staff_hardship, name="staff-hardship"),
+    path("staff/hardship/<int:pk>/", benefits.staff_case, name="staff-hardship-case"),
+    path("staff/hardship/files/<int:pk>/", benefits.staff_case_file, name="staff-hardship-file"),
+    path("staff/visits/", benefits.staff_visits, name="staff-visits"),
+    path("staff/visits/<int:pk>/", benefits.staff_visit, name="staff-visit"),
+    path("staff/groups/", benefits.staff_groups, name="staff-groups"),
+    path("staff/groups/<slug:group>/", benefits.staff_group, name="staff-group"),
+    path("staff/campaigns/", benefits.staff_campaigns, name="staff-campaigns"),
+    path("staff/campaigns/<int:pk>/", benefits.staff_campaign, name="staff-campaign"),
     path("appeals/", appeals.my_appeals, name="appeals"),
     path("appeals/new/", appeals.appeal_new, name="appeal-new"),
     path("appeals/<int:pk>/", appeals.appeal_page, name="appeal"),

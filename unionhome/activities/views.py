@@ -4,20 +4,19 @@ venues and discounts for staff."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.exports import xlsx_response
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.models import Org, Site, path_ids
 from unionhome.core.scoping import home_org, scope
@@ -342,31 +341,21 @@ def staff_activity(request, pk: int):
 @staff_required
 def staff_attendance_xlsx(request, pk: int):
     item = selectors.activity_managed(request.user, pk)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("签到表")
-    sheet.append(
-        [_("姓名"), _("会员号"), _("工作地点"), _("状态"), _("报名时间"), _("签到时间"), _("评分"), _("评价")]
+    header = [_("姓名"), _("会员号"), _("工作地点"), _("状态"), _("报名时间"), _("签到时间"), _("评分"), _("评价")]
+    rows = (
+        [
+            r.member.name,
+            r.member.member_no or "",
+            r.member.site.name if r.member.site_id else "",
+            r.get_status_display(),
+            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+            r.rating or "",
+            r.feedback,
+        ]
+        for r in selectors.attendance(item)
     )
-    for r in selectors.attendance(item):
-        sheet.append(
-            [
-                r.member.name,
-                r.member.member_no or "",
-                r.member.site.name if r.member.site_id else "",
-                r.get_status_display(),
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
-                r.rating or "",
-                r.feedback,
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{item.pk}.xlsx"'
+    response = xlsx_response(f"attendance-{item.pk}.xlsx", _("签到表"), header, rows)
     log_action(item, "activities.attendance.exported", request.user)
     return response
 

@@ -140,9 +140,11 @@ def appeal_submit(
     received_at: dt.datetime | None = None,
     on_behalf_of: str | None = None,
     photos: list | None = None,
+    proxy=None,
 ) -> Appeal:
     """A member's own appeal, or one staff enter for a member from the hotline, the box, a visit
-    or a station QR code (with the channel and the real time it was received)."""
+    or a station QR code (with the channel and the real time it was received), or one a volunteer
+    files for a member who consented (`proxy`, a `benefits.ProxyConsent`: 代办)."""
     from unionhome.core.scoping import is_staff_anywhere
     from unionhome.members.selectors import member_of
 
@@ -157,11 +159,19 @@ def appeal_submit(
     staff_entry = (
         bool(on_behalf_of) or channel not in (Channel.ONLINE, Channel.STATION) or received_at is not None
     )
+    if proxy is not None:
+        from unionhome.benefits.services import proxy_check
+
+        proxy_check(consent=proxy, actor=actor)
+        staff_entry, on_behalf_of, channel = False, None, Channel.ONLINE
     if staff_entry and not is_staff_anywhere(actor):
         raise DomainError("forbidden", _("只有工会工作人员可以代为登记"), status=403)
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):
         raise DomainError("invalid", _("受理时间不能晚于现在"), fields={"received_at": _("不能是将来的时间")})
-    member = _find_member(on_behalf_of, actor) if on_behalf_of else member_of(actor)
+    if proxy is not None:
+        member = proxy.member
+    else:
+        member = _find_member(on_behalf_of, actor) if on_behalf_of else member_of(actor)
     if member is None and not staff_entry:
         raise DomainError("not_member", _("请先加入工会再提交诉求"), status=403)
     if member is not None:
@@ -204,7 +214,12 @@ def appeal_submit(
             appeal,
             "appeals.appeal.submitted",
             actor,
-            {"channel": channel, "on_behalf": bool(on_behalf_of), "note": ""},
+            {
+                "channel": channel,
+                "on_behalf": bool(on_behalf_of),
+                "proxy": proxy.pk if proxy is not None else None,
+                "note": _("由 %(who)s 代办（已取得会员同意）") % {"who": actor.display_name} if proxy else "",
+            },
             timeline=True,
         )
         link_recurring(appeal)

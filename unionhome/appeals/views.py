@@ -87,7 +87,11 @@ def my_appeals(request):
 
 @login_required
 def appeal_new(request):
-    member = member_of(request.user)
+    from unionhome.benefits.services import proxy_for
+
+    raw_proxy = request.POST.get("proxy") or request.GET.get("proxy")
+    proxy = proxy_for(actor=request.user, consent_id=int_param(raw_proxy)) if raw_proxy else None
+    member = proxy.member if proxy else member_of(request.user)
     if member is None:
         return render(
             request,
@@ -101,14 +105,19 @@ def appeal_new(request):
     form = AppealForm(request.POST or None, request.FILES or None, sites=sites, initial=initial)
     if request.method == "POST" and form.is_valid():
         channel = Channel.STATION if request.POST.get("station") == "1" else Channel.ONLINE
-        appeal = _submit(request, form, channel=channel)
+        appeal = _submit(request, form, channel=channel, proxy=proxy)
+        if appeal is not None and proxy is not None:
+            messages.success(request, _("已代 %(name)s 提交，编号 %(n)s。") % {"name": member.name, "n": appeal.number})
+            return redirect("proxy-consent", proxy.pk)
         if appeal is not None:
             messages.success(
                 request, _("已提交，编号 %(n)s。办理进展会发到“我的消息”。") % {"n": appeal.number}
             )
             return redirect("appeal", appeal.pk)
     return render(
-        request, "appeals/new.html", {"form": form, "station": station, "categories": Category.choices}
+        request,
+        "appeals/new.html",
+        {"form": form, "station": station, "categories": Category.choices, "proxy": proxy, "member": member},
     )
 
 

@@ -315,6 +315,8 @@ def claim_save(
         if proxy is not None:
             claim.proxy = proxy
         claim.save()
+        if good_files:
+            getattr(claim, "_prefetched_objects_cache", {}).pop("files", None)
         for name, (upload, kind) in good_files.items():
             claim.files.filter(field=name).delete()
             ClaimFile.objects.create(

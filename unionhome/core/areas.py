@@ -46,8 +46,8 @@ AREAS = [
         _("生活服务"),
         _("福利申领、困难帮扶、活动报名"),
         [
-            Item(_("福利申领")),
-            Item(_("困难帮扶")),
+            Item(_("福利申领"), "/benefits/"),
+            Item(_("困难帮扶"), "/care/"),
             Item(_("活动报名"), "/activities/"),
             Item(_("抢票与抽签"), "/offers/"),
             Item(_("普惠优惠"), "/discounts/"),

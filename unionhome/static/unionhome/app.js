@@ -138,3 +138,37 @@
     }).catch(function () { box.hidden = true; });
   });
 })();
+
+// 代办: the member signs with a finger on the volunteer's phone; the stroke goes with the form as
+// a PNG. The signature pad only shows when the signature method is chosen.
+(function () {
+  var canvas = document.getElementById("signature-pad");
+  var form = document.getElementById("proxy-form");
+  if (!canvas || !form) return;
+  var ctx = canvas.getContext("2d");
+  var drawing = false, inked = false;
+  ctx.lineWidth = 4; ctx.lineCap = "round"; ctx.strokeStyle = "#111";
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
+  function point(event) {
+    var box = canvas.getBoundingClientRect();
+    return [(event.clientX - box.left) * canvas.width / box.width, (event.clientY - box.top) * canvas.height / box.height];
+  }
+  canvas.addEventListener("pointerdown", function (event) {
+    drawing = true; var p = point(event); ctx.beginPath(); ctx.moveTo(p[0], p[1]);
+    canvas.setPointerCapture(event.pointerId); event.preventDefault();
+  });
+  canvas.addEventListener("pointermove", function (event) {
+    if (!drawing) return; var p = point(event); ctx.lineTo(p[0], p[1]); ctx.stroke(); inked = true;
+  });
+  canvas.addEventListener("pointerup", function () { drawing = false; });
+  document.getElementById("signature-clear").addEventListener("click", function () {
+    ctx.fillRect(0, 0, canvas.width, canvas.height); inked = false;
+  });
+  var field = document.getElementById("signature-field");
+  function method() { var c = form.querySelector("input[name=method]:checked"); return c ? c.value : "signature"; }
+  function sync() { field.hidden = method() !== "signature"; }
+  form.addEventListener("change", sync); sync();
+  form.addEventListener("submit", function () {
+    form.querySelector("input[name=signature]").value = inked && method() === "signature" ? canvas.toDataURL("image/png") : "";
+  });
+})();

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.members.forms import AudienceFields
+from unionhome.members.models import ServiceGroup
+
+from .models import CampaignKind, ClaimCategory, Delivery, FieldKind, HardshipKind, HardshipLevel, VisitKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SENSITIVE_HELP = {"health": _("健康信息，加密保存，仅审批人可见"), "financial": _("银行账户，加密保存，仅审批人可见")}
+
+
+def claim_form_class(ctype, *, secret_initial: dict | None = None):
+    """A form for one claim type, built from its field list. Every field is optional in the form:
+    a draft may be half-filled; what is required is checked when it is submitted."""
+    attrs: dict = {}
+    for f in ctype.fields:
+        label = f.get("label") or f["name"]
+        help_text = str(SENSITIVE_HELP.get(f.get("sensitive") or "", ""))
+        kind = f["kind"]
+        if kind == FieldKind.FILE:
+            field = forms.FileField(label=label, required=False, help_text=help_text or _("照片或 PDF，不超过 5 MB"))
+            field.widget.attrs["accept"] = "image/*,application/pdf"
+        elif kind == FieldKind.NUMBER:
+            field = forms.CharField(label=label, required=False, help_text=help_text)
+            field.widget.attrs.update({"inputmode": "decimal"})
+            if f.get("max") is not None:
+                field.help_text = (help_text + " " if help_text else "") + gettext("最多 %(m)s") % {"m": f["max"]}
+        elif kind == FieldKind.DATE:
+            field = forms.CharField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        elif kind == FieldKind.CHOICE:
+            field = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", "——")] + [(c, c) for c in f.get("choices", [])],
+            )
+        else:
+            field = forms.CharField(label=label, required=False, max_length=500, help_text=help_text)
+        field.required_for_submit = bool(f.get("required"))
+        attrs[f["name"]] = field
+    return type("ClaimForm", (forms.Form,), attrs)
+
+
+def claim_form_values(form) -> tuple[dict, dict]:
+    """(values, files) from a bound claim form."""
+    values = {k: v for k, v in form.data.items() if k in form.fields and not isinstance(form.fields[k], forms.FileField)}
+    files = {k: v for k, v in form.files.items() if k in form.fields}
+    return values, files
+
+
+def parse_field_lines(text: str) -> list[dict]:
+    """The staff editor's field list, one field per line:
+
+        name | label | kind | 必填 | options
+
+    `kind` is text, number, date, choice or file; options are `max=120` for numbers, the choices
+    separated by / for a choice, `sensitive=health` or `sensitive=financial`."""
+    fields = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 3 or not parts[0] or parts[2] not in FieldKind.values:
+            raise forms.ValidationError(
+                gettext("第 %(n)s 行格式应为：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项")
+                % {"n": number}
+            )
+        field = {"name": parts[0], "label": parts[1] or parts[0], "kind": parts[2], "required": False}
+        for option in parts[3:]:
+            if option in ("必填", "required"):
+                field["required"] = True
+            elif option.startswith("max="):
+                try:
+                    field["max"] = float(option[4:])
+                except ValueError as exc:
+                    raise forms.ValidationError(gettext("第 %(n)s 行的 max 应是数字") % {"n": number}) from exc
+            elif option.startswith("sensitive="):
+                field["sensitive"] = option[10:]
+            elif option and field["kind"] == FieldKind.CHOICE:
+                field["choices"] = [c.strip() for c in option.split("/") if c.strip()]
+        fields.append(field)
+    if not fields:
+        raise forms.ValidationError(gettext("至少要有一个字段"))
+    return fields
+
+
+def field_lines(fields: list[dict]) -> str:
+    lines = []
+    for f in fields:
+        parts = [f["name"], f.get("label", ""), f["kind"]]
+        if f.get("required"):
+            parts.append("必填")
+        if f.get("max") is not None:
+            parts.append(f"max={f['max']:g}")
+        if f.get("choices"):
+            parts.append("/".join(f["choices"]))
+        if f.get("sensitive"):
+            parts.append(f"sensitive={f['sensitive']}")
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+class ClaimTypeForm(AudienceFields):
+    name = forms.CharField(label=_("名称"), max_length=60)
+    code = forms.SlugField(label=_("代码（英文，创建后不变）"), max_length=40)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label=_("类别"), choices=ClaimCategory.choices)
+    fields_text = forms.CharField(
+        label=_("表单字段"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("每行一个：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项（max=上限、选项用 / 分隔、sensitive=health 或 financial）"),
+    )
+    amount_field = forms.CharField(label=_("金额字段（从经费支出的数字字段名）"), required=False, max_length=40)
+    fund = forms.ChoiceField(label=_("支出经费"), required=False)
+    approver_role = forms.ChoiceField(label=_("审批"), choices=[("staff", _("工会干部")), ("chair", _("工会主席"))])
+    deadline_days = forms.IntegerField(label=_("办理时限（工作日）"), min_value=0, max_value=60)
+    delivery = forms.ChoiceField(label=_("发放方式"), choices=Delivery.choices)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    field_order = ["name", "code", "description", "category", "fields_text", "amount_field", "fund"]
+
+    def __init__(self, *args, funds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].choices = [("", "——")] + [(str(f.pk), str(f)) for f in funds]
+
+    def clean_fields_text(self):
+        return parse_field_lines(self.cleaned_data["fields_text"])
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.DecimalField(label=_("批准金额（元，不填为申请金额）"), required=False, min_value=0, decimal_places=2)
+
+
+class FundForm(forms.Form):
+    name = forms.CharField(label=_("经费名称"), max_length=100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    budget = forms.DecimalField(label=_("预算（元）"), min_value=0, max_digits=12, decimal_places=2)
+    signer = forms.ChoiceField(label=_("一支笔审批人"), required=False)
+    sign_threshold = forms.DecimalField(
+        label=_("超过多少元须一支笔签批"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+    def __init__(self, *args, signers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].choices = [("", "——")] + [(str(u.pk), u.display_name) for u in signers]
+
+
+class SelfTestForm(forms.Form):
+    household_size = forms.IntegerField(label=_("家庭人口（人）"), min_value=1, max_value=30)
+    annual_income = forms.DecimalField(label=_("家庭年收入（元）"), min_value=0, max_digits=12, decimal_places=2)
+    unavoidable_costs = forms.DecimalField(
+        label=_("看病、事故等必须的支出（元/年）"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("困难类型"), choices=HardshipKind.choices, widget=forms.RadioSelect)
+    summary = forms.CharField(label=_("简要说明"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+    urgent = forms.BooleanField(label=_("情况紧急（急难）"), required=False)
+    household_size = forms.IntegerField(label=_("家庭人口（人）"), min_value=1, max_value=30, required=False)
+    annual_income = forms.DecimalField(
+        label=_("家庭年收入（元，需同意提供收入信息）"), min_value=0, required=False, decimal_places=2
+    )
+    unavoidable_costs = forms.DecimalField(label=_("必须的支出（元/年）"), min_value=0, required=False, decimal_places=2)
+    health = forms.CharField(label=_("病情或伤情（需同意提供健康信息）"), max_length=500, required=False)
+
+    def details(self) -> dict:
+        keys = ("household_size", "annual_income", "unavoidable_costs", "health")
+        return {k: self.cleaned_data.get(k) for k in keys if self.cleaned_data.get(k) not in (None, "")}
+
+
+class StaffCaseForm(CaseForm):
+    member = forms.CharField(label=_("会员（手机号、用户名或会员号）"), max_length=50)
+    field_order = ["member"]
+
+
+class AdvanceForm(forms.Form):
+    note = forms.CharField(label=_("本环节记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = forms.FileField(label=_("签字的家庭经济状况核查授权书（照片或 PDF）"), required=False)
+    owner = forms.ChoiceField(label=_("下一环节负责人"), required=False)
+    level = forms.ChoiceField(label=_("认定等级"), required=False, choices=[("", "——"), *HardshipLevel.choices])
+    amount = forms.DecimalField(label=_("帮扶金额（元）"), required=False, min_value=0, decimal_places=2)
+    fund = forms.ChoiceField(label=_("支出经费"), required=False)
+
+    def __init__(self, *args, stage: str, owners=(), funds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("（不变）"))] + [(str(u.pk), u.display_name) for u in owners]
+        self.fields["fund"].choices = [("", "——")] + [(str(f.pk), f"{f} · " + gettext("余 %(r)s 元") % {"r": f.remaining}) for f in funds]
+        if stage != "verification":
+            del self.fields["attachment"]
+        if stage != "decision":
+            for name in ("level", "amount", "fund"):
+                del self.fields[name]
+        if stage == "follow_up":
+            del self.fields["owner"]
+
+
+class NoticeForm(forms.Form):
+    until = forms.DateField(label=_("公示截止日期"), widget=DATE)
+
+
+class PairingForm(forms.Form):
+    member = forms.CharField(label=_("帮扶对象（手机号、用户名或会员号）"), max_length=50)
+    cadre = forms.ChoiceField(label=_("结对干部"))
+    plan = forms.CharField(label=_("帮扶计划"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, cadres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].choices = [(str(u.pk), u.display_name) for u in cadres]
+
+
+class VisitPlanForm(forms.Form):
+    member = forms.CharField(label=_("走访对象（手机号、用户名或会员号）"), max_length=50)
+    kind = forms.ChoiceField(label=_("类型"), choices=VisitKind.choices)
+    planned_on = forms.DateField(label=_("计划日期"), widget=DATE)
+
+
+class VisitRecordForm(forms.Form):
+    visited_on = forms.DateField(label=_("走访日期"), widget=DATE)
+    record = forms.CharField(label=_("走访记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    gifts = forms.CharField(label=_("慰问物品/金额"), required=False, max_length=200)
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("这次走访对您有帮助吗？"),
+        coerce=int,
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    evaluation = forms.CharField(label=_("想说的话"), required=False, max_length=300)
+
+
+class ServiceItemForm(forms.Form):
+    group = forms.ChoiceField(label=_("服务群体"), choices=ServiceGroup.choices)
+    title = forms.CharField(label=_("服务项目"), max_length=60)
+    description = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+
+class CampaignForm(AudienceFields):
+    name = forms.CharField(label=_("活动名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices)
+    items = forms.CharField(label=_("慰问物品"), max_length=200)
+    value = forms.DecimalField(label=_("每人价值（元）"), required=False, min_value=0, decimal_places=2)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    field_order = ["name", "kind", "items", "value", "starts_on", "ends_on"]
+
+
+class DeliverForm(forms.Form):
+    member = forms.CharField(label=_("会员号、手机号或工号"), max_length=30)
+
+
+class ProxyStartForm(forms.Form):
+    member = forms.CharField(label=_("会员的手机号、用户名或会员号"), max_length=50)
+    method = forms.ChoiceField(
+        label=_("会员如何同意"),
+        choices=[("signature", _("在我的手机上手写签名")), ("code", _("给会员发验证码"))],
+        widget=forms.RadioSelect,
+        initial="signature",
+    )
+    health = forms.BooleanField(label=_("会员同意提供健康信息（如体检、疗休养需要）"), required=False)
+    financial = forms.BooleanField(label=_("会员同意提供收入与银行账户（如补贴发放需要）"), required=False)
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def purposes(self) -> list[str]:
+        return [p for p in ("health", "financial") if self.cleaned_data.get(p)]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("会员收到的 6 位验证码"), max_length=6, min_length=6)
+    code.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
