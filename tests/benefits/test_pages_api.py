@@ -4,7 +4,6 @@ import base64
 import io
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -30,7 +29,9 @@ def test_claim_types_lists_what_the_caller_may_claim(client, bb):
     assert {"overtime", "supplies", "transport", "health_check"} <= codes
     overtime = next(r for r in rows if r["code"] == "overtime")
     assert overtime["name"] == "加班补贴申报"
-    assert {"name": "amount", "kind": "number", "required": True, "max": 2000.0} .items() <= overtime["fields"][2].items()
+    assert {"name": "amount", "kind": "number", "required": True, "max": 2000.0}.items() <= overtime[
+        "fields"
+    ][2].items()
     other = {r["code"] for r in client.get("/api/v1/claim-types", **bearer(client, "other")).json()}
     assert "overtime" not in other and "festival" in other  # 李秀英 is not a front-line post
 
@@ -46,7 +47,9 @@ def test_claim_api_flow_with_draft_files_and_staff_actions(client, bb):
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
     claim_id = draft.json()["id"]
     wrong = client.post(
-        f"/api/v1/claims/{claim_id}/files?field=attendance", {"file": upload("a.txt", b"hello", "text/plain")}, **member
+        f"/api/v1/claims/{claim_id}/files?field=attendance",
+        {"file": upload("a.txt", b"hello", "text/plain")},
+        **member,
     )
     assert wrong.status_code == 400 and wrong.json()["fields"] == {"attendance": "只能上传图片或 PDF"}
     ok = client.post(f"/api/v1/claims/{claim_id}/files?field=attendance", {"file": upload()}, **member)
@@ -55,9 +58,21 @@ def test_claim_api_flow_with_draft_files_and_staff_actions(client, bb):
     assert submitted["status"] == "submitted" and submitted["due_on"]
     assert client.get(f"/api/v1/claims/{claim_id}", **member).json()["fields"]["hours"] == "20"
     # Staff: return needs a note, then approve and deliver.
-    assert client.post(f"/api/v1/claims/{claim_id}/return", {}, content_type="application/json", **staff).status_code == 400
-    assert client.post(f"/api/v1/claims/{claim_id}/approve", {"note": "同意"}, content_type="application/json", **staff).json()["status"] == "approved"
-    out = client.post(f"/api/v1/claims/{claim_id}/deliver", {"note": ""}, content_type="application/json", **staff).json()
+    assert (
+        client.post(
+            f"/api/v1/claims/{claim_id}/return", {}, content_type="application/json", **staff
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/api/v1/claims/{claim_id}/approve", {"note": "同意"}, content_type="application/json", **staff
+        ).json()["status"]
+        == "approved"
+    )
+    out = client.post(
+        f"/api/v1/claims/{claim_id}/deliver", {"note": ""}, content_type="application/json", **staff
+    ).json()
     assert out["status"] == "delivered"
     assert [e["text"] for e in out["timeline"]][-1] == "已发放"
     ledger = client.get(f"/api/v1/funds/{bb.fund.pk}/ledger", **staff).json()
@@ -66,7 +81,10 @@ def test_claim_api_flow_with_draft_files_and_staff_actions(client, bb):
 
 def test_claim_refusals_are_field_level_and_never_500(client, bb):
     member = bearer(client, "member")
-    body = {"type": "overtime", "fields": {"month": "yesterday", "hours": "-1", "amount": "99999", "colour": "red"}}
+    body = {
+        "type": "overtime",
+        "fields": {"month": "yesterday", "hours": "-1", "amount": "99999", "colour": "red"},
+    }
     response = client.post("/api/v1/claims", body, content_type="application/json", **member)
     assert response.status_code == 400
     fields = response.json()["fields"]
@@ -85,9 +103,30 @@ def test_member_b_and_other_union_get_404(client, bb, overtime_claim):
     for who in ("other", "staff_other"):
         headers = bearer(client, who)
         assert client.get(f"/api/v1/claims/{claim.pk}", **headers).status_code == 404
-        assert client.patch(f"/api/v1/claims/{claim.pk}", {"fields": {}}, content_type="application/json", **headers).status_code == 404
-    assert client.post(f"/api/v1/claims/{claim.pk}/approve", {}, content_type="application/json", **bearer(client, "staff_other")).status_code == 404
-    assert client.post(f"/api/v1/claims/{claim.pk}/approve", {}, content_type="application/json", **bearer(client, "other")).status_code == 404
+        assert (
+            client.patch(
+                f"/api/v1/claims/{claim.pk}", {"fields": {}}, content_type="application/json", **headers
+            ).status_code
+            == 404
+        )
+    assert (
+        client.post(
+            f"/api/v1/claims/{claim.pk}/approve",
+            {},
+            content_type="application/json",
+            **bearer(client, "staff_other"),
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/claims/{claim.pk}/approve",
+            {},
+            content_type="application/json",
+            **bearer(client, "other"),
+        ).status_code
+        == 404
+    )
     file_id = claim.files.get().pk
     assert login_client(bb.other_user).get(f"/benefits/files/{file_id}/").status_code == 404
     assert login_client(bb.other_user).get(f"/benefits/claims/{claim.pk}/").status_code == 404
@@ -112,7 +151,12 @@ def test_sensitive_fields_masked_and_reveal_logged(client, bb):
     claim = services.claim_save(
         actor=bb.member_user,
         ctype=bb.transport,
-        values={"trip_on": "2026-02-01", "route": "北京—信阳", "amount": "320", "bank_account": "6222020200112233445"},
+        values={
+            "trip_on": "2026-02-01",
+            "route": "北京—信阳",
+            "amount": "320",
+            "bank_account": "6222020200112233445",
+        },
         files={"ticket": upload()},
         submit=True,
     )
@@ -146,7 +190,12 @@ def test_self_test_api(client, bb):
         **member,
     ).json()
     assert local["level"] == "relative" and local["local_min_living_monthly"] == "1000"
-    bad = client.post("/api/v1/hardship/self-test", {"household_size": 0, "annual_income": -5}, content_type="application/json", **member)
+    bad = client.post(
+        "/api/v1/hardship/self-test",
+        {"household_size": 0, "annual_income": -5},
+        content_type="application/json",
+        **member,
+    )
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"household_size", "annual_income"}
 
@@ -162,55 +211,139 @@ def test_hardship_api_and_outsiders(client, bb):
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["urgent"] and case["stage"] == "intake" and case["due_on"] == timezone.localdate().isoformat()
-    advanced = client.post(f"/api/v1/hardship/cases/{case['id']}/advance", {"note": "受理"}, content_type="application/json", **staff).json()
+    advanced = client.post(
+        f"/api/v1/hardship/cases/{case['id']}/advance",
+        {"note": "受理"},
+        content_type="application/json",
+        **staff,
+    ).json()
     assert advanced["stage"] == "verification"
-    no_file = client.post(f"/api/v1/hardship/cases/{case['id']}/advance", {"note": "核实"}, content_type="application/json", **staff)
+    no_file = client.post(
+        f"/api/v1/hardship/cases/{case['id']}/advance",
+        {"note": "核实"},
+        content_type="application/json",
+        **staff,
+    )
     assert no_file.status_code == 400 and "attachment" in no_file.json()["fields"]
-    with_file = client.post(f"/api/v1/hardship/cases/{case['id']}/advance-with-file?note=入户核实", {"file": upload()}, **staff)
+    with_file = client.post(
+        f"/api/v1/hardship/cases/{case['id']}/advance-with-file?note=入户核实", {"file": upload()}, **staff
+    )
     assert with_file.json()["stage"] == "consultation"
     mine = client.get("/api/v1/hardship/cases", **bearer(client, "member")).json()
     assert [c["number"] for c in mine] == [case["number"]]
     assert client.get(f"/api/v1/hardship/cases/{case['id']}", **bearer(client, "other")).status_code == 404
-    assert client.get(f"/api/v1/hardship/cases/{case['id']}", **bearer(client, "staff_other")).status_code == 404
-    assert client.post(
-        "/api/v1/hardship/cases", {"kind": "illness", "summary": "x", "member_id": bb.member.pk}, content_type="application/json", **bearer(client, "staff_other")
-    ).status_code == 404
+    assert (
+        client.get(f"/api/v1/hardship/cases/{case['id']}", **bearer(client, "staff_other")).status_code == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/hardship/cases",
+            {"kind": "illness", "summary": "x", "member_id": bb.member.pk},
+            content_type="application/json",
+            **bearer(client, "staff_other"),
+        ).status_code
+        == 404
+    )
 
 
 def test_proxy_api_code_then_claim(client, bb):
     volunteer = bearer(client, "volunteer")
-    started = client.post("/api/v1/proxy/consents", {"member": bb.member.phone, "method": "code"}, content_type="application/json", **volunteer)
-    assert started.status_code == 201 and started.json()["granted"] is False and started.json()["member"] == "王**"
+    started = client.post(
+        "/api/v1/proxy/consents",
+        {"member": bb.member.phone, "method": "code"},
+        content_type="application/json",
+        **volunteer,
+    )
+    assert (
+        started.status_code == 201
+        and started.json()["granted"] is False
+        and started.json()["member"] == "王**"
+    )
     consent_id = started.json()["id"]
     code = Notification.objects.filter(user=bb.member_user, title__startswith="代办验证码").get().title[-6:]
-    early = client.post("/api/v1/claims", {"type": "supplies", "fields": {"item": "手套", "quantity": 1}, "proxy_consent": consent_id}, content_type="application/json", **volunteer)
+    early = client.post(
+        "/api/v1/claims",
+        {"type": "supplies", "fields": {"item": "手套", "quantity": 1}, "proxy_consent": consent_id},
+        content_type="application/json",
+        **volunteer,
+    )
     assert early.status_code == 403 and early.json()["code"] == "consent_required"
-    assert client.post(f"/api/v1/proxy/consents/{consent_id}/confirm", {"code": code}, content_type="application/json", **volunteer).json()["granted"]
-    filed = client.post("/api/v1/claims", {"type": "supplies", "fields": {"item": "手套", "quantity": 1}, "proxy_consent": consent_id}, content_type="application/json", **volunteer)
+    assert client.post(
+        f"/api/v1/proxy/consents/{consent_id}/confirm",
+        {"code": code},
+        content_type="application/json",
+        **volunteer,
+    ).json()["granted"]
+    filed = client.post(
+        "/api/v1/claims",
+        {"type": "supplies", "fields": {"item": "手套", "quantity": 1}, "proxy_consent": consent_id},
+        content_type="application/json",
+        **volunteer,
+    )
     assert filed.status_code == 201 and filed.json()["filed_by_proxy"] == "小刘"
     mine = client.get("/api/v1/claims", **bearer(client, "member")).json()
     assert mine[0]["id"] == filed.json()["id"] and mine[0]["filed_by_proxy"] == "小刘"
     # Someone else's consent is not usable.
-    assert client.post("/api/v1/claims", {"type": "supplies", "fields": {}, "proxy_consent": consent_id}, content_type="application/json", **bearer(client, "staff")).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/claims",
+            {"type": "supplies", "fields": {}, "proxy_consent": consent_id},
+            content_type="application/json",
+            **bearer(client, "staff"),
+        ).status_code
+        == 404
+    )
 
 
 def test_proxy_signature_over_api(client, bb):
     volunteer = bearer(client, "volunteer")
     png = base64.b64encode(png_bytes()).decode()
-    ok = client.post("/api/v1/proxy/consents", {"member": bb.member.member_no, "method": "signature", "signature_png": png, "purposes": ["health"]}, content_type="application/json", **volunteer)
+    ok = client.post(
+        "/api/v1/proxy/consents",
+        {"member": bb.member.member_no, "method": "signature", "signature_png": png, "purposes": ["health"]},
+        content_type="application/json",
+        **volunteer,
+    )
     assert ok.status_code == 201 and ok.json()["granted"] is True
-    bad = client.post("/api/v1/proxy/consents", {"member": bb.member.member_no, "method": "signature", "signature_png": "???"}, content_type="application/json", **volunteer)
+    bad = client.post(
+        "/api/v1/proxy/consents",
+        {"member": bb.member.member_no, "method": "signature", "signature_png": "???"},
+        content_type="application/json",
+        **volunteer,
+    )
     assert bad.status_code == 400 and "signature" in bad.json()["fields"]
-    outsider = client.post("/api/v1/proxy/consents", {"member": bb.member.phone, "method": "code"}, content_type="application/json", **bearer(client, "staff_other"))
-    assert outsider.status_code == 400 and outsider.json()["fields"] == {"member": "请填写会员的手机号、用户名或会员号"}
-    assert client.post("/api/v1/proxy/consents", {"member": bb.member.phone}, content_type="application/json", **bearer(client, "other")).status_code == 400
+    outsider = client.post(
+        "/api/v1/proxy/consents",
+        {"member": bb.member.phone, "method": "code"},
+        content_type="application/json",
+        **bearer(client, "staff_other"),
+    )
+    assert outsider.status_code == 400 and outsider.json()["fields"] == {
+        "member": "请填写会员的手机号、用户名或会员号"
+    }
+    assert (
+        client.post(
+            "/api/v1/proxy/consents",
+            {"member": bb.member.phone},
+            content_type="application/json",
+            **bearer(client, "other"),
+        ).status_code
+        == 400
+    )
 
 
 def test_campaign_api(client, bb, django_capture_on_commit_callbacks):
     staff = bearer(client, "staff")
     created = client.post(
         "/api/v1/campaigns",
-        {"name": "送清凉", "kind": "cool", "items": "绿豆汤", "audience": {"posts": ["security"]}, "starts_on": "2026-07-01", "ends_on": "2026-08-31"},
+        {
+            "name": "送清凉",
+            "kind": "cool",
+            "items": "绿豆汤",
+            "audience": {"posts": ["security"]},
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-08-31",
+        },
         content_type="application/json",
         **staff,
     )
@@ -219,13 +352,25 @@ def test_campaign_api(client, bb, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         launched = client.post(f"/api/v1/campaigns/{cid}/launch", **staff)
     assert launched.status_code == 202
-    assert client.get(f"/api/v1/campaigns/{cid}", **staff).json()["total"] == 1  # the queue is immediate in tests
+    assert (
+        client.get(f"/api/v1/campaigns/{cid}", **staff).json()["total"] == 1
+    )  # the queue is immediate in tests
     mine = client.get("/api/v1/entitlements", **bearer(client, "member")).json()
     assert mine == [{"campaign": "送清凉", "items": "绿豆汤", "site": "翠湖小区", "delivered_at": None}]
     assert client.get(f"/api/v1/campaigns/{cid}", **bearer(client, "staff_other")).status_code == 404
-    done = client.post(f"/api/v1/campaigns/{cid}/deliveries", {"member": bb.member.member_no}, content_type="application/json", **staff)
+    done = client.post(
+        f"/api/v1/campaigns/{cid}/deliveries",
+        {"member": bb.member.member_no},
+        content_type="application/json",
+        **staff,
+    )
     assert done.status_code == 200 and done.json()["member"] == "王建国"
-    bad = client.post("/api/v1/campaigns", {"name": "x", "kind": "hot", "items": "y", "starts_on": "2026-07-01", "ends_on": "2026-06-01"}, content_type="application/json", **staff)
+    bad = client.post(
+        "/api/v1/campaigns",
+        {"name": "x", "kind": "hot", "items": "y", "starts_on": "2026-07-01", "ends_on": "2026-06-01"},
+        content_type="application/json",
+        **staff,
+    )
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"kind", "ends_on"}
 
 
@@ -240,8 +385,14 @@ def test_service_items_api_follow_groups(client, bb):
     assert any(i["title"] == "劳保用品" and i["link"] == "/benefits/new/supplies/" for i in items)
     listed = client.get("/api/v1/service-groups/frontline_shift/members", **bearer(client, "staff")).json()
     assert [m["name"] for m in listed] == ["王建国"]
-    assert client.get("/api/v1/service-groups/frontline_shift/members", **bearer(client, "staff_other")).json() == []
-    assert client.get("/api/v1/service-groups/frontline_shift/members", **bearer(client, "member")).status_code == 403
+    assert (
+        client.get("/api/v1/service-groups/frontline_shift/members", **bearer(client, "staff_other")).json()
+        == []
+    )
+    assert (
+        client.get("/api/v1/service-groups/frontline_shift/members", **bearer(client, "member")).status_code
+        == 403
+    )
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -262,7 +413,8 @@ def test_member_pages_render(bb, overtime_claim):
 def test_claim_page_keeps_input_on_error_and_resubmits(bb):
     client = login_client(bb.member_user)
     response = client.post(
-        "/benefits/new/overtime/", {"month": "2026-07-01", "hours": "20", "amount": "5000", "action": "submit"}
+        "/benefits/new/overtime/",
+        {"month": "2026-07-01", "hours": "20", "amount": "5000", "action": "submit"},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -286,13 +438,28 @@ def test_staff_pages_and_ledger_export(bb, overtime_claim):
     assert "必填" in response.content.decode()
     staff.post(f"/staff/benefits/claims/{claim.pk}/", {"action": "approve", "note": "同意"})
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.APPROVED
-    for url in ("/staff/benefits/types/", f"/staff/benefits/types/{bb.overtime.pk}/", "/staff/funds/", f"/staff/funds/{bb.fund.pk}/", "/staff/hardship/", "/staff/visits/", "/staff/groups/", "/staff/groups/hardship/", "/staff/campaigns/"):
+    for url in (
+        "/staff/benefits/types/",
+        f"/staff/benefits/types/{bb.overtime.pk}/",
+        "/staff/funds/",
+        f"/staff/funds/{bb.fund.pk}/",
+        "/staff/hardship/",
+        "/staff/visits/",
+        "/staff/groups/",
+        "/staff/groups/hardship/",
+        "/staff/campaigns/",
+    ):
         assert staff.get(url).status_code == 200, url
     export = staff.get(f"/staff/funds/{bb.fund.pk}/ledger.xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == services.LEDGER_COLUMNS
-    assert rows[1][2] == f"加班补贴申报 {claim.number}" and rows[1][3] == "王建国" and rows[1][4] == 300 and rows[1][7] == 9700
+    assert (
+        rows[1][2] == f"加班补贴申报 {claim.number}"
+        and rows[1][3] == "王建国"
+        and rows[1][4] == 300
+        and rows[1][7] == 9700
+    )
     assert AuditLog.objects.filter(action="benefits.fund.exported").exists()
     assert login_client(bb.staff_other).get(f"/staff/funds/{bb.fund.pk}/ledger.xlsx").status_code == 404
     assert login_client(bb.member_user).get("/staff/funds/").status_code == 403
@@ -300,7 +467,18 @@ def test_staff_pages_and_ledger_export(bb, overtime_claim):
 
 def test_staff_edits_a_claim_type_with_the_line_editor(bb):
     staff = login_client(bb.staff)
-    bad = staff.post("/staff/benefits/types/new/", {"name": "高温补贴", "code": "heat", "category": "frontline", "fields_text": "amount | 金额 | money", "approver_role": "staff", "deadline_days": 3, "delivery": "online"})
+    bad = staff.post(
+        "/staff/benefits/types/new/",
+        {
+            "name": "高温补贴",
+            "code": "heat",
+            "category": "frontline",
+            "fields_text": "amount | 金额 | money",
+            "approver_role": "staff",
+            "deadline_days": 3,
+            "delivery": "online",
+        },
+    )
     assert "第 1 行格式" in bad.content.decode()
     ok = staff.post(
         "/staff/benefits/types/new/",
@@ -318,7 +496,13 @@ def test_staff_edits_a_claim_type_with_the_line_editor(bb):
     )
     assert ok.status_code == 302
     heat = ClaimType.objects.get(code="heat")
-    assert heat.fields[0] == {"name": "days", "label": "高温天数", "kind": "number", "required": True, "max": 60.0}
+    assert heat.fields[0] == {
+        "name": "days",
+        "label": "高温天数",
+        "kind": "number",
+        "required": True,
+        "max": 60.0,
+    }
     assert heat.audience == {"posts": ["security"]}
 
 
@@ -334,7 +518,9 @@ def test_hardship_pages_walk_a_case(bb):
     staff.post(f"/staff/hardship/{case.pk}/", {"action": "advance", "note": "已电话联系本人"})
     refused = staff.post(f"/staff/hardship/{case.pk}/", {"action": "advance", "note": "入户"})
     assert "授权书" in refused.content.decode()
-    staff.post(f"/staff/hardship/{case.pk}/", {"action": "advance", "note": "入户核实", "attachment": upload()})
+    staff.post(
+        f"/staff/hardship/{case.pk}/", {"action": "advance", "note": "入户核实", "attachment": upload()}
+    )
     case.refresh_from_db()
     assert case.stage == "consultation"
     assert login_client(bb.staff_other).get(f"/staff/hardship/{case.pk}/").status_code == 404
@@ -361,7 +547,8 @@ def test_proxy_pages_and_appeal_by_proxy(bb):
     claim = Claim.objects.get()
     assert response.status_code == 302 and claim.member == bb.member and claim.proxy == consent_row
     response = volunteer.post(
-        f"/appeals/new/?proxy={consent_row.pk}", {"proxy": consent_row.pk, "text": "宿舍热水器坏了一周了，请帮忙联系维修"}
+        f"/appeals/new/?proxy={consent_row.pk}",
+        {"proxy": consent_row.pk, "text": "宿舍热水器坏了一周了，请帮忙联系维修"},
     )
     from unionhome.appeals.models import Appeal
 
@@ -378,7 +565,14 @@ def test_campaign_pages(bb, django_capture_on_commit_callbacks):
     staff = login_client(bb.staff)
     response = staff.post(
         "/staff/campaigns/",
-        {"name": "夜班送清凉", "kind": "cool", "items": "绿豆汤", "starts_on": "2026-07-01", "ends_on": "2026-08-31", "posts": ["security"]},
+        {
+            "name": "夜班送清凉",
+            "kind": "cool",
+            "items": "绿豆汤",
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-08-31",
+            "posts": ["security"],
+        },
     )
     assert response.status_code == 302
     page = staff.get(response["Location"]).content.decode()
@@ -395,13 +589,21 @@ def test_campaign_pages(bb, django_capture_on_commit_callbacks):
 def test_visit_rating_by_the_member(bb):
     visit = hardship.visit_plan(actor=bb.staff, member=bb.member, planned_on=timezone.localdate())
     staff = login_client(bb.staff)
-    staff.post(f"/staff/visits/{visit.pk}/", {"visited_on": timezone.localdate().isoformat(), "record": "送米面油", "gifts": "米面油"})
+    staff.post(
+        f"/staff/visits/{visit.pk}/",
+        {"visited_on": timezone.localdate().isoformat(), "record": "送米面油", "gifts": "米面油"},
+    )
     member = login_client(bb.member_user)
     assert "这次走访对您有帮助吗" in member.get("/care/").content.decode()
     member.post(f"/care/visits/{visit.pk}/rate/", {f"v{visit.pk}-rating": 4})
     visit.refresh_from_db()
     assert visit.rating == 4
-    assert login_client(bb.other_user).post(f"/care/visits/{visit.pk}/rate/", {f"v{visit.pk}-rating": 1}).status_code == 404
+    assert (
+        login_client(bb.other_user)
+        .post(f"/care/visits/{visit.pk}/rate/", {f"v{visit.pk}-rating": 1})
+        .status_code
+        == 404
+    )
 
 
 def test_pages_in_english(bb):

@@ -341,7 +341,16 @@ def staff_activity(request, pk: int):
 @staff_required
 def staff_attendance_xlsx(request, pk: int):
     item = selectors.activity_managed(request.user, pk)
-    header = [_("姓名"), _("会员号"), _("工作地点"), _("状态"), _("报名时间"), _("签到时间"), _("评分"), _("评价")]
+    header = [
+        _("姓名"),
+        _("会员号"),
+        _("工作地点"),
+        _("状态"),
+        _("报名时间"),
+        _("签到时间"),
+        _("评分"),
+        _("评价"),
+    ]
     rows = (
         [
             r.member.name,

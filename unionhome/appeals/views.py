@@ -107,7 +107,9 @@ def appeal_new(request):
         channel = Channel.STATION if request.POST.get("station") == "1" else Channel.ONLINE
         appeal = _submit(request, form, channel=channel, proxy=proxy)
         if appeal is not None and proxy is not None:
-            messages.success(request, _("已代 %(name)s 提交，编号 %(n)s。") % {"name": member.name, "n": appeal.number})
+            messages.success(
+                request, _("已代 %(name)s 提交，编号 %(n)s。") % {"name": member.name, "n": appeal.number}
+            )
             return redirect("proxy-consent", proxy.pk)
         if appeal is not None:
             messages.success(

@@ -10,7 +10,10 @@ from unionhome.members.models import ServiceGroup
 from .models import CampaignKind, ClaimCategory, Delivery, FieldKind, HardshipKind, HardshipLevel, VisitKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SENSITIVE_HELP = {"health": _("健康信息，加密保存，仅审批人可见"), "financial": _("银行账户，加密保存，仅审批人可见")}
+SENSITIVE_HELP = {
+    "health": _("健康信息，加密保存，仅审批人可见"),
+    "financial": _("银行账户，加密保存，仅审批人可见"),
+}
 
 
 def claim_form_class(ctype, *, secret_initial: dict | None = None):
@@ -22,15 +25,21 @@ def claim_form_class(ctype, *, secret_initial: dict | None = None):
         help_text = str(SENSITIVE_HELP.get(f.get("sensitive") or "", ""))
         kind = f["kind"]
         if kind == FieldKind.FILE:
-            field = forms.FileField(label=label, required=False, help_text=help_text or _("照片或 PDF，不超过 5 MB"))
+            field = forms.FileField(
+                label=label, required=False, help_text=help_text or _("照片或 PDF，不超过 5 MB")
+            )
             field.widget.attrs["accept"] = "image/*,application/pdf"
         elif kind == FieldKind.NUMBER:
             field = forms.CharField(label=label, required=False, help_text=help_text)
             field.widget.attrs.update({"inputmode": "decimal"})
             if f.get("max") is not None:
-                field.help_text = (help_text + " " if help_text else "") + gettext("最多 %(m)s") % {"m": f["max"]}
+                field.help_text = (help_text + " " if help_text else "") + gettext("最多 %(m)s") % {
+                    "m": f["max"]
+                }
         elif kind == FieldKind.DATE:
-            field = forms.CharField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+            field = forms.CharField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
         elif kind == FieldKind.CHOICE:
             field = forms.ChoiceField(
                 label=label,
@@ -46,7 +55,11 @@ def claim_form_class(ctype, *, secret_initial: dict | None = None):
 
 def claim_form_values(form) -> tuple[dict, dict]:
     """(values, files) from a bound claim form."""
-    values = {k: v for k, v in form.data.items() if k in form.fields and not isinstance(form.fields[k], forms.FileField)}
+    values = {
+        k: v
+        for k, v in form.data.items()
+        if k in form.fields and not isinstance(form.fields[k], forms.FileField)
+    }
     files = {k: v for k, v in form.files.items() if k in form.fields}
     return values, files
 
@@ -76,7 +89,9 @@ def parse_field_lines(text: str) -> list[dict]:
                 try:
                     field["max"] = float(option[4:])
                 except ValueError as exc:
-                    raise forms.ValidationError(gettext("第 %(n)s 行的 max 应是数字") % {"n": number}) from exc
+                    raise forms.ValidationError(
+                        gettext("第 %(n)s 行的 max 应是数字") % {"n": number}
+                    ) from exc
             elif option.startswith("sensitive="):
                 field["sensitive"] = option[10:]
             elif option and field["kind"] == FieldKind.CHOICE:
@@ -111,11 +126,17 @@ class ClaimTypeForm(AudienceFields):
     fields_text = forms.CharField(
         label=_("表单字段"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text=_("每行一个：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项（max=上限、选项用 / 分隔、sensitive=health 或 financial）"),
+        help_text=_(
+            "每行一个：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项（max=上限、选项用 / 分隔、sensitive=health 或 financial）"
+        ),
     )
-    amount_field = forms.CharField(label=_("金额字段（从经费支出的数字字段名）"), required=False, max_length=40)
+    amount_field = forms.CharField(
+        label=_("金额字段（从经费支出的数字字段名）"), required=False, max_length=40
+    )
     fund = forms.ChoiceField(label=_("支出经费"), required=False)
-    approver_role = forms.ChoiceField(label=_("审批"), choices=[("staff", _("工会干部")), ("chair", _("工会主席"))])
+    approver_role = forms.ChoiceField(
+        label=_("审批"), choices=[("staff", _("工会干部")), ("chair", _("工会主席"))]
+    )
     deadline_days = forms.IntegerField(label=_("办理时限（工作日）"), min_value=0, max_value=60)
     delivery = forms.ChoiceField(label=_("发放方式"), choices=Delivery.choices)
     active = forms.BooleanField(label=_("启用"), required=False, initial=True)
@@ -130,8 +151,12 @@ class ClaimTypeForm(AudienceFields):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    amount = forms.DecimalField(label=_("批准金额（元，不填为申请金额）"), required=False, min_value=0, decimal_places=2)
+    note = forms.CharField(
+        label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    amount = forms.DecimalField(
+        label=_("批准金额（元，不填为申请金额）"), required=False, min_value=0, decimal_places=2
+    )
 
 
 class FundForm(forms.Form):
@@ -150,9 +175,15 @@ class FundForm(forms.Form):
 
 class SelfTestForm(forms.Form):
     household_size = forms.IntegerField(label=_("家庭人口（人）"), min_value=1, max_value=30)
-    annual_income = forms.DecimalField(label=_("家庭年收入（元）"), min_value=0, max_digits=12, decimal_places=2)
+    annual_income = forms.DecimalField(
+        label=_("家庭年收入（元）"), min_value=0, max_digits=12, decimal_places=2
+    )
     unavoidable_costs = forms.DecimalField(
-        label=_("看病、事故等必须的支出（元/年）"), min_value=0, max_digits=12, decimal_places=2, required=False
+        label=_("看病、事故等必须的支出（元/年）"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
     )
 
 
@@ -164,7 +195,9 @@ class CaseForm(forms.Form):
     annual_income = forms.DecimalField(
         label=_("家庭年收入（元，需同意提供收入信息）"), min_value=0, required=False, decimal_places=2
     )
-    unavoidable_costs = forms.DecimalField(label=_("必须的支出（元/年）"), min_value=0, required=False, decimal_places=2)
+    unavoidable_costs = forms.DecimalField(
+        label=_("必须的支出（元/年）"), min_value=0, required=False, decimal_places=2
+    )
     health = forms.CharField(label=_("病情或伤情（需同意提供健康信息）"), max_length=500, required=False)
 
     def details(self) -> dict:
@@ -181,14 +214,18 @@ class AdvanceForm(forms.Form):
     note = forms.CharField(label=_("本环节记录"), widget=forms.Textarea(attrs={"rows": 3}))
     attachment = forms.FileField(label=_("签字的家庭经济状况核查授权书（照片或 PDF）"), required=False)
     owner = forms.ChoiceField(label=_("下一环节负责人"), required=False)
-    level = forms.ChoiceField(label=_("认定等级"), required=False, choices=[("", "——"), *HardshipLevel.choices])
+    level = forms.ChoiceField(
+        label=_("认定等级"), required=False, choices=[("", "——"), *HardshipLevel.choices]
+    )
     amount = forms.DecimalField(label=_("帮扶金额（元）"), required=False, min_value=0, decimal_places=2)
     fund = forms.ChoiceField(label=_("支出经费"), required=False)
 
     def __init__(self, *args, stage: str, owners=(), funds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", _("（不变）"))] + [(str(u.pk), u.display_name) for u in owners]
-        self.fields["fund"].choices = [("", "——")] + [(str(f.pk), f"{f} · " + gettext("余 %(r)s 元") % {"r": f.remaining}) for f in funds]
+        self.fields["fund"].choices = [("", "——")] + [
+            (str(f.pk), f"{f} · " + gettext("余 %(r)s 元") % {"r": f.remaining}) for f in funds
+        ]
         if stage != "verification":
             del self.fields["attachment"]
         if stage != "decision":

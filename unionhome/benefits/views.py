@@ -89,9 +89,7 @@ def benefits(request):
     if member is None:
         return _not_member(request)
     types = selectors.claim_types_for(request.user, member)
-    grouped = [
-        (label, [t for t in types if t.category == code]) for code, label in ClaimCategory.choices
-    ]
+    grouped = [(label, [t for t in types if t.category == code]) for code, label in ClaimCategory.choices]
     return render(
         request,
         "benefits/home.html",
@@ -176,7 +174,9 @@ def claim_new(request, code: str):
 def _claim_message(request, claim):
     if claim.status == ClaimStatus.SUBMITTED:
         messages.success(
-            request, _("已提交，编号 %(n)s，%(d)s 前办理。进展会发到“我的消息”。") % {"n": claim.number, "d": claim.due_on}
+            request,
+            _("已提交，编号 %(n)s，%(d)s 前办理。进展会发到“我的消息”。")
+            % {"n": claim.number, "d": claim.due_on},
         )
     else:
         messages.success(request, _("草稿已保存"))
@@ -185,7 +185,11 @@ def _claim_message(request, claim):
 @login_required
 def claim_page(request, pk: int):
     claim = selectors.claim_get(request.user, pk)
-    if has_role_over(request.user, claim.org) and claim.member.user_id != request.user.pk and not claim.proxy_id:
+    if (
+        has_role_over(request.user, claim.org)
+        and claim.member.user_id != request.user.pk
+        and not claim.proxy_id
+    ):
         return redirect("staff-benefit-claim", pk)
     editable = claim.status in (ClaimStatus.DRAFT, ClaimStatus.RETURNED)
     form = None
@@ -221,7 +225,9 @@ def _claim_rows(claim, secret: dict, *, reveal: bool) -> list[tuple[str, str, bo
         if name in claim.values:
             rows.append((f.get("label") or name, claim.values[name], False))
         elif name in secret:
-            rows.append((f.get("label") or name, secret[name] if reveal else services.mask_value(secret[name]), True))
+            rows.append(
+                (f.get("label") or name, secret[name] if reveal else services.mask_value(secret[name]), True)
+            )
     return rows
 
 
@@ -266,7 +272,9 @@ def care(request):
             messages.success(request, _("已受理，编号 %(n)s。工会会尽快联系您。") % {"n": case.number})
             return redirect("care")
     org = selectors.public_org(request.user)
-    visits = Visit.objects.filter(member=member, visited_on__isnull=False, rating__isnull=True) if member else []
+    visits = (
+        Visit.objects.filter(member=member, visited_on__isnull=False, rating__isnull=True) if member else []
+    )
     return render(
         request,
         "benefits/care.html",
@@ -363,7 +371,9 @@ def proxy_consent(request, pk: int):
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.proxy_confirm_code(consent=consent, actor=request.user, code=form.cleaned_data["code"])
+                services.proxy_confirm_code(
+                    consent=consent, actor=request.user, code=form.cleaned_data["code"]
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -392,15 +402,19 @@ def staff_claims(request):
     if status not in ClaimStatus.values:
         status = ""
     rows = selectors.staff_claims(request.user, status=status)[:200]
-    to_sign = [
-        c
-        for c in rows
-        if c.type.fund_id
-        and c.status == ClaimStatus.SUBMITTED
-        and c.amount is not None
-        and c.type.fund.sign_threshold is not None
-        and c.amount > c.type.fund.sign_threshold
-    ] if status == ClaimStatus.SUBMITTED else []
+    to_sign = (
+        [
+            c
+            for c in rows
+            if c.type.fund_id
+            and c.status == ClaimStatus.SUBMITTED
+            and c.amount is not None
+            and c.type.fund.sign_threshold is not None
+            and c.amount > c.type.fund.sign_threshold
+        ]
+        if status == ClaimStatus.SUBMITTED
+        else []
+    )
     return render(
         request,
         "benefits/staff/claims.html",
@@ -424,7 +438,9 @@ def staff_claim(request, pk: int):
         note = form.cleaned_data["note"]
         try:
             if action == "approve":
-                services.claim_approve(claim=claim, actor=request.user, note=note, amount=form.cleaned_data["amount"])
+                services.claim_approve(
+                    claim=claim, actor=request.user, note=note, amount=form.cleaned_data["amount"]
+                )
             elif action == "return":
                 services.claim_return(claim=claim, actor=request.user, note=note)
             elif action == "reject":
@@ -438,7 +454,9 @@ def staff_claim(request, pk: int):
         else:
             messages.success(request, _("已处理：%(s)s") % {"s": ClaimStatus(claim.status).label})
             return redirect("staff-benefit-claim", pk)
-    secret = services.claim_reveal(claim=claim, actor=request.user) if reveal else services.claim_sensitive(claim)
+    secret = (
+        services.claim_reveal(claim=claim, actor=request.user) if reveal else services.claim_sensitive(claim)
+    )
     return render(
         request,
         "benefits/staff/claim.html",
@@ -480,16 +498,41 @@ def staff_type(request, pk: int | None = None):
     initial = {"deadline_days": 5, "active": True, "approver_role": "staff"}
     if ctype is not None:
         initial = {
-            **{k: getattr(ctype, k) for k in ("name", "code", "description", "category", "amount_field", "approver_role", "deadline_days", "delivery", "active")},
+            **{
+                k: getattr(ctype, k)
+                for k in (
+                    "name",
+                    "code",
+                    "description",
+                    "category",
+                    "amount_field",
+                    "approver_role",
+                    "deadline_days",
+                    "delivery",
+                    "active",
+                )
+            },
             "fund": ctype.fund_id or "",
             "fields_text": field_lines(ctype.fields),
             **{k: v for k, v in ctype.audience.items()},
         }
-    form = ClaimTypeForm(request.POST or None, initial=initial, funds=_funds_for(request), sites=_sites(request))
+    form = ClaimTypeForm(
+        request.POST or None, initial=initial, funds=_funds_for(request), sites=_sites(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = {
             k: form.cleaned_data[k]
-            for k in ("name", "code", "description", "category", "amount_field", "approver_role", "deadline_days", "delivery", "active")
+            for k in (
+                "name",
+                "code",
+                "description",
+                "category",
+                "amount_field",
+                "approver_role",
+                "deadline_days",
+                "delivery",
+                "active",
+            )
         }
         data |= {"fields": form.cleaned_data["fields_text"], "audience": form.audience()}
         data["fund"] = int(form.cleaned_data["fund"]) if form.cleaned_data["fund"] else None
@@ -517,10 +560,14 @@ def _signers(request):
 
 @staff_required
 def staff_funds(request):
-    form = FundForm(request.POST or None, initial={"year": timezone.localdate().year}, signers=_signers(request))
+    form = FundForm(
+        request.POST or None, initial={"year": timezone.localdate().year}, signers=_signers(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data["signer"] = get_user_model().objects.filter(pk=data["signer"]).first() if data["signer"] else None
+        data["signer"] = (
+            get_user_model().objects.filter(pk=data["signer"]).first() if data["signer"] else None
+        )
         try:
             services.fund_save(actor=request.user, org=home_org(request.user), data=data)
         except DomainError as exc:
@@ -528,7 +575,9 @@ def staff_funds(request):
         else:
             messages.success(request, _("经费已保存"))
             return redirect("staff-funds")
-    return render(request, "benefits/staff/funds.html", {"funds": services.funds_for(request.user), "form": form})
+    return render(
+        request, "benefits/staff/funds.html", {"funds": services.funds_for(request.user), "form": form}
+    )
 
 
 @staff_required
@@ -545,7 +594,10 @@ def staff_fund(request, pk: int):
 def staff_fund_xlsx(request, pk: int):
     fund = get_scoped(Fund.objects.select_related("org"), request.user, pk=pk)
     response = xlsx_response(
-        f"ledger-{fund.year}-{fund.pk}.xlsx", _("经费台账"), [_(c) for c in services.LEDGER_COLUMNS], services.ledger_rows(fund)
+        f"ledger-{fund.year}-{fund.pk}.xlsx",
+        _("经费台账"),
+        [_(c) for c in services.LEDGER_COLUMNS],
+        services.ledger_rows(fund),
     )
     log_action(fund, "benefits.fund.exported", request.user)
     return response
@@ -591,7 +643,9 @@ def staff_hardship(request):
 
 @staff_required
 def staff_case(request, pk: int):
-    case = get_scoped(HardshipCase.objects.select_related("member__user", "org", "owner", "fund"), request.user, pk=pk)
+    case = get_scoped(
+        HardshipCase.objects.select_related("member__user", "org", "owner", "fund"), request.user, pk=pk
+    )
     owners = holders_over(case.org, {*STAFF_ROLES, Role.HANDLER})
     funds = Fund.objects.filter(org__path__in=case.org.ancestor_paths())
     action = request.POST.get("action") if request.method == "POST" else None
@@ -706,7 +760,9 @@ def staff_visits(request):
         {
             "pair_form": pair_form,
             "plan_form": plan_form,
-            "pairings": scope(Pairing.objects.select_related("member", "cadre"), request.user).filter(ended_on__isnull=True),
+            "pairings": scope(Pairing.objects.select_related("member", "cadre"), request.user).filter(
+                ended_on__isnull=True
+            ),
             "planned": visits.filter(visited_on__isnull=True).order_by("planned_on")[:100],
             "done": visits.filter(visited_on__isnull=False)[:50],
             "summary": hardship.visit_summary(org) if org else None,
@@ -719,7 +775,11 @@ def staff_visit(request, pk: int):
     visit = get_scoped(Visit.objects.select_related("member", "visitor"), request.user, pk=pk)
     form = VisitRecordForm(
         request.POST or None,
-        initial={"visited_on": visit.visited_on or timezone.localdate(), "record": visit.record, "gifts": visit.gifts},
+        initial={
+            "visited_on": visit.visited_on or timezone.localdate(),
+            "record": visit.record,
+            "gifts": visit.gifts,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -796,7 +856,9 @@ def staff_campaigns(request):
             messages.success(request, _("已创建，确认对象后发布"))
             return redirect("staff-campaign", campaign.pk)
     return render(
-        request, "benefits/staff/campaigns.html", {"campaigns": campaigns.campaigns_for(request.user), "form": form}
+        request,
+        "benefits/staff/campaigns.html",
+        {"campaigns": campaigns.campaigns_for(request.user), "form": form},
     )
 
 
@@ -834,9 +896,10 @@ def staff_campaign(request, pk: int):
         {
             "campaign": campaign,
             "audience": describe_audience(campaign.audience),
-            "audience_count": campaigns.campaign_members(campaign).count() if campaign.status == "draft" else None,
+            "audience_count": campaigns.campaign_members(campaign).count()
+            if campaign.status == "draft"
+            else None,
             "progress": campaigns.campaign_progress(campaign),
             "deliver_form": deliver_form,
         },
     )
-

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         from unionhome.activities import demo as activities_demo
 
         activities_demo.build(enterprise, Org.objects.filter(name=demo.OTHER).first())
+        from unionhome.benefits import demo as benefits_demo
+
+        benefits_demo.build(enterprise)
         if opts["json"]:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
