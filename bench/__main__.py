@@ -191,7 +191,13 @@ def main() -> None:
     for module in (
         ["bench.offer_burst"]
         if HTTP_ONLY
-        else ["bench.offer_burst", "bench.deadline_scan", "bench.profile_appeals", "bench.notice_fanout"]
+        else [
+            "bench.offer_burst",
+            "bench.deadline_scan",
+            "bench.profile_appeals",
+            "bench.notice_fanout",
+            "bench.campaign_bulk",
+        ]
     ):
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)
     shutil.rmtree(data_dir, ignore_errors=True)
