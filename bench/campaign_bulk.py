@@ -58,7 +58,9 @@ def main() -> dict:
     User = get_user_model()
     org = Org.objects.create(name="压测工会（送清凉）")
     started = time.perf_counter()
-    users = User.objects.bulk_create([User(username=f"cool{i:06d}", password="!") for i in range(N)], batch_size=5000)
+    users = User.objects.bulk_create(
+        [User(username=f"cool{i:06d}", password="!") for i in range(N)], batch_size=5000
+    )
     Member.objects.bulk_create(
         [Member(org=org, user=u, name=f"会员{i}", status=MemberStatus.ACTIVE) for i, u in enumerate(users)],
         batch_size=5000,
@@ -75,7 +77,13 @@ def main() -> dict:
 
     def campaign(name: str) -> Campaign:
         return Campaign.objects.create(
-            org=org, name=name, kind="cool", items="绿豆汤", starts_on=today, ends_on=today, status=CampaignStatus.CREATING
+            org=org,
+            name=name,
+            kind="cool",
+            items="绿豆汤",
+            starts_on=today,
+            ends_on=today,
+            status=CampaignStatus.CREATING,
         )
 
     port = free_port()
@@ -89,7 +97,9 @@ def main() -> dict:
     try:
         wait_up(port)
         loadgen.run("127.0.0.1", port, "/benefits/", seconds=1, connections=CONNECTIONS, headers=headers)
-        idle = loadgen.run("127.0.0.1", port, "/benefits/", seconds=5, connections=CONNECTIONS, headers=headers)
+        idle = loadgen.run(
+            "127.0.0.1", port, "/benefits/", seconds=5, connections=CONNECTIONS, headers=headers
+        )
         running = threading.Event()
         running.set()
         busy: list[float] = []
@@ -109,9 +119,13 @@ def main() -> dict:
     per_row = campaign("送清凉（逐行）")
     started = time.perf_counter()
     with transaction.atomic():
-        for member_id, site_id, user_id in campaign_members(per_row).values_list("pk", "site_id", "user_id").iterator():
+        for member_id, site_id, user_id in (
+            campaign_members(per_row).values_list("pk", "site_id", "user_id").iterator()
+        ):
             Entitlement.objects.create(campaign=per_row, member_id=member_id, site_id=site_id)
-            Notification.objects.create(user_id=user_id, title="送清凉", body="绿豆汤", url="/benefits/", ref=f"campaign:{per_row.pk}")
+            Notification.objects.create(
+                user_id=user_id, title="送清凉", body="绿豆汤", url="/benefits/", ref=f"campaign:{per_row.pk}"
+            )
     per_row_seconds = time.perf_counter() - started
 
     for c in (bulk, per_row):
