@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict, DomainError, NotFound
-from unionhome.core.models import Org, Role
+from unionhome.core.models import Notification, Org, Role
 from unionhome.core.notifications import notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
@@ -469,8 +469,6 @@ def remind_due_cases(today: dt.date | None = None) -> int:
             "n": number
         }
         ref = f"hardship:{pk}:{today.isoformat()}"
-        from unionhome.core.models import Notification
-
         if Notification.objects.filter(user_id=owner_id, ref=ref).exists():
             continue
         Notification.objects.create(user_id=owner_id, title=title, url=f"/staff/hardship/{pk}/", ref=ref)
