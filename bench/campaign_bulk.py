@@ -49,6 +49,7 @@ def main() -> dict:
     from bench import loadgen
     from bench import results as results_file
     from bench.__main__ import free_port, pin, wait_up
+    from bench.cleanup import drop_bench_union
     from bench.results import percentile
     from unionhome.benefits.campaigns import campaign_members, entitlements_create
     from unionhome.benefits.models import Campaign, CampaignStatus, Entitlement
@@ -59,11 +60,11 @@ def main() -> dict:
     org = Org.objects.create(name="压测工会（送清凉）")
     started = time.perf_counter()
     users = User.objects.bulk_create(
-        [User(username=f"cool{i:06d}", password="!") for i in range(N)], batch_size=5000
+        [User(username=f"cool{i:06d}", password="!") for i in range(N)], batch_size=2000
     )
     Member.objects.bulk_create(
         [Member(org=org, user=u, name=f"会员{i}", status=MemberStatus.ACTIVE) for i, u in enumerate(users)],
-        batch_size=5000,
+        batch_size=2000,
     )
     setup_seconds = time.perf_counter() - started
     viewer = User.objects.get(username="m0100")
@@ -128,12 +129,7 @@ def main() -> dict:
             )
     per_row_seconds = time.perf_counter() - started
 
-    for c in (bulk, per_row):
-        Notification.objects.filter(ref=f"campaign:{c.pk}").delete()
-        c.delete()
-    Member.objects.filter(org=org).delete()
-    User.objects.filter(username__startswith="cool", password="!").delete()
-    org.delete()
+    drop_bench_union(org, "cool")
 
     idle_p99 = idle.pct(99)
     busy_p99 = percentile(busy, 99) * 1000

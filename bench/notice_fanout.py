@@ -26,9 +26,10 @@ def main() -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from bench.cleanup import drop_bench_union
     from unionhome.content.models import Notice
     from unionhome.content.services import notice_fan_out
-    from unionhome.core.models import Notification, Org
+    from unionhome.core.models import Org
     from unionhome.core.notifications import unread_count
     from unionhome.members.models import Member, MemberStatus
 
@@ -36,11 +37,11 @@ def main() -> dict:
     org = Org.objects.create(name="压测工会")
     started = time.perf_counter()
     users = User.objects.bulk_create(
-        [User(username=f"bench{i:06d}", password="!") for i in range(N)], batch_size=5000
+        [User(username=f"bench{i:06d}", password="!") for i in range(N)], batch_size=2000
     )
     Member.objects.bulk_create(
         [Member(org=org, user=u, name=f"会员{i}", status=MemberStatus.ACTIVE) for i, u in enumerate(users)],
-        batch_size=5000,
+        batch_size=2000,
     )
     setup_seconds = time.perf_counter() - started
     notice = Notice.objects.create(org=org, title="全员通知", body="明天上午安全培训。")
@@ -51,11 +52,8 @@ def main() -> dict:
         assert sent == N, sent
         assert unread_count(users[-1]) == 1
     finally:
-        Notification.objects.filter(ref=notice.ref).delete()
         notice.delete()
-        Member.objects.filter(org=org).delete()
-        User.objects.filter(username__startswith="bench", password="!").delete()
-        org.delete()
+        drop_bench_union(org, "bench")
     result = {
         "database": connection.vendor,
         "members": N,
