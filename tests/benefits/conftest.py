@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import struct
-import zlib
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -10,30 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from unionhome.benefits import services
 from unionhome.benefits.catalogue import catalogue_install
+from unionhome.benefits.demo import sample_png
 from unionhome.benefits.models import ClaimType
 from unionhome.core.models import Role
 from unionhome.members.models import Consent, ConsentPurpose, Post
 
 from ..factories import UserFactory, grant
 
-
-def png_bytes(width=40, height=20) -> bytes:
-    """A real PNG (a diagonal stroke on white), written by hand to need no imaging library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(
-        b"\x00" + b"".join(b"\x00\x00\x00" if x == y * 2 else b"\xff\xff\xff" for x in range(width))
-        for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 0))
-        + chunk(b"IEND", b"")
-    )
+png_bytes = sample_png
 
 
 def upload(name="attendance.png", content=None, kind="image/png"):

@@ -19,7 +19,7 @@ from unionhome.core.models import ApiToken
 
 from ..activities.test_concurrency import post
 from ..factories import MemberFactory
-from .conftest import upload
+from .conftest import png_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def make_claims(bb, count: int, amount: str) -> list[Claim]:
     claims = []
     for i in range(count):
         member = MemberFactory(org=bb.tree.union, post="security", user=None)
-        consent = services.proxy_sign(actor=bb.volunteer, member=member, png=_png())
+        consent = services.proxy_sign(actor=bb.volunteer, member=member, png=png_bytes())
         claims.append(
             services.claim_save(
                 actor=bb.volunteer,
@@ -48,12 +48,6 @@ def make_claims(bb, count: int, amount: str) -> list[Claim]:
             )
         )
     return claims
-
-
-def _png() -> bytes:
-    from .conftest import png_bytes
-
-    return png_bytes()
 
 
 def test_parallel_approvals_never_overspend(bb, live_server):

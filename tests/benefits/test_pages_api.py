@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -613,3 +614,62 @@ def test_pages_in_english(bb):
     assert "My claims" in page and "我的申领" not in page
     care = client.get("/care/").content.decode()
     assert "Apply for assistance" in care
+
+
+def test_other_union_gets_404_on_every_staff_record(client, bb):
+    visit = hardship.visit_plan(actor=bb.staff, member=bb.member, planned_on=timezone.localdate())
+    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
+    campaign = campaigns.campaign_save(
+        actor=bb.staff,
+        org=bb.tree.union,
+        data={
+            "name": "送温暖",
+            "kind": "warm",
+            "items": "棉衣",
+            "starts_on": dt.date(2026, 12, 1),
+            "ends_on": dt.date(2027, 1, 31),
+        },
+    )
+    outsider = login_client(bb.staff_other)
+    for url in (
+        f"/staff/visits/{visit.pk}/",
+        f"/staff/benefits/types/{bb.overtime.pk}/",
+        f"/staff/funds/{bb.fund.pk}/",
+        f"/staff/campaigns/{campaign.pk}/",
+        f"/staff/hardship/{case.pk}/",
+    ):
+        assert outsider.get(url).status_code == 404, url
+    headers = bearer(client, "staff_other")
+    assert client.get(f"/api/v1/funds/{bb.fund.pk}/ledger", **headers).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/hardship/cases/{case.pk}/advance",
+            {"note": "x"},
+            content_type="application/json",
+            **headers,
+        ).status_code
+        == 404
+    )
+    record = {"visited_on": timezone.localdate().isoformat(), "record": "送米"}
+    assert (
+        client.post(
+            f"/api/v1/visits/{visit.pk}/record", record, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
+    member_b = bearer(client, "other")
+    assert (
+        client.post(
+            f"/api/v1/visits/{visit.pk}/evaluate", {"rating": 1}, content_type="application/json", **member_b
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/campaigns/{campaign.pk}/deliveries",
+            {"member": bb.member.member_no},
+            content_type="application/json",
+            **headers,
+        ).status_code
+        == 404
+    )

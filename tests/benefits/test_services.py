@@ -569,3 +569,20 @@ def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_
         callback()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ACTIVE and campaign.total == Entitlement.objects.count() >= 1
+
+
+def test_volunteer_opens_a_hardship_case_with_consent(bb):
+    consent_row = services.proxy_sign(
+        actor=bb.volunteer, member=bb.member, png=png_bytes(), purposes=["financial"]
+    )
+    case = hardship.case_open(
+        actor=bb.volunteer,
+        kind="emergency",
+        summary="家中失火",
+        details={"household_size": 2, "annual_income": "20000"},
+        proxy=consent_row,
+    )
+    assert case.member == bb.member and case.proxy == consent_row and case.suggested_level == "deep"
+    assert case.owner is None  # a volunteer opens it; staff pick it up
+    with pytest.raises(NotFound):
+        hardship.case_open(actor=bb.staff, kind="illness", summary="x", proxy=consent_row)

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from unionhome.content.api import Audience
 from unionhome.core.api import local_iso, staff_org
+from unionhome.core.audit import timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.scoping import get_scoped, require_staff
 from unionhome.members.models import Member
@@ -83,10 +84,19 @@ class ClaimOut(Schema):
     timeline: list[dict]
 
 
-def _claim_out(claim: Claim, user, *, reveal: bool = False) -> dict:
-    """Sensitive values are masked unless `reveal` (logged for staff)."""
-    from unionhome.core.audit import timeline_entries
+def _timeline_json(entries: list[dict]) -> list[dict]:
+    return [{"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in entries]
 
+
+def _claims_out(claims, user) -> list[dict]:
+    """A list of claims with every timeline read in one query."""
+    claims = list(claims)
+    timelines = timelines_for(claims)
+    return [_claim_out(c, user, timeline=timelines[str(c.pk)]) for c in claims]
+
+
+def _claim_out(claim: Claim, user, *, reveal: bool = False, timeline: list[dict] | None = None) -> dict:
+    """Sensitive values are masked unless `reveal` (logged for staff)."""
     secret = services.claim_reveal(claim=claim, actor=user) if reveal else services.claim_sensitive(claim)
     shown = {**claim.values, **{k: (v if reveal else services.mask_value(v)) for k, v in secret.items()}}
     return {
@@ -102,9 +112,7 @@ def _claim_out(claim: Claim, user, *, reveal: bool = False) -> dict:
         "due_on": claim.due_on.isoformat() if claim.due_on else None,
         "staff_note": claim.staff_note,
         "filed_by_proxy": claim.proxy.actor.display_name if claim.proxy_id else None,
-        "timeline": [
-            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(claim)
-        ],
+        "timeline": _timeline_json(timeline_entries(claim) if timeline is None else timeline),
     }
 
 
@@ -112,8 +120,8 @@ def _claim_out(claim: Claim, user, *, reveal: bool = False) -> dict:
 def claim_create(request, payload: ClaimIn):
     """File a claim (201), or get 400 with a reason per field. A type with required materials is
     filed as a draft first, then the files go to `POST /claims/{id}/files`, then `…/submit`."""
-    ctype = selectors.claim_type_by_code(request.user, payload.type, proxy_id=payload.proxy_consent)
     proxy = services.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
+    ctype = selectors.claim_type_by_code(request.user, payload.type, member=proxy.member if proxy else None)
     claim = services.claim_save(
         actor=request.user, ctype=ctype, values=payload.fields, submit=not payload.draft, proxy=proxy
     )
@@ -123,7 +131,7 @@ def claim_create(request, payload: ClaimIn):
 @router.get("/claims", response=list[ClaimOut])
 def claim_list(request):
     """The caller's own claims, newest first."""
-    return [_claim_out(c, request.user) for c in selectors.my_claims(request.user)]
+    return _claims_out(selectors.my_claims(request.user), request.user)
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
@@ -176,7 +184,7 @@ class RejectIn(Schema):
 def staff_claims(request, status: str = "submitted"):
     """Claims in the staff member's unions, by status (default: waiting for a decision)."""
     require_staff(request.user)
-    return [_claim_out(c, request.user) for c in selectors.staff_claims(request.user, status=status)[:200]]
+    return _claims_out(selectors.staff_claims(request.user, status=status)[:200], request.user)
 
 
 @router.post("/claims/{claim_id}/approve", response={200: ClaimOut, 403: ErrorOut, 409: ErrorOut})
@@ -356,9 +364,13 @@ class CaseOut(Schema):
     timeline: list[dict]
 
 
-def _case_out(case) -> dict:
-    from unionhome.core.audit import timeline_entries
+def _cases_out(cases) -> list[dict]:
+    cases = list(cases)
+    timelines = timelines_for(cases)
+    return [_case_out(c, timeline=timelines[str(c.pk)]) for c in cases]
 
+
+def _case_out(case, *, timeline: list[dict] | None = None) -> dict:
     return {
         "id": case.pk,
         "number": case.number,
@@ -372,9 +384,7 @@ def _case_out(case) -> dict:
         "amount": str(case.amount) if case.amount is not None else None,
         "due_on": case.due_on.isoformat() if case.due_on else None,
         "owner": case.owner.display_name if case.owner_id else None,
-        "timeline": [
-            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(case)
-        ],
+        "timeline": _timeline_json(timeline_entries(case) if timeline is None else timeline),
     }
 
 
@@ -402,8 +412,8 @@ def case_list(request, stage: str = "", overdue: bool = False):
     from unionhome.core.scoping import is_staff_anywhere
 
     if is_staff_anywhere(request.user):
-        return [_case_out(c) for c in hardship.cases_for(request.user, stage=stage, overdue=overdue)[:200]]
-    return [_case_out(c) for c in selectors.my_cases(request.user)]
+        return _cases_out(hardship.cases_for(request.user, stage=stage, overdue=overdue)[:200])
+    return _cases_out(selectors.my_cases(request.user))
 
 
 @router.get("/hardship/cases/{case_id}", response=CaseOut)

@@ -29,14 +29,17 @@ def _holder(org: Org, role: str, username: str | None = None):
     return row.user if row else None
 
 
-def _png() -> bytes:
-    """A small real PNG standing in for a photographed attendance sheet or ticket."""
+def sample_png(width: int = 40, height: int = 20) -> bytes:
+    """A real PNG (a diagonal stroke on white) standing in for a photographed attendance sheet, a
+    ticket or a signature; written by hand so no imaging library is needed."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    width, height = 32, 16
-    rows = b"".join(b"\x00" + b"\xf0\xf0\xf0" * width for _ in range(height))
+    rows = b"".join(
+        b"\x00" + b"".join(b"\x00\x00\x00" if x == y * 2 else b"\xff\xff\xff" for x in range(width))
+        for y in range(height)
+    )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -47,7 +50,7 @@ def _png() -> bytes:
 
 
 def _upload(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, _png(), content_type="image/png")
+    return SimpleUploadedFile(name, sample_png(), content_type="image/png")
 
 
 def _backdate(row, days: int) -> None:
@@ -253,7 +256,7 @@ def _campaign(enterprise: Org, staff) -> None:
 
 
 def _proxy_example(volunteer, member: Member, supplies: ClaimType) -> None:
-    consent = services.proxy_sign(actor=volunteer, member=member, png=_png())
+    consent = services.proxy_sign(actor=volunteer, member=member, png=sample_png())
     if services.claim_type_allowed(supplies, member):
         services.claim_save(
             actor=volunteer,

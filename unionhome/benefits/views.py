@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from unionhome.core.audit import log_action, timeline_entries
+from unionhome.core.audit import log_action, timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.exports import xlsx_response
 from unionhome.core.forms import add_domain_error
@@ -284,12 +284,18 @@ def care(request):
             "case_form": case_form,
             "result": result,
             "line": hardship.policy_for(member.org if member else None).min_living_monthly,
-            "cases": [(c, timeline_entries(c)) for c in selectors.my_cases(request.user)],
+            "cases": _with_timelines(selectors.my_cases(request.user)),
             "notices": hardship.notices_for(member),
             "summary": hardship.visit_summary(org) if org else None,
             "to_rate": [(v, RatingForm(prefix=f"v{v.pk}")) for v in visits],
         },
     )
+
+
+def _with_timelines(rows) -> list[tuple]:
+    rows = list(rows)
+    timelines = timelines_for(rows)
+    return [(row, timelines[str(row.pk)]) for row in rows]
 
 
 @login_required
@@ -492,26 +498,27 @@ def _sites(request):
     return Site.objects.filter(org__path__startswith=org.path) if org else Site.objects.none()
 
 
+# The claim-type columns the editor shows as plain form fields.
+TYPE_FIELDS = (
+    "name",
+    "code",
+    "description",
+    "category",
+    "amount_field",
+    "approver_role",
+    "deadline_days",
+    "delivery",
+    "active",
+)
+
+
 @staff_required
 def staff_type(request, pk: int | None = None):
     ctype = get_scoped(ClaimType.objects.select_related("org"), request.user, pk=pk) if pk else None
     initial = {"deadline_days": 5, "active": True, "approver_role": "staff"}
     if ctype is not None:
         initial = {
-            **{
-                k: getattr(ctype, k)
-                for k in (
-                    "name",
-                    "code",
-                    "description",
-                    "category",
-                    "amount_field",
-                    "approver_role",
-                    "deadline_days",
-                    "delivery",
-                    "active",
-                )
-            },
+            **{k: getattr(ctype, k) for k in TYPE_FIELDS},
             "fund": ctype.fund_id or "",
             "fields_text": field_lines(ctype.fields),
             **{k: v for k, v in ctype.audience.items()},
@@ -520,20 +527,7 @@ def staff_type(request, pk: int | None = None):
         request.POST or None, initial=initial, funds=_funds_for(request), sites=_sites(request)
     )
     if request.method == "POST" and form.is_valid():
-        data = {
-            k: form.cleaned_data[k]
-            for k in (
-                "name",
-                "code",
-                "description",
-                "category",
-                "amount_field",
-                "approver_role",
-                "deadline_days",
-                "delivery",
-                "active",
-            )
-        }
+        data = {k: form.cleaned_data[k] for k in TYPE_FIELDS}
         data |= {"fields": form.cleaned_data["fields_text"], "audience": form.audience()}
         data["fund"] = int(form.cleaned_data["fund"]) if form.cleaned_data["fund"] else None
         if ctype is not None:
@@ -697,7 +691,7 @@ def staff_case(request, pk: int):
             "steps": case.steps.select_related("owner", "done_by"),
             "advance": advance if case.stage != HardshipStage.CLOSED else None,
             "notice_form": notice_form,
-            "notice": getattr(case, "notice", None) if hasattr(case, "notice") else None,
+            "notice": getattr(case, "notice", None),
             "details": details,
             "has_details": bool(case.details),
             "timeline": timeline_entries(case),

@@ -155,11 +155,27 @@ def timeline_for(obj: models.Model):
     ).select_related("actor")
 
 
-def timeline_entries(obj: models.Model) -> list[dict]:
-    """The timeline as people read it: local time, the action in words, the note."""
+def _entry(log: AuditLog) -> dict:
     from django.utils import timezone
 
-    return [
-        {"at": timezone.localtime(e.at), "text": describe(e.action), "note": e.data.get("note", "")}
-        for e in timeline_for(obj)
-    ]
+    return {"at": timezone.localtime(log.at), "text": describe(log.action), "note": log.data.get("note", "")}
+
+
+def timeline_entries(obj: models.Model) -> list[dict]:
+    """The timeline as people read it: local time, the action in words, the note."""
+    return [_entry(e) for e in timeline_for(obj)]
+
+
+def timelines_for(objs) -> dict[str, list[dict]]:
+    """The timelines of many records of one model in one query, keyed by primary key (as text):
+    for lists that show each record's timeline."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    rows = AuditLog.objects.filter(
+        object_type=objs[0]._meta.label_lower, object_id__in=[str(o.pk) for o in objs], timeline=True
+    ).order_by("at", "pk")
+    found: dict[str, list[dict]] = {str(o.pk): [] for o in objs}
+    for log in rows:
+        found[log.object_id].append(_entry(log))
+    return found

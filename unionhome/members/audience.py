@@ -104,6 +104,42 @@ def audience_includes(org: Org, audience: dict, *, member_id: int, org_path: str
     )
 
 
+def audience_matcher(member: Member):
+    """`matches(org, audience)` for one member, answered in Python from two queries (the member's
+    service groups and roles), for pages that ask about many audiences at once. Same rules as
+    `audience_members`: active members of `org`'s subtree meeting every condition."""
+    groups = set(member.groups.values_list("group", flat=True))
+    roles = (
+        set(RoleAssignment.objects.filter(user_id=member.user_id).values_list("role", flat=True))
+        if member.user_id
+        else set()
+    )
+    today = timezone.localdate()
+    path = member.org.path
+
+    def matches(org: Org, audience: dict) -> bool:
+        if member.status != MemberStatus.ACTIVE or not path.startswith(org.path):
+            return False
+        born = member.birth_date
+        return (
+            (not audience.get("sites") or member.site_id in audience["sites"])
+            and (not audience.get("posts") or member.post in audience["posts"])
+            and (not audience.get("shifts") or member.shift in audience["shifts"])
+            and (not audience.get("groups") or bool(groups & set(audience["groups"])))
+            and (not audience.get("roles") or bool(roles & set(audience["roles"])))
+            and (
+                not audience.get("age_min")
+                or (born is not None and born <= _years_ago(today, audience["age_min"]))
+            )
+            and (
+                not audience.get("age_max")
+                or (born is not None and born > _years_ago(today, audience["age_max"] + 1))
+            )
+        )
+
+    return matches
+
+
 def describe_audience(audience: dict) -> str:
     """The audience in words, for pages ("全体会员" when empty)."""
     parts = []
