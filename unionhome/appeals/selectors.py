@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from unionhome.core import rows
 from unionhome.core.errors import NotFound
 from unionhome.core.scoping import STAFF_ROLES, role_paths, subtree_q
 from unionhome.core.workdays import WorkdayCalendar
@@ -37,9 +38,27 @@ def appeals_visible(user) -> QuerySet[Appeal]:
     return Appeal.objects.filter(visible_q(user)).distinct()
 
 
+def may_see(user, appeal: Appeal) -> bool:
+    """`visible_q` for one appeal already loaded (with its org and member), without a query
+    unless the user handles a department's steps under the appeal's union."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser and user.is_active:
+        return True
+    if appeal.member is not None and appeal.member.user_id == user.pk:
+        return True
+    path = appeal.org.path
+    if any(path.startswith(p) for p in role_paths(user, STAFF_ROLES)):
+        return True
+    departments = [dept for p, dept in handler_departments(user) if path.startswith(p)]
+    return bool(departments) and Dispatch.objects.filter(appeal=appeal, department__in=departments).exists()
+
+
 def appeal_get(user, pk: int) -> Appeal:
-    appeal = appeals_visible(user).select_related("org", "site", "member", "owner").filter(pk=pk).first()
-    if appeal is None:
+    """One appeal with its union, site, member and owner; NotFound for anyone who may not see it.
+    Read by hand (core.rows): a member's app polls it for the status."""
+    appeal = rows.get(Appeal, pk, related=("org", "site", "member", "owner"))
+    if appeal is None or not may_see(user, appeal):
         raise NotFound()
     return appeal
 

@@ -5,7 +5,6 @@ caller's language (Chinese unless they chose English)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -15,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from .auth import Identity, token_identity
+from .auth import Identity, load_user, token_identity
 from .errors import DomainError
 
 
@@ -27,7 +26,7 @@ class BearerAuth(HttpBearer):
         identity = token_identity(token)
         if identity is None:
             return None
-        request.user = SimpleLazyObject(lambda: get_user_model().objects.get(pk=identity.user_id))
+        request.user = SimpleLazyObject(lambda: load_user(identity.user_id))
         request.identity = identity
         return identity.user_id
 

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from . import rows
 from .models import Notification
 
 log = logging.getLogger("unionhome.notify")
@@ -141,7 +142,13 @@ def deliver(ids: list[int], channels: list[str]) -> int:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The inbox badge, on every page: one count on the (user, read_at) index, hand-written
+    (see core.rows)."""
+    row = rows.fetch_one(
+        f"SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL",  # noqa: S608 — table name from the model
+        [user.pk],
+    )
+    return row[0]
 
 
 def mark_read(user, notification_id: int | None = None) -> int:

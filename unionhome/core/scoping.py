@@ -20,12 +20,20 @@ def role_paths(user, roles: Iterable[str] = STAFF_ROLES) -> list[str]:
     request (one query however often a page asks)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    wanted = set(roles)
+    return sorted({path for role, path, _ in role_grants(user) if role in wanted})
+
+
+def role_grants(user) -> list[tuple[str, str, str]]:
+    """(role, org path, department) of every role `user` holds, read once per request (with the
+    user itself when it came through core.auth.load_user)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
     cache = getattr(user, "_role_cache", None)
     if cache is None:
-        cache = list(RoleAssignment.objects.filter(user=user).values_list("role", "org__path"))
+        cache = list(RoleAssignment.objects.filter(user=user).values_list("role", "org__path", "department"))
         user._role_cache = cache
-    wanted = set(roles)
-    return sorted({path for role, path in cache if role in wanted})
+    return cache
 
 
 def is_staff_anywhere(user) -> bool:

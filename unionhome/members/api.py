@@ -137,7 +137,7 @@ def _member_qs():
 @router.get("/me", response=MeOut)
 def me(request):
     """The caller and their membership, with personal data masked."""
-    member = _member_qs().filter(user=request.user).first()
+    member = selectors.member_of(request.user)
     return {
         "username": request.user.username,
         "display_name": request.user.display_name,

@@ -3,19 +3,55 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Count, Q, QuerySet
 
+from unionhome.core import rows
 from unionhome.core.models import Org, Site
 from unionhome.core.scoping import scope, visible_orgs
 
-from .models import JoinApplication, JoinStatus, Member, MemberStatus, Transfer, TransferStatus
+from .models import (
+    JoinApplication,
+    JoinStatus,
+    Member,
+    MemberGroup,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
+
+
+@cache
+def _member_sql() -> str:
+    return (
+        f"SELECT {rows.columns(Member, 'm')}, {rows.columns(Org, 'o')}, {rows.columns(Site, 's')},"  # noqa: S608 — names from the models; values are bound
+        f" {rows.columns(MemberGroup, 'g')} FROM {Member._meta.db_table} m"
+        f" JOIN {Org._meta.db_table} o ON o.id = m.org_id"
+        f" LEFT JOIN {Site._meta.db_table} s ON s.id = m.site_id"
+        f" LEFT JOIN {MemberGroup._meta.db_table} g ON g.member_id = m.id"
+        " WHERE m.user_id = %s ORDER BY g.id"
+    )
 
 
 def member_of(user) -> Member | None:
+    """The user's member record with its union, site and service groups, in one hand-written
+    query (see core.rows): nearly every member page and the API's /me start here."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Member.objects.select_related("org", "site").filter(user=user).first()
+    found = rows.fetch_all(_member_sql(), [user.pk])
+    if not found:
+        return None
+    at_org = rows.width(Member)
+    at_site = at_org + rows.width(Org)
+    at_group = at_site + rows.width(Site)
+    member = rows.instance(Member, found[0])
+    member.org = rows.instance(Org, found[0], at_org)
+    member.site = rows.instance(Site, found[0], at_site)
+    member.user = user
+    groups = [rows.instance(MemberGroup, row, at_group) for row in found if row[at_group] is not None]
+    rows.attach_prefetched(member, "groups", groups)
+    return member
 
 
 def member_search(

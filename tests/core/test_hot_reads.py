@@ -1,0 +1,120 @@
+"""The hand-written hot reads (core.rows) give the same objects the ORM would, and the home page
+served from the page memo (core.pagememo) is the page a fresh render gives, for the right person,
+with a CSRF token that works."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from unionhome.appeals.models import Appeal
+from unionhome.appeals.services import appeal_submit
+from unionhome.core import pagememo, rows
+from unionhome.core.auth import load_user
+from unionhome.core.models import Role, RoleAssignment
+from unionhome.core.notifications import notify
+from unionhome.members.models import Member, MemberGroup
+from unionhome.members.selectors import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_member_of_equals_the_orm(personas):
+    MemberGroup.objects.create(member=personas.member, group="new_hire")
+    MemberGroup.objects.create(member=personas.member, group="posted")
+    got = member_of(personas.member_user)
+    expected = Member.objects.select_related("org", "site").get(user=personas.member_user)
+    assert field_values(got) == field_values(expected)
+    assert got.id_number_masked == expected.id_number_masked  # decrypted like the ORM does
+    assert field_values(got.org) == field_values(expected.org)
+    assert field_values(got.site) == field_values(expected.site)
+    assert sorted(got.group_codes) == sorted(expected.group_codes) == ["new_hire", "posted"]
+    assert got._state.adding is False and got._state.db == "default"
+    got.name = "王建国二"
+    got.save(update_fields=["name"])  # an instance that saves like any other
+    assert Member.objects.get(pk=got.pk).name == "王建国二"
+    assert member_of(get_user_model().objects.create(username="nobody")) is None
+
+
+def test_load_user_reads_roles_with_the_user(personas, django_assert_num_queries):
+    RoleAssignment.objects.create(
+        user=personas.staff, org=personas.tree.branch, role=Role.HANDLER, department="后勤部"
+    )
+    with django_assert_num_queries(1):
+        user = load_user(personas.staff.pk)
+        from unionhome.appeals.services import handler_departments
+        from unionhome.core.scoping import role_paths
+
+        assert role_paths(user) == [personas.tree.union.path]
+        assert handler_departments(user) == [(personas.tree.branch.path, "后勤部")]
+    assert field_values(user) == field_values(get_user_model().objects.get(pk=personas.staff.pk))
+    assert load_user(999999) is None and load_user("x") is None
+
+
+def test_rows_get_with_relations(personas):
+    appeal = appeal_submit(actor=personas.member_user, text="宿舍热水器坏了，洗不了澡")
+    got = rows.get(Appeal, appeal.pk, related=("org", "site", "member", "owner"))
+    expected = Appeal.objects.select_related("org", "site", "member", "owner").get(pk=appeal.pk)
+    assert field_values(got) == field_values(expected)
+    assert got.owner is None and got.member.name == "王建国" and got.org.path == expected.org.path
+    assert rows.get(Appeal, 999999) is None
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def strip_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_home_from_the_memo_is_the_fresh_page(personas):
+    pagememo.MEMO.clear()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.member_user)
+    first = client.get("/").content.decode()
+    second = client.get("/").content.decode()
+    assert strip_token(first) == strip_token(second) and "王建国" in second
+    # The token of the served page is this request's and is accepted.
+    answer = client.post("/prefs/elder/", {"on": "1", "next": "/", "csrfmiddlewaretoken": token_of(second)})
+    assert answer.status_code == 302
+    elder = client.get("/").content.decode()
+    assert 'class="elder"' in elder and 'class="elder"' not in second
+
+
+def test_the_memo_follows_every_input(personas):
+    pagememo.MEMO.clear()
+    client = Client()
+    client.force_login(personas.member_user)
+    before = client.get("/").content.decode()
+    notify(personas.member_user, "新消息")
+    assert 'class="badge">1' in client.get("/").content.decode()
+    personas.member.site.name = "新的站点名"
+    personas.member.site.save()
+    assert "新的站点名" in client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Hello, 王建国" in client.get("/").content.decode()
+    # Another member never gets this member's page.
+    other = Client()
+    other.force_login(personas.other_user)
+    assert "王建国" not in other.get("/").content.decode() and "王建国" in before
+
+
+def test_a_page_with_messages_waiting_is_rendered_afresh(personas, rf):
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    pagememo.MEMO.clear()
+    client = Client()
+    client.force_login(personas.member_user)
+    client.get("/")  # the page is in the memo now
+    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode([Message(20, "资料已保存")])
+    assert "资料已保存" in client.get("/").content.decode()
+    assert "资料已保存" not in client.get("/").content.decode()  # shown once

@@ -1,0 +1,120 @@
+"""Hot reads without the ORM's per-query compile cost.
+
+Building the SQL of a queryset costs about 0.35 ms each time on this hardware; executing a
+simple indexed read costs 0.05 ms. The few reads that every request makes (the logged-in user,
+their membership, the badge counts) are written by hand here, once: the column list of a model
+is built once per model, and a row becomes a model instance through the same converters the ORM
+would apply (dates on SQLite, encrypted fields), so the instance behaves exactly as one the ORM
+loaded. Anything that is not on every request stays ordinary ORM code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model, QuerySet, signals
+from django.db.models.base import ModelState
+
+
+@cache
+def _plan(model: type[Model], vendor: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple]:
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        funcs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if funcs:
+            converters.append((index, col, tuple(funcs)))
+    return (
+        tuple(connection.ops.quote_name(f.column) for f in fields),
+        tuple(f.attname for f in fields),
+        tuple(converters),
+    )
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """`alias."id", alias."name", …`: every concrete column, in the order `instance` reads them."""
+    names, _, _ = _plan(model, connection.vendor)
+    return ", ".join(f"{alias}.{name}" for name in names)
+
+
+def width(model: type[Model]) -> int:
+    return len(_plan(model, connection.vendor)[0])
+
+
+def instance(model: type[Model], row: Sequence, start: int = 0) -> Model | None:
+    """The instance held in `row[start:start + width(model)]`, or None when its primary key is
+    NULL (the empty side of a LEFT JOIN)."""
+    _, attnames, converters = _plan(model, connection.vendor)
+    values = list(row[start : start + len(attnames)])
+    if values[0] is None:
+        return None
+    for index, col, funcs in converters:
+        value = values[index]
+        for func in funcs:
+            value = func(value, col, connection)
+        values[index] = value
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(connection.alias, attnames, values)
+    # What Model.__init__ does for a full row from the database, without its per-field loop.
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    obj._state = ModelState()
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+@cache
+def _get_sql(model: type[Model], related: tuple[str, ...], vendor: str) -> str:
+    table = model._meta.db_table
+    parts = [columns(model, "t")]
+    joins = []
+    for n, name in enumerate(related):
+        field = model._meta.get_field(name)
+        other = field.related_model
+        parts.append(columns(other, f"r{n}"))
+        joins.append(
+            f" LEFT JOIN {other._meta.db_table} r{n} ON r{n}.{connection.ops.quote_name(other._meta.pk.column)}"
+            f" = t.{connection.ops.quote_name(field.column)}"
+        )
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return f"SELECT {', '.join(parts)} FROM {table} t{''.join(joins)} WHERE t.{pk} = %s"  # noqa: S608 — names from the models
+
+
+def get(model: type[Model], pk, related: tuple[str, ...] = ()) -> Model | None:
+    """`model.objects.select_related(*related).filter(pk=pk).first()`, for foreign keys of
+    `model` itself, without the compile cost."""
+    row = fetch_one(_get_sql(model, related, connection.vendor), [pk])
+    if row is None:
+        return None
+    obj = instance(model, row)
+    at = width(model)
+    for name in related:
+        other = model._meta.get_field(name).related_model
+        setattr(obj, name, instance(other, row, at))
+        at += width(other)
+    return obj
+
+
+def fetch_one(sql: str, params: Sequence) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_all(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def attach_prefetched(obj: Model, name: str, items: list[Model]) -> None:
+    """Make `obj.<name>.all()` answer from `items` without a query, as `prefetch_related` does."""
+    related = obj._meta.get_field(name).related_model
+    qs = QuerySet(model=related)  # never run: it only holds the rows
+    qs._result_cache = items
+    qs._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
