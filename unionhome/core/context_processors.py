@@ -1,26 +1,41 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from .notifications import unread_count
 from .scoping import is_staff_anywhere
 
 
+@dataclass(frozen=True)
+class ShellState:
+    """What the page shell shows of the person: the inbox badge and the staff tab."""
+
+    unread: int
+    staff: bool
+
+
+def shell_state(request) -> ShellState:
+    """Read once per request, so a page that keys on these values (core.pagememo) and the
+    template that shows them agree."""
+    state = getattr(request, "_shell_state", None)
+    if state is None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            state = ShellState(unread_count(user), is_staff_anywhere(user))
+        else:
+            state = ShellState(0, False)
+        request._shell_state = state
+    return state
+
+
 def shell(request):
-    user = getattr(request, "user", None)
-    authenticated = bool(user and user.is_authenticated)
-
-    def unread():
-        return unread_count(user) if authenticated else 0
-
-    def staff():
-        return authenticated and is_staff_anywhere(user)
-
     # Callables: Django evaluates them only when a template uses them, so a page that shows no
     # badge makes no query for it.
     return {
         "elder_mode": getattr(request, "elder_mode", False),
-        "unread_count": unread,
-        "is_union_staff": staff,
+        "unread_count": lambda: shell_state(request).unread,
+        "is_union_staff": lambda: shell_state(request).staff,
         "languages": settings.LANGUAGES,
     }

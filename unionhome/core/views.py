@@ -14,6 +14,7 @@ from .areas import AREAS, BY_SLUG
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .models import Notification
 from .notifications import mark_read
+from .pagememo import render_memo
 
 YEAR = 365 * 24 * 3600
 
@@ -60,7 +61,14 @@ def home(request):
         member is None
         and JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).exists()
     )
-    return render(request, "core/home.html", {"areas": AREAS, "member": member, "pending_join": pending})
+    # Everything of the member the page shows; the rest is constant or the shell's (pagememo).
+    shown = (
+        request.user.display_name,
+        member and (member.status, member.org.name, member.site and member.site.name),
+        pending,
+    )
+    context = {"areas": AREAS, "member": member, "pending_join": pending}
+    return render_memo(request, "core/home.html", context, key=shown)
 
 
 @login_required
