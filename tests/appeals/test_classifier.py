@@ -20,7 +20,8 @@ def model():
 def test_dev_accuracy_and_urgent_recall_floor(model):
     dev = json.loads(DEV.read_text(encoding="utf-8"))
     texts = [e["text"] for e in dev]
-    predicted, _confidence, p_urgent = classifier.predict(model, texts)
+    scorer = classifier.LinearScorer(model)  # what suggest() uses
+    predicted, _confidence, p_urgent = zip(*(scorer.predict(t) for t in texts), strict=True)
     accuracy = sum(p == e["category"] for p, e in zip(predicted, dev, strict=True)) / len(dev)
     assert accuracy >= 0.8
     flagged = [
@@ -29,6 +30,21 @@ def test_dev_accuracy_and_urgent_recall_floor(model):
     ]
     urgent = [f for f, e in zip(flagged, dev, strict=True) if e["urgent"]]
     assert sum(urgent) / len(urgent) >= 0.9
+
+
+def test_linear_scorer_equals_scikit_learn(model):
+    texts = [e["text"] for e in classifier.shipped_examples()] + [
+        "a",  # nothing the vocabularies know
+        "Ｗｉｆｉ 没有信号！！ 123",
+        "食堂的饭菜太咸了，能不能少放点盐" * 20,
+    ]
+    categories, confidences, urgent = classifier.predict(model, texts)
+    scorer = classifier.LinearScorer(model)
+    for text, category, confidence, p_urgent in zip(texts, categories, confidences, urgent, strict=True):
+        got = scorer.predict(text)
+        assert got[0] == category, text
+        assert got[1] == pytest.approx(confidence, abs=1e-9)
+        assert got[2] == pytest.approx(p_urgent, abs=1e-9)
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,16 @@ DORM2 = "宿舍的热水器又坏了，报修了好几次都没人来修，洗�
 OTHER = "想考电工证，公司能不能组织培训，或者报销一部分考证费用？"
 
 
-def test_similar_appeals_at_one_site_group_and_become_a_rectification_line(personas):
-    a = services.appeal_submit(actor=personas.member_user, text=DORM)
-    b = services.appeal_submit(actor=personas.other_user, text=DORM2)
-    c = services.appeal_submit(actor=personas.other_user, text=OTHER)
+def test_similar_appeals_at_one_site_group_and_become_a_rectification_line(
+    personas, django_capture_on_commit_callbacks
+):
+    # The grouping runs in the task queue after the intake commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        a = services.appeal_submit(actor=personas.member_user, text=DORM)
+    with django_capture_on_commit_callbacks(execute=True):
+        b = services.appeal_submit(actor=personas.other_user, text=DORM2)
+    with django_capture_on_commit_callbacks(execute=True):
+        c = services.appeal_submit(actor=personas.other_user, text=OTHER)
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.category == b.category == "living"

@@ -36,6 +36,7 @@ from .models import (
     Route,
     Status,
 )
+from .tasks import link_recurring_later
 
 TEXT_MIN, TEXT_MAX = 5, 2000
 MAX_PHOTOS = 9
@@ -222,7 +223,9 @@ def appeal_submit(
             },
             timeline=True,
         )
-        link_recurring(appeal)
+        # Grouping with earlier appeals reads up to 200 of them: after commit, in the task queue,
+        # so the member's answer does not wait for it.
+        transaction.on_commit(lambda: link_recurring_later(appeal.pk))
         _tell_member(
             appeal, _("诉求已收到：%(n)s") % {"n": appeal.number}, _("工会会尽快受理并告诉您办理期限。")
         )
@@ -410,13 +413,9 @@ def _tell_department(appeal: Appeal, step: Dispatch) -> None:
 
 def handler_departments(user) -> list[tuple[str, str]]:
     """(org path, department) pairs where `user` is a department handler."""
-    from unionhome.core.models import RoleAssignment
+    from unionhome.core.scoping import role_grants
 
-    return list(
-        RoleAssignment.objects.filter(user=user, role=Role.HANDLER)
-        .exclude(department="")
-        .values_list("org__path", "department")
-    )
+    return [(path, dept) for role, path, dept in role_grants(user) if role == Role.HANDLER and dept]
 
 
 def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = None) -> Dispatch:

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task()
+def link_recurring_later(appeal_id: int) -> int | None:
+    """A new appeal joins the recurring group of a similar earlier one (A9), if any."""
+    from .models import Appeal
+    from .services import link_recurring
+
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    other = link_recurring(appeal) if appeal is not None else None
+    return other.pk if other is not None else None
 
 
 @db_periodic_task(crontab(minute="5"))
