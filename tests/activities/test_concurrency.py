@@ -9,8 +9,10 @@ import datetime as dt
 import http.client
 import json
 import secrets
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
@@ -81,10 +83,49 @@ def fire(base: str, path: str, tokens: list[str], body=None) -> list[tuple[int, 
         return list(pool.map(lambda t: post(base, path, t, body), tokens))
 
 
-def test_thousand_members_race_for_fifty_places(personas, make_offer, live_server):
+@pytest.fixture
+def fast_server():
+    """The production WSGI application (core.fastpath in front of Django) on a threaded server."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+
+    from unionhome.core.fastpath import FastPathApp
+
+    class Server(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    app = FastPathApp(WSGIHandler())
+
+    def serve(environ, start_response):
+        try:
+            return list(app(environ, start_response))
+        finally:
+            connections.close_all()  # each request's thread ends here
+
+    server = make_server("127.0.0.1", 0, serve, server_class=Server, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("server", ["live_server", "fast_server"])
+def test_thousand_members_race_for_fifty_places(personas, make_offer, server, request):
+    base = request.getfixturevalue(server).url
     offer = make_offer(quantity=50)
     tokens = tokens_for(personas.tree.union, 1000, "race")
-    results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", tokens)
+    results = fire(base, f"/api/v1/offers/{offer.pk}/claims", tokens)
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 50, 409: 950}, statuses
     assert Counter(body["code"] for status, body in results if status == 409) == {"sold_out": 950}
@@ -97,10 +138,12 @@ def test_thousand_members_race_for_fifty_places(personas, make_offer, live_serve
     }
 
 
-def test_one_member_pressing_many_times_gets_one_place(personas, make_offer, live_server):
+@pytest.mark.parametrize("server", ["live_server", "fast_server"])
+def test_one_member_pressing_many_times_gets_one_place(personas, make_offer, server, request):
+    base = request.getfixturevalue(server).url
     offer = make_offer(quantity=10)
     token = tokens_for(personas.tree.union, 1, "same")[0]
-    results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", [token] * 40)
+    results = fire(base, f"/api/v1/offers/{offer.pk}/claims", [token] * 40)
     assert Counter(status for status, _ in results) == {201: 1, 409: 39}
     assert {body["code"] for status, body in results if status == 409} == {"already_claimed"}
     assert Offer.objects.get(pk=offer.pk).remaining == 9
