@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from unionhome.activities import views as activities
@@ -11,13 +11,19 @@ from unionhome.assistant import views as assistant
 from unionhome.benefits import views as benefits
 from unionhome.content import views as content
 from unionhome.core import views as core
+from unionhome.core.urlgroups import grouped
 from unionhome.members import views as members
 
 handler403 = "unionhome.core.views.error_403"
 handler404 = "unionhome.core.views.error_404"
 handler500 = "unionhome.core.views.error_500"
 
+# The API first: apps and integrations call it most, and its routes are grouped by their first
+# segment (core.urlgroups) so a call is matched against a few patterns, not all of them.
+api_patterns, api_app, api_namespace = api.urls
+
 urlpatterns = [
+    path("api/v1/", include((grouped(api_patterns), api_app), namespace=api_namespace)),
     path("", core.home, name="home"),
     path("login/", core.LoginView.as_view(), name="login"),
     path("logout/", core.auth_views.LogoutView.as_view(), name="logout"),
@@ -132,7 +138,6 @@ urlpatterns = [
     path("staff/notices/new/", content.staff_notice_new, name="staff-notice-new"),
     path("staff/notices/<int:pk>/", content.staff_notice, name="staff-notice"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
 ]
 
