@@ -22,8 +22,10 @@ from bench import results as results_file
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+STARTUP_SECONDS = float(os.environ.get("BENCH_STARTUP_SECONDS", "8"))
 SERVERS = os.environ.get("BENCH_SERVERS", "gunicorn,granian").split(",")
-# Optional narrowing while working on one figure: BENCH_VIEWS=assistant_ask BENCH_HTTP_ONLY=1.
+# Optional narrowing while working on one figure: BENCH_VIEWS=assistant_ask BENCH_HTTP_ONLY=1
+# (with BENCH_HTTP_ONLY, the offer burst runs only if BENCH_VIEWS is unset or names offer_burst).
 VIEWS = {v for v in os.environ.get("BENCH_VIEWS", "").split(",") if v}
 HTTP_ONLY = os.environ.get("BENCH_HTTP_ONLY") == "1"
 TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
@@ -123,6 +125,9 @@ def measure(server: str, env: dict, auth: dict) -> dict:
     )
     try:
         wait_up(port)
+        # Each worker builds the assistant's index in a background thread as it starts: let
+        # that finish before anything is measured, or the first figure pays for it.
+        time.sleep(STARTUP_SECONDS)
         cookie = {"Cookie": f"sessionid={auth['session']}"}
         bearer = {"Authorization": f"Bearer {auth['token']}"}
         targets = {
@@ -136,6 +141,9 @@ def measure(server: str, env: dict, auth: dict) -> dict:
         rows = {}
         if VIEWS:
             targets = {k: v for k, v in targets.items() if k == "hello" or k in VIEWS}
+        # The floor is measured again at the end: a shared machine's speed drifts within a run,
+        # and the ratios use the mean of the two.
+        targets["hello_again"] = targets["hello"]
         for name, (method, path, headers, body) in targets.items():
             connections = ASK_CONNECTIONS if name == "assistant_ask" else CONNECTIONS
             args = {"connections": connections, "headers": headers, "method": method, "body": body}
@@ -183,22 +191,22 @@ def main() -> None:
     }
     for server in SERVERS:
         rows = measure(server, env, auth)
-        floor = rows["hello"]["rps"] or 1
+        floor = (rows["hello"]["rps"] + rows["hello_again"]["rps"]) / 2 or 1
         for row in rows.values():
             row["ratio"] = round(row["rps"] / floor, 2)
         results["servers"][server] = rows
     # The deadline scan needs the migrated database with the demo union: run it before cleaning up.
-    for module in (
-        ["bench.offer_burst"]
-        if HTTP_ONLY
-        else [
+    if HTTP_ONLY:
+        modules = ["bench.offer_burst"] if not VIEWS or "offer_burst" in VIEWS else []
+    else:
+        modules = [
             "bench.offer_burst",
             "bench.deadline_scan",
             "bench.profile_appeals",
             "bench.notice_fanout",
             "bench.campaign_bulk",
         ]
-    ):
+    for module in modules:
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)
     shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -212,9 +220,10 @@ def main() -> None:
             print(
                 f"| {server} | {name} | {r['rps']} | {r['ratio']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['other']} |"
             )
-        print(
-            f"{server}: assistant ask p95 {rows['assistant_ask']['p95_ms']} ms at {ASK_CONNECTIONS} clients (target ≤ 30 ms)"
-        )
+        if "assistant_ask" in rows:
+            print(
+                f"{server}: assistant ask p95 {rows['assistant_ask']['p95_ms']} ms at {ASK_CONNECTIONS} clients (target ≤ 30 ms)"
+            )
     targets = {"home": 0.4, "me": 0.5, "appeal_intake": 0.25, "appeal_status": 0.5}
     for server, rows in results["servers"].items():
         verdict = ", ".join(f"{k} {rows[k]['ratio']} (target ≥ {t})" for k, t in targets.items() if k in rows)

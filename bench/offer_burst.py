@@ -89,7 +89,7 @@ def new_offer(opens_at: dt.datetime):
 
 
 def start_server(port: int, strategy: str) -> subprocess.Popen:
-    from bench.__main__ import pin, wait_up
+    from bench.__main__ import STARTUP_SECONDS, pin, wait_up
 
     env = {**os.environ, "OFFER_CLAIM_STRATEGY": strategy}
     proc = subprocess.Popen(
@@ -114,6 +114,7 @@ def start_server(port: int, strategy: str) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
     )
     wait_up(port)
+    time.sleep(STARTUP_SECONDS)  # the workers' start-up work (the assistant's index) is done
     return proc
 
 
