@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core import signals
@@ -68,11 +69,12 @@ def call(app, path: str, headers: dict | None = None, method: str = "POST", host
         seen["status"] = int(status.split()[0])
         seen["headers"] = dict(hdrs)
 
-    # As Django's test client does: the test's transaction must survive the request's end.
+    # As Django's test client does: the test's transaction must survive the request.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(app(environ, start_response))
+        with mock.patch("unionhome.core.fastpath.close_old_connections"):
+            body = b"".join(app(environ, start_response))
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

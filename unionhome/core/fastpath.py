@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signals
+from django.db import close_old_connections
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
@@ -128,7 +128,10 @@ class FastPathApp:
         return self.app(environ, start_response)
 
     def _serve(self, environ, start_response, token, handler, kwargs, common):
-        signals.request_started.send(sender=self.__class__, environ=environ)
+        # Of what Django does around a request, only this matters here: a connection that broke
+        # or outlived DB_CONN_MAX_AGE is replaced (the signals' other receivers reset the URLconf,
+        # caches and the debug query log, none of which this path touches).
+        close_old_connections()
         language = _language(environ)
         translation.activate(language)
         try:
@@ -147,7 +150,6 @@ class FastPathApp:
             payload = json.dumps(body, ensure_ascii=False).encode()
         finally:
             translation.deactivate()
-            signals.request_finished.send(sender=self.__class__)
         headers = [
             ("Content-Type", "application/json; charset=utf-8"),
             *common,
