@@ -203,6 +203,7 @@ def main() -> None:
             "bench.offer_burst",
             "bench.deadline_scan",
             "bench.profile_appeals",
+            "bench.profile_requests",
             "bench.notice_fanout",
             "bench.campaign_bulk",
         ]

@@ -18,7 +18,7 @@ from unionhome.activities.models import Claim
 from unionhome.core.fastpath import FastPathApp
 
 from ..conftest import api_token
-from ..factories import UserFactory
+from ..factories import MemberFactory, UserFactory
 from .conftest import soon
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,14 @@ def test_language_cookie_and_refusals(app, bearer, make_offer, personas):
     assert (status, body["code"]) == (403, "not_member")
     status, body, _ = call(app, "/api/v1/offers/999999/claims", bearer("member"))
     assert (status, body["code"]) == (404, "not_found")
+
+
+def test_a_member_of_another_union_gets_404(app, bearer, make_offer, personas):
+    offer = make_offer(quantity=5)
+    MemberFactory(org=personas.tree.other_union, user=UserFactory(username="elsewhere"), name="赵六")
+    status, body, _ = call(app, f"/api/v1/offers/{offer.pk}/claims", bearer("elsewhere"))
+    assert (status, body["code"]) == (404, "not_found")
+    assert not Claim.objects.filter(offer=offer).exists()
 
 
 def test_what_the_fast_path_leaves_to_django(app, personas, make_offer):

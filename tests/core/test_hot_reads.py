@@ -11,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from unionhome.appeals.models import Appeal
-from unionhome.appeals.services import appeal_submit
+from unionhome.appeals.services import appeal_submit, handler_departments
 from unionhome.core import pagememo, rows
 from unionhome.core.auth import load_user
 from unionhome.core.models import Role, RoleAssignment
 from unionhome.core.notifications import notify
+from unionhome.core.scoping import role_paths
 from unionhome.members.models import Member, MemberGroup
 from unionhome.members.selectors import member_of
 
@@ -49,9 +50,6 @@ def test_load_user_reads_roles_with_the_user(personas, django_assert_num_queries
     )
     with django_assert_num_queries(1):
         user = load_user(personas.staff.pk)
-        from unionhome.appeals.services import handler_departments
-        from unionhome.core.scoping import role_paths
-
         assert role_paths(user) == [personas.tree.union.path]
         assert handler_departments(user) == [(personas.tree.branch.path, "后勤部")]
     assert field_values(user) == field_values(get_user_model().objects.get(pk=personas.staff.pk))

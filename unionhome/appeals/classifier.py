@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import pickle
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,9 +176,6 @@ class LinearScorer:
         self.urgent_intercept = float(urgent.intercept_[0]) * sign
 
     def features(self, text: str) -> tuple[list[int], list[float]]:
-        import math
-        from collections import Counter
-
         index: list[int] = []
         values: list[float] = []
         for analyze, vocabulary, idf, offset, sublinear in self.blocks:
@@ -199,9 +198,7 @@ class LinearScorer:
 
     def predict(self, text: str) -> tuple[str, float, float]:
         """(category, its probability, urgent probability)."""
-        import math
-
-        import numpy as np
+        import numpy as np  # loaded with the model already; kept out of the module's import
 
         index, values = self.features(text)
         weights = np.asarray(values)

@@ -18,29 +18,10 @@ from .services import handler_departments
 TABS = ("new", "mine", "due", "overdue", "urgent", "channel", "closed", "all")
 
 
-def visible_q(user) -> Q:
-    """The member's own appeals, those in a staff subtree, and those dispatched to the user's
-    department — nothing else."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return Q()
-    q = Q(member__user=user)
-    paths = role_paths(user, STAFF_ROLES)
-    if paths:
-        q |= subtree_q(paths, "org")
-    for path, dept in handler_departments(user):
-        q |= Q(org__path__startswith=path, dispatches__department=dept)
-    return q
-
-
-def appeals_visible(user) -> QuerySet[Appeal]:
-    if not getattr(user, "is_authenticated", False):
-        return Appeal.objects.none()
-    return Appeal.objects.filter(visible_q(user)).distinct()
-
-
 def may_see(user, appeal: Appeal) -> bool:
-    """`visible_q` for one appeal already loaded (with its org and member), without a query
-    unless the user handles a department's steps under the appeal's union."""
+    """Who sees an appeal (loaded with its org and member): the member who filed it, staff over
+    its union's subtree, and handlers of a department it was dispatched to under their subtree —
+    nobody else. No query unless the user handles a department's steps under the union."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser and user.is_active:

@@ -92,10 +92,7 @@ def _field_name(loc: tuple) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        body = {"code": exc.code, "message": exc.message}
-        if exc.fields:
-            body["fields"] = exc.fields
-        return api.create_response(request, body, status=exc.status)
+        return api.create_response(request, exc.body(), status=exc.status)
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):

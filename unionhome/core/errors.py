@@ -16,6 +16,13 @@ class DomainError(Exception):
         if status is not None:
             self.status = status
 
+    def body(self) -> dict:
+        """The JSON an API caller gets: code, message and, if any, a reason per field."""
+        body = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
 
 class NotFound(DomainError):
     """Also what an outsider gets for a record that exists: we never confirm it does."""

@@ -8,7 +8,7 @@ served by the WSGI application directly when the request carries a bearer token,
 service function, the same JSON bodies and status codes, and the same response headers as the
 ordinary route; every other request — a page session, a missing or bad token — goes through
 Django unchanged, which also answers the 401. The ordinary route stays registered (OpenAPI, the
-test client, ASGI) and `tests/core/test_fastpath.py` holds the two to the same answers.
+test client, ASGI) and `tests/activities/test_fastpath.py` holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from .auth import Identity, token_identity
 from .errors import DomainError
+from .middleware import LANG_COOKIE, chosen_language
 
 log = logging.getLogger("django.request")
 
@@ -58,8 +60,7 @@ def _bearer(environ: dict) -> str | None:
 
 
 def _language(environ: dict) -> str:
-    code = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.LANGUAGE_COOKIE_NAME)
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return chosen_language(parse_cookie(environ.get("HTTP_COOKIE", "")).get(LANG_COOKIE))
 
 
 def _secure(environ: dict) -> bool:
@@ -141,9 +142,7 @@ class FastPathApp:
             try:
                 status, body = handler(FastRequest(environ, identity), **kwargs)
             except DomainError as exc:
-                status, body = exc.status, {"code": exc.code, "message": exc.message}
-                if exc.fields:
-                    body["fields"] = exc.fields
+                status, body = exc.status, exc.body()
             except Exception:
                 log.exception("Internal Server Error: %s", environ.get("PATH_INFO"))
                 status, body = 500, {"code": "error", "message": _("服务器出错了，请稍后再试")}
@@ -156,17 +155,5 @@ class FastPathApp:
             ("Content-Language", language),
             ("Content-Length", str(len(payload))),
         ]
-        start_response(f"{status} {_REASONS.get(status, 'OK')}", headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]
-
-
-_REASONS = {
-    200: "OK",
-    201: "Created",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    422: "Unprocessable Entity",
-    500: "Internal Server Error",
-}

@@ -13,6 +13,11 @@ LANG_COOKIE = settings.LANGUAGE_COOKIE_NAME
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
 
+def chosen_language(cookie: str | None) -> str:
+    """The language of the cookie if we have it, else Chinese."""
+    return cookie if cookie in SUPPORTED else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Chinese unless the person chose otherwise; the browser's Accept-Language is not used,
     because most members' phones are set to Chinese anyway and staff want one predictable default."""
@@ -21,9 +26,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        code = request.COOKIES.get(LANG_COOKIE)
-        if code not in SUPPORTED:
-            code = settings.LANGUAGE_CODE
+        code = chosen_language(request.COOKIES.get(LANG_COOKIE))
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)

@@ -1,8 +1,9 @@
 """Hot reads without the ORM's per-query compile cost.
 
-Building the SQL of a queryset costs about 0.35 ms each time on this hardware; executing a
-simple indexed read costs 0.05 ms. The few reads that every request makes (the logged-in user,
-their membership, the badge counts) are written by hand here, once: the column list of a model
+Building the SQL of a queryset costs several times more than running a simple indexed read
+(`bench/profile_requests.py` compares one user read both ways). The few reads that every request
+makes (the logged-in user, their membership, the badge counts) are written by hand here, once:
+the column list of a model
 is built once per model, and a row becomes a model instance through the same converters the ORM
 would apply (dates on SQLite, encrypted fields), so the instance behaves exactly as one the ORM
 loaded. Anything that is not on every request stays ordinary ORM code.
