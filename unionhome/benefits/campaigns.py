@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org
+from unionhome.core.outbox import later
 from unionhome.core.scoping import ensure_role_over, has_role_over, scope
 from unionhome.members.audience import audience_members, clean_audience
 from unionhome.members.models import Member, MemberGroup, ServiceGroup
@@ -162,7 +163,7 @@ def campaign_launch(*, campaign: Campaign, actor) -> Campaign:
         raise Conflict("invalid_transition", _("该活动已发布"))
     campaign.status = CampaignStatus.CREATING
     log_action(campaign, "benefits.campaign.launched", actor, {})
-    transaction.on_commit(lambda: create_entitlements(campaign.pk))
+    later(create_entitlements, campaign.pk)
     return campaign
 
 

@@ -13,6 +13,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Notification, Org
 from unionhome.core.notifications import notify_many, optional_channels
+from unionhome.core.outbox import later
 from unionhome.core.scoping import ensure_role_over
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.members.audience import audience_count, audience_members, clean_audience  # noqa: F401 — used by views and the API
@@ -138,7 +139,7 @@ def notice_send(
     log_action(notice, "content.notice.sent", actor, {"audience": audience, "channels": channels})
     from .tasks import fan_out_notice
 
-    transaction.on_commit(lambda: fan_out_notice(notice.pk))
+    later(fan_out_notice, notice.pk)
     return notice
 
 

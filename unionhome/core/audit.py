@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import rows
 from .models import AuditLog
 
 # Human text for each action; an action not listed here is shown by its dotted name.
@@ -134,14 +135,16 @@ def log_action(
     object_type, object_id = object_ref(obj)
     if org is None:
         org = getattr(obj, "org", None)
-    return AuditLog.objects.create(
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        org=org,
-        data=data or {},
-        timeline=timeline,
+    return rows.insert(
+        AuditLog(
+            actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            org=org,
+            data=data or {},
+            timeline=timeline,
+        )
     )
 
 
@@ -165,8 +168,6 @@ def _entry(log: AuditLog) -> dict:
 def timeline_entries(obj: models.Model) -> list[dict]:
     """The timeline as people read it: local time, the action in words, the note. Read by hand
     (core.rows): a member polling a request's status reads it each time."""
-    from . import rows
-
     object_type, object_id = object_ref(obj)
     found = rows.fetch_all(_timeline_sql(), [object_type, object_id])
     return [_entry(rows.instance(AuditLog, row)) for row in found]
@@ -174,8 +175,6 @@ def timeline_entries(obj: models.Model) -> list[dict]:
 
 @functools.cache
 def _timeline_sql() -> str:
-    from . import rows
-
     return (
         f"SELECT {rows.columns(AuditLog, 'a')} FROM {AuditLog._meta.db_table} a"  # noqa: S608 — names from the model
         " WHERE a.object_type = %s AND a.object_id = %s AND a.timeline ORDER BY a.at, a.id"
@@ -188,10 +187,10 @@ def timelines_for(objs) -> dict[str, list[dict]]:
     objs = list(objs)
     if not objs:
         return {}
-    rows = AuditLog.objects.filter(
+    logs = AuditLog.objects.filter(
         object_type=objs[0]._meta.label_lower, object_id__in=[str(o.pk) for o in objs], timeline=True
     ).order_by("at", "pk")
     found: dict[str, list[dict]] = {str(o.pk): [] for o in objs}
-    for log in rows:
+    for log in logs:
         found[log.object_id].append(_entry(log))
     return found

@@ -178,6 +178,16 @@ class Notification(models.Model):
         ]
 
 
+class OutboxTask(models.Model):
+    """A background task written in the same transaction as the change that calls for it (a
+    transactional outbox, core.outbox): it reaches the task queue if and only if that change
+    commits, even when the process stops right after the commit or the queue is unreachable."""
+
+    task = models.CharField(max_length=200)  # the task's import path
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class WorkdayOverride(models.Model):
     """An admin's correction of the official calendar, or the calendar for a year the
     `chinesecalendar` package does not know yet."""

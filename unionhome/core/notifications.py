@@ -10,11 +10,11 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from . import rows
 from .models import Notification
+from .outbox import later
 
 log = logging.getLogger("unionhome.notify")
 BATCH = 1000
@@ -89,7 +89,7 @@ def register_adapter(adapter: ChannelAdapter) -> None:
 
 
 def notify(user, title: str, body: str = "", url: str = "") -> Notification:
-    notification = Notification.objects.create(user=user, title=str(title), body=str(body), url=url)
+    notification = rows.insert(Notification(user=user, title=str(title), body=str(body), url=url))
     _queue_delivery([notification.pk])
     return notification
 
@@ -125,7 +125,7 @@ def _queue_delivery(ids: list[int], extra=None) -> None:
 
     channels = [c for c in dict.fromkeys([*settings.NOTIFY_CHANNELS, *(extra or [])]) if c in ADAPTERS]
     if channels:
-        transaction.on_commit(lambda: deliver_notifications(ids, channels))
+        later(deliver_notifications, ids, channels)
 
 
 def deliver(ids: list[int], channels: list[str]) -> int:

@@ -13,6 +13,14 @@ def deliver_notifications(ids: list[int], channels: list[str]) -> int:
     return notifications.deliver(ids, channels)
 
 
+@db_periodic_task(crontab())
+def relay_outbox() -> int:
+    """Every minute, a safety net for the worker's relay thread (core.outbox)."""
+    from .outbox import relay
+
+    return relay()
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def purge_expired_tokens() -> int:
     from django.utils import timezone

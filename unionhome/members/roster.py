@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import digest
 from unionhome.core.models import Org
+from unionhome.core.outbox import later
 
 from . import groups, idcard
 from .models import EmploymentType, ImportStatus, Member, MemberStatus, Post, RosterImport, Shift
@@ -253,7 +254,7 @@ def roster_import_start(*, org: Org, filename: str, data: bytes, actor) -> Roste
     job = RosterImport.objects.create(
         org=org, uploaded_by=actor, filename=filename[:200], content=base64.b64encode(data).decode()
     )
-    transaction.on_commit(lambda: run_roster_import(job.pk))
+    later(run_roster_import, job.pk)
     return job
 
 

@@ -81,7 +81,7 @@ class Command(BaseCommand):
         ]
         if not opts["no_worker"]:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "unionhome.cli", "run_huey", "--quiet"], env=env)
+                subprocess.Popen([sys.executable, "-m", "unionhome.cli", "worker", "--quiet"], env=env)
             )
         self.stdout.write(
             self.style.SUCCESS(
