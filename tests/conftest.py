@@ -6,11 +6,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
 from unionhome.core.models import OrgKind, Role
 
 from .factories import PASSWORD, MemberFactory, OrgFactory, SiteFactory, UserFactory, grant, make_id
+
+# The concurrency tests open 32 connections to the live server at once; Django's test server
+# listens with a backlog of 10, and a connection the kernel drops is reset under load.
+WSGIServer.request_queue_size = 128
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -109,6 +114,11 @@ def api_token(client: Client, username: str, password: str = PASSWORD) -> str:
     )
     assert response.status_code == 200, response.content
     return response.json()["token"]
+
+
+def bearer(client: Client, username: str) -> dict:
+    """The Authorization header of a fresh API token for `username`."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, username)}"}
 
 
 @pytest.fixture

@@ -5,89 +5,26 @@ host) goes to Django."""
 
 from __future__ import annotations
 
-import io
-import json
-from unittest import mock
-
 import pytest
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 
 from unionhome.activities.models import Claim
-from unionhome.core.fastpath import FastPathApp
 
-from ..conftest import api_token
+from ..conftest import bearer as bearer_header
 from ..factories import MemberFactory, UserFactory
+from ..wsgi import SECURITY_HEADERS, Recorder, call, fast_app
 from .conftest import soon
 
 pytestmark = pytest.mark.django_db
 
-SECURITY_HEADERS = (
-    "Content-Type",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "Cross-Origin-Opener-Policy",
-    "X-Frame-Options",
-    "Content-Security-Policy",
-    "Content-Language",
-)
-
-
-class Recorder(WSGIHandler):
-    """Django's WSGI application, counting the requests that reach it."""
-
-    calls = 0
-
-    def __call__(self, environ, start_response):
-        type(self).calls += 1
-        return super().__call__(environ, start_response)
-
 
 @pytest.fixture
 def app():
-    Recorder.calls = 0
-    return FastPathApp(Recorder())
-
-
-def call(app, path: str, headers: dict | None = None, method: str = "POST", host: str = "testserver"):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": host,
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-        "CONTENT_LENGTH": "0",
-        **(headers or {}),
-    }
-    seen = {}
-
-    def start_response(status, hdrs, exc_info=None):
-        seen["status"] = int(status.split()[0])
-        seen["headers"] = dict(hdrs)
-
-    # As Django's test client does: the test's transaction must survive the request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        with mock.patch("unionhome.core.fastpath.close_old_connections"):
-            body = b"".join(app(environ, start_response))
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-    is_json = seen["headers"].get("Content-Type", "").startswith("application/json")
-    return seen["status"], json.loads(body) if is_json else body, seen["headers"]
+    return fast_app()
 
 
 @pytest.fixture
 def bearer(client):
-    def make(username):
-        return {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, username)}"}
-
-    return make
+    return lambda username: bearer_header(client, username)
 
 
 def test_claims_answer_as_the_ordinary_route(app, client, bearer, make_offer):

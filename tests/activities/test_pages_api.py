@@ -13,14 +13,10 @@ from openpyxl import load_workbook
 from unionhome.activities import services
 from unionhome.activities.models import Activity, Claim, Offer, Signup
 
-from ..conftest import api_token, login_client
+from ..conftest import bearer, login_client
 from .conftest import soon
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(client, username):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, username)}"}
 
 
 def test_offer_api_shapes(client, personas):

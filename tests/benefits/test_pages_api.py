@@ -13,13 +13,8 @@ from unionhome.benefits.models import Claim, ClaimStatus, ClaimType, HardshipCas
 from unionhome.core.models import AuditLog, Notification
 from unionhome.members.models import ConsentPurpose
 
-from ..conftest import api_token, login_client
+from ..conftest import bearer, login_client
 from .conftest import consent, png_bytes, upload
-
-
-def bearer(client, username):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, username)}"}
-
 
 # -- API ---------------------------------------------------------------------------------------
 

@@ -56,6 +56,42 @@ def test_load_user_reads_roles_with_the_user(personas, django_assert_num_queries
     assert load_user(999999) is None and load_user("x") is None
 
 
+def test_token_caller_is_identity_and_user_in_one_query(personas, django_assert_num_queries):
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from unionhome.core.auth import _digest, token_caller, token_identity
+    from unionhome.core.models import ApiToken
+
+    RoleAssignment.objects.create(
+        user=personas.member_user, org=personas.tree.branch, role=Role.HANDLER, department="后勤部"
+    )
+    RoleAssignment.objects.create(user=personas.member_user, org=personas.tree.union, role=Role.STAFF)
+    token = secrets.token_urlsafe(16)
+    expires = timezone.now() + dt.timedelta(hours=1)
+    ApiToken.objects.create(user=personas.member_user, digest=_digest(token), expires_at=expires)
+    with django_assert_num_queries(1):
+        identity, user = token_caller(token)
+        paths = role_paths(user)
+    assert identity == token_identity(token)
+    assert identity.member_id == personas.member.pk and identity.org_path == personas.tree.branch.path
+    expected = load_user(personas.member_user.pk)
+    assert field_values(user) == field_values(expected)
+    assert sorted(user._role_cache) == sorted(expected._role_cache) and len(user._role_cache) == 2
+    assert sorted(paths) == sorted(role_paths(expected))
+    assert token_caller("not-a-token") is None
+    ApiToken.objects.filter(digest=_digest(token)).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert token_caller(token) is None
+    # Staff with no membership: the identity has no member, the roles are there.
+    staff_token = secrets.token_urlsafe(16)
+    ApiToken.objects.create(user=personas.staff, digest=_digest(staff_token), expires_at=expires)
+    identity, user = token_caller(staff_token)
+    assert (identity.member_id, identity.org_path) == (None, None)
+    assert role_paths(user) == [personas.tree.union.path]
+
+
 def test_rows_get_with_relations(personas):
     appeal = appeal_submit(actor=personas.member_user, text="宿舍热水器坏了，洗不了澡")
     got = rows.get(Appeal, appeal.pk, related=("org", "site", "member", "owner"))
@@ -63,6 +99,38 @@ def test_rows_get_with_relations(personas):
     assert field_values(got) == field_values(expected)
     assert got.owner is None and got.member.name == "王建国" and got.org.path == expected.org.path
     assert rows.get(Appeal, 999999) is None
+
+
+def test_rows_insert_writes_what_the_orm_would(personas):
+    from django.db.models import signals
+
+    from unionhome.core.models import AuditLog, Notification
+
+    by_hand = rows.insert(
+        AuditLog(actor=personas.staff, action="x.done", object_type="a.b", object_id="7", data={"n": "说明"})
+    )
+    by_orm = AuditLog.objects.create(
+        actor=personas.staff, action="x.done", object_type="a.b", object_id="7", data={"n": "说明"}
+    )
+    assert by_hand.pk and by_hand.pk != by_orm.pk and by_hand._state.adding is False
+    reread = AuditLog.objects.get(pk=by_hand.pk)
+    assert reread.at is not None  # auto_now_add applied
+    assert {k: v for k, v in field_values(reread).items() if k not in ("id", "at")} == {
+        k: v for k, v in field_values(by_orm).items() if k not in ("id", "at")
+    }
+    assert field_values(reread) == field_values(by_hand)  # the instance holds what was written
+
+    saved = []
+
+    def seen(sender, instance, created, **kwargs):
+        saved.append((instance.pk, created))
+
+    signals.post_save.connect(seen, sender=Notification)
+    try:
+        note = rows.insert(Notification(user=personas.member_user, title="t"))
+    finally:
+        signals.post_save.disconnect(seen, sender=Notification)
+    assert saved == [(note.pk, True)]  # a model with save signals goes through the ORM
 
 
 def token_of(html: str) -> str:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+import pydantic
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from unionhome.core import fastpath
 from unionhome.core.api import local_iso
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
@@ -23,6 +25,7 @@ from .models import (
     Appeal,
     Category,
     Channel,
+    Dispatch,
     LadderStep,
     LegalKind,
     Outcome,
@@ -66,10 +69,6 @@ class DispatchOut(Schema):
     answer: str
     answered_at: str | None
 
-    @staticmethod
-    def resolve_answered_at(d):
-        return local_iso(d.answered_at)
-
 
 class AppealOut(Schema):
     id: int
@@ -92,14 +91,6 @@ class AppealOut(Schema):
     rating: int | None
     confidence: float
 
-    @staticmethod
-    def resolve_received_at(a):
-        return local_iso(a.received_at)
-
-    @staticmethod
-    def resolve_site(a):
-        return a.site.name if a.site_id else None
-
 
 class AppealDetail(AppealOut):
     member: str | None = Field(None, description="the member's name; hidden from handlers when anonymous")
@@ -109,38 +100,75 @@ class AppealDetail(AppealOut):
     accepts_result: bool | None
     follow_on: str
 
-    @staticmethod
-    def resolve_member(a):
-        return a.viewer_member
 
-    @staticmethod
-    def resolve_timeline(a):
-        return [
-            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in timeline_entries(a)
-        ]
-
-    @staticmethod
-    def resolve_dispatches(a):
-        return a.viewer_dispatches
+# The schemas above document the answers; these build them, as JSON-ready dicts, for the framework
+# and for the fast path alike (core.fastpath serves a member's intake and status calls).
 
 
-def _detail(request, appeal: Appeal) -> Appeal:
-    """The appeal as the caller may see it: handlers never see an anonymous member's name, and the
+def dispatch_out(d: Dispatch) -> dict:
+    return {
+        "id": d.pk,
+        "position": d.position,
+        "department": d.department,
+        "due_on": d.due_on.isoformat(),
+        "evidence_required": d.evidence_required,
+        "status": d.status,
+        "answer": d.answer,
+        "answered_at": local_iso(d.answered_at),
+    }
+
+
+def appeal_out(a: Appeal) -> dict:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "status": a.status,
+        "category": a.category,
+        "urgent": a.urgent,
+        "received_at": local_iso(a.received_at),
+        "due_on": a.due_on.isoformat() if a.due_on else None,
+        "title": a.title,
+        "text": a.text,
+        "channel": a.channel,
+        "route": a.route,
+        "site": a.site.name if a.site_id else None,
+        "anonymous": a.anonymous,
+        "round": a.round,
+        "overdue": a.overdue,
+        "outcome": a.outcome,
+        "reply": a.reply,
+        "rating": a.rating,
+        "confidence": a.confidence,
+    }
+
+
+def appeal_detail_out(user, appeal: Appeal) -> dict:
+    """The appeal as `user` may see it: handlers never see an anonymous member's name, and the
     member does not see the departments' internal feedback."""
-    user = request.user
     staff = services.is_staff_for(user, appeal)
     own = services.is_own(user, appeal)
-    appeal.viewer_member = services.member_label(user, appeal)
-    appeal.viewer_dispatches = [] if own and not staff else list(appeal.dispatches.filter(round=appeal.round))
-    return appeal
+    dispatches = [] if own and not staff else list(appeal.dispatches.filter(round=appeal.round))
+    return {
+        **appeal_out(appeal),
+        "member": services.member_label(user, appeal),
+        "timeline": [
+            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]}
+            for e in timeline_entries(appeal)
+        ],
+        "dispatches": [dispatch_out(d) for d in dispatches],
+        "knows_result": appeal.knows_result,
+        "accepts_result": appeal.accepts_result,
+        "follow_on": appeal.follow_on,
+    }
 
 
-@router.post("/appeals", response={201: AppealOut})
-def appeal_create(request, payload: AppealIn):
-    """Members submit their own; staff may add channel, received_at and on_behalf_of (username or
-    phone) to enter a hotline call, a box note, a visit or a station QR submission."""
+def _detail(request, appeal: Appeal) -> dict:
+    return appeal_detail_out(request.user, appeal)
+
+
+def _submit(actor, payload: AppealIn) -> dict:
     appeal = services.appeal_submit(
-        actor=request.user,
+        actor=actor,
         text=payload.text,
         title=payload.title or "",
         site=payload.site,
@@ -149,7 +177,23 @@ def appeal_create(request, payload: AppealIn):
         received_at=payload.received_at,
         on_behalf_of=payload.on_behalf_of,
     )
-    return Status(201, appeal)
+    return appeal_out(appeal)
+
+
+@router.post("/appeals", response={201: AppealOut})
+def appeal_create(request, payload: AppealIn):
+    """Members submit their own; staff may add channel, received_at and on_behalf_of (username or
+    phone) to enter a hotline call, a box note, a visit or a station QR submission."""
+    return Status(201, _submit(request.user, payload))
+
+
+@fastpath.route("POST", r"/api/v1/appeals", user=True)
+def appeal_create_fast(request):
+    try:
+        payload = AppealIn.model_validate_json(request.body)
+    except pydantic.ValidationError:
+        raise fastpath.Fallback from None  # the framework's field-level 422
+    return 201, _submit(request.user, payload)
 
 
 class ClassifyIn(Schema):
@@ -179,15 +223,23 @@ def appeal_list(
 ):
     """Without `tab`: the caller's own appeals. With `tab`: a staff workbench list."""
     if tab is None:
-        return list(selectors.my_appeals(request.user).select_related("site")[:limit])
-    require_staff(request.user)
-    return list(selectors.workbench(request.user, tab, channel or "")[:limit])
+        found = selectors.my_appeals(request.user).select_related("site")[:limit]
+    else:
+        require_staff(request.user)
+        found = selectors.workbench(request.user, tab, channel or "")[:limit]
+    return [appeal_out(a) for a in found]
 
 
 @router.get("/appeals/{appeal_id}", response=AppealDetail)
 def appeal_detail(request, appeal_id: int):
-    """One appeal with its timeline; 404 for anyone who may not see it."""
+    """One appeal with its timeline; 404 for anyone who may not see it. With a bearer token the
+    WSGI server answers this before the framework (core.fastpath): members poll it."""
     return _detail(request, selectors.appeal_get(request.user, appeal_id))
+
+
+@fastpath.route("GET", r"/api/v1/appeals/(?P<appeal_id>[0-9]{1,18})", user=True)
+def appeal_detail_fast(request, appeal_id: str):
+    return 200, appeal_detail_out(request.user, selectors.appeal_get(request.user, int(appeal_id)))
 
 
 class RouteIn(Schema):
@@ -251,13 +303,13 @@ class AnswerIn(Schema):
 @router.get("/dispatches", response=list[DispatchOut])
 def dispatch_queue(request):
     """A department handler's queue: the steps waiting for their department's feedback."""
-    return list(selectors.handler_queue(request.user))
+    return [dispatch_out(d) for d in selectors.handler_queue(request.user)]
 
 
 @router.post("/dispatches/{dispatch_id}/answer", response=DispatchOut)
 def dispatch_answer(request, dispatch_id: int, payload: AnswerIn):
     step = selectors.handler_step(request.user, dispatch_id)
-    return services.dispatch_answer(step, actor=request.user, answer=payload.answer)
+    return dispatch_out(services.dispatch_answer(step, actor=request.user, answer=payload.answer))
 
 
 class CloseIn(Schema):

@@ -1,15 +1,16 @@
 """A few hot API endpoints answered before Django's middleware and URL resolver.
 
-When a limited offer opens, thousands of members press the button in the same second. Their
-claim itself is two indexed statements, and once the offer is sold out a refusal needs none —
-but the full request path (twelve middleware, a URL resolver scanning every API route, the
-framework's parsing and rendering) costs several times that. The endpoints registered here are
-served by the WSGI application directly when the request carries a bearer token, with the same
-service function, the same JSON bodies and status codes, and the same response headers as the
-ordinary route; every other request — a page session, a missing or bad token — goes through
-Django unchanged, which also answers the 401. The ordinary route stays registered (OpenAPI, the
-test client, ASGI) and `tests/activities/test_fastpath.py` holds the two to the same answers.
-"""
+When a limited offer opens, thousands of members press the button in the same second; members
+on shift send their appeals and poll their status from the app. The work of these calls is a
+few indexed statements, but the full request path (twelve middleware, the URL resolver, the
+framework's parsing, response validation and rendering) cost as much again or more. The endpoints
+registered here are served by the WSGI application directly when the request carries a bearer
+token, with the same service functions, the same JSON bodies and status codes, and the same
+response headers as the ordinary route; every other request — a page session, a missing or bad
+token, a body the handler leaves to the framework (`Fallback`) — goes through Django unchanged,
+which also answers the 401 and the 422. The ordinary routes stay registered (OpenAPI, the test
+client, ASGI), and `tests/activities/test_fastpath.py` and `tests/appeals/test_fastpath.py` hold
+the two to the same answers."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
 from http import HTTPStatus
 
 from django.conf import settings
@@ -28,27 +29,59 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .auth import Identity, token_identity
+from .auth import Identity, load_user, token_caller, token_identity
 from .errors import DomainError
 from .middleware import LANG_COOKIE, chosen_language
 
 log = logging.getLogger("django.request")
 
 Handler = Callable[..., tuple[int, dict]]
-ROUTES: list[tuple[str, re.Pattern, Handler]] = []
+ROUTES: list[tuple[str, re.Pattern, Handler, bool]] = []
 
 
-@dataclass(frozen=True)
+class Fallback(Exception):  # noqa: N818 — not an error: a hand-over
+    """Raised by a handler (or by `FastRequest.body`) to let Django answer the request instead,
+    e.g. with the framework's field-level 422 for a body that does not validate."""
+
+
 class FastRequest:
-    environ: dict
-    identity: Identity
+    """What a fast handler gets: the WSGI environ, the caller's identity (read with the token),
+    the user (loaded on first use) and the body."""
+
+    def __init__(self, environ: dict, identity: Identity, user=None):
+        self.environ = environ
+        self.identity = identity
+        if user is not None:
+            self.__dict__["user"] = user
+
+    @cached_property
+    def user(self):
+        return load_user(self.identity.user_id)
+
+    @cached_property
+    def body(self) -> bytes:
+        """The JSON body, at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (anything else is Django's)."""
+        environ = self.environ
+        if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
+            raise Fallback
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise Fallback from None
+        if length < 0 or length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise Fallback
+        data = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(data)  # still readable by Django after a Fallback
+        return data
 
 
-def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
-    """Serve `handler(request, **groups) -> (status, body)` for bearer calls to `pattern`."""
+def route(method: str, pattern: str, *, user: bool = False) -> Callable[[Handler], Handler]:
+    """Serve `handler(request, **groups) -> (status, body)` for bearer calls to `pattern`; the
+    handler raises `Fallback` for a request it leaves to Django. With `user`, the user and their
+    roles are read with the token, in the same query (`request.user`)."""
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append((method, re.compile(pattern), handler))
+        ROUTES.append((method, re.compile(pattern), handler, user))
         return handler
 
     return register
@@ -111,7 +144,7 @@ class FastPathApp:
 
     def __call__(self, environ, start_response):
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        for route_method, pattern, handler in ROUTES:
+        for route_method, pattern, handler, with_user in ROUTES:
             if method != route_method:
                 continue
             match = pattern.fullmatch(path)
@@ -122,13 +155,15 @@ class FastPathApp:
             if token is None or not _host_allowed(environ) or (settings.SECURE_SSL_REDIRECT and not secure):
                 break  # Django answers: 401, 400 for a bad host, or the redirect to HTTPS
             headers = self.common_headers(environ, secure)
-            answered = self._serve(environ, start_response, token, handler, match.groupdict(), headers)
+            answered = self._serve(
+                environ, start_response, token, handler, match.groupdict(), headers, with_user
+            )
             if answered is not None:
                 return answered
             break
         return self.app(environ, start_response)
 
-    def _serve(self, environ, start_response, token, handler, kwargs, common):
+    def _serve(self, environ, start_response, token, handler, kwargs, common, with_user):
         # Of what Django does around a request, only this matters here: a connection that broke
         # or outlived DB_CONN_MAX_AGE is replaced (the signals' other receivers reset the URLconf,
         # caches and the debug query log, none of which this path touches).
@@ -136,11 +171,13 @@ class FastPathApp:
         language = _language(environ)
         translation.activate(language)
         try:
-            identity = token_identity(token)
-            if identity is None:
+            caller = token_caller(token) if with_user else (token_identity(token), None)
+            if caller is None or caller[0] is None:
                 return None  # Django answers the 401
             try:
-                status, body = handler(FastRequest(environ, identity), **kwargs)
+                status, body = handler(FastRequest(environ, *caller), **kwargs)
+            except Fallback:
+                return None
             except DomainError as exc:
                 status, body = exc.status, exc.body()
             except Exception:
