@@ -47,8 +47,11 @@ def model_path() -> Path:
     return Path(settings.DATA_DIR) / "models" / "appeal_classifier.pkl"
 
 
+_DANGER = [(name, re.compile(pattern, re.S)) for name, pattern in DANGER_SIGNALS]
+
+
 def danger_signals(text: str) -> list[str]:
-    return [name for name, pattern in DANGER_SIGNALS if re.search(pattern, text, re.S)]
+    return [name for name, pattern in _DANGER if pattern.search(text)]
 
 
 @functools.cache
@@ -158,7 +161,7 @@ class LinearScorer:
                     (
                         transformer.build_analyzer(),
                         transformer.vocabulary_,
-                        idf,
+                        idf.tolist(),  # a Python list: read term by term below
                         offset,
                         transformer.sublinear_tf,
                     )
@@ -169,11 +172,10 @@ class LinearScorer:
                 offset += len(LEXICON)
         category, urgent = model["category"], model["urgent"]
         self.categories = [str(c) for c in category.classes_]
-        self.category_coef = np.ascontiguousarray(category.coef_.T)  # features × classes
-        self.category_intercept = category.intercept_
         sign = 1.0 if list(urgent.classes_).index(True) == 1 else -1.0
-        self.urgent_coef = urgent.coef_[0] * sign
-        self.urgent_intercept = float(urgent.intercept_[0]) * sign
+        # One matrix, features × (classes + urgent), so a text costs one product.
+        self.coef = np.ascontiguousarray(np.hstack([category.coef_.T, (urgent.coef_[0] * sign)[:, None]]))
+        self.intercept = np.append(category.intercept_, float(urgent.intercept_[0]) * sign)
 
     def features(self, text: str) -> tuple[list[int], list[float]]:
         index: list[int] = []
@@ -201,12 +203,11 @@ class LinearScorer:
         import numpy as np  # loaded with the model already; kept out of the module's import
 
         index, values = self.features(text)
-        weights = np.asarray(values)
-        scores = self.category_intercept + weights @ self.category_coef[index]
-        scores = np.exp(scores - scores.max())
+        out = self.intercept + np.asarray(values) @ self.coef[index]
+        scores = np.exp(out[:-1] - out[:-1].max())
         probs = scores / scores.sum()
         best = int(probs.argmax())
-        z = self.urgent_intercept + float(weights @ self.urgent_coef[index])
+        z = float(out[-1])
         return self.categories[best], float(probs[best]), 1.0 / (1.0 + math.exp(-z))
 
 

@@ -65,8 +65,12 @@ class Outcome(models.TextChoices):
 
 class Appeal(models.Model):
     number = models.CharField(_("编号"), max_length=20, unique=True)
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="appeals")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals")
+    # The org and site lookups use the composite indexes below, which begin with them: every index
+    # is paid for on each intake, so none is kept twice.
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="appeals", db_index=False)
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals", db_index=False
+    )
     member = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
     )
@@ -83,10 +87,10 @@ class Appeal(models.Model):
     category_suggested = models.CharField(max_length=12, choices=Category.choices, blank=True)
     category_confirmed = models.BooleanField(default=False)
     confidence = models.FloatField(default=0)
-    urgent = models.BooleanField(_("紧急"), default=False, db_index=True)
+    urgent = models.BooleanField(_("紧急"), default=False)
     urgent_signals = models.JSONField(default=list, blank=True)
 
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     round = models.PositiveSmallIntegerField(default=1)
     route = models.CharField(_("办理路径"), max_length=14, choices=Route.choices, blank=True)
     workdays = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -104,7 +108,7 @@ class Appeal(models.Model):
     meeting_on = models.DateField(_("协商会议日期"), null=True, blank=True)
 
     reminded_on = models.DateField(null=True, blank=True)
-    overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
+    overdue = models.BooleanField(_("已超期"), default=False)
     ever_overdue = models.BooleanField(default=False)
     escalated_at = models.DateTimeField(null=True, blank=True)
     scan_token = models.CharField(max_length=32, blank=True)
