@@ -86,9 +86,16 @@ def main() -> dict:
         "notifications": Notification.objects.count() - notes_before,
         "insert_s": round(insert_s, 1),
     }
-    bench_ids = Appeal.objects.filter(number__startswith="BENCH").values_list("pk", flat=True)
-    AuditLog.objects.filter(object_type="appeals.appeal", object_id__in=[str(i) for i in bench_ids]).delete()
-    Appeal.objects.filter(number__startswith="BENCH").delete()
+    # Plain DELETEs with a subquery: 100,000 ids bound as parameters pass PostgreSQL's limit of
+    # 65,535 per statement once server-side binding is on (bench/cleanup.py).
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    bench_ids = Appeal.objects.filter(number__startswith="BENCH").annotate(key=Cast("pk", CharField()))
+    AuditLog.objects.filter(object_type="appeals.appeal", object_id__in=bench_ids.values("key"))._raw_delete(
+        AuditLog.objects.db
+    )
+    Appeal.objects.filter(number__startswith="BENCH")._raw_delete(Appeal.objects.db)
     print(f"\ndeadline scan over {N} open appeals on {connection.vendor} (target < 5 s on PostgreSQL)")
     print(
         f"first scan {result['first_scan_s']} s {first}; second scan {result['second_scan_s']} s {second}; "
