@@ -24,7 +24,7 @@ def main() -> dict:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from unionhome.appeals.deadlines import scan_deadlines
@@ -86,16 +86,16 @@ def main() -> dict:
         "notifications": Notification.objects.count() - notes_before,
         "insert_s": round(insert_s, 1),
     }
-    # Plain DELETEs with a subquery: 100,000 ids bound as parameters pass PostgreSQL's limit of
-    # 65,535 per statement once server-side binding is on (bench/cleanup.py).
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
-    bench_ids = Appeal.objects.filter(number__startswith="BENCH").annotate(key=Cast("pk", CharField()))
-    AuditLog.objects.filter(object_type="appeals.appeal", object_id__in=bench_ids.values("key"))._raw_delete(
-        AuditLog.objects.db
-    )
-    Appeal.objects.filter(number__startswith="BENCH")._raw_delete(Appeal.objects.db)
+    # Plain DELETEs with a subquery, as bench/cleanup.py does: 100,000 ids bound as parameters
+    # pass PostgreSQL's limit of 65,535 per statement once server-side binding is on.
+    appeals, audit = Appeal._meta.db_table, AuditLog._meta.db_table
+    bench_ids = f"SELECT CAST(id AS VARCHAR(20)) FROM {appeals} WHERE number LIKE 'BENCH%%'"  # noqa: S608 — the models' tables
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {audit} WHERE object_type = 'appeals.appeal' AND object_id IN ({bench_ids})",
+            [],  # noqa: S608
+        )
+        cursor.execute(f"DELETE FROM {appeals} WHERE number LIKE 'BENCH%%'", [])  # noqa: S608
     print(f"\ndeadline scan over {N} open appeals on {connection.vendor} (target < 5 s on PostgreSQL)")
     print(
         f"first scan {result['first_scan_s']} s {first}; second scan {result['second_scan_s']} s {second}; "
