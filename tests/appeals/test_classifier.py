@@ -54,6 +54,7 @@ def test_linear_scorer_equals_scikit_learn(model):
         ("活不下去了，站在楼顶不想下来", "self_harm"),
         ("主管今天动手打人了", "violence"),
         ("项目上六十多个工人三个月工资没发", "mass_unpaid"),
+        ("工资拖了三个月，我们全队二十多个兄弟都等着", "mass_unpaid"),  # pay named first
         ("明天大家要去堵门", "blockade"),
         ("再不解决我们就集体去上访", "petition"),
         ("工地停工了，工人都在门口", "stoppage"),
@@ -65,6 +66,11 @@ def test_danger_signals(text, signal):
 
 def test_routine_text_has_no_signal():
     assert classifier.danger_signals("想问一下年休假怎么计算，今年还能休几天？") == []
+
+
+def test_many_people_without_unpaid_pay_is_not_mass_unpaid():
+    assert "mass_unpaid" not in classifier.danger_signals("车间二十多个工友想一起报名技能培训")
+    assert "mass_unpaid" not in classifier.danger_signals("我的工资这个月没发")
 
 
 def test_retrain_learns_from_confirmed_categories(personas, settings, tmp_path):

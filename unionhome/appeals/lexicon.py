@@ -34,10 +34,10 @@ LEXICON: dict[str, list[str]] = {
 }
 
 # (signal, regular expression). Any match makes an appeal urgent and tells the chair at once.
-# Patterns are searched with re.S; "(?=.*A)(?=.*B)" means both A and B appear somewhere.
+# Patterns are searched with re.S; a tuple of patterns means all of them appear somewhere.
 _MANY = r"(\d{2,}|[二两三四五六七八九十百]{2,}|几十|上百|好几十|全体|全队|整个班组)多?[个名位号]?.{0,4}(人|工人|骑手|保安|工友|职工|员工|兄弟)"
 _PAY = r"(工资|欠薪|没发|拖欠|讨薪|配送费|生活费|没拿到钱|一分钱|工钱)"
-DANGER_SIGNALS: list[tuple[str, str]] = [
+DANGER_SIGNALS: list[tuple[str, str | tuple[str, ...]]] = [
     (
         "injury",
         r"受伤|受了伤|骨折|流血|出血|[摔砸压烧烫绞割扭撞夹]伤|砸到|断了|伤得|工伤事故|送医|医院抢救|"
@@ -53,7 +53,7 @@ DANGER_SIGNALS: list[tuple[str, str]] = [
         r"打人|殴打|被打|动手打|打了一顿|耳光|打伤|家暴|推倒|强行|拉扯衣服|砍|持刀|拿刀|捅人|捅死|"
         r"砸东西|围殴|暴力|扬言|弄死|威胁.{0,6}(命|杀)",
     ),
-    ("mass_unpaid", r"(?=.*" + _MANY + r")(?=.*" + _PAY + r")"),
+    ("mass_unpaid", (_MANY, _PAY)),
     ("stoppage", r"停工|罢工|不上班|都不干了|集体不干|不上机坪|停摆|不肯走|不出车|不开工|不下井"),
     ("blockade", r"堵门|堵路|围堵|拉横幅|拉条幅|静坐|堵在"),
     ("petition", r"上访|信访|讨说法|集体去|一起去.{0,8}反映|去政府|找媒体|上热搜|闹到"),
