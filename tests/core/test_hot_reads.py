@@ -14,6 +14,7 @@ from unionhome.appeals.models import Appeal
 from unionhome.appeals.services import appeal_submit, handler_departments
 from unionhome.core import pagememo, rows
 from unionhome.core.auth import load_user
+from unionhome.core.errors import NotFound
 from unionhome.core.models import Role, RoleAssignment
 from unionhome.core.notifications import notify
 from unionhome.core.scoping import role_paths
@@ -75,6 +76,12 @@ def test_token_caller_is_identity_and_user_in_one_query(personas, django_assert_
     with django_assert_num_queries(1):
         identity, user = token_caller(token)
         paths = role_paths(user)
+        member = member_of(user)  # read in the token's query
+    expected_member = Member.objects.select_related("org", "site").get(user=personas.member_user)
+    assert field_values(member) == field_values(expected_member)
+    assert field_values(member.org) == field_values(expected_member.org)
+    assert field_values(member.site) == field_values(expected_member.site)
+    assert member.user is user and member.id_number_masked == expected_member.id_number_masked
     assert identity == token_identity(token)
     assert identity.member_id == personas.member.pk and identity.org_path == personas.tree.branch.path
     expected = load_user(personas.member_user.pk)
@@ -90,6 +97,14 @@ def test_token_caller_is_identity_and_user_in_one_query(personas, django_assert_
     identity, user = token_caller(staff_token)
     assert (identity.member_id, identity.org_path) == (None, None)
     assert role_paths(user) == [personas.tree.union.path]
+    assert member_of(user) is None
+    # A member who left: the record is there for member_of, as without a token, but the identity
+    # speaks for no active member.
+    Member.objects.filter(pk=personas.member.pk).update(status="left")
+    ApiToken.objects.filter(digest=_digest(token)).update(expires_at=expires)
+    identity, user = token_caller(token)
+    assert identity == token_identity(token) and identity.member_id is None and identity.org_path is None
+    assert member_of(user).pk == member_of(load_user(personas.member_user.pk)).pk == personas.member.pk
 
 
 def test_rows_get_with_relations(personas):
@@ -98,6 +113,25 @@ def test_rows_get_with_relations(personas):
     expected = Appeal.objects.select_related("org", "site", "member", "owner").get(pk=appeal.pk)
     assert field_values(got) == field_values(expected)
     assert got.owner is None and got.member.name == "王建国" and got.org.path == expected.org.path
+
+
+def test_a_record_and_its_timeline_in_one_statement(personas, django_assert_num_queries):
+    from unionhome.appeals.selectors import appeal_with_timeline
+    from unionhome.appeals.services import appeal_route
+    from unionhome.core.audit import timeline_entries
+
+    appeal = appeal_submit(actor=personas.member_user, text="宿舍热水器坏了，洗不了澡")
+    appeal_route(appeal, actor=personas.staff, route="policy")
+    with django_assert_num_queries(1):
+        got, timeline = appeal_with_timeline(personas.member_user, appeal.pk)
+    expected = Appeal.objects.select_related("org", "site", "member", "owner").get(pk=appeal.pk)
+    assert field_values(got) == field_values(expected) and got.owner.pk == personas.staff.pk
+    assert timeline_entries(got, timeline) == timeline_entries(expected) and len(timeline) == 2
+    bare = appeal_submit(actor=personas.member_user, text="食堂的饭菜太咸了，希望改进")
+    bare_got, bare_timeline = appeal_with_timeline(personas.member_user, bare.pk)
+    assert bare_got.pk == bare.pk and len(bare_timeline) == 1
+    with pytest.raises(NotFound):
+        appeal_with_timeline(personas.member_user, 999999)
     assert rows.get(Appeal, 999999) is None
 
 
@@ -131,6 +165,44 @@ def test_rows_insert_writes_what_the_orm_would(personas):
     finally:
         signals.post_save.disconnect(seen, sender=Notification)
     assert saved == [(note.pk, True)]  # a model with save signals goes through the ORM
+
+
+def test_insert_without_the_key_and_many_in_one_statement(personas, django_assert_num_queries):
+    from unionhome.core.models import AuditLog
+
+    unread = rows.insert(AuditLog(action="x.one", object_type="a.b", object_id="1"), read_pk=False)
+    assert unread.pk is None and unread._state.adding is False
+    batch = [AuditLog(action="x.many", object_type="a.b", object_id=str(n), data={"n": n}) for n in range(3)]
+    with django_assert_num_queries(1):
+        rows.insert_many(batch)
+    written = AuditLog.objects.filter(action="x.many").order_by("id")
+    assert [(a.object_id, a.data) for a in written] == [("0", {"n": 0}), ("1", {"n": 1}), ("2", {"n": 2})]
+    assert all(a.at is not None for a in written)  # auto_now_add applied to each row
+    assert AuditLog.objects.filter(action="x.one").count() == 1
+    with pytest.raises(TypeError):
+        rows.insert_many([AuditLog(action="x"), Appeal()])
+
+
+def test_pipelined_writes_commit_and_a_failure_rolls_all_back(personas):
+    """On PostgreSQL the block's statements go out without waiting; on SQLite the block is plain.
+    Either way: what it writes commits with its transaction, and a statement that fails without
+    having been waited for still fails the block, as a Django database error, and undoes it."""
+    from django.db import IntegrityError, transaction
+
+    from unionhome.core.models import AuditLog
+
+    with transaction.atomic(), rows.pipelined():
+        rows.insert(AuditLog(action="p.first", object_type="a.b", object_id="1"), read_pk=False)
+        note = rows.insert(AuditLog(action="p.second", object_type="a.b", object_id="2"))
+        assert note.pk  # a result read inside the block waits for it
+        rows.execute("UPDATE core_auditlog SET object_id = %s WHERE id = %s", ["22", note.pk])
+    assert AuditLog.objects.get(pk=note.pk).object_id == "22"
+    assert AuditLog.objects.filter(action="p.first").exists()
+
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipelined():
+        rows.insert(AuditLog(action="p.undone", object_type="a.b", object_id="3"), read_pk=False)
+        rows.insert(AuditLog(action=None, object_type="p.bad", object_id="4"), read_pk=False)  # NOT NULL
+    assert not AuditLog.objects.filter(action="p.undone").exists()
 
 
 def token_of(html: str) -> str:

@@ -42,6 +42,23 @@ def test_work_waits_for_the_commit_and_runs_once(transactional_db):
     assert outbox.relay() == 0  # handed over once
 
 
+def test_collected_work_is_written_in_one_statement(transactional_db, django_assert_num_queries):
+    with transaction.atomic():
+        with django_assert_num_queries(1), outbox.collected():
+            outbox.later(record, 1)
+            with outbox.collected():  # a nested block leaves the writing to the outer one
+                outbox.later(record, 2)
+            outbox.later(record, 3)
+        assert OutboxTask.objects.count() == 3 and CALLS == []
+    assert CALLS == [(1, None), (2, None), (3, None)]
+    with transaction.atomic():
+        with pytest.raises(ValueError), outbox.collected():
+            outbox.later(record, 4)
+            raise ValueError
+        assert OutboxTask.objects.count() == 0  # a block that raised wrote nothing
+    assert CALLS == [(1, None), (2, None), (3, None)]
+
+
 def test_rolled_back_work_never_runs(transactional_db):
     with pytest.raises(RuntimeError), transaction.atomic():
         outbox.later(record, 1)

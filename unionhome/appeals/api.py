@@ -142,9 +142,10 @@ def appeal_out(a: Appeal) -> dict:
     }
 
 
-def appeal_detail_out(user, appeal: Appeal) -> dict:
+def appeal_detail_out(user, appeal: Appeal, timeline: list[tuple] | None = None) -> dict:
     """The appeal as `user` may see it: handlers never see an anonymous member's name, and the
-    member does not see the departments' internal feedback."""
+    member does not see the departments' internal feedback. `timeline`: its rows, when read with
+    the appeal (`selectors.appeal_with_timeline`)."""
     staff = services.is_staff_for(user, appeal)
     own = services.is_own(user, appeal)
     dispatches = [] if own and not staff else list(appeal.dispatches.filter(round=appeal.round))
@@ -153,7 +154,7 @@ def appeal_detail_out(user, appeal: Appeal) -> dict:
         "member": services.member_label(user, appeal),
         "timeline": [
             {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]}
-            for e in timeline_entries(appeal)
+            for e in timeline_entries(appeal, timeline)
         ],
         "dispatches": [dispatch_out(d) for d in dispatches],
         "knows_result": appeal.knows_result,
@@ -234,12 +235,12 @@ def appeal_list(
 def appeal_detail(request, appeal_id: int):
     """One appeal with its timeline; 404 for anyone who may not see it. With a bearer token the
     WSGI server answers this before the framework (core.fastpath): members poll it."""
-    return _detail(request, selectors.appeal_get(request.user, appeal_id))
+    return appeal_detail_out(request.user, *selectors.appeal_with_timeline(request.user, appeal_id))
 
 
 @fastpath.route("GET", r"/api/v1/appeals/(?P<appeal_id>[0-9]{1,18})", user=True)
 def appeal_detail_fast(request, appeal_id: str):
-    return 200, appeal_detail_out(request.user, selectors.appeal_get(request.user, int(appeal_id)))
+    return 200, appeal_detail_out(request.user, *selectors.appeal_with_timeline(request.user, int(appeal_id)))
 
 
 class RouteIn(Schema):

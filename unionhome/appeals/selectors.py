@@ -8,7 +8,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from unionhome.core import rows
+from unionhome.core.audit import TIMELINE_ORDER, timeline_link
 from unionhome.core.errors import NotFound
+from unionhome.core.models import AuditLog
 from unionhome.core.scoping import STAFF_ROLES, role_paths, subtree_q
 from unionhome.core.workdays import WorkdayCalendar
 
@@ -35,10 +37,26 @@ def may_see(user, appeal: Appeal) -> bool:
     return bool(departments) and Dispatch.objects.filter(appeal=appeal, department__in=departments).exists()
 
 
+_RELATED = ("org", "site", "member", "owner")
+
+
 def appeal_get(user, pk: int) -> Appeal:
     """One appeal with its union, site, member and owner; NotFound for anyone who may not see it.
-    Read by hand (core.rows): a member's app polls it for the status."""
-    appeal = rows.get(Appeal, pk, related=("org", "site", "member", "owner"))
+    Read by hand (core.rows)."""
+    return _visible(user, rows.get(Appeal, pk, related=_RELATED))
+
+
+def appeal_with_timeline(user, pk: int) -> tuple[Appeal, list[tuple]]:
+    """`appeal_get` and the rows of the appeal's timeline (for `audit.timeline_entries`), read
+    in one statement, for a member's app polls the status. The timeline is read before the check
+    and shown only when the appeal may be seen."""
+    appeal, timeline = rows.get_with_children(
+        Appeal, pk, _RELATED, AuditLog, timeline_link(Appeal, pk), TIMELINE_ORDER
+    )
+    return _visible(user, appeal), timeline
+
+
+def _visible(user, appeal: Appeal | None) -> Appeal:
     if appeal is None or not may_see(user, appeal):
         raise NotFound()
     return appeal

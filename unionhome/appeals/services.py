@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionhome.core import rows
+from unionhome.core import outbox, rows
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Role, Site
@@ -189,8 +189,9 @@ def appeal_submit(
         ensure_role_over(actor, org)
     site_obj = _site_for(site, org, member)
     suggestion = classifier.suggest(text)
-    with transaction.atomic():
-        # Written by hand (core.rows): intake is the loop's busiest write.
+    # Written by hand (core.rows), pipelined on PostgreSQL and with one INSERT for the outbox:
+    # intake is the loop's busiest write, and a statement that waits for no answer costs no trip.
+    with transaction.atomic(), rows.pipelined(), outbox.collected():
         appeal = rows.insert(
             Appeal(
                 number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by the real number below

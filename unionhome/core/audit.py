@@ -131,11 +131,13 @@ def log_action(
     *,
     org=None,
     timeline: bool = False,
-) -> AuditLog:
+) -> None:
+    """Write one audit entry. Its key is not read back, so in a pipelined write
+    (`rows.pipelined`) the entry does not wait for the database's answer."""
     object_type, object_id = object_ref(obj)
     if org is None:
         org = getattr(obj, "org", None)
-    return rows.insert(
+    rows.insert(
         AuditLog(
             actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
             action=action,
@@ -144,7 +146,8 @@ def log_action(
             org=org,
             data=data or {},
             timeline=timeline,
-        )
+        ),
+        read_pk=False,
     )
 
 
@@ -165,12 +168,22 @@ def _entry(log: AuditLog) -> dict:
     return {"at": timezone.localtime(log.at), "text": describe(log.action), "note": log.data.get("note", "")}
 
 
-def timeline_entries(obj: models.Model) -> list[dict]:
+def timeline_entries(obj: models.Model, found: list[tuple] | None = None) -> list[dict]:
     """The timeline as people read it: local time, the action in words, the note. Read by hand
-    (core.rows): a member polling a request's status reads it each time."""
-    object_type, object_id = object_ref(obj)
-    found = rows.fetch_all(_timeline_sql(), [object_type, object_id])
+    (core.rows): a member polling a request's status reads it each time. `found`: its rows, when
+    they were read with the record (`rows.get_with_children` with `timeline_link`)."""
+    if found is None:
+        object_type, object_id = object_ref(obj)
+        found = rows.fetch_all(_timeline_sql(), [object_type, object_id])
     return [_entry(rows.instance(AuditLog, row)) for row in found]
+
+
+TIMELINE_ORDER = "c.at, c.id"
+
+
+def timeline_link(model: type[models.Model], pk) -> tuple[str, list]:
+    """The condition that joins a record's timeline entries (as `c`) to a read of the record."""
+    return "c.object_type = %s AND c.object_id = %s AND c.timeline", [model._meta.label_lower, str(pk)]
 
 
 @functools.cache

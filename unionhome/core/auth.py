@@ -134,29 +134,36 @@ def token_identity(token: str) -> Identity | None:
 
 def token_caller(token: str):
     """`token_identity` and `load_user` in one query, `(identity, user)` or None: for the fast
-    path's endpoints that use the user as well (core.fastpath)."""
+    path's endpoints that use the user as well (core.fastpath). The same query reads the user's
+    member record with its union and site; `members.selectors.member_of` builds it from that row
+    when asked, so a member's appeal costs no second read."""
     from unionhome.members.models import MemberStatus
+    from unionhome.members.selectors import member_columns_width
 
-    found = rows.fetch_all(_caller_sql(), [MemberStatus.ACTIVE, _digest(token), timezone.now()])
+    found = rows.fetch_all(_caller_sql(), [_digest(token), timezone.now()])
     if not found:
         return None
     User = get_user_model()
     at = rows.width(User)
-    user = rows.instance(User, found[0])
+    first = found[0]
+    user = rows.instance(User, first)
     user._role_cache = list(dict.fromkeys(tuple(row[at : at + 3]) for row in found if row[at] is not None))
-    return Identity(user.pk, found[0][at + 3], found[0][at + 4]), user
+    at_member = at + 3
+    user._member_row = (first, at_member)
+    member_id, status = first[at_member], first[at_member + member_columns_width() - 2]
+    active = member_id is not None and status == MemberStatus.ACTIVE
+    return Identity(user.pk, member_id if active else None, first[-1] if active else None), user
 
 
 @cache
 def _caller_sql() -> str:
-    from unionhome.members.models import Member
+    from unionhome.members.selectors import member_columns, member_joins
 
     User = get_user_model()
     return (
-        f"SELECT {rows.columns(User, 'u')}, r.role, ro.path, r.department, m.id, mo.path"  # noqa: S608 — names from the models; values are bound
+        f"SELECT {rows.columns(User, 'u')}, r.role, ro.path, r.department, {member_columns()}"  # noqa: S608 — names from the models; values are bound
         f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
-        f" LEFT JOIN {Member._meta.db_table} m ON m.user_id = u.id AND m.status = %s"
-        f" LEFT JOIN {Org._meta.db_table} mo ON mo.id = m.org_id"
+        f"{member_joins('u.id')}"
         f" LEFT JOIN {RoleAssignment._meta.db_table} r ON r.user_id = u.id"
         f" LEFT JOIN {Org._meta.db_table} ro ON ro.id = r.org_id"
         " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 
 from django.db import close_old_connections, connection, transaction
 from django.utils.module_loading import import_string
@@ -36,14 +37,40 @@ def task_path(task) -> str:
 
 def later(task, *args) -> None:
     """Queue the task `task(*args)` (a Huey task; JSON-serialisable arguments) once the current
-    transaction commits; outside a transaction, queue it now."""
+    transaction commits; outside a transaction, queue it now. Inside `collected()` the row is
+    written with the block's others when the block ends."""
     if not connection.in_atomic_block:
         task(*args)
         return
-    rows.insert(OutboxTask(task=task_path(task), args=list(args)))
+    row = OutboxTask(task=task_path(task), args=list(args))
+    pending = getattr(_collecting, "rows", None)
+    if pending is not None:
+        pending.append(row)
+    else:
+        rows.insert(row, read_pk=False)
     if task.huey.immediate:
         # Tests and HUEY_IMMEDIATE: no worker runs the relay, so the commit does.
         transaction.on_commit(relay)
+
+
+_collecting = threading.local()
+
+
+@contextmanager
+def collected():
+    """Within the block (inside a transaction), `later` gathers its rows and they are written in
+    one INSERT as the block ends, before the transaction commits. A block that raises writes
+    nothing; its transaction is rolled back anyway."""
+    if getattr(_collecting, "rows", None) is not None:  # nested: the outer block writes them
+        yield
+        return
+    _collecting.rows = []
+    try:
+        yield
+        pending = _collecting.rows
+    finally:
+        _collecting.rows = None
+    rows.insert_many(pending)
 
 
 @transaction.atomic

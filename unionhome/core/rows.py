@@ -14,6 +14,7 @@ request stays ordinary ORM code.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -92,8 +93,16 @@ def instance(model: type[Model], row: Sequence, start: int = 0) -> Model | None:
 
 
 @cache
-def _get_sql(model: type[Model], related: tuple[str, ...], vendor: str) -> str:
+def _get_sql(
+    model: type[Model],
+    related: tuple[str, ...],
+    vendor: str,
+    children: type[Model] | None = None,
+    link: str = "",
+    order: str = "",
+) -> str:
     table = model._meta.db_table
+    quote = connection.ops.quote_name
     parts = [columns(model, "t")]
     joins = []
     for n, name in enumerate(related):
@@ -101,17 +110,42 @@ def _get_sql(model: type[Model], related: tuple[str, ...], vendor: str) -> str:
         other = field.related_model
         parts.append(columns(other, f"r{n}"))
         joins.append(
-            f" LEFT JOIN {other._meta.db_table} r{n} ON r{n}.{connection.ops.quote_name(other._meta.pk.column)}"
-            f" = t.{connection.ops.quote_name(field.column)}"
+            f" LEFT JOIN {other._meta.db_table} r{n} ON r{n}.{quote(other._meta.pk.column)} = t.{quote(field.column)}"
         )
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    return f"SELECT {', '.join(parts)} FROM {table} t{''.join(joins)} WHERE t.{pk} = %s"  # noqa: S608 — names from the models
+    if children is not None:
+        parts.append(columns(children, "c"))
+        joins.append(f" LEFT JOIN {children._meta.db_table} c ON {link}")
+    sql = f"SELECT {', '.join(parts)} FROM {table} t{''.join(joins)} WHERE t.{quote(model._meta.pk.column)} = %s"  # noqa: S608 — names from the models
+    return sql + (f" ORDER BY {order}" if order else "")
 
 
 def get(model: type[Model], pk, related: tuple[str, ...] = ()) -> Model | None:
     """`model.objects.select_related(*related).filter(pk=pk).first()`, for foreign keys of
     `model` itself, without the compile cost."""
-    row = fetch_one(_get_sql(model, related, connection.vendor), [pk])
+    return got(model, fetch_one(_get_sql(model, related, connection.vendor), [pk]), related)
+
+
+def get_with_children(
+    model: type[Model],
+    pk,
+    related: tuple[str, ...],
+    children: type[Model],
+    link: tuple[str, Sequence],
+    order: str,
+) -> tuple[Model | None, list[tuple]]:
+    """`get`, and in the same statement the rows of `children` that `link` selects (an SQL
+    condition on the child as `c`, with its parameters), in `order`: a record and its timeline in
+    one round trip. The children come as rows of their model's columns (see `instance`)."""
+    condition, params = link
+    found = fetch_all(_get_sql(model, related, connection.vendor, children, condition, order), [*params, pk])
+    if not found:
+        return None, []
+    at = width(model) + sum(width(model._meta.get_field(name).related_model) for name in related)
+    return got(model, found[0], related), [row[at:] for row in found if row[at] is not None]
+
+
+def got(model: type[Model], row: Sequence | None, related: tuple[str, ...] = ()) -> Model | None:
+    """The instance a row of `get`'s statement holds, with its related rows."""
     if row is None:
         return None
     obj = instance(model, row)
@@ -132,7 +166,9 @@ def _as_is(field) -> tuple[type, ...]:
 
 
 @cache
-def _insert_plan(model: type[Model], vendor: str) -> tuple[tuple, str, bool]:
+def _insert_plan(model: type[Model], vendor: str, read_pk: bool) -> tuple[tuple, str, str, str, bool]:
+    """(fields, INSERT up to VALUES, one row's placeholders, the one-row statement, whether it
+    returns the new key)."""
     meta = model._meta
     fields = tuple(
         (f, f.attname, _as_is(f))
@@ -140,27 +176,14 @@ def _insert_plan(model: type[Model], vendor: str) -> tuple[tuple, str, bool]:
         if not f.generated and f is not meta.auto_field
     )
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f, _, _ in fields)})"  # noqa: S608 — names from the model
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    returning = meta.auto_field is not None and connection.features.can_return_columns_from_insert
-    if returning:
-        sql += f" RETURNING {quote(meta.auto_field.column)}"
-    return fields, sql, returning
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f, _, _ in fields)}) VALUES "  # noqa: S608 — names from the model
+    row = f"({', '.join(['%s'] * len(fields))})"
+    returning = read_pk and meta.auto_field is not None and connection.features.can_return_columns_from_insert
+    sql = head + row + (f" RETURNING {quote(meta.auto_field.column)}" if returning else "")
+    return fields, head, row, sql, returning
 
 
-def insert(obj: Model) -> Model:
-    """`obj.save(force_insert=True)` for a new row of a plain model, with the statement built once
-    per model: defaults, `auto_now_add` and field preparation are the ORM's own (`pre_save`,
-    `get_db_prep_save`). A model with save signals or multi-table inheritance is saved by the ORM."""
-    model = type(obj)
-    meta = model._meta
-    if meta.parents or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
-        obj.save(force_insert=True)
-        return obj
-    conn = connections[DEFAULT_DB_ALIAS]
-    fields, sql, returning = _insert_plan(model, conn.vendor)
+def _params(obj: Model, fields, conn) -> list:
     params = []
     values = obj.__dict__
     for field, attname, as_is in fields:
@@ -168,9 +191,32 @@ def insert(obj: Model) -> Model:
         if type(value) not in as_is:
             value = field.get_db_prep_save(field.pre_save(obj, True), conn)
         params.append(value)
+    return params
+
+
+def _saved_by_orm(model: type[Model]) -> bool:
+    meta = model._meta
+    return (
+        bool(meta.parents) or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+    )
+
+
+def insert(obj: Model, *, read_pk: bool = True) -> Model:
+    """`obj.save(force_insert=True)` for a new row of a plain model, with the statement built once
+    per model: defaults, `auto_now_add` and field preparation are the ORM's own (`pre_save`,
+    `get_db_prep_save`). A model with save signals or multi-table inheritance is saved by the ORM.
+    With `read_pk=False` the new key is not read back (`obj.pk` stays None): in a `pipelined`
+    block such a statement does not wait for its answer."""
+    model = type(obj)
+    meta = model._meta
+    if _saved_by_orm(model):
+        obj.save(force_insert=True)
+        return obj
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields, _, _, sql, returning = _insert_plan(model, conn.vendor, read_pk)
     with conn.cursor() as cursor:
-        cursor.execute(sql, params)
-        if meta.auto_field is not None:
+        cursor.execute(sql, _params(obj, fields, conn))
+        if read_pk and meta.auto_field is not None:
             if returning:
                 pk = cursor.fetchone()[0]
             else:
@@ -183,8 +229,49 @@ def insert(obj: Model) -> Model:
     return obj
 
 
+def insert_many(objs: Sequence[Model]) -> None:
+    """New rows of one plain model in a single INSERT, as `insert` writes each; their keys are not
+    read back."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if _saved_by_orm(model):
+        for obj in objs:
+            obj.save(force_insert=True)
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields, head, row, _, _ = _insert_plan(model, conn.vendor, False)
+    params = []
+    for obj in objs:
+        if type(obj) is not model:
+            raise TypeError(f"insert_many: {type(obj).__name__} among {model.__name__} rows")
+        params += _params(obj, fields, conn)
+    with conn.cursor() as cursor:
+        cursor.execute(head + ", ".join([row] * len(objs)), params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = conn.alias
+
+
+@contextmanager
+def pipelined():
+    """On PostgreSQL, the block's statements are sent without waiting for each one's answer
+    (psycopg's pipeline mode): a statement waits only when its result is read (an INSERT's new
+    key, a SELECT's rows), and what is still in flight is answered together at the end of the
+    block, in one round trip. An error in a statement that was not waited for is raised there.
+    Elsewhere (SQLite answers in process) it changes nothing."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    conn.ensure_connection()
+    with conn.wrap_database_errors, conn.connection.pipeline():
+        yield
+
+
 def execute(sql: str, params: Sequence) -> int:
-    """Run one hand-written write; the number of rows it changed."""
+    """Run one hand-written write; the number of rows it changed (in a `pipelined` block, not
+    known before the block ends: -1)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

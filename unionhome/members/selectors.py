@@ -23,10 +23,44 @@ from .models import (
 
 
 @cache
+def member_columns() -> str:
+    """The columns `member_from_row` reads, for a query with the member as `m`, its union as `o`
+    and its site as `s` (see `member_joins`): the three rows, then the member's status and the
+    union's path."""
+    return (
+        f"{rows.columns(Member, 'm')}, {rows.columns(Org, 'o')}, {rows.columns(Site, 's')}, m.status, o.path"
+    )
+
+
+def member_joins(user_id: str) -> str:
+    """LEFT JOINs that bring in the member record of the user `user_id` (a column of the query)."""
+    return (
+        f" LEFT JOIN {Member._meta.db_table} m ON m.user_id = {user_id}"  # noqa: S608 — names from the models
+        f" LEFT JOIN {Org._meta.db_table} o ON o.id = m.org_id"
+        f" LEFT JOIN {Site._meta.db_table} s ON s.id = m.site_id"
+    )
+
+
+def member_columns_width() -> int:
+    return rows.width(Member) + rows.width(Org) + rows.width(Site) + 2
+
+
+def member_from_row(row, at: int, user) -> Member | None:
+    """The member held in `row[at:]` as `member_columns` lays it out, or None."""
+    member = rows.instance(Member, row, at)
+    if member is None:
+        return None
+    at_org = at + rows.width(Member)
+    member.org = rows.instance(Org, row, at_org)
+    member.site = rows.instance(Site, row, at_org + rows.width(Org))
+    member.user = user
+    return member
+
+
+@cache
 def _member_sql() -> str:
     return (
-        f"SELECT {rows.columns(Member, 'm')}, {rows.columns(Org, 'o')}, {rows.columns(Site, 's')},"  # noqa: S608 — names from the models; values are bound
-        f" {rows.columns(MemberGroup, 'g')} FROM {Member._meta.db_table} m"
+        f"SELECT {member_columns()}, {rows.columns(MemberGroup, 'g')} FROM {Member._meta.db_table} m"  # noqa: S608 — names from the models; values are bound
         f" JOIN {Org._meta.db_table} o ON o.id = m.org_id"
         f" LEFT JOIN {Site._meta.db_table} s ON s.id = m.site_id"
         f" LEFT JOIN {MemberGroup._meta.db_table} g ON g.member_id = m.id"
@@ -35,20 +69,20 @@ def _member_sql() -> str:
 
 
 def member_of(user) -> Member | None:
-    """The user's member record with its union, site and service groups, in one hand-written
-    query (see core.rows): nearly every member page and the API's /me start here."""
+    """The user's member record with its union and site, in one hand-written query (see
+    core.rows) with its service groups: nearly every member page and the API's /me start here.
+    A user read with a bearer token (`core.auth.token_caller`) brings the record's row along, and
+    it is built from that without a query (its groups are then read when first used)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    read = getattr(user, "_member_row", None)
+    if read is not None:
+        return member_from_row(*read, user)
     found = rows.fetch_all(_member_sql(), [user.pk])
     if not found:
         return None
-    at_org = rows.width(Member)
-    at_site = at_org + rows.width(Org)
-    at_group = at_site + rows.width(Site)
-    member = rows.instance(Member, found[0])
-    member.org = rows.instance(Org, found[0], at_org)
-    member.site = rows.instance(Site, found[0], at_site)
-    member.user = user
+    member = member_from_row(found[0], 0, user)
+    at_group = member_columns_width()
     groups = [rows.instance(MemberGroup, row, at_group) for row in found if row[at_group] is not None]
     rows.attach_prefetched(member, "groups", groups)
     return member
