@@ -190,17 +190,18 @@ class LinearScorer:
     def features(self, text: str) -> tuple[list[int], list[float]]:
         index: list[int] = []
         values: list[float] = []
+        log = math.log
         for analyze, vocabulary, idf, offset, sublinear in self.blocks:
-            counts = Counter(term for term in analyze(text) if term in vocabulary)
-            block = []
-            for term, n in counts.items():
-                col = vocabulary[term]
-                tf = 1.0 + math.log(n) if sublinear else float(n)
-                block.append((col, tf * idf[col]))
-            norm = math.sqrt(sum(v * v for _, v in block)) or 1.0
-            for col, v in block:
-                index.append(offset + col)
-                values.append(v / norm)
+            cols: list[int] = []
+            weights: list[float] = []
+            for term, n in Counter(analyze(text)).items():
+                col = vocabulary.get(term)
+                if col is not None:
+                    cols.append(col)
+                    weights.append(((1.0 + log(n)) if sublinear else float(n)) * idf[col])
+            norm = math.hypot(*weights) or 1.0
+            index += [offset + col for col in cols]
+            values += [w / norm for w in weights]
         for i, words in enumerate(LEXICON.values()):
             n = sum(1 for w in words if w in text)
             if n:
