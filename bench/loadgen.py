@@ -25,6 +25,19 @@ class Result:
 
         return percentile(self.latencies, p) * 1000
 
+    @classmethod
+    def combined(cls, results: list[Result]) -> Result:
+        """Several runs of one view taken as one: their requests over their summed time."""
+        total = cls()
+        for r in results:
+            total.requests += r.requests
+            total.errors += r.errors
+            for status, n in r.statuses.items():
+                total.statuses[status] = total.statuses.get(status, 0) + n
+            total.latencies += r.latencies
+            total.seconds += r.seconds
+        return total
+
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
