@@ -205,8 +205,8 @@ def insert(obj: Model, *, read_pk: bool = True) -> Model:
     """`obj.save(force_insert=True)` for a new row of a plain model, with the statement built once
     per model: defaults, `auto_now_add` and field preparation are the ORM's own (`pre_save`,
     `get_db_prep_save`). A model with save signals or multi-table inheritance is saved by the ORM.
-    With `read_pk=False` the new key is not read back (`obj.pk` stays None): in a `pipelined`
-    block such a statement does not wait for its answer."""
+    With `read_pk=False` the new key is not read back (`obj.pk` stays None, unless the ORM saved
+    it): in a `pipelined` block such a statement does not wait for its answer."""
     model = type(obj)
     meta = model._meta
     if _saved_by_orm(model):
