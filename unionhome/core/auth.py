@@ -53,17 +53,31 @@ def load_user(user_id):
     if not found:
         return None
     user = rows.instance(get_user_model(), found[0])
-    user._role_cache = [tuple(row[-3:]) for row in found if row[-3] is not None]
+    user._role_cache = _roles(found, rows.width(get_user_model()))
     return user
+
+
+# The roles a user holds, as (role, org path, department), joined to a read of the user `u`;
+# `scoping.role_paths` and `role_grants` read them from `user._role_cache`.
+_ROLE_COLUMNS = "r.role, ro.path, r.department"
+
+
+def _role_joins() -> str:
+    return (
+        f" LEFT JOIN {RoleAssignment._meta.db_table} r ON r.user_id = u.id"
+        f" LEFT JOIN {Org._meta.db_table} ro ON ro.id = r.org_id"
+    )
+
+
+def _roles(found: list[tuple], at: int) -> list[tuple]:
+    return [tuple(row[at : at + 3]) for row in found if row[at] is not None]
 
 
 @cache
 def _user_sql() -> str:
     User = get_user_model()
     return (
-        f"SELECT {rows.columns(User, 'u')}, r.role, o.path, r.department FROM {User._meta.db_table} u"  # noqa: S608 — names from the models; values are bound
-        f" LEFT JOIN {RoleAssignment._meta.db_table} r ON r.user_id = u.id"
-        f" LEFT JOIN {Org._meta.db_table} o ON o.id = r.org_id"
+        f"SELECT {rows.columns(User, 'u')}, {_ROLE_COLUMNS} FROM {User._meta.db_table} u{_role_joins()}"  # noqa: S608 — names from the models; values are bound
         " WHERE u.id = %s"
     )
 
@@ -147,7 +161,7 @@ def token_caller(token: str):
     at = rows.width(User)
     first = found[0]
     user = rows.instance(User, first)
-    user._role_cache = list(dict.fromkeys(tuple(row[at : at + 3]) for row in found if row[at] is not None))
+    user._role_cache = _roles(found, at)  # the member record is one row: no role is repeated
     at_member = at + 3
     user._member_row = (first, at_member)
     member_id, status = first[at_member], first[at_member + member_columns_width() - 2]
@@ -161,11 +175,9 @@ def _caller_sql() -> str:
 
     User = get_user_model()
     return (
-        f"SELECT {rows.columns(User, 'u')}, r.role, ro.path, r.department, {member_columns()}"  # noqa: S608 — names from the models; values are bound
+        f"SELECT {rows.columns(User, 'u')}, {_ROLE_COLUMNS}, {member_columns()}"  # noqa: S608 — names from the models; values are bound
         f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
-        f"{member_joins('u.id')}"
-        f" LEFT JOIN {RoleAssignment._meta.db_table} r ON r.user_id = u.id"
-        f" LEFT JOIN {Org._meta.db_table} ro ON ro.id = r.org_id"
+        f"{member_joins('u.id')}{_role_joins()}"
         " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
     )
 
