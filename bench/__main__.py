@@ -222,8 +222,10 @@ def main() -> None:
         "pinned": TWO_CORES,
         "servers": {},
     }
+    ticks = results_file.cpu_ticks()
     for server in SERVERS:
         results["servers"][server] = measure(server, env, auth)
+    results["cpu_stolen"] = results_file.stolen_share(ticks)
     # The deadline scan needs the migrated database with the demo union: run it before cleaning up.
     if HTTP_ONLY:
         modules = ["bench.offer_burst"] if not VIEWS or "offer_burst" in VIEWS else []
@@ -242,7 +244,8 @@ def main() -> None:
 
     print(
         f"\nmake bench — {db}, {CONNECTIONS} clients, {SECONDS:.0f} s each in {ROUNDS} windows alternating with the floor,"
-        f" {THREADS} threads per worker, server on core 0 / load on core 1: {TWO_CORES}"
+        f" {THREADS} threads per worker, server on core 0 / load on core 1: {TWO_CORES},"
+        f" CPU stolen by the host meanwhile: {'n/a' if results['cpu_stolen'] is None else format(results['cpu_stolen'], '.0%')}"
     )
     print("| server | view | req/s | ratio to hello | p50 ms | p95 ms | p99 ms | non-2xx |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")

@@ -23,7 +23,7 @@ ATTEMPTS = int(os.environ.get("BENCH_BURST_ATTEMPTS", "3000"))
 PLACES = int(os.environ.get("BENCH_BURST_PLACES", "500"))
 SPREAD = float(os.environ.get("BENCH_BURST_SPREAD", "1.0"))
 CONNECTIONS = int(os.environ.get("BENCH_BURST_CONNECTIONS", "64"))
-STRATEGIES = os.environ.get("BENCH_BURST_STRATEGIES", "update,lock").split(",")
+STRATEGIES = os.environ.get("BENCH_BURST_STRATEGIES", "statement,update,lock").split(",")
 SERVER = os.environ.get("BENCH_BURST_SERVER", "granian")
 WORKERS = os.environ.get("BENCH_BURST_WORKERS", "4")
 THREADS = os.environ.get("BENCH_BURST_THREADS", "2")
@@ -122,6 +122,7 @@ def one_run(strategy: str, tokens: list[str]) -> dict:
     from django.utils import timezone
 
     from bench import loadgen
+    from bench import results as results_file
     from bench.__main__ import free_port
     from bench.results import percentile
     from unionhome.activities.models import Claim, Offer
@@ -153,9 +154,11 @@ def one_run(strategy: str, tokens: list[str]) -> dict:
             for t in tokens
         ]
         start = time.perf_counter() + (opens_at - timezone.now()).total_seconds()
+        ticks = results_file.cpu_ticks()
         shots = loadgen.burst(
             "127.0.0.1", port, requests, start=start, spread=SPREAD, connections=CONNECTIONS
         )
+        stolen = results_file.stolen_share(ticks)
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -186,7 +189,12 @@ def one_run(strategy: str, tokens: list[str]) -> dict:
         "claims_per_s": round(len(shots) / elapsed, 1),
         "hello_rps": round(hello.rps, 1),
         "ratio_to_hello": round(len(shots) / elapsed / hello.rps, 2) if hello.rps else 0.0,
+        "cpu_stolen": stolen,
     }
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
 
 
 def main() -> None:
@@ -206,13 +214,13 @@ def main() -> None:
         f"\nOffer burst — {db}, {ATTEMPTS} attempts due within {SPREAD:.1f} s for {PLACES} places, {SERVER} {WORKERS} workers × {THREADS} threads, pinned: {PIN}"
     )
     print(
-        "| strategy | sold | dup | 5xx | sold out after s | all answered s | winner p99 ms | loser p99 ms | claims/s | ratio to hello |"
+        "| strategy | sold | dup | 5xx | sold out after s | all answered s | winner p99 ms | loser p99 ms | claims/s | ratio to hello | CPU stolen |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in runs:
         print(
             f"| {r['strategy']} | {r['sold']} | {r['duplicates']} | {r['5xx']} | {r['sold_out_after_s']} | "
-            f"{r['all_answered_after_s']} | {r['winner_p99_ms']} | {r['loser_p99_ms']} | {r['claims_per_s']} | {r['ratio_to_hello']} |"
+            f"{r['all_answered_after_s']} | {r['winner_p99_ms']} | {r['loser_p99_ms']} | {r['claims_per_s']} | {r['ratio_to_hello']} | {_share(r['cpu_stolen'])} |"
         )
     results_file.save(f"offer-burst-{'postgresql' if db == 'postgresql' else 'sqlite'}", runs)
 

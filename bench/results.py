@@ -1,4 +1,5 @@
-"""What every benchmark shares: its figures saved as JSON under bench/results/, and percentiles."""
+"""What every benchmark shares: its figures saved as JSON under bench/results/, percentiles, and
+how much of the machine's CPU time the host took for other guests while a figure was measured."""
 
 from __future__ import annotations
 
@@ -16,3 +17,23 @@ def save(name: str, data) -> None:
 def percentile(values, p: float) -> float:
     data = sorted(values)
     return data[min(len(data) - 1, int(p / 100 * len(data)))] if data else 0.0
+
+
+def cpu_ticks() -> tuple[int, int] | None:
+    """(all CPU ticks, ticks stolen by the hypervisor) so far, from /proc/stat; None elsewhere."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
+def stolen_share(before: tuple[int, int] | None) -> float | None:
+    """The share of CPU time stolen since `before`: on a shared virtual machine, the other guests'
+    load, which no figure measured in the same window escapes."""
+    after = cpu_ticks()
+    if before is None or after is None or after[0] == before[0]:
+        return None
+    return round((after[1] - before[1]) / (after[0] - before[0]), 2)

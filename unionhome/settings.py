@@ -293,11 +293,14 @@ ASSISTANT_LLM_KEY = env_str("ASSISTANT_LLM_KEY", "")
 ASSISTANT_LLM_TIMEOUT = float(env_str("ASSISTANT_LLM_TIMEOUT", "5"))
 
 # --- activities and offers -----------------------------------------------------------------
-# How a claim takes a place: "update" (one conditional UPDATE … WHERE remaining > 0) or "lock"
-# (SELECT … FOR UPDATE on the offer, then UPDATE). Both are correct; `make bench` compares them.
-OFFER_CLAIM_STRATEGY = env_str("OFFER_CLAIM_STRATEGY", "update")
-if OFFER_CLAIM_STRATEGY not in ("update", "lock"):
-    raise ImproperlyConfigured("OFFER_CLAIM_STRATEGY must be 'update' or 'lock'")
+# How a claim takes a place: "statement" (PostgreSQL: the count's conditional UPDATE and the
+# member's INSERT in one statement, its own transaction), "update" (the INSERT, then one
+# conditional UPDATE … WHERE remaining > 0, in a transaction) or "lock" (SELECT … FOR UPDATE on
+# the offer, then UPDATE). All are correct; `make bench` compares them. SQLite cannot put an
+# UPDATE in a WITH, so there "statement" is "update".
+OFFER_CLAIM_STRATEGY = env_str("OFFER_CLAIM_STRATEGY", "statement")
+if OFFER_CLAIM_STRATEGY not in ("statement", "update", "lock"):
+    raise ImproperlyConfigured("OFFER_CLAIM_STRATEGY must be 'statement', 'update' or 'lock'")
 
 # --- privacy --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)  # the law asks for at least six months

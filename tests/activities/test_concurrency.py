@@ -120,8 +120,17 @@ def fast_server():
         server.server_close()
 
 
-@pytest.mark.parametrize("server", ["live_server", "fast_server"])
-def test_thousand_members_race_for_fifty_places(personas, make_offer, server, request):
+@pytest.mark.parametrize(
+    ("server", "strategy"),
+    [
+        ("live_server", "statement"),
+        ("fast_server", "statement"),
+        ("fast_server", "update"),
+        ("fast_server", "lock"),
+    ],
+)
+def test_thousand_members_race_for_fifty_places(personas, make_offer, server, strategy, request, settings):
+    settings.OFFER_CLAIM_STRATEGY = strategy
     base = request.getfixturevalue(server).url
     offer = make_offer(quantity=50)
     tokens = tokens_for(personas.tree.union, 1000, "race")
@@ -138,8 +147,19 @@ def test_thousand_members_race_for_fifty_places(personas, make_offer, server, re
     }
 
 
-@pytest.mark.parametrize("server", ["live_server", "fast_server"])
-def test_one_member_pressing_many_times_gets_one_place(personas, make_offer, server, request):
+@pytest.mark.parametrize(
+    ("server", "strategy"),
+    [
+        ("live_server", "statement"),
+        ("fast_server", "statement"),
+        ("fast_server", "update"),
+        ("fast_server", "lock"),
+    ],
+)
+def test_one_member_pressing_many_times_gets_one_place(
+    personas, make_offer, server, strategy, request, settings
+):
+    settings.OFFER_CLAIM_STRATEGY = strategy
     base = request.getfixturevalue(server).url
     offer = make_offer(quantity=10)
     token = tokens_for(personas.tree.union, 1, "same")[0]

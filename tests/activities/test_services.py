@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -202,14 +203,53 @@ def test_offer_window_and_per_member_limit(personas, make_offer):
     assert offer.remaining == 3
 
 
-def test_row_lock_strategy_is_as_correct(personas, make_offer, settings):
-    settings.OFFER_CLAIM_STRATEGY = "lock"
+@pytest.mark.parametrize("strategy", ["statement", "update", "lock"])
+def test_every_strategy_sells_each_place_once(personas, make_offer, settings, strategy):
+    settings.OFFER_CLAIM_STRATEGY = strategy
     offer = make_offer(quantity=1)
-    services.claim(user=personas.member_user, offer=offer)
+    with CaptureQueriesContext(connection) as seen:
+        row = services.claim(user=personas.member_user, offer=offer)
+    assert row.pk and Claim.objects.get(pk=row.pk).member == personas.member
+    (taking,) = [q["sql"] for q in seen if "remaining - 1" in q["sql"]]
+    # PostgreSQL takes the place and writes the row in one statement; SQLite cannot.
+    assert taking.startswith("WITH") == (strategy == "statement" and connection.vendor == "postgresql")
+    # Pressed again while the offer is not yet known sold out here: the unique constraint says
+    # no, and the place it would have taken is not lost.
+    services.forget_cached_offers()
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer)
+    assert exc.value.code == "already_claimed"
     with pytest.raises(Conflict) as exc:
         services.claim(user=personas.other_user, offer=offer)
     assert exc.value.code == "sold_out"
+    # A holder asking after the count ran out still hears "already claimed".
+    services.forget_cached_offers()
+    with pytest.raises(Conflict) as exc:
+        services.claim(user=personas.member_user, offer=offer)
+    assert exc.value.code == "already_claimed"
     assert Claim.objects.filter(offer=offer).count() == 1
+    assert Offer.objects.get(pk=offer.pk).remaining == 0
+
+
+@pytest.mark.parametrize("strategy", ["statement", "update"])
+def test_a_refused_duplicate_gives_its_place_back(personas, make_offer, settings, strategy):
+    settings.OFFER_CLAIM_STRATEGY = strategy
+    offer = make_offer(quantity=3)
+    services.claim(user=personas.member_user, offer=offer)
+    with pytest.raises(Conflict):
+        services.claim(user=personas.member_user, offer=offer)
+    # The enclosing transaction (the test's) is still usable, and only one place is gone.
+    assert Offer.objects.get(pk=offer.pk).remaining == 2
+
+
+def test_a_ticket_code_drawn_twice_is_drawn_again(personas, make_offer, monkeypatch):
+    offer = make_offer(quantity=2)
+    codes = iter(["1111111111", "1111111111", "2222222222"])
+    monkeypatch.setattr(services, "_code", lambda: next(codes))
+    first = services.claim(user=personas.member_user, offer=offer)
+    second = services.claim(user=personas.other_user, offer=offer)
+    assert (first.short_code, second.short_code) == ("1111111111", "2222222222")
+    assert Offer.objects.get(pk=offer.pk).remaining == 0
 
 
 def test_offer_input_reasons(personas):

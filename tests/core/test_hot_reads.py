@@ -205,6 +205,33 @@ def test_pipelined_writes_commit_and_a_failure_rolls_all_back(personas):
     assert not AuditLog.objects.filter(action="p.undone").exists()
 
 
+def test_a_statement_alone_commits_by_itself_or_under_a_savepoint(personas):
+    """Outside a transaction the statement is its own; inside one, its failure is undone alone
+    and the enclosing block goes on."""
+    from django.db import IntegrityError, connection, transaction
+
+    from unionhome.core.models import AuditLog
+
+    with transaction.atomic():
+        rows.insert(AuditLog(action="a.kept", object_type="a.b", object_id="1"))
+        with pytest.raises(IntegrityError), rows.alone():
+            rows.insert(AuditLog(action=None, object_type="a.b", object_id="2"))  # NOT NULL
+        assert connection.in_atomic_block and not connection.needs_rollback
+        assert AuditLog.objects.filter(action="a.kept").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_alone_outside_a_transaction_is_committed(personas):
+    from django.db import connection
+
+    from unionhome.core.models import AuditLog
+
+    assert not connection.in_atomic_block
+    with rows.alone():
+        rows.insert(AuditLog(action="a.auto", object_type="a.b", object_id="3"))
+    assert connection.get_autocommit() and AuditLog.objects.filter(action="a.auto").exists()
+
+
 def token_of(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 

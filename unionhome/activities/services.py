@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionhome.core import rows
 from unionhome.core.audit import log_action
 from unionhome.core.auth import Identity, member_identity
 from unionhome.core.errors import Conflict, DomainError, NotFound
@@ -435,35 +436,67 @@ def claim(*, offer: Offer, user=None, who: Identity | None = None, now: dt.datet
             raise Conflict("already_claimed", _("您已经报名抽签了"))
         return _insert_claim(offer, who.member_id, 1, ClaimStatus.ENTERED)
     holders = _sold_out_holders(offer)
-    held = _held_slots(offer.pk, who.member_id) if holders is None else [0] * holders[who.member_id]
-    if len(held) >= offer.per_member:
-        raise Conflict("already_claimed", _("每人限领 %(n)s 个，您已经领过了") % {"n": offer.per_member})
     if holders is not None:
-        raise Conflict("sold_out", _("已经抢完了"))
-    slot = min(set(range(1, offer.per_member + 1)) - set(held))
-    # The member's row first, the place last: the offer row is locked from the count's UPDATE to
-    # the commit, so nothing else runs while everyone else's claim waits for it.
-    try:
-        with transaction.atomic():
-            row = Claim.objects.create(
-                offer=offer,
-                member_id=who.member_id,
-                slot=slot,
-                status=ClaimStatus.WON,
-                won_at=now,
-                short_code=_code(),
-            )
-            if not _take_place(offer.pk):
-                _mark_sold_out(offer)
-                raise Conflict("sold_out", _("已经抢完了"))  # rolls the member's row back
-    except IntegrityError:  # the same member in a parallel request took this slot first
-        raise Conflict(
-            "already_claimed", _("每人限领 %(n)s 个，您已经领过了") % {"n": offer.per_member}
-        ) from None
+        _refuse_sold_out(offer, holders, who.member_id)
+    if offer.per_member == 1:
+        slot = 1  # a second place is refused by the unique constraint: nothing to read first
+    else:
+        held = _held_slots(offer.pk, who.member_id)
+        if len(held) >= offer.per_member:
+            raise _already_claimed(offer)
+        slot = min(set(range(1, offer.per_member + 1)) - set(held))
+    row = _take_place(offer, who.member_id, slot, now)
+    if row is None:
+        _mark_sold_out(offer)
+        _refuse_sold_out(offer, _sold_out_holders(offer), who.member_id)
     return row
 
 
-def _take_place(offer_id: int) -> bool:
+def _already_claimed(offer: Offer) -> Conflict:
+    return Conflict("already_claimed", _("每人限领 %(n)s 个，您已经领过了") % {"n": offer.per_member})
+
+
+def _refuse_sold_out(offer: Offer, holders: Counter, member_id: int):
+    if holders[member_id] >= offer.per_member:
+        raise _already_claimed(offer)
+    raise Conflict("sold_out", _("已经抢完了"))
+
+
+def _take_place(offer: Offer, member_id: int, slot: int, now: dt.datetime) -> Claim | None:
+    """The member's row and one place off the count, both or neither; None when no place is
+    left. The unique constraint refuses a slot the member already holds (`already_claimed`)."""
+    for _attempt in range(3):
+        row = Claim(
+            offer=offer,
+            member_id=member_id,
+            slot=slot,
+            status=ClaimStatus.WON,
+            won_at=now,
+            short_code=_code(),
+            created_at=timezone.now(),
+        )
+        try:
+            if settings.OFFER_CLAIM_STRATEGY == "statement" and connection.vendor == "postgresql":
+                return _take_place_in_one_statement(row)
+            return _take_place_in_transaction(row)
+        except IntegrityError as exc:
+            if "short_code" not in str(exc):  # else two tickets drew the same printed code: again
+                raise _already_claimed(offer) from None
+    raise RuntimeError("no free ticket code after three tries")
+
+
+def _take_place_in_transaction(row: Claim) -> Claim | None:
+    """`update` and `lock`: the member's row first, the place last, in one transaction, so the
+    offer row is locked only from the count's UPDATE to the commit."""
+    with transaction.atomic():
+        rows.insert(row)
+        if not _count_down(row.offer_id):
+            transaction.set_rollback(True)  # the member's row goes too
+            return None
+    return row
+
+
+def _count_down(offer_id: int) -> bool:
     """One place off the count, or False when none is left (hand-written: it runs while the
     offer row is locked)."""
     table = Offer._meta.db_table
@@ -480,6 +513,29 @@ def _take_place(offer_id: int) -> bool:
         sql = f"UPDATE {table} SET remaining = remaining - 1 WHERE id = %s AND remaining > 0"  # noqa: S608
         cursor.execute(sql, [offer_id])
         return cursor.rowcount == 1
+
+
+# `statement` (PostgreSQL): the count's UPDATE and the member's INSERT in one statement that is
+# its own transaction. The offer row is locked only while the database runs it, never across a
+# round trip or a wait for the interpreter; a unique violation undoes the whole statement.
+_CLAIM_SQL = (
+    "WITH took AS (UPDATE {offer} SET remaining = remaining - 1 WHERE id = %s AND remaining > 0 RETURNING id) "
+    "INSERT INTO {claim} (offer_id, member_id, slot, status, short_code, created_at, won_at) "
+    "SELECT id, %s, %s, %s, %s, %s, %s FROM took RETURNING id"
+)
+
+
+def _take_place_in_one_statement(row: Claim) -> Claim | None:
+    sql = _CLAIM_SQL.format(offer=Offer._meta.db_table, claim=Claim._meta.db_table)
+    params = [row.offer_id, row.member_id, row.slot, row.status, row.short_code, row.created_at, row.won_at]
+    with rows.alone():
+        found = rows.fetch_one(sql, params)
+    if found is None:
+        return None
+    row.pk = found[0]
+    row._state.adding = False
+    row._state.db = connection.alias
+    return row
 
 
 def _insert_claim(offer: Offer, member_id: int, slot: int, status: str) -> Claim:

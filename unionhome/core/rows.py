@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model, QuerySet, signals
 from django.db.models import fields as plain
 from django.db.models.base import ModelState
@@ -266,6 +266,18 @@ def pipelined():
         return
     conn.ensure_connection()
     with conn.wrap_database_errors, conn.connection.pipeline():
+        yield
+
+
+@contextmanager
+def alone():
+    """A block of one statement that is its own transaction: in autocommit it runs as it is (one
+    round trip, committed when it ends, nothing held between statements); inside an `atomic`
+    block it runs under a savepoint, so an error in it leaves the outer block usable."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+    else:
         yield
 
 
