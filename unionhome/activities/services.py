@@ -1,13 +1,13 @@
 """Activities, offers, tickets, check-in, venues and discounts: every change goes through here.
 
-How places are never oversold: a place is taken by one conditional statement,
-`UPDATE … SET remaining = remaining - 1 WHERE id = %s AND remaining > 0`, inside the same
-transaction as the insert of the member's row. If the insert meets the unique constraint (the
-member already holds a place) the whole transaction rolls back and the place is given back. The
-database's check constraint `remaining >= 0` and the partial unique constraints stand behind it.
-`bench/offer_burst.py` compares this with a row lock (`SELECT … FOR UPDATE`) on the offer; the
-setting `OFFER_CLAIM_STRATEGY` chooses, and the conditional update is the default because it
-measured faster (docs/benchmarks.md)."""
+How places are never oversold: a place is taken by a conditional
+`UPDATE … SET remaining = remaining - 1 WHERE id = %s AND remaining > 0` that writes the member's
+row with it, both or neither: on PostgreSQL in one statement (`WITH took AS (UPDATE …) INSERT …`),
+elsewhere in one transaction. If the insert meets the unique constraint (the member already holds
+that place) the place is given back. The database's check constraint `remaining >= 0` and the
+partial unique constraints stand behind it. `bench/offer_burst.py` compares the one statement, the
+transaction and a row lock (`SELECT … FOR UPDATE`); the setting `OFFER_CLAIM_STRATEGY` chooses,
+and the one statement is the default because it measured fastest (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
