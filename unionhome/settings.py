@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.sqlite import pragmas as sqlite_pragmas
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -174,7 +176,8 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # WAL; checkpoints run in a thread of each process, not in a request (core.sqlite).
+                "init_command": sqlite_pragmas(),
             },
             # Tests use a file too, not shared-cache memory: concurrency tests then meet the same
             # locking (WAL, IMMEDIATE, busy timeout) as a real deployment.
