@@ -257,7 +257,17 @@ def _refresh_terms(entries) -> None:
 
 def warm_up_in_background() -> None:
     """Build the index when a server process starts, so the first member to ask does not wait.
-    A database without the tables yet (before `migrate`) is simply skipped."""
+    A database without the tables yet (before `migrate`) is simply skipped.
+
+    scikit-learn is imported here, before the thread starts: the thread (for the index) and the
+    first requests (for the appeal classifier) would otherwise import it at the same moment, and
+    two threads importing a package whose modules import each other can see one of them
+    half-initialised ("cannot import name … from partially initialized module") — a failed
+    appeal on a fresh server."""
+    import sklearn.feature_extraction.text
+    import sklearn.linear_model
+    import sklearn.pipeline
+    import sklearn.preprocessing  # noqa: F401
 
     def run() -> None:
         import logging
