@@ -4,6 +4,7 @@ how much of the machine's CPU time the host took for other guests while a figure
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -37,3 +38,41 @@ def stolen_share(before: tuple[int, int] | None) -> float | None:
     if before is None or after is None or after[0] == before[0]:
         return None
     return round((after[1] - before[1]) / (after[0] - before[0]), 2)
+
+
+def _stat(pid: str) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used) of a process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serving_cpu(root: int, database: str | None = None) -> float | None:
+    """CPU seconds used so far by process `root` and its descendants (a server and its workers)
+    and, with `database`, by PostgreSQL's backends serving that database: the work a request
+    costs, which — unlike requests per second — time stolen by the host does not change."""
+    if not os.path.isdir("/proc"):
+        return None
+    procs = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and (found := _stat(pid)) is not None:
+            procs[int(pid)] = found
+    total = 0.0
+    for pid, (_parent, cpu) in procs.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor != root:
+            ancestor = procs.get(ancestor, (0, 0.0))[0]
+        if ancestor == root:
+            total += cpu
+        elif database is not None:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    words = f.read().replace(b"\0", b" ").split()
+            except OSError:
+                continue
+            if words[:1] == [b"postgres:"] and database.encode() in words[1:3]:
+                total += cpu
+    return total
