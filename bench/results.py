@@ -73,6 +73,7 @@ def serving_cpu(root: int, database: str | None = None) -> float | None:
                     words = f.read().replace(b"\0", b" ").split()
             except OSError:
                 continue
-            if words[:1] == [b"postgres:"] and database.encode() in words[1:3]:
+            # "postgres: [cluster:] user database host(port) state"
+            if words[:1] == [b"postgres:"] and database.encode() in words[1:4]:
                 total += cpu
     return total
