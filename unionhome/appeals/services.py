@@ -240,7 +240,9 @@ def appeal_submit(
     return appeal
 
 
-_NUMBER_SQL = f"UPDATE {Appeal._meta.db_table} SET number = %s WHERE id = %s"  # noqa: S608 — the model's table
+_NUMBER_SQL = "UPDATE {table} SET {number} = %s WHERE {pk} = %s".format(  # noqa: S608 — names from the model
+    table=Appeal._meta.db_table, number=Appeal._meta.get_field("number").column, pk=Appeal._meta.pk.column
+)
 
 
 def _site_for(site, org, member) -> Site | None:
