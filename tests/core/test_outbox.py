@@ -42,15 +42,7 @@ def test_work_waits_for_the_commit_and_runs_once(transactional_db):
     assert outbox.relay() == 0  # handed over once
 
 
-def test_one_relay_per_transaction_however_many_tasks(transactional_db):
-    with transaction.atomic():
-        for value in range(3):
-            outbox.later(record, value)
-        assert [func for _ids, func, *_ in connection.run_on_commit].count(outbox.relay) == 1
-    assert sorted(v for v, _ in CALLS) == [0, 1, 2]
-
-
-def test_a_relay_registered_in_a_rolled_back_savepoint_is_registered_again(transactional_db):
+def test_work_of_a_rolled_back_savepoint_never_runs_and_the_rest_does(transactional_db):
     with transaction.atomic():
         try:
             with transaction.atomic():

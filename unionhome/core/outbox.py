@@ -48,9 +48,8 @@ def later(task, *args) -> None:
         pending.append(row)
     else:
         rows.insert(row, read_pk=False)
-    if task.huey.immediate and not any(func is relay for _ids, func, *_ in connection.run_on_commit):
-        # Tests and HUEY_IMMEDIATE: no worker runs the relay, so the commit does (once: one relay
-        # hands over every row of the transaction).
+    if task.huey.immediate:
+        # Tests and HUEY_IMMEDIATE: no worker runs the relay, so the commit does.
         transaction.on_commit(relay)
 
 
