@@ -48,3 +48,48 @@ def test_a_request_connection_is_not_started_twice(monkeypatch):
     monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name))
     sqlite.start_checkpointer(None, connection)
     assert started == []
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_replaced_database_file_is_followed(tmp_path, monkeypatch):
+    """A test database is deleted and made again under the same name: the thread moves to the
+    new file instead of checkpointing the old one for ever."""
+    import sqlite3
+
+    path = tmp_path / "replaced.sqlite3"
+
+    def make() -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute("CREATE TABLE IF NOT EXISTS t (v)")
+        return db
+
+    make().close()  # the first file, its log folded in on close
+    monkeypatch.setattr(sqlite, "CHECKPOINT_SECONDS", 0.02)
+    seen, original = [], sqlite.checkpoint
+    monkeypatch.setattr(sqlite, "checkpoint", lambda db: seen.append(original(db)) or seen[-1])
+    stop = threading.Event()
+    worker = threading.Thread(target=sqlite._checkpoint_forever, args=(str(path), stop), daemon=True)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        path.unlink()
+        writer = make()  # the new file, with frames in its log (kept open: the log stays)
+        with writer:
+            writer.execute("BEGIN")
+            writer.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+        after = len(seen)  # checkpoints from here on see the committed rows
+        while not any(c > 0 for _b, _f, c in seen[after:]) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert any(c > 0 for _b, _f, c in seen[after:]), seen
+        # The pages went into the new file itself (read without its log), not into the old one.
+        main_only = sqlite3.connect(path.as_uri() + "?immutable=1", uri=True)
+        assert main_only.execute("SELECT count(*) FROM t").fetchone()[0] == 100
+        main_only.close()
+        writer.close()
+    finally:
+        stop.set()
+        worker.join(timeout=5)

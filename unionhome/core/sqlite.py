@@ -58,14 +58,18 @@ def checkpoint(db: sqlite3.Connection) -> tuple[int, int, int]:
     return db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
 
-def _checkpoint_forever(path: str) -> None:
+def _checkpoint_forever(path: str, stop: threading.Event | None = None) -> None:
+    # A connection for each round, not one kept open: a test database is deleted and made again
+    # under the same name (often with the same inode number), and a kept connection would go on
+    # checkpointing the old file. Opening one costs far less than the checkpoint.
     uri = Path(path).resolve().as_uri() + "?mode=rw"  # never creates a file that is gone
-    db = None
-    while True:
+    while stop is None or not stop.is_set():
         time.sleep(CHECKPOINT_SECONDS)
         try:
-            if db is None:
-                db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None, check_same_thread=False)
-            checkpoint(db)
-        except sqlite3.Error as exc:  # locked, or the file is gone (a test database): next time
+            db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)
+            try:
+                checkpoint(db)
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # locked, or the file is gone: next time
             log.debug("checkpoint of %s skipped: %s", path, exc)
