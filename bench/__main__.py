@@ -163,7 +163,6 @@ def measure(server: str, env: dict, auth: dict) -> dict:
         hello = targets.pop("hello")
 
         database = urlparse(env["DATABASE_URL"]).path.lstrip("/") if env.get("DATABASE_URL") else None
-        spent: dict[int, float] = {}  # id of a window's result → CPU seconds the server spent in it
 
         def run(target, seconds):
             method, path, headers, body = target
@@ -181,15 +180,15 @@ def measure(server: str, env: dict, auth: dict) -> dict:
             )
             after = results_file.serving_cpu(proc.pid, database)
             if before is not None and after is not None:
-                spent[id(result)] = after - before
+                result.cpu_seconds = after - before
             return result
 
         def cpu_ms(windows) -> float | None:
             """CPU milliseconds a request cost the server (and the database's backends)."""
-            if not all(id(w) in spent for w in windows):
+            total = loadgen.Result.combined(windows)
+            if total.cpu_seconds is None or not total.requests:
                 return None
-            requests = sum(w.requests for w in windows)
-            return round(sum(spent[id(w)] for w in windows) / requests * 1000, 3) if requests else None
+            return round(total.cpu_seconds / total.requests * 1000, 3)
 
         # A shared machine's speed drifts within a run (the floor has moved by a third within a
         # minute), so each view is measured in ROUNDS short windows, each right after a window of

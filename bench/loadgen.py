@@ -15,6 +15,7 @@ class Result:
     statuses: dict[int, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # what the server spent meanwhile, when the caller measured it
 
     @property
     def rps(self) -> float:
@@ -36,6 +37,8 @@ class Result:
                 total.statuses[status] = total.statuses.get(status, 0) + n
             total.latencies += r.latencies
             total.seconds += r.seconds
+        spent = [r.cpu_seconds for r in results]
+        total.cpu_seconds = None if None in spent else sum(spent)
         return total
 
 

@@ -12,6 +12,7 @@ and the one statement is the default because it measured fastest (docs/benchmark
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import secrets
@@ -515,27 +516,27 @@ def _count_down(offer_id: int) -> bool:
         return cursor.rowcount == 1
 
 
-# `statement` (PostgreSQL): the count's UPDATE and the member's INSERT in one statement that is
-# its own transaction. The offer row is locked only while the database runs it, never across a
-# round trip or a wait for the interpreter; a unique violation undoes the whole statement.
-_CLAIM_SQL = (
-    "WITH took AS (UPDATE {offer} SET remaining = remaining - 1 WHERE id = %s AND remaining > 0 RETURNING id) "
-    "INSERT INTO {claim} (offer_id, member_id, slot, status, short_code, created_at, won_at) "
-    "SELECT id, %s, %s, %s, %s, %s, %s FROM took RETURNING id"
-)
+@functools.cache
+def _claim_sql() -> str:
+    """`statement` (PostgreSQL): the count's UPDATE and the member's INSERT in one statement that
+    is its own transaction. The offer row is locked only while the database runs it, never across
+    a round trip or a wait for the interpreter; a unique violation undoes the whole statement."""
+    return (
+        f"WITH took AS (UPDATE {Offer._meta.db_table} SET remaining = remaining - 1"  # noqa: S608 — names from the models
+        " WHERE id = %s AND remaining > 0 RETURNING id)"
+        f" INSERT INTO {Claim._meta.db_table} (offer_id, member_id, slot, status, short_code, created_at, won_at)"
+        " SELECT id, %s, %s, %s, %s, %s, %s FROM took RETURNING id"
+    )
 
 
 def _take_place_in_one_statement(row: Claim) -> Claim | None:
-    sql = _CLAIM_SQL.format(offer=Offer._meta.db_table, claim=Claim._meta.db_table)
     params = [row.offer_id, row.member_id, row.slot, row.status, row.short_code, row.created_at, row.won_at]
     with rows.alone():
-        found = rows.fetch_one(sql, params)
+        found = rows.fetch_one(_claim_sql(), params)
     if found is None:
         return None
     row.pk = found[0]
-    row._state.adding = False
-    row._state.db = connection.alias
-    return row
+    return rows.saved(row)
 
 
 def _insert_claim(offer: Offer, member_id: int, slot: int, status: str) -> Claim:

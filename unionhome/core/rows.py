@@ -224,8 +224,13 @@ def insert(obj: Model, *, read_pk: bool = True) -> Model:
             for convert in meta.auto_field.get_db_converters(conn):
                 pk = convert(pk, meta.auto_field, conn)
             setattr(obj, meta.auto_field.attname, pk)
+    return saved(obj, conn.alias)
+
+
+def saved(obj: Model, alias: str = DEFAULT_DB_ALIAS) -> Model:
+    """Mark `obj` as a row the database holds (as `save()` leaves it), after a hand-written write."""
     obj._state.adding = False
-    obj._state.db = conn.alias
+    obj._state.db = alias
     return obj
 
 
@@ -249,8 +254,7 @@ def insert_many(objs: Sequence[Model]) -> None:
     with conn.cursor() as cursor:
         cursor.execute(head + ", ".join([row] * len(objs)), params)
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = conn.alias
+        saved(obj, conn.alias)
 
 
 @contextmanager
