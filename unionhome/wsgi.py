@@ -13,7 +13,10 @@ from unionhome.core.fastpath import FastPathApp  # noqa: E402
 get_resolver().url_patterns  # noqa: B018 — import the URLconf now, not on the first request
 application = FastPathApp(django_application)
 
-# The assistant's index is built as the process starts, not on the first question.
-from unionhome.assistant.engine import warm_up_in_background  # noqa: E402
+# The assistant's index and the appeal classifier are built as the process starts, not on the
+# first question or appeal; then the heap they make is frozen out of full collections.
+from unionhome.appeals.classifier import scorer  # noqa: E402
+from unionhome.assistant.engine import start_up_steps  # noqa: E402
+from unionhome.core import warmup  # noqa: E402
 
-warm_up_in_background()
+warmup.in_background(*start_up_steps(), scorer)

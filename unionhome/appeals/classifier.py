@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import pickle
 import re
 import threading
@@ -242,7 +243,8 @@ def retrain(include_confirmed: bool = True) -> dict:
     model = train(examples)
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # A name of its own: two server processes may train at once as they start.
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(pickle.dumps(model))
     tmp.replace(path)
     with _lock:

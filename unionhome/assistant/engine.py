@@ -255,30 +255,18 @@ def _refresh_terms(entries) -> None:
         Entry.objects.bulk_update(stale, ["terms", "terms_version"], batch_size=500)
 
 
-def warm_up_in_background() -> None:
-    """Build the index when a server process starts, so the first member to ask does not wait.
-    A database without the tables yet (before `migrate`) is simply skipped.
+def start_up_steps() -> list:
+    """What a server process does as it starts for the assistant (`core.warmup`): build the
+    index, so the first member to ask does not wait.
 
-    scikit-learn is imported here, before the thread starts: the thread (for the index) and the
-    first requests (for the appeal classifier) would otherwise import it at the same moment, and
-    two threads importing a package whose modules import each other can see one of them
-    half-initialised ("cannot import name … from partially initialized module") — a failed
-    appeal on a fresh server."""
+    scikit-learn is imported here, in the calling thread, before the warm-up thread exists: that
+    thread (for the index) and the first requests (for the appeal classifier) would otherwise
+    import it at the same moment, and two threads importing a package whose modules import each
+    other can see one of them half-initialised ("cannot import name … from partially
+    initialized module") — a failed appeal on a fresh server."""
     import sklearn.feature_extraction.text
     import sklearn.linear_model
     import sklearn.pipeline
     import sklearn.preprocessing  # noqa: F401
 
-    def run() -> None:
-        import logging
-
-        try:
-            current()
-        except Exception as exc:  # e.g. not migrated yet; the first question builds it instead
-            logging.getLogger("unionhome.assistant").info("assistant warm-up skipped: %s", exc)
-        finally:
-            from django.db import connection
-
-            connection.close()
-
-    threading.Thread(target=run, name="assistant-warm-up", daemon=True).start()
+    return [current]
