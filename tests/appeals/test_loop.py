@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from unionhome.appeals import services
 from unionhome.appeals.models import Appeal, Dispatch, DispatchStatus, Route, Status
+from unionhome.appeals.tasks import after_intake
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification
@@ -22,14 +23,20 @@ def submit(p, text=WAGES, **kw):
     return services.appeal_submit(actor=p.member_user, text=text, **kw)
 
 
-def test_member_submits_and_gets_a_number_a_category_and_a_notification(personas):
-    appeal = submit(personas)
+def test_member_submits_and_gets_a_number_a_category_and_a_notification(
+    personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt comes from the task queue
+        appeal = submit(personas)
     assert appeal.number.startswith("SQ") and appeal.number.endswith(f"{appeal.pk:06d}")
     assert appeal.status == Status.SUBMITTED and appeal.org == personas.member.org
     assert appeal.site == personas.member.site  # defaults to the member's site
     assert appeal.category == "wages" and not appeal.urgent
-    assert Notification.objects.filter(user=personas.member_user, title__contains=appeal.number).exists()
+    assert Notification.objects.filter(user=personas.member_user, title__contains=appeal.number).count() == 1
     assert [e["text"] for e in timeline_entries(appeal)] == ["诉求已提交"]
+    # The task may run twice (the queue delivers at least once); the member hears once.
+    after_intake.call_local(appeal.pk)
+    assert Notification.objects.filter(user=personas.member_user, title__contains=appeal.number).count() == 1
 
 
 def test_urgent_appeal_notifies_the_chair_at_once(personas, chair):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from unionhome.core import outbox, rows
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
-from unionhome.core.models import Role, Site
+from unionhome.core.models import Notification, Role, Site
 from unionhome.core.notifications import notify
 from unionhome.core.outbox import later
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
@@ -38,7 +38,7 @@ from .models import (
     Route,
     Status,
 )
-from .tasks import link_recurring_later
+from .tasks import after_intake
 
 TEXT_MIN, TEXT_MAX = 5, 2000
 MAX_PHOTOS = 9
@@ -100,6 +100,16 @@ def _tell_member(appeal: Appeal, title: str, body: str = "") -> None:
 
 
 # ---------------------------------------------------------------- intake
+
+
+def tell_received(appeal: Appeal) -> None:
+    """The member's receipt in their inbox, once (the task that sends it may run again)."""
+    user = _member_user(appeal)
+    ref = f"appeal:{appeal.pk}:received"
+    if user is None or Notification.objects.filter(ref=ref).exists():
+        return
+    title = _("诉求已收到：%(n)s") % {"n": appeal.number}
+    notify(user, title, _("工会会尽快受理并告诉您办理期限。"), url=f"/appeals/{appeal.pk}/", ref=ref)
 
 
 def check_text(text: str | None) -> str:
@@ -229,12 +239,10 @@ def appeal_submit(
             },
             timeline=True,
         )
-        # Grouping with earlier appeals reads up to 200 of them: after commit, in the task queue,
-        # so the member's answer does not wait for it.
-        later(link_recurring_later, appeal.pk)
-        _tell_member(
-            appeal, _("诉求已收到：%(n)s") % {"n": appeal.number}, _("工会会尽快受理并告诉您办理期限。")
-        )
+        # Grouping with earlier appeals (it reads up to 200 of them) and the member's receipt
+        # in their inbox: after commit, in the task queue, so the answer does not wait for them.
+        # The answer itself tells the member the number; the timeline has the step already.
+        later(after_intake, appeal.pk)
         if appeal.urgent:
             _alert_chairs(appeal)
     return appeal

@@ -7,13 +7,17 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
-def link_recurring_later(appeal_id: int) -> int | None:
-    """A new appeal joins the recurring group of a similar earlier one (A9), if any."""
+def after_intake(appeal_id: int) -> int | None:
+    """What follows a new appeal's commit: the member's receipt in their inbox, and joining the
+    recurring group of a similar earlier appeal (A9), if any (that group's id)."""
     from .models import Appeal
-    from .services import link_recurring
+    from .services import link_recurring, tell_received
 
-    appeal = Appeal.objects.filter(pk=appeal_id).first()
-    other = link_recurring(appeal) if appeal is not None else None
+    appeal = Appeal.objects.select_related("member__user").filter(pk=appeal_id).first()
+    if appeal is None:
+        return None
+    tell_received(appeal)
+    other = link_recurring(appeal)
     return other.pk if other is not None else None
 
 

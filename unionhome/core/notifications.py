@@ -88,8 +88,8 @@ def register_adapter(adapter: ChannelAdapter) -> None:
     ADAPTERS[adapter.name] = adapter
 
 
-def notify(user, title: str, body: str = "", url: str = "") -> Notification:
-    notification = rows.insert(Notification(user=user, title=str(title), body=str(body), url=url))
+def notify(user, title: str, body: str = "", url: str = "", *, ref: str = "") -> Notification:
+    notification = rows.insert(Notification(user=user, title=str(title), body=str(body), url=url, ref=ref))
     _queue_delivery([notification.pk])
     return notification
 
