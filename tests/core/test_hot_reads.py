@@ -183,6 +183,35 @@ def test_insert_without_the_key_and_many_in_one_statement(personas, django_asser
         rows.insert_many([AuditLog(action="x"), Appeal()])
 
 
+def test_next_id_is_the_key_the_database_would_give_and_a_row_is_written_with_it(personas):
+    """An appeal's number is made from its key: the key is taken first (`next_id`) and the row
+    written once with both. The key taken is the one the database would have given (the next
+    row it numbers itself comes after it), never one a removed row had."""
+    from django.db import transaction
+
+    from unionhome.core.models import AuditLog
+
+    first = rows.insert(AuditLog(action="k.first", object_type="a.b", object_id="1"))
+    rows.execute("DELETE FROM core_auditlog WHERE id = %s", [first.pk])  # the largest key goes
+    with transaction.atomic():
+        taken = rows.next_id(AuditLog)
+        own = rows.insert(AuditLog(pk=taken, action="k.own", object_type="a.b", object_id="2"), read_pk=False)
+    assert taken > first.pk and own.pk == taken
+    assert AuditLog.objects.get(pk=taken).action == "k.own"
+    after = rows.insert(AuditLog(action="k.after", object_type="a.b", object_id="3"))
+    assert after.pk > taken
+
+
+def test_an_appeal_is_numbered_from_its_key(personas):
+    from django.utils import timezone
+
+    appeal = appeal_submit(actor=personas.member_user, text="宿舍热水器坏了，下夜班洗不了澡")
+    assert appeal.number == f"SQ{timezone.localtime(appeal.received_at):%Y}{appeal.pk:06d}"
+    assert Appeal.objects.get(pk=appeal.pk).number == appeal.number
+    second = appeal_submit(actor=personas.member_user, text="食堂的饭菜最近又涨价了，分量还少")
+    assert second.pk > appeal.pk and second.number.endswith(f"{second.pk:06d}")
+
+
 def test_pipelined_writes_commit_and_a_failure_rolls_all_back(personas):
     """On PostgreSQL the block's statements go out without waiting; on SQLite the block is plain.
     Either way: what it writes commits with its transaction, and a statement that fails without

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 from django.db import transaction
 from django.db.models import F
@@ -202,9 +201,13 @@ def appeal_submit(
     # Written by hand (core.rows), pipelined on PostgreSQL and with one INSERT for the outbox:
     # intake is the loop's busiest write, and a statement that waits for no answer costs no trip.
     with transaction.atomic(), rows.pipelined(), outbox.collected():
+        # The number is made from the key, so the key is taken first and the row written once.
+        pk = rows.next_id(Appeal)
+        received = received_at or now
         appeal = rows.insert(
             Appeal(
-                number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by the real number below
+                pk=pk,
+                number=f"SQ{timezone.localtime(received):%Y}{pk:06d}",
                 org=org,
                 site=site_obj,
                 member=member,
@@ -213,16 +216,15 @@ def appeal_submit(
                 channel=channel,
                 title=title,
                 text=text,
-                received_at=received_at or now,
+                received_at=received,
                 category=suggestion.category,
                 category_suggested=suggestion.category,
                 confidence=suggestion.confidence,
                 urgent=suggestion.urgent,
                 urgent_signals=suggestion.signals,
-            )
+            ),
+            read_pk=False,
         )
-        appeal.number = f"SQ{timezone.localtime(appeal.received_at):%Y}{appeal.pk:06d}"
-        rows.execute(_NUMBER_SQL, [appeal.number, appeal.pk])
         for upload, kind in zip(photos, kinds, strict=True):
             Attachment.objects.create(
                 appeal=appeal, file=upload, content_type=kind, size=upload.size, uploaded_by=actor
@@ -246,11 +248,6 @@ def appeal_submit(
         if appeal.urgent:
             _alert_chairs(appeal)
     return appeal
-
-
-_NUMBER_SQL = "UPDATE {table} SET {number} = %s WHERE {pk} = %s".format(  # noqa: S608 — names from the model
-    table=Appeal._meta.db_table, number=Appeal._meta.get_field("number").column, pk=Appeal._meta.pk.column
-)
 
 
 def _site_for(site, org, member) -> Site | None:

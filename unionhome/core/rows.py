@@ -166,21 +166,50 @@ def _as_is(field) -> tuple[type, ...]:
 
 
 @cache
-def _insert_plan(model: type[Model], vendor: str, read_pk: bool) -> tuple[tuple, str, str, str, bool]:
+def _insert_plan(
+    model: type[Model], vendor: str, read_pk: bool, with_pk: bool = False
+) -> tuple[tuple, str, str, str, bool]:
     """(fields, INSERT up to VALUES, one row's placeholders, the one-row statement, whether it
-    returns the new key)."""
+    returns the new key). `with_pk`: the row brings its own key (see `next_id`)."""
     meta = model._meta
     fields = tuple(
         (f, f.attname, _as_is(f))
         for f in meta.concrete_fields
-        if not f.generated and f is not meta.auto_field
+        if not f.generated and (with_pk or f is not meta.auto_field)
     )
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f, _, _ in fields)}) VALUES "  # noqa: S608 — names from the model
     row = f"({', '.join(['%s'] * len(fields))})"
-    returning = read_pk and meta.auto_field is not None and connection.features.can_return_columns_from_insert
+    returning = (
+        read_pk
+        and not with_pk
+        and meta.auto_field is not None
+        and connection.features.can_return_columns_from_insert
+    )
     sql = head + row + (f" RETURNING {quote(meta.auto_field.column)}" if returning else "")
     return fields, head, row, sql, returning
+
+
+def next_id(model: type[Model]) -> int:
+    """The key the database gives `model`'s next row, taken now, so that a row with a column
+    made from its own key (an appeal's number) is written by one INSERT rather than an INSERT
+    and an UPDATE. PostgreSQL: the next value of the key's sequence. SQLite: one more than the
+    largest key the table has ever had (what AUTOINCREMENT gives), read under the write lock
+    that every transaction here takes at its start (`transaction_mode` IMMEDIATE), so only
+    inside a transaction; the INSERT must follow in that transaction."""
+    meta = model._meta
+    if connection.vendor == "postgresql":
+        return fetch_one("SELECT nextval(%s)", [_sequence(model)])[0]
+    if not connection.in_atomic_block:
+        raise RuntimeError("rows.next_id on SQLite needs the write lock of a transaction")
+    found = fetch_one("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+    return (found[0] if found else 0) + 1
+
+
+@cache
+def _sequence(model: type[Model]) -> str:
+    meta = model._meta
+    return fetch_one("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])[0]
 
 
 def _params(obj: Model, fields, conn) -> list:
@@ -206,17 +235,19 @@ def insert(obj: Model, *, read_pk: bool = True) -> Model:
     per model: defaults, `auto_now_add` and field preparation are the ORM's own (`pre_save`,
     `get_db_prep_save`). A model with save signals or multi-table inheritance is saved by the ORM.
     With `read_pk=False` the new key is not read back (`obj.pk` stays None, unless the ORM saved
-    it): in a `pipelined` block such a statement does not wait for its answer."""
+    it): in a `pipelined` block such a statement does not wait for its answer. A row that has its
+    key already (`next_id`) is written with it."""
     model = type(obj)
     meta = model._meta
     if _saved_by_orm(model):
         obj.save(force_insert=True)
         return obj
     conn = connections[DEFAULT_DB_ALIAS]
-    fields, _, _, sql, returning = _insert_plan(model, conn.vendor, read_pk)
+    with_pk = meta.auto_field is not None and obj.pk is not None
+    fields, _, _, sql, returning = _insert_plan(model, conn.vendor, read_pk, with_pk)
     with conn.cursor() as cursor:
         cursor.execute(sql, _params(obj, fields, conn))
-        if read_pk and meta.auto_field is not None:
+        if read_pk and meta.auto_field is not None and not with_pk:
             if returning:
                 pk = cursor.fetchone()[0]
             else:
