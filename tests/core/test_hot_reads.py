@@ -167,6 +167,26 @@ def test_rows_insert_writes_what_the_orm_would(personas):
     assert saved == [(note.pk, True)]  # a model with save signals goes through the ORM
 
 
+def test_choices_members_and_empty_dates_are_written_as_the_orm_writes_them(personas):
+    """A choices member (a str subclass) and an empty date go to the database as they are; a
+    date that is set, and a date the field fills itself (auto_now_add), are still prepared."""
+    from django.utils import timezone
+
+    from unionhome.appeals.models import Channel, Status
+
+    fields = dict(org=personas.member.org, text="热水器坏了", channel=Channel.HOTLINE, status=Status.ROUTED)
+    now = timezone.now()
+    by_hand = rows.insert(Appeal(number="SQ-hand", received_at=now, due_on=None, closed_at=None, **fields))
+    by_orm = Appeal.objects.create(number="SQ-orm", received_at=now, due_on=None, closed_at=None, **fields)
+    hand, orm = Appeal.objects.get(pk=by_hand.pk), Appeal.objects.get(pk=by_orm.pk)
+    assert (hand.channel, hand.status, hand.received_at) == (Channel.HOTLINE, Status.ROUTED, now)
+    assert hand.due_on is None and hand.closed_at is None and hand.created_at is not None
+    skip = ("id", "number", "created_at", "updated_at")
+    assert {k: v for k, v in field_values(hand).items() if k not in skip} == {
+        k: v for k, v in field_values(orm).items() if k not in skip
+    }
+
+
 def test_insert_without_the_key_and_many_in_one_statement(personas, django_assert_num_queries):
     from unionhome.core.models import AuditLog
 

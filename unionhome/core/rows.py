@@ -40,6 +40,7 @@ _PLAIN_TYPES: dict[type, tuple[type, ...]] = {
     plain.BigAutoField: (int,),
     plain.SmallAutoField: (int,),
 }
+_DATES = (plain.DateField, plain.DateTimeField, plain.TimeField)
 
 
 @cache
@@ -162,7 +163,11 @@ def _as_is(field) -> tuple[type, ...]:
     if field.is_relation:
         return _as_is(field.target_field) if field.many_to_one or field.one_to_one else ()
     types = _PLAIN_TYPES.get(type(field), ())
-    return (*types, type(None)) if types else ()
+    if types:
+        return (*types, type(None))
+    if type(field) in _DATES and not (field.auto_now or field.auto_now_add):
+        return (type(None),)  # an empty date is NULL; a date itself is adapted per database
+    return ()
 
 
 @cache
@@ -217,7 +222,8 @@ def _params(obj: Model, fields, conn) -> list:
     values = obj.__dict__
     for field, attname, as_is in fields:
         value = values.get(attname)
-        if type(value) not in as_is:
+        # A str of a subclass (a choices member, e.g. Status.OPEN) goes as the ORM sends it: as is.
+        if type(value) not in as_is and not (isinstance(value, str) and str in as_is):
             value = field.get_db_prep_save(field.pre_save(obj, True), conn)
         params.append(value)
     return params
