@@ -74,8 +74,13 @@ class Appeal(models.Model):
     member = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
     )
+    # Shown with the appeal, never searched by: no index (deleting a user, an admin's act, scans).
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals_entered"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals_entered",
+        db_index=False,
     )
     anonymous = models.BooleanField(_("匿名"), default=False)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
