@@ -119,6 +119,7 @@ class Shot:
     body: bytes
     latency: float  # from the moment the request was due, so a slow server cannot hide queueing
     done_at: float
+    waited: float = 0.0  # of the latency, the wait for a free connection before it was sent
 
 
 async def _read_full(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -153,6 +154,7 @@ def burst(
             due = start + i * spread / len(requests)
             if (wait := due - time.perf_counter()) > 0:
                 await asyncio.sleep(wait)
+            sent = time.perf_counter()
             try:
                 writer.write(requests[i])
                 status, body = await _read_full(reader)
@@ -161,7 +163,7 @@ def burst(
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)
             now = time.perf_counter()
-            shots[i] = Shot(status, body, now - due, now)
+            shots[i] = Shot(status, body, now - due, now, max(0.0, sent - due))
         writer.close()
 
     async def main() -> None:
