@@ -39,6 +39,15 @@ def test_member_submits_and_gets_a_number_a_category_and_a_notification(
     assert Notification.objects.filter(user=personas.member_user, title__contains=appeal.number).count() == 1
 
 
+def test_the_receipt_is_in_the_members_language(personas, django_capture_on_commit_callbacks):
+    personas.member_user.language = "en"
+    personas.member_user.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = submit(personas)
+    note = Notification.objects.get(user=personas.member_user, url=f"/appeals/{appeal.pk}/")
+    assert note.title == f"Appeal received: {appeal.number}"
+
+
 def test_urgent_appeal_notifies_the_chair_at_once(personas, chair):
     appeal = submit(personas, text=SAFETY)
     assert appeal.urgent and "injury" in appeal.urgent_signals

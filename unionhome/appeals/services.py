@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from unionhome.core import outbox, rows
@@ -102,13 +103,16 @@ def _tell_member(appeal: Appeal, title: str, body: str = "") -> None:
 
 
 def tell_received(appeal: Appeal) -> None:
-    """The member's receipt in their inbox, once (the task that sends it may run again)."""
+    """The member's receipt in their inbox, once (the task that sends it may run again), in the
+    member's own language: it is written by the task queue, not in their request."""
     user = _member_user(appeal)
     ref = f"appeal:{appeal.pk}:received"
     if user is None or Notification.objects.filter(ref=ref).exists():
         return
-    title = _("诉求已收到：%(n)s") % {"n": appeal.number}
-    notify(user, title, _("工会会尽快受理并告诉您办理期限。"), url=f"/appeals/{appeal.pk}/", ref=ref)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        title = _("诉求已收到：%(n)s") % {"n": appeal.number}
+        body = _("工会会尽快受理并告诉您办理期限。")
+    notify(user, title, body, url=f"/appeals/{appeal.pk}/", ref=ref)
 
 
 def check_text(text: str | None) -> str:
