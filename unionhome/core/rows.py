@@ -65,8 +65,10 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{name}" for name in names)
 
 
+@cache
 def width(model: type[Model]) -> int:
-    return len(_plan(model, connection.vendor)[0])
+    """How many columns of a row `columns` lays out for `model`: one per concrete field."""
+    return len(model._meta.concrete_fields)
 
 
 def instance(model: type[Model], row: Sequence, start: int = 0) -> Model | None:
