@@ -152,7 +152,7 @@ def token_caller(token: str):
     member record with its union and site; `members.selectors.member_of` builds it from that row
     when asked, so a member's appeal costs no second read."""
     from unionhome.members.models import MemberStatus
-    from unionhome.members.selectors import member_columns_width
+    from unionhome.members.selectors import member_key_status_path
 
     found = rows.fetch_all(_caller_sql(), [_digest(token), timezone.now()])
     if not found:
@@ -164,9 +164,9 @@ def token_caller(token: str):
     user._role_cache = _roles(found, at)  # the member record is one row: no role is repeated
     at_member = at + 3
     user._member_row = (first, at_member)
-    member_id, status = first[at_member], first[at_member + member_columns_width() - 2]
+    member_id, status, org_path = member_key_status_path(first, at_member)
     active = member_id is not None and status == MemberStatus.ACTIVE
-    return Identity(user.pk, member_id if active else None, first[-1] if active else None), user
+    return Identity(user.pk, member_id if active else None, org_path if active else None), user
 
 
 @cache

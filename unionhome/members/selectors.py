@@ -45,6 +45,13 @@ def member_columns_width() -> int:
     return rows.width(Member) + rows.width(Org) + rows.width(Site) + 2
 
 
+def member_key_status_path(row, at: int) -> tuple[int | None, str | None, str | None]:
+    """The member's key, status and union's path from a row that holds `member_columns` at `at`
+    (what deciding who a caller is needs, without building the records)."""
+    end = at + member_columns_width()
+    return row[at], row[end - 2], row[end - 1]
+
+
 def member_from_row(row, at: int, user) -> Member | None:
     """The member held in `row[at:]` as `member_columns` lays it out, or None."""
     member = rows.instance(Member, row, at)
