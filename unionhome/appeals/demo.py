@@ -94,7 +94,7 @@ def build(enterprise: Org, seed: int = 2026) -> int:
         rows.append(appeal)
     with transaction.atomic():
         for n, appeal in enumerate(rows, start=1):
-            appeal.number = f"SQ{timezone.localtime(appeal.received_at):%Y}{n:06d}"
+            appeal.number = Appeal.number_for(appeal.received_at, n)
         Appeal.objects.bulk_create(rows, batch_size=500)
         saved = list(Appeal.objects.filter(org__path__startswith=enterprise.path).order_by("pk"))
         _timelines(saved)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.models import Org, Site
@@ -145,6 +146,11 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @staticmethod
+    def number_for(received_at, key: int) -> str:
+        """The number a member is told: SQ, the year received (local time), the key."""
+        return f"SQ{timezone.localtime(received_at):%Y}{key:06d}"
 
     @property
     def is_open(self) -> bool:

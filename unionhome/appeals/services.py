@@ -93,10 +93,10 @@ def _member_user(appeal: Appeal):
     return appeal.member.user if appeal.member_id and appeal.member.user_id else None
 
 
-def _tell_member(appeal: Appeal, title: str, body: str = "") -> None:
+def _tell_member(appeal: Appeal, title: str, body: str = "", *, ref: str = "") -> None:
     user = _member_user(appeal)
     if user is not None:
-        notify(user, title, body, url=f"/appeals/{appeal.pk}/")
+        notify(user, title, body, url=f"/appeals/{appeal.pk}/", ref=ref)
 
 
 # ---------------------------------------------------------------- intake
@@ -112,7 +112,7 @@ def tell_received(appeal: Appeal) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         title = _("诉求已收到：%(n)s") % {"n": appeal.number}
         body = _("工会会尽快受理并告诉您办理期限。")
-    notify(user, title, body, url=f"/appeals/{appeal.pk}/", ref=ref)
+    _tell_member(appeal, title, body, ref=ref)
 
 
 def check_text(text: str | None) -> str:
@@ -211,7 +211,7 @@ def appeal_submit(
         appeal = rows.insert(
             Appeal(
                 pk=pk,
-                number=f"SQ{timezone.localtime(received):%Y}{pk:06d}",
+                number=Appeal.number_for(received, pk),
                 org=org,
                 site=site_obj,
                 member=member,
