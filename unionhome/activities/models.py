@@ -60,10 +60,11 @@ ACTIVE_SIGNUP = Q(status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING])
 
 
 class Signup(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups")
+    # As with claims: the activity's lookups use `signup_queue`, the code a unique constraint.
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups", db_index=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="signups")
     status = models.CharField(max_length=20, choices=SignupStatus.choices)
-    short_code = models.CharField(max_length=12, unique=True)
+    short_code = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +80,7 @@ class Signup(models.Model):
             models.UniqueConstraint(
                 fields=["activity", "member"], condition=ACTIVE_SIGNUP, name="signup_once"
             ),
+            models.UniqueConstraint(fields=["short_code"], name="signup_short_code"),
         ]
         indexes = [models.Index(fields=["activity", "status", "created_at"], name="signup_queue")]
 
@@ -140,12 +142,15 @@ class Claim(models.Model):
     """One place of an offer held by a member (`slot` 1..per_member), a lottery entry, or a
     place in the waiting list (`position`)."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="claims")
+    # Every index is written by each winner of a burst, so none is kept twice: the offer's
+    # lookups use `claim_queue`, which begins with it; the printed code is only ever matched whole
+    # (a unique constraint, not `unique=True`, which on PostgreSQL adds a second index for LIKE).
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="claims", db_index=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="claims")
     slot = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices)
     position = models.PositiveIntegerField(null=True, blank=True)
-    short_code = models.CharField(max_length=12, unique=True)
+    short_code = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
     won_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -159,6 +164,7 @@ class Claim(models.Model):
             models.UniqueConstraint(
                 fields=["offer", "member", "slot"], condition=ACTIVE_CLAIM, name="claim_once"
             ),
+            models.UniqueConstraint(fields=["short_code"], name="claim_short_code"),
         ]
         indexes = [models.Index(fields=["offer", "status", "position"], name="claim_queue")]
 

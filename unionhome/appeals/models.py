@@ -65,7 +65,9 @@ class Outcome(models.TextChoices):
 
 
 class Appeal(models.Model):
-    number = models.CharField(_("编号"), max_length=20, unique=True)
+    # Unique by a constraint below rather than `unique=True`, which on PostgreSQL adds a second
+    # index for LIKE searches: a number is only ever matched whole.
+    number = models.CharField(_("编号"), max_length=20)
     # The org and site lookups use the composite indexes below, which begin with them: every index
     # is paid for on each intake, so none is kept twice.
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="appeals", db_index=False)
@@ -141,6 +143,7 @@ class Appeal(models.Model):
             models.Index(fields=["org", "status"], name="appeal_org_status"),
             models.Index(fields=["site", "category", "received_at"], name="appeal_site_cat"),
         ]
+        constraints = [models.UniqueConstraint(fields=["number"], name="appeal_number")]
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
 
