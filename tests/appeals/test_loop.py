@@ -4,7 +4,7 @@ rating and the second round."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from unionhome.appeals import services
 from unionhome.appeals.models import Appeal, Dispatch, DispatchStatus, Route, Status
@@ -46,6 +46,17 @@ def test_the_receipt_is_in_the_members_language(personas, django_capture_on_comm
         appeal = submit(personas)
     note = Notification.objects.get(user=personas.member_user, url=f"/appeals/{appeal.pk}/")
     assert note.title == f"Appeal received: {appeal.number}"
+
+
+def test_staff_working_in_chinese_tell_an_english_reader_in_english(personas):
+    personas.member_user.language = "en"
+    personas.member_user.save(update_fields=["language"])
+    appeal = submit(personas)
+    with translation.override("zh-hans"):
+        services.appeal_route(appeal, actor=personas.staff, route=Route.POLICY)
+    note = Notification.objects.filter(user=personas.member_user, url=f"/appeals/{appeal.pk}/").first()
+    assert note.title == f"Appeal {appeal.number} accepted"
+    assert note.body == f"Route: Policy explanation; due on: {appeal.due_on.isoformat()}"
 
 
 def test_urgent_appeal_notifies_the_chair_at_once(personas, chair):

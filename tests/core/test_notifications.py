@@ -1,3 +1,7 @@
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _l
+
+from unionhome.appeals.models import Outcome
 from unionhome.core import notifications
 from unionhome.core.models import Notification
 
@@ -58,3 +62,48 @@ def test_inbox_page_and_api_show_only_own_messages(personas, as_user):
     data = as_user(personas.member_user).get("/api/v1/me/notifications").json()
     assert [n["title"] for n in data["items"]] == ["给王建国"]
     assert data["unread"] == 1
+
+
+def test_a_message_is_written_in_its_recipients_language(db, settings):
+    """Whoever causes it, and in whatever language they work, each recipient reads the message in
+    their own; a placeholder's value that is itself translatable (a choice's label) follows."""
+    settings.NOTIFY_CHANNELS = []
+    english, chinese, unset = UserFactory(language="en"), UserFactory(language="zh-hans"), UserFactory()
+    title = notifications.Message(_l("候补成功：%(t)s"), t="观影")
+    body = notifications.Message(_l("诉求 %(n)s 已办结（%(o)s），请评价"), n="SQ1", o=Outcome.RESOLVED.label)
+    with translation.override("en"):  # e.g. staff who work in English
+        for user in (english, chinese, unset):
+            notifications.notify(user, title, body)
+    with translation.override("zh-hans"):
+        notifications.notify(english, (_l("【急难】"), title), _l("请到“我的票券”查看二维码。"))
+    assert list(Notification.objects.filter(user=english).values_list("title", "body")) == [
+        ("[Urgent] You got a place: 观影", "See the QR code in My tickets."),
+        ("You got a place: 观影", "Appeal SQ1 closed (Resolved); please rate it"),
+    ]
+    for user in (chinese, unset):
+        assert Notification.objects.values_list("title", "body").get(user=user) == (
+            "候补成功：观影",
+            "诉求 SQ1 已办结（已解决），请评价",
+        )
+
+
+def test_fan_out_puts_a_message_into_words_once_per_language(db, settings, django_assert_max_num_queries):
+    settings.NOTIFY_CHANNELS = []
+    users = [UserFactory(language="en" if i % 3 == 0 else "") for i in range(30)]
+    notifications.BATCH, old = 10, notifications.BATCH
+    try:
+        # Per batch: the recipients' languages, then the insert (+ savepoint noise).
+        with django_assert_max_num_queries(6 + 2):
+            assert notifications.notify_many([u.pk for u in users], _l("入会申请已通过")) == 30
+    finally:
+        notifications.BATCH = old
+    titles = dict(Notification.objects.values_list("user_id", "title"))
+    assert {titles[u.pk] for u in users if u.language == "en"} == {"Join application approved"}
+    assert {titles[u.pk] for u in users if u.language != "en"} == {"入会申请已通过"}
+
+
+def test_plain_text_goes_as_typed(db):
+    """A notice's title as staff typed it is not looked up in the catalogue."""
+    user = UserFactory(language="en")
+    notifications.notify(user, "入会申请已通过")
+    assert Notification.objects.get(user=user).title == "入会申请已通过"

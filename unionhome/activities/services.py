@@ -25,13 +25,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import rows
 from unionhome.core.audit import log_action
 from unionhome.core.auth import Identity, member_identity
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
-from unionhome.core.notifications import notify, notify_many
+from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
 from unionhome.core.uploads import check_upload
@@ -199,7 +200,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> None:
     )
     notify_many(
         users.values_list("member__user_id", flat=True),
-        _("活动取消：%(t)s") % {"t": activity.title},
+        Message(_l("活动取消：%(t)s"), t=activity.title),
         reason.strip(),
         f"/activities/{activity.pk}/",
     )
@@ -280,8 +281,8 @@ def _promote_waiting(activity: Activity) -> None:
         if nxt.member.user_id:
             notify(
                 nxt.member.user,
-                _("候补成功：%(t)s") % {"t": activity.title},
-                _("有人取消了报名，您已从候补转为正式报名。"),
+                Message(_l("候补成功：%(t)s"), t=activity.title),
+                _l("有人取消了报名，您已从候补转为正式报名。"),
                 "/tickets/",
             )
 
@@ -604,8 +605,8 @@ def claim_give_up(*, actor, claim_row: Claim, release: bool = False) -> None:
     if nxt.member.user_id:
         notify(
             nxt.member.user,
-            _("候补成功：%(t)s") % {"t": offer.title},
-            _("有名额空出，已经转给您了，请到“我的票券”查看。"),
+            Message(_l("候补成功：%(t)s"), t=offer.title),
+            _l("有名额空出，已经转给您了，请到“我的票券”查看。"),
             "/tickets/",
         )
 
@@ -658,14 +659,14 @@ def lottery_draw(
     users = dict(Member.objects.filter(pk__in=list(entries)).values_list("pk", "user_id"))
     notify_many(
         [users[m] for m in winners if users.get(m)],
-        _("恭喜中签：%(t)s") % {"t": offer.title},
-        _("请到“我的票券”查看二维码。"),
+        Message(_l("恭喜中签：%(t)s"), t=offer.title),
+        _l("请到“我的票券”查看二维码。"),
         "/tickets/",
     )
     notify_many(
         [users[m] for m in waiting if users.get(m)],
-        _("未中签：%(t)s") % {"t": offer.title},
-        _("您已在候补名单中，有人放弃时会按顺序补上并通知您。"),
+        Message(_l("未中签：%(t)s"), t=offer.title),
+        _l("您已在候补名单中，有人放弃时会按顺序补上并通知您。"),
         f"/offers/{offer.pk}/",
     )
     return {"drawn": True, "seed": seed, "winners": len(winners), "waiting": len(waiting)}
@@ -837,7 +838,7 @@ def booking_create(
     if status == BookingStatus.PENDING:
         notify_many(
             holders_over(venue.org, STAFF_ROLES).values_list("pk", flat=True),
-            _("场地预约待批准：%(v)s") % {"v": venue.name},
+            Message(_l("场地预约待批准：%(v)s"), v=venue.name),
             f"{org.name} {local_start:%m-%d %H:%M}–{local_end:%H:%M} {purpose}",
             "/staff/venues/",
         )
@@ -862,7 +863,9 @@ def booking_decide(*, actor, booking: Booking, approve: bool, reason: str = "") 
     )
     notify(
         booking.booked_by,
-        (_("场地预约已批准：%(v)s") if approve else _("场地预约未批准：%(v)s")) % {"v": booking.venue.name},
+        Message(
+            _l("场地预约已批准：%(v)s") if approve else _l("场地预约未批准：%(v)s"), v=booking.venue.name
+        ),
         booking.reason,
         "/staff/venues/",
     )

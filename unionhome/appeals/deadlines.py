@@ -14,10 +14,11 @@ from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.models import AuditLog, Org, Role, RoleAssignment
-from unionhome.core.notifications import notify_many
+from unionhome.core.notifications import Message, notify_many
 from unionhome.core.workdays import WorkdayCalendar
 
 from .models import Appeal, Dispatch, DispatchStatus, Status
@@ -55,7 +56,7 @@ def _remind(today: dt.date, next_workday: dt.date) -> int:
     per_owner = Counter(owner for _pk, owner, _org in rows if owner)
     _digest(
         per_owner,
-        _("您有 %(n)s 件诉求将于 %(d)s 到期"),
+        _l("您有 %(n)s 件诉求将于 %(d)s 到期"),
         {"d": next_workday.isoformat()},
         "/staff/appeals/?tab=due",
     )
@@ -73,7 +74,7 @@ def _mark_overdue(today: dt.date) -> int:
     if not rows:
         return 0
     per_owner = Counter(owner for _pk, owner, _org in rows if owner)
-    _digest(per_owner, _("您有 %(n)s 件诉求已超期，已报告工会主席"), {}, "/staff/appeals/?tab=overdue")
+    _digest(per_owner, _l("您有 %(n)s 件诉求已超期，已报告工会主席"), {}, "/staff/appeals/?tab=overdue")
     # Escalate: each chair hears how many of the newly overdue appeals lie in their subtree.
     per_org = Counter(org for _pk, _owner, org in rows)
     paths = dict(Org.objects.filter(pk__in=per_org).values_list("pk", "path"))
@@ -82,7 +83,7 @@ def _mark_overdue(today: dt.date) -> int:
         "user_id", "org__path"
     ):
         per_chair[user_id] += sum(n for org, n in per_org.items() if paths[org].startswith(chair_path))
-    _digest(+per_chair, _("督办：%(n)s 件诉求已超期未办结"), {}, "/staff/appeals/?tab=overdue")
+    _digest(+per_chair, _l("督办：%(n)s 件诉求已超期未办结"), {}, "/staff/appeals/?tab=overdue")
     # The member's timeline says so too; one bulk insert for the lot.
     AuditLog.objects.bulk_create(
         [
@@ -123,13 +124,13 @@ def _remind_departments(today: dt.date, next_workday: dt.date) -> int:
         for user_id, path in handlers.get(dept, []):
             if appeal_path.startswith(path):
                 per_user[user_id] += 1
-    _digest(per_user, _("您有 %(n)s 张会办单即将到期或已超期，请尽快反馈"), {}, "/handler/")
+    _digest(per_user, _l("您有 %(n)s 张会办单即将到期或已超期，请尽快反馈"), {}, "/handler/")
     return len(steps)
 
 
-def _digest(counts: Counter, title: str, extra: dict, url: str) -> None:
+def _digest(counts: Counter, title: Promise, extra: dict, url: str) -> None:
     by_count = defaultdict(list)
     for user_id, n in counts.items():
         by_count[n].append(user_id)
     for n, users in by_count.items():
-        notify_many(users, title % {"n": n, **extra}, url=url)
+        notify_many(users, Message(title, n=n, **extra), url=url)

@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import outbox, rows
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Role, Site
-from unionhome.core.notifications import notify
+from unionhome.core.notifications import Message, Text, notify
 from unionhome.core.outbox import later
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
 from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload
@@ -93,7 +93,7 @@ def _member_user(appeal: Appeal):
     return appeal.member.user if appeal.member_id and appeal.member.user_id else None
 
 
-def _tell_member(appeal: Appeal, title: str, body: str = "", *, ref: str = "") -> None:
+def _tell_member(appeal: Appeal, title: Text, body: Text = "", *, ref: str = "") -> None:
     user = _member_user(appeal)
     if user is not None:
         notify(user, title, body, url=f"/appeals/{appeal.pk}/", ref=ref)
@@ -103,16 +103,13 @@ def _tell_member(appeal: Appeal, title: str, body: str = "", *, ref: str = "") -
 
 
 def tell_received(appeal: Appeal) -> None:
-    """The member's receipt in their inbox, once (the task that sends it may run again), in the
-    member's own language: it is written by the task queue, not in their request."""
+    """The member's receipt in their inbox, once (the task that sends it may run again)."""
     user = _member_user(appeal)
     ref = f"appeal:{appeal.pk}:received"
     if user is None or Notification.objects.filter(ref=ref).exists():
         return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        title = _("诉求已收到：%(n)s") % {"n": appeal.number}
-        body = _("工会会尽快受理并告诉您办理期限。")
-    _tell_member(appeal, title, body, ref=ref)
+    title = Message(_l("诉求已收到：%(n)s"), n=appeal.number)
+    _tell_member(appeal, title, _l("工会会尽快受理并告诉您办理期限。"), ref=ref)
 
 
 def check_text(text: str | None) -> str:
@@ -269,7 +266,7 @@ def _site_for(site, org, member) -> Site | None:
 
 
 def _alert_chairs(appeal: Appeal) -> None:
-    title = _("紧急诉求 %(n)s：请立即处理") % {"n": appeal.number}
+    title = Message(_l("紧急诉求 %(n)s：请立即处理"), n=appeal.number)
     for chair in holders_over(appeal.org, [Role.CHAIR]):
         notify(chair, title, appeal.text[:120], url=f"/staff/appeals/{appeal.pk}/")
     log_action(appeal, "appeals.appeal.urgent_alert", None, {"signals": appeal.urgent_signals})
@@ -356,9 +353,10 @@ def appeal_route(
     )
     _tell_member(
         appeal,
-        _("诉求 %(n)s 已受理") % {"n": appeal.number},
-        _("办理路径：%(route)s；办理期限：%(due)s")
-        % {"route": Route(route).label, "due": due_on.isoformat()},
+        Message(_l("诉求 %(n)s 已受理"), n=appeal.number),
+        Message(
+            _l("办理路径：%(route)s；办理期限：%(due)s"), route=Route(route).label, due=due_on.isoformat()
+        ),
     )
     return appeal
 
@@ -372,7 +370,7 @@ def appeal_assign(appeal: Appeal, *, actor, owner) -> Appeal:
     log_action(appeal, "appeals.appeal.assigned", actor, {"owner": owner.pk})
     notify(
         owner,
-        _("您有新的诉求：%(n)s") % {"n": appeal.number},
+        Message(_l("您有新的诉求：%(n)s"), n=appeal.number),
         appeal.display_title,
         f"/staff/appeals/{appeal.pk}/",
     )
@@ -417,7 +415,7 @@ def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatc
         Dispatch.objects.filter(appeal=appeal, round=appeal.round).delete()
         Dispatch.objects.bulk_create(rows)
         _tell_department(appeal, rows[0])
-    _tell_member(appeal, _("诉求 %(n)s 已转相关部门会办") % {"n": appeal.number})
+    _tell_member(appeal, Message(_l("诉求 %(n)s 已转相关部门会办"), n=appeal.number))
     return list(appeal.dispatches.filter(round=appeal.round))
 
 
@@ -425,7 +423,7 @@ def _tell_department(appeal: Appeal, step: Dispatch) -> None:
     for handler in holders_over(appeal.org, [Role.HANDLER], department=step.department):
         notify(
             handler,
-            _("会办单 %(n)s 请于 %(due)s 前反馈") % {"n": appeal.number, "due": step.due_on.isoformat()},
+            Message(_l("会办单 %(n)s 请于 %(due)s 前反馈"), n=appeal.number, due=step.due_on.isoformat()),
             step.evidence_required,
             url=f"/handler/{step.pk}/",
         )
@@ -487,7 +485,7 @@ def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = 
             if appeal.owner_id:
                 notify(
                     appeal.owner,
-                    _("诉求 %(n)s 各部门已反馈，请答复职工") % {"n": appeal.number},
+                    Message(_l("诉求 %(n)s 各部门已反馈，请答复职工"), n=appeal.number),
                     url=f"/staff/appeals/{appeal.pk}/",
                 )
     step.refresh_from_db()
@@ -519,7 +517,7 @@ def appeal_close(appeal: Appeal, *, actor, outcome: str, reply: str) -> Appeal:
     )
     _tell_member(
         appeal,
-        _("诉求 %(n)s 已办结（%(o)s），请评价") % {"n": appeal.number, "o": Outcome(outcome).label},
+        Message(_l("诉求 %(n)s 已办结（%(o)s），请评价"), n=appeal.number, o=Outcome(outcome).label),
         reply,
     )
     return appeal
@@ -591,11 +589,11 @@ def appeal_reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
     if appeal.owner_id:
         notify(
             appeal.owner,
-            _("诉求 %(n)s 已重新办理（第 %(r)s 轮）") % {"n": appeal.number, "r": appeal.round},
+            Message(_l("诉求 %(n)s 已重新办理（第 %(r)s 轮）"), n=appeal.number, r=appeal.round),
             note,
             f"/staff/appeals/{appeal.pk}/",
         )
-    _tell_member(appeal, _("诉求 %(n)s 已重新办理") % {"n": appeal.number})
+    _tell_member(appeal, Message(_l("诉求 %(n)s 已重新办理"), n=appeal.number))
     return appeal
 
 

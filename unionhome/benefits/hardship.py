@@ -22,12 +22,13 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org, Role
-from unionhome.core.notifications import notify, notify_many
+from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
@@ -257,15 +258,15 @@ def case_open(
     staff = holders_over(case.org, STAFF_ROLES if not case.urgent else {Role.STAFF, Role.CHAIR})
     notify_many(
         staff.values_list("pk", flat=True),
-        (_("【急难】") if case.urgent else "") + _("新的帮扶申请 %(n)s") % {"n": case.number},
+        (_l("【急难】") if case.urgent else "", Message(_l("新的帮扶申请 %(n)s"), n=case.number)),
         HardshipKind(kind).label,
         f"/staff/hardship/{case.pk}/",
     )
     if member.user_id:
         notify(
             member.user,
-            _("帮扶申请已受理：%(n)s") % {"n": case.number},
-            _("工会会在 %(d)s 前联系您。") % {"d": case.due_on},
+            Message(_l("帮扶申请已受理：%(n)s"), n=case.number),
+            Message(_l("工会会在 %(d)s 前联系您。"), d=case.due_on),
             "/care/",
         )
     return case
@@ -300,7 +301,7 @@ def case_assign(*, case: HardshipCase, actor, owner) -> HardshipCase:
             HardshipStep.objects.filter(pk=step.pk).update(owner=owner)
         case.owner = owner
         log_action(case, "benefits.hardship.assigned", actor, {"owner": owner.pk, "note": owner.display_name})
-    notify(owner, _("请办理帮扶案件 %(n)s") % {"n": case.number}, "", f"/staff/hardship/{case.pk}/")
+    notify(owner, Message(_l("请办理帮扶案件 %(n)s"), n=case.number), "", f"/staff/hardship/{case.pk}/")
     return case
 
 
@@ -387,25 +388,27 @@ def case_advance(
             case,
             f"benefits.hardship.{following}",
             actor,
-            {"from": stage, "to": following, "note": _stage_note(stage, level), "level": level},
+            {"from": stage, "to": following, "note": str(_stage_note(stage, level)), "level": level},
             timeline=True,
         )
     if following != HardshipStage.CLOSED and next_owner.pk != actor.pk:
-        notify(next_owner, _("请办理帮扶案件 %(n)s") % {"n": case.number}, "", f"/staff/hardship/{case.pk}/")
+        notify(
+            next_owner, Message(_l("请办理帮扶案件 %(n)s"), n=case.number), "", f"/staff/hardship/{case.pk}/"
+        )
     if case.member.user_id:
         notify(
             case.member.user,
-            _("帮扶申请进展：%(s)s") % {"s": HardshipStage(following).label},
+            Message(_l("帮扶申请进展：%(s)s"), s=HardshipStage(following).label),
             _stage_note(stage, level),
             "/care/",
         )
     return case
 
 
-def _stage_note(stage: str, level: str | None) -> str:
+def _stage_note(stage: str, level: str | None) -> Message | str:
     """What the member reads in their timeline: never the internal record."""
     if stage == HardshipStage.DECISION and level:
-        return _("认定结果：%(l)s") % {"l": HardshipLevel(level).label}
+        return Message(_l("认定结果：%(l)s"), l=HardshipLevel(level).label)
     return ""
 
 
@@ -498,7 +501,7 @@ def pairing_create(
         started_on=timezone.localdate(),
     )
     log_action(pairing, "benefits.pairing.created", actor, {"cadre": cadre.pk, "member": member.pk})
-    notify(cadre, _("结对帮扶：%(name)s") % {"name": member.name}, pairing.plan, "/staff/visits/")
+    notify(cadre, Message(_l("结对帮扶：%(name)s"), name=member.name), pairing.plan, "/staff/visits/")
     return pairing
 
 

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
 from unionhome.core.models import Org, Role
-from unionhome.core.notifications import notify, notify_many
+from unionhome.core.notifications import Message, Text, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload, sniff
 from unionhome.core.workdays import workdays_after
@@ -302,7 +303,7 @@ def claim_save(
                 claim,
                 "benefits.claim.drafted",
                 actor,
-                {"proxy": proxy.pk if proxy else None, "note": _proxy_note(proxy)},
+                {"proxy": proxy.pk if proxy else None, "note": str(_proxy_note(proxy))},
                 timeline=True,
             )
         old_secret = json.loads(claim.sensitive) if claim.sensitive else {}
@@ -338,7 +339,7 @@ def claim_save(
             claim,
             "submit",
             actor=actor,
-            note=_proxy_note(proxy),
+            note=str(_proxy_note(proxy)),
             data={"proxy": proxy.pk if proxy else None},
             extra={"submitted_at": timezone.now(), "due_on": due, "staff_note": ""},
         )
@@ -346,22 +347,22 @@ def claim_save(
     return claim
 
 
-def _proxy_note(proxy: ProxyConsent | None) -> str:
+def _proxy_note(proxy: ProxyConsent | None) -> Message | str:
     if proxy is None:
         return ""
-    return _("由 %(who)s 代办（已取得会员同意）") % {"who": proxy.actor.display_name}
+    return Message(_l("由 %(who)s 代办（已取得会员同意）"), who=proxy.actor.display_name)
 
 
 def _claim_submitted(claim: Claim, proxy: ProxyConsent | None) -> None:
     member_user = claim.member.user
     if member_user is not None:
-        title = _("%(type)s已提交，%(due)s 前办理") % {"type": claim.type.name, "due": claim.due_on}
+        title = Message(_l("%(type)s已提交，%(due)s 前办理"), type=claim.type.name, due=claim.due_on)
         body = _proxy_note(proxy)
         notify(member_user, title, body, f"/benefits/claims/{claim.pk}/")
     approvers = holders_over(claim.org, APPROVER_ROLES.get(claim.type.approver_role, STAFF_ROLES))
     notify_many(
         approvers.values_list("pk", flat=True),
-        _("新的福利申领：%(type)s") % {"type": claim.type.name},
+        Message(_l("新的福利申领：%(type)s"), type=claim.type.name),
         claim.number,
         f"/staff/benefits/claims/{claim.pk}/",
     )
@@ -402,7 +403,7 @@ def _ensure_approver(actor, claim: Claim) -> None:
         raise Forbidden("forbidden", _("此类申领须由%(role)s审批") % {"role": Role(sorted(roles)[0]).label})
 
 
-def _tell_member(claim: Claim, title: str, body: str = "") -> None:
+def _tell_member(claim: Claim, title: Text, body: Text = "") -> None:
     if claim.member.user_id:
         notify(claim.member.user, title, body, f"/benefits/claims/{claim.pk}/")
 
@@ -441,7 +442,7 @@ def claim_approve(*, claim: Claim, actor, note: str = "", amount: Decimal | None
                 member=claim.member,
                 claim=claim,
             )
-    _tell_member(claim, _("%(type)s已批准") % {"type": claim.type.name}, note)
+    _tell_member(claim, Message(_l("%(type)s已批准"), type=claim.type.name), note)
     return claim
 
 
@@ -451,7 +452,7 @@ def claim_return(*, claim: Claim, actor, note: str) -> Claim:
     if not note:
         raise DomainError("invalid", _("请写明需要补充什么"), fields={"note": _("必填")})
     CLAIM_FLOW.apply(claim, "return", actor=actor, note=note, extra={"staff_note": note[:500]})
-    _tell_member(claim, _("%(type)s需要补充材料") % {"type": claim.type.name}, note)
+    _tell_member(claim, Message(_l("%(type)s需要补充材料"), type=claim.type.name), note)
     return claim
 
 
@@ -467,14 +468,14 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
         note=reason,
         extra={"decided_at": timezone.now(), "decided_by": actor, "staff_note": reason[:500]},
     )
-    _tell_member(claim, _("%(type)s未批准") % {"type": claim.type.name}, reason)
+    _tell_member(claim, Message(_l("%(type)s未批准"), type=claim.type.name), reason)
     return claim
 
 
 def claim_deliver(*, claim: Claim, actor, note: str = "") -> Claim:
     ensure_role_over(actor, claim.org)
     CLAIM_FLOW.apply(claim, "deliver", actor=actor, note=note, extra={"delivered_at": timezone.now()})
-    _tell_member(claim, _("%(type)s已发放") % {"type": claim.type.name}, note)
+    _tell_member(claim, Message(_l("%(type)s已发放"), type=claim.type.name), note)
     return claim
 
 
@@ -637,9 +638,12 @@ def proxy_request_code(*, actor, member: Member, purposes=()) -> tuple[ProxyCons
     )
     notify(
         member.user,
-        _("代办验证码：%(code)s") % {"code": code},
-        _("%(who)s 请求代您办理工会业务。同意请把验证码告诉他，%(m)s 分钟内有效；不同意请忽略。")
-        % {"who": actor.display_name, "m": PROXY_CODE_MINUTES},
+        Message(_l("代办验证码：%(code)s"), code=code),
+        Message(
+            _l("%(who)s 请求代您办理工会业务。同意请把验证码告诉他，%(m)s 分钟内有效；不同意请忽略。"),
+            who=actor.display_name,
+            m=PROXY_CODE_MINUTES,
+        ),
     )
     log_action(consent, "benefits.proxy.code_sent", actor, {"member": member.pk})
     return consent, code
@@ -701,8 +705,8 @@ def _grant(consent: ProxyConsent, actor) -> ProxyConsent:
     if consent.member.user_id:
         notify(
             consent.member.user,
-            _("您已同意 %(who)s 代您办理") % {"who": actor.display_name},
-            _("%(h)s 小时内有效。代办的每一项都会出现在“福利申领”里。") % {"h": PROXY_VALID_HOURS},
+            Message(_l("您已同意 %(who)s 代您办理"), who=actor.display_name),
+            Message(_l("%(h)s 小时内有效。代办的每一项都会出现在“福利申领”里。"), h=PROXY_VALID_HOURS),
             "/benefits/",
         )
     return consent

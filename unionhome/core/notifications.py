@@ -1,6 +1,13 @@
 """One `notify()`: write the in-app inbox, then hand each message to the channel adapters
 (console, e-mail, and SMS / WeChat through the operator's gateway) as background tasks, after
-commit."""
+commit.
+
+A message is written in its recipient's language (`User.language`, Chinese when unset), not in
+the language of whoever caused it: a member who reads English hears in English that the Chinese-
+speaking staff member routed their appeal, and a deadline reminder written by the task queue is
+in each recipient's own language too. So the texts given to `notify` are kept translatable until
+then: a catalogue string (`gettext_lazy`), or a `Message` of one with its values; plain text
+(a notice's title as staff typed it) goes as it is."""
 
 from __future__ import annotations
 
@@ -9,8 +16,10 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from . import rows
 from .models import Notification
@@ -88,31 +97,88 @@ def register_adapter(adapter: ChannelAdapter) -> None:
     ADAPTERS[adapter.name] = adapter
 
 
-def notify(user, title: str, body: str = "", url: str = "", *, ref: str = "") -> Notification:
-    notification = rows.insert(Notification(user=user, title=str(title), body=str(body), url=url, ref=ref))
+class Message:
+    """A catalogue string and the values for its placeholders, put into words only for each
+    recipient: `Message(_l("候补成功：%(t)s"), t=offer.title)` with `_l` = gettext_lazy. A value
+    may itself be translatable (a choice's label, another Message)."""
+
+    __slots__ = ("text", "values")
+
+    def __init__(self, text: Promise | str, **values):
+        self.text = text
+        self.values = values
+
+    def __str__(self) -> str:  # in the active language, like a lazy string
+        text = str(self.text)
+        if not self.values:
+            return text
+        return text % {k: str(v) if isinstance(v, Promise | Message) else v for k, v in self.values.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({self.text!r}, **{self.values!r})"
+
+
+Text = str | Promise | Message | tuple  # a tuple: its parts one after another (e.g. "【急难】" + title)
+
+
+def in_language(text: Text, language: str | None) -> str:
+    """`text` in `language` (a code of settings.LANGUAGES; the default when empty)."""
+    if isinstance(text, str):
+        return text
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _words(text)
+
+
+def _words(text: Text) -> str:
+    return "".join(_words(part) for part in text) if isinstance(text, tuple) else str(text)
+
+
+def _translatable(*texts: Text) -> bool:
+    return any(not isinstance(t, str) for t in texts)
+
+
+def notify(user, title: Text, body: Text = "", url: str = "", *, ref: str = "") -> Notification:
+    language = user.language
+    notification = rows.insert(
+        Notification(
+            user=user, title=in_language(title, language), body=in_language(body, language), url=url, ref=ref
+        )
+    )
     _queue_delivery([notification.pk])
     return notification
 
 
 def notify_many(
-    users: Iterable, title: str, body: str = "", url: str = "", *, ref: str = "", channels=None
+    users: Iterable, title: Text, body: Text = "", url: str = "", *, ref: str = "", channels=None
 ) -> int:
     """Fan-out in batches of bulk inserts: one statement per thousand members, not one each.
-    `channels` adds channels (e.g. sms) to the configured ones for this message."""
+    `users`: users or their keys. A translatable message is put into words once per language,
+    the recipients' languages read with each batch. `channels` adds channels (e.g. sms) to the
+    configured ones for this message."""
     count = 0
-    batch: list[Notification] = []
+    batch: list[int] = []
     for user in users:
-        user_id = user if isinstance(user, int) else user.pk
-        batch.append(Notification(user_id=user_id, title=str(title), body=str(body), url=url, ref=ref))
+        batch.append(user if isinstance(user, int) else user.pk)
         if len(batch) >= BATCH:
-            count += _flush(batch, channels)
+            count += _flush(batch, title, body, url, ref, channels)
             batch = []
     if batch:
-        count += _flush(batch, channels)
+        count += _flush(batch, title, body, url, ref, channels)
     return count
 
 
-def _flush(batch: list[Notification], channels=None) -> int:
+def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, channels) -> int:
+    languages = {}
+    if _translatable(title, body):
+        languages = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "language"))
+    words: dict[str, tuple[str, str]] = {}
+    batch = []
+    for user_id in user_ids:
+        language = languages.get(user_id) or settings.LANGUAGE_CODE
+        if language not in words:
+            words[language] = (in_language(title, language), in_language(body, language))
+        title_words, body_words = words[language]
+        batch.append(Notification(user_id=user_id, title=title_words, body=body_words, url=url, ref=ref))
     created = Notification.objects.bulk_create(batch)
     ids = [n.pk for n in created if n.pk]
     if ids:

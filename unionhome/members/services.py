@@ -7,13 +7,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from pypinyin import Style, lazy_pinyin
 
 from unionhome.core.audit import log_action, timeline_entries
 from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org, OrgKind, Site
-from unionhome.core.notifications import notify
+from unionhome.core.notifications import Message, notify
 from unionhome.core.scoping import ensure_role_over, has_role_over
 from unionhome.core.workflow import Workflow
 
@@ -161,8 +162,8 @@ def join_submit(
             )
         notify(
             user,
-            _("入会申请已通过"),
-            _("欢迎加入%(org)s！您的电子会员卡已生成。") % {"org": enterprise.name},
+            _l("入会申请已通过"),
+            Message(_l("欢迎加入%(org)s！您的电子会员卡已生成。"), org=enterprise.name),
             "/card/",
         )
     else:
@@ -170,8 +171,8 @@ def join_submit(
         application.save(update_fields=["auto_note"])
         notify(
             user,
-            _("入会申请已提交"),
-            _("工会将在3个工作日内审核：%(reason)s") % {"reason": verdict},
+            _l("入会申请已提交"),
+            Message(_l("工会将在3个工作日内审核：%(reason)s"), reason=verdict),
             "/join/",
         )
     return application
@@ -252,7 +253,7 @@ def join_approve(*, application: JoinApplication, actor, note: str = "") -> Memb
         if roster is not None and (roster.user_id is not None or roster.status != MemberStatus.ROSTER):
             roster = None
         member = _join_approve(application, actor=actor, note=note, roster=roster)
-    notify(application.user, _("入会申请已通过"), _("欢迎加入工会！您的电子会员卡已生成。"), "/card/")
+    notify(application.user, _l("入会申请已通过"), _l("欢迎加入工会！您的电子会员卡已生成。"), "/card/")
     return member
 
 
@@ -263,7 +264,7 @@ def join_reject(*, application: JoinApplication, actor, note: str) -> JoinApplic
     JOIN_FLOW.apply(
         application, "reject", actor=actor, note=note, extra={"decision_note": note, "decided_by": actor}
     )
-    notify(application.user, _("入会申请未通过"), note, "/join/")
+    notify(application.user, _l("入会申请未通过"), note, "/join/")
     return application
 
 
@@ -324,8 +325,8 @@ def transfer_accept(*, transfer: Transfer, actor, note: str = "") -> Transfer:
     if member.user_id:
         notify(
             member.user,
-            _("转会已完成"),
-            _("您的会籍已转入%(org)s，会员号不变。") % {"org": transfer.to_org.name},
+            _l("转会已完成"),
+            Message(_l("您的会籍已转入%(org)s，会员号不变。"), org=transfer.to_org.name),
             "/profile/",
         )
     return transfer
@@ -339,7 +340,7 @@ def transfer_reject(*, transfer: Transfer, actor, note: str) -> Transfer:
         transfer, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note}
     )
     if transfer.member.user_id:
-        notify(transfer.member.user, _("转会未被接收"), note, "/transfer/")
+        notify(transfer.member.user, _l("转会未被接收"), note, "/transfer/")
     return transfer
 
 
@@ -536,7 +537,7 @@ def deletion_reject(*, request: DeletionRequest, actor, note: str) -> DeletionRe
         request, "reject", actor=actor, note=note, extra={"decided_by": actor, "decision_note": note}
     )
     if request.member.user_id:
-        notify(request.member.user, _("删除申请未批准"), note, "/profile/")
+        notify(request.member.user, _l("删除申请未批准"), note, "/profile/")
     return request
 
 
