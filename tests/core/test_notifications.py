@@ -107,3 +107,33 @@ def test_plain_text_goes_as_typed(db):
     user = UserFactory(language="en")
     notifications.notify(user, "入会申请已通过")
     assert Notification.objects.get(user=user).title == "入会申请已通过"
+
+
+def test_wechat_gateway_gets_each_recipients_words_and_a_failing_one_stops_nothing(
+    db, settings, stub_server, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_CHANNELS = ["wechat"]
+    settings.WECHAT_GATEWAY_URL = stub_server.url + "/wechat"
+    english, chinese = UserFactory(language="en"), UserFactory()
+    title = notifications.Message(_l("候补成功：%(t)s"), t="观影")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_many([english, chinese], title, url="/tickets/")
+    sent = sorted(
+        (r["json"]["to"], r["json"]["title"]) for r in stub_server.requests if r["path"] == "/wechat"
+    )
+    assert sent == sorted([(english.phone, "You got a place: 观影"), (chinese.phone, "候补成功：观影")])
+    stub_server.reply = 503  # the gateway is down: logged, and the rest of the batch still goes
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    assert notifications.deliver(ids, ["wechat", "console"]) == 2
+
+
+def test_email_channel_sends_to_those_with_an_address(
+    db, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_CHANNELS = ["email"]
+    with_address, without = UserFactory(email="wang@example.org", language="en"), UserFactory(email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_many([with_address, without], _l("入会申请已通过"), "欢迎")
+    assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
+        (["wang@example.org"], "Join application approved", "欢迎")
+    ]
