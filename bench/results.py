@@ -40,20 +40,30 @@ def stolen_share(before: tuple[int, int] | None) -> float | None:
     return round((after[1] - before[1]) / (after[0] - before[0]), 2)
 
 
-def _stat(pid: str) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds used) of a process, from /proc."""
+def _stat(pid: str) -> tuple[int, float, float, str] | None:
+    """(parent pid, CPU seconds used, CPU seconds of its exited children, command name) of a
+    process, from /proc."""
     try:
         with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+            head, tail = f.read().rsplit(")", 1)
     except OSError:
         return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    fields, tick = tail.split(), os.sysconf("SC_CLK_TCK")
+    used = (int(fields[11]) + int(fields[12])) / tick
+    reaped = (int(fields[13]) + int(fields[14])) / tick
+    return int(fields[1]), used, reaped, head.partition("(")[2]
 
 
 def serving_cpu(root: int, database: str | None = None) -> float | None:
     """CPU seconds used so far by process `root` and its descendants (a server and its workers)
     and, with `database`, by PostgreSQL's backends serving that database: the work a request
-    costs, which — unlike requests per second — time stolen by the host does not change."""
+    costs, which — unlike requests per second — time stolen by the host does not change.
+
+    A process that exits takes its CPU time out of the running processes' sum and into its
+    parent's count of exited children, so that count is added too: for the server's processes,
+    and for PostgreSQL's postmaster, whose backends end when a connection reaches its maximum age
+    (DB_CONN_MAX_AGE, 60 s). Without it, a window in which a connection was replaced lost all
+    the CPU its backend had used since it started."""
     if not os.path.isdir("/proc"):
         return None
     procs = {}
@@ -61,13 +71,16 @@ def serving_cpu(root: int, database: str | None = None) -> float | None:
         if pid.isdigit() and (found := _stat(pid)) is not None:
             procs[int(pid)] = found
     total = 0.0
-    for pid, (_parent, cpu) in procs.items():
+    for pid, (parent, used, reaped, name) in procs.items():
         ancestor = pid
         while ancestor > 1 and ancestor != root:
-            ancestor = procs.get(ancestor, (0, 0.0))[0]
+            ancestor = procs.get(ancestor, (0,))[0]
         if ancestor == root:
-            total += cpu
-        elif database is not None:
+            total += used + reaped
+        elif database is not None and name == "postgres":
+            if procs.get(parent, (0, 0, 0, ""))[3] != "postgres":
+                total += reaped  # the postmaster: its backends that have ended
+                continue
             try:
                 with open(f"/proc/{pid}/cmdline", "rb") as f:
                     words = f.read().replace(b"\0", b" ").split()
@@ -75,5 +88,5 @@ def serving_cpu(root: int, database: str | None = None) -> float | None:
                 continue
             # "postgres: [cluster:] user database host(port) state"
             if words[:1] == [b"postgres:"] and database.encode() in words[1:4]:
-                total += cpu
+                total += used
     return total
