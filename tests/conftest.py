@@ -33,11 +33,12 @@ def _fast_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from unionhome.activities.services import forget_cached_offers
 
     cache.clear()
+    caches["limits"].clear()
     forget_cached_offers()
     yield
 

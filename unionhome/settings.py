@@ -85,7 +85,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The client's address: REMOTE_ADDR, unless BEHIND_PROXY, when it is read from X-Forwarded-For as
+# written by the TRUSTED_PROXIES proxies in front of us (the entry that many places from the right).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache (Redis when configured) and written through to the database.
@@ -192,6 +196,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (core.throttle) must be counted across every server process, so the embedded
+# default keeps them in files under var/ rather than in one process's memory.
+CACHES["limits"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "limits"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "limits")}
+)
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 HUEY = {

@@ -1,0 +1,79 @@
+"""Rate limits: how often one address, or one target (an account, a phone, an employee number),
+may try something in a window.
+
+Counts live in the `limits` cache (Redis when configured, else files under var/), so every server
+process counts the same hits. A limit is fixed-window: the first hit opens a window of
+`window` seconds; hits past `limit` inside it are refused until it closes."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import gettext as _
+
+from .errors import DomainError
+
+
+class Throttled(DomainError):
+    status = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            "throttled",
+            _("操作太频繁，请 %(minutes)d 分钟后再试") % {"minutes": max(1, -(-retry_after // 60))},
+        )
+        self.retry_after = retry_after
+
+
+def client_ip(request) -> str:
+    """The address the request came from. X-Forwarded-For is believed only when settings say a
+    proxy we run writes it (BEHIND_PROXY), and then only the entry our own proxies appended:
+    anything to its left was written by the client and proves nothing."""
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 — a key, never bound
+    if not settings.BEHIND_PROXY:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if len(hops) < settings.TRUSTED_PROXIES:
+        return remote
+    candidate = hops[-settings.TRUSTED_PROXIES]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def _key(scope: str, key: str) -> str:
+    # Hashed: the cache may be shared, and a target may be a phone number.
+    return "t:" + scope + ":" + hashlib.sha256(str(key).encode()).hexdigest()[:32]
+
+
+def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt; True while the count in this window is within `limit`."""
+    cache = caches["limits"]
+    name = _key(scope, key)
+    if cache.add(name, 1, timeout=window):
+        return limit >= 1
+    try:
+        count = cache.incr(name)
+    except ValueError:  # the window closed between add and incr
+        cache.add(name, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def over(scope: str, key: str, *, limit: int) -> bool:
+    """Whether the limit is already used up, without counting an attempt."""
+    return (caches["limits"].get(_key(scope, key)) or 0) >= limit
+
+
+def require(scope: str, key: str, *, limit: int, window: int) -> None:
+    """Count one attempt, or refuse it with a 429 that says when to come back."""
+    if not hit(scope, key, limit=limit, window=window):
+        raise Throttled(window)
+
+
+def forget(scope: str, key: str) -> None:
+    caches["limits"].delete(_key(scope, key))
