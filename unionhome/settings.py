@@ -298,6 +298,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionhome@localhost")
 # {"to", "title", "body", "url"} as JSON. Unset: the channel is not offered.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 WECHAT_GATEWAY_URL = env_str("WECHAT_GATEWAY_URL", "")
+# One-time codes by SMS (core.otp): how long a code lives and how often it may be tried. With no
+# SMS gateway, SMS_DEV_ECHO=1 (set by `make run`) shows the code on the page instead: for a demo
+# or a developer's machine only, never in production. A code is never written to the log.
+OTP_MINUTES = env_int("OTP_MINUTES", 10)
+OTP_ATTEMPTS = env_int("OTP_ATTEMPTS", 5)
+SMS_DEV_ECHO = env_bool("SMS_DEV_ECHO", False) and not SMS_GATEWAY_URL
 
 # --- assistant ------------------------------------------------------------------------------
 # Optional: an OpenAI-compatible endpoint that phrases answers from the retrieved entries only.

@@ -1,0 +1,82 @@
+"""One-time codes sent by SMS to a phone number: to prove that a person holds the phone they
+give (before an account is made for it), or that the phone on a roster entry agrees to a claim
+on that entry.
+
+A code is six digits. Only its digest is kept, in the `limits` cache, for OTP_MINUTES; it may be
+tried OTP_ATTEMPTS times, then it is void. Sending is limited per address and per target. A code
+is never written to the log: where no SMS gateway is configured and SMS_DEV_ECHO is set (a demo
+or a developer's machine), `send` hands the code back to be shown on the page instead."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import gettext as _
+
+from . import throttle
+from .crypto import digest
+from .errors import DomainError
+
+log = logging.getLogger("unionhome.otp")
+
+SENDS_PER_TARGET = 5  # an hour: enough for a slow SMS and two retries, too few to bomb a phone
+SENDS_PER_ADDRESS = 20
+
+
+class SmsUnavailable(DomainError):
+    status = 503
+
+    def __init__(self):
+        super().__init__("sms_unavailable", _("短信暂时发不出去，请稍后再试，或到工会服务站办理"))
+
+
+def _key(purpose: str, target: str) -> str:
+    return f"otp:{purpose}:{digest(str(target))}"
+
+
+def send(*, purpose: str, target: str, phone: str, text: str, address: str) -> str | None:
+    """Make a code for (`purpose`, `target`), text it to `phone` and return None; or, on a demo
+    machine without a gateway, return the code. `text` holds `%(code)s`. Raises `Throttled`
+    past the limits, `SmsUnavailable` when there is no way to deliver it."""
+    throttle.require(f"otp.send.{purpose}", target, limit=SENDS_PER_TARGET, window=3600)
+    throttle.require("otp.send.address", address, limit=SENDS_PER_ADDRESS, window=3600)
+    code = f"{secrets.randbelow(10**6):06d}"
+    caches["limits"].set(_key(purpose, target), digest(code), timeout=settings.OTP_MINUTES * 60)
+    throttle.forget(f"otp.try.{purpose}", target)
+    if settings.SMS_GATEWAY_URL:
+        from .http import post_json
+
+        try:
+            post_json(
+                settings.SMS_GATEWAY_URL, {"to": phone, "title": "", "body": text % {"code": code}, "url": ""}
+            )
+        except OSError as exc:
+            log.warning("sms gateway failed for a %s code: %s", purpose, exc.__class__.__name__)
+            raise SmsUnavailable() from exc
+        return None
+    if settings.SMS_DEV_ECHO:
+        return code
+    raise SmsUnavailable()
+
+
+def verify(*, purpose: str, target: str, code: str) -> bool:
+    """Whether `code` is the live code for (`purpose`, `target`). A right code is used up; each
+    wrong one counts, and past OTP_ATTEMPTS the code is void, right or not."""
+    cache = caches["limits"]
+    key = _key(purpose, target)
+    stored = cache.get(key)
+    if stored is None:
+        return False
+    if not throttle.hit(
+        f"otp.try.{purpose}", target, limit=settings.OTP_ATTEMPTS, window=settings.OTP_MINUTES * 60
+    ):
+        cache.delete(key)
+        return False
+    if not hmac.compare_digest(stored, digest(str(code or "").strip())):
+        return False
+    cache.delete(key)
+    return True
