@@ -19,7 +19,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/unionhome migrate --noinput
 	$(BIN)/unionhome demo
-	HTTPS=$${HTTPS:-0} $(BIN)/unionhome serve
+	HTTPS=$${HTTPS:-0} SMS_DEV_ECHO=$${SMS_DEV_ECHO:-1} $(BIN)/unionhome serve
 
 ## make test: install, then every test (unit, API, pages, browser).
 test: install chromium

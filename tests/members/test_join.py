@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from unionhome.core.errors import DomainError, NotFound
@@ -29,6 +31,7 @@ def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
         org=personas.tree.union,
         name="赵铁柱",
         phone="13611112222",
+        phone_verified=True,
         employee_no="AJ0100",
         id_number=make_id(40),
         id_consent=True,
@@ -52,6 +55,7 @@ def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
         ("赵铁柱", "AJ9999", "", "不在花名册"),
         ("赵铁锤", "AJ0100", "", "姓名与花名册不一致"),
         ("赵铁柱", "AJ0100", make_id(41), "身份证号与花名册不一致"),
+        ("赵铁柱", "AJ0100", "", "花名册登记了身份证号，申请人未填写"),
     ],
 )
 def test_anything_else_goes_to_the_staff_queue_with_the_reason(
@@ -129,20 +133,25 @@ def test_one_open_application_per_person(personas):
     assert err.value.code == "duplicate"
 
 
-def test_join_page_creates_account_and_logs_in(personas, client, roster_entry):
-    r = client.post(
-        "/join/",
-        {
-            "org": personas.tree.union.pk,
-            "name": "赵铁柱",
-            "phone": "13611112222",
-            "employee_no": "AJ0100",
-            "post": "security",
-            "service_consent": "on",
-            "acct-password1": "a-Good-pass-77",
-            "acct-password2": "a-Good-pass-77",
-        },
-    )
+def test_join_page_creates_account_and_logs_in(personas, client, roster_entry, settings):
+    settings.SMS_DEV_ECHO, settings.SMS_GATEWAY_URL = True, ""
+    form = {
+        "org": personas.tree.union.pk,
+        "name": "赵铁柱",
+        "phone": "13611112222",
+        "employee_no": "AJ0100",
+        "id_number": make_id(40),
+        "id_consent": "on",
+        "post": "security",
+        "service_consent": "on",
+        "acct-password1": "a-Good-pass-77",
+        "acct-password2": "a-Good-pass-77",
+    }
+    r = client.post("/join/", form | {"send_code": "1"})
+    html = r.content.decode()
+    assert r.status_code == 200 and 'value="AJ0100"' in html  # what was typed stays
+    code = re.search(r"验证码是 (\d{6})", html).group(1)
+    r = client.post("/join/", form | {"code": code})
     assert r.status_code == 302 and r["Location"] == "/card/"
     assert client.get("/card/").status_code == 200
     assert Member.objects.get(pk=roster_entry.pk).user.phone == "13611112222"

@@ -75,6 +75,7 @@ ACTION_TEXT: dict[str, Any] = {
     "members.join.submitted": _("提交入会申请"),
     "members.join.approved": _("入会申请已通过"),
     "members.join.auto_approved": _("花名册核验通过，自动入会"),
+    "members.join.code_not_sent": _("未能向花名册手机号发送验证码，转人工审核"),
     "members.join.rejected": _("入会申请未通过"),
     "members.transfer.requested": _("申请转会"),
     "members.transfer.accepted": _("转入单位已接收"),

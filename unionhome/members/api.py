@@ -9,18 +9,22 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from unionhome.core import throttle
 from unionhome.core.api import local_iso
+from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
 from unionhome.core.scoping import get_scoped, require_staff, scope
+from unionhome.core.throttle import client_ip
 
-from . import selectors, services
+from . import idcard, selectors, services
 from .card import card_token, card_verify
 from .models import (
     DeletionRequest,
     DeletionStatus,
     EmploymentType,
     JoinApplication,
+    JoinStatus,
     Member,
     Post,
     Shift,
@@ -223,6 +227,9 @@ class JoinIn(Schema):
 
 
 class JoinOut(Schema):
+    """The applicant's view: while it waits, the same words whatever the reason (the reason
+    itself is for staff: `StaffJoinOut`)."""
+
     id: int
     status: str
     note: str
@@ -230,11 +237,36 @@ class JoinOut(Schema):
 
     @staticmethod
     def resolve_note(a):
-        return a.decision_note or a.auto_note
+        if a.decision_note:
+            return a.decision_note
+        return str(services.JOIN_PENDING_TEXT) if a.status == JoinStatus.SUBMITTED else ""
 
     @staticmethod
     def resolve_member_no(a):
         return a.member.member_no if a.member_id else None
+
+
+class StaffJoinOut(JoinOut):
+    name: str
+    phone: str = Field(description="masked: 138****1234")
+    employee_no: str
+    reason: str = Field(description="why the rule did not approve it at once")
+
+    @staticmethod
+    def resolve_note(a):
+        return a.decision_note or a.auto_note
+
+    @staticmethod
+    def resolve_phone(a):
+        return mask_phone(a.phone)
+
+    @staticmethod
+    def resolve_reason(a):
+        return a.auto_note
+
+
+class JoinCodeIn(Schema):
+    code: str = Field(..., min_length=1, max_length=6)
 
 
 @router.post("/join", response={201: JoinOut})
@@ -249,11 +281,16 @@ def join(request, payload: JoinIn):
         raise DomainError(
             "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
         )
+    throttle.require("join.address", client_ip(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600)
+    phone = idcard.normalise_phone(payload.phone)
     application = services.join_submit(
         user=request.user,
         org=org,
         name=payload.name,
-        phone=payload.phone,
+        phone=phone,
+        # The account's phone was proved when the account was made; another phone was not.
+        phone_verified=bool(request.user.phone) and request.user.phone == phone,
+        address=client_ip(request),
         employee_no=payload.employee_no,
         id_number=payload.id_number,
         site=site,
@@ -261,6 +298,16 @@ def join(request, payload: JoinIn):
         id_consent=payload.id_consent,
     )
     return Status(201, application)
+
+
+@router.post("/join/confirm", response=JoinOut)
+def join_confirm(request, payload: JoinCodeIn):
+    """The code texted to the phone on the roster entry the caller's open application claims."""
+    throttle.require("join.confirm.address", client_ip(request), limit=30, window=3600)
+    application = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
+    if application is None:
+        raise NotFound()
+    return services.join_confirm(application=application, user=request.user, code=payload.code)
 
 
 @router.get("/cards/verify", auth=None)
@@ -419,12 +466,19 @@ class RevealIn(Schema):
 @router.post("/members/{pk}/id-number")
 def member_reveal_id(request, pk: int, payload: RevealIn):
     """Staff: the full ID number, with a stated purpose; every read is in the audit trail."""
+    return {"id_number": _reveal(request, pk, "id_number", payload.reason)}
+
+
+@router.post("/members/{pk}/phone")
+def member_reveal_phone(request, pk: int, payload: RevealIn):
+    """Staff: the full phone number (shown masked everywhere else), with a stated purpose; every
+    read is in the audit trail."""
+    return {"phone": _reveal(request, pk, "phone", payload.reason)}
+
+
+def _reveal(request, pk: int, field: str, reason: str) -> str:
     member = get_scoped(Member.objects.select_related("org"), request.user, pk=pk)
-    return {
-        "id_number": services.member_reveal_id_number(
-            member=member, actor=request.user, reason=payload.reason
-        )
-    }
+    return services.member_reveal(member=member, field=field, actor=request.user, reason=reason)
 
 
 class OrgOut(Schema):
@@ -442,7 +496,7 @@ def org_list(request):
     return selectors.org_tree(user=request.user)
 
 
-@router.get("/joins", response=list[JoinOut])
+@router.get("/joins", response=list[StaffJoinOut])
 def join_queue(request):
     """Staff: join applications waiting for a decision."""
     require_staff(request.user)
@@ -453,14 +507,14 @@ def _join_for_staff(request, pk: int) -> JoinApplication:
     return get_scoped(JoinApplication.objects.select_related("org", "user"), request.user, pk=pk)
 
 
-@router.post("/joins/{pk}/approve", response=JoinOut)
+@router.post("/joins/{pk}/approve", response=StaffJoinOut)
 def join_approve(request, pk: int, payload: NoteIn):
     application = _join_for_staff(request, pk)
     services.join_approve(application=application, actor=request.user, note=payload.note)
     return JoinApplication.objects.select_related("member").get(pk=pk)
 
 
-@router.post("/joins/{pk}/reject", response=JoinOut)
+@router.post("/joins/{pk}/reject", response=StaffJoinOut)
 def join_reject(request, pk: int, payload: NoteIn):
     return services.join_reject(
         application=_join_for_staff(request, pk), actor=request.user, note=payload.note

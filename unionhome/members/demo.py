@@ -186,7 +186,7 @@ def _accounts() -> dict:
         "unregistered_roster_example": list(
             Member.objects.filter(status=MemberStatus.ROSTER, user=None)
             .order_by("employee_no")
-            .values("name", "employee_no")[:1]
+            .values("name", "employee_no", "id_number")[:1]
         ),
     }
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.crypto import mask_phone
 from unionhome.core.models import Org, OrgKind, Site
 
 from . import idcard
@@ -45,6 +46,13 @@ class JoinForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        help_text=_("先点“发送验证码”，把手机收到的6位数字填在这里"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
     employee_no = forms.CharField(
         label=_("工号"), max_length=30, required=False, help_text=_("填写工号，与单位花名册一致时可立即入会")
     )
@@ -71,11 +79,11 @@ class JoinForm(forms.Form):
         ).order_by("name")
 
     def clean_phone(self):
+        # Whether the phone already has an account is said only after its code is proved
+        # (members.views.join): said here, it would tell a stranger whose phone is registered.
         value = idcard.normalise_phone(self.cleaned_data["phone"])
         if reason := idcard.phone_error(value):
             raise forms.ValidationError(reason)
-        if not self.initial.get("logged_in") and get_user_model().objects.filter(phone=value).exists():
-            raise forms.ValidationError(_("该手机号已注册，请直接登录"))
         return value
 
     def clean_id_number(self):
@@ -89,6 +97,16 @@ class JoinForm(forms.Form):
         if data.get("id_number") and not data.get("id_consent"):
             self.add_error("id_consent", _("填写身份证号需要您单独同意"))
         return data
+
+
+class JoinCodeForm(forms.Form):
+    """The code texted to the phone on the roster entry the applicant claims."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class ProfileForm(forms.ModelForm):
@@ -128,6 +146,22 @@ class StaffMemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         enterprise = self.instance.org.enterprise() or self.instance.org
         self.fields["site"].queryset = Site.objects.filter(org__path__startswith=enterprise.path)
+        # The phone is never put into the page: the box starts empty, shows the masked number,
+        # and an empty box keeps the number (reading it in full is a logged reveal).
+        phone = self.fields["phone"]
+        phone.required = False
+        phone.label = _("新手机号")
+        phone.help_text = _("留空则不修改")
+        phone.widget.attrs |= {"placeholder": mask_phone(self.instance.phone), "inputmode": "tel"}
+        self.initial["phone"] = ""
+
+    def clean_phone(self):
+        value = idcard.normalise_phone(self.cleaned_data.get("phone") or "")
+        if not value:
+            return self.instance.phone
+        if reason := idcard.phone_error(value):
+            raise forms.ValidationError(reason)
+        return value
 
 
 class TransferForm(forms.Form):

@@ -173,6 +173,7 @@ class JoinApplication(models.Model):
     status = models.CharField(max_length=20, choices=JoinStatus.choices, default=JoinStatus.SUBMITTED)
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=20)
+    phone_verified = models.BooleanField(_("手机号已验证"), default=False)
     employee_no = models.CharField(_("工号"), max_length=30, blank=True)
     id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
     post = models.CharField(_("岗位"), max_length=20, choices=Post.choices, default=Post.OTHER)
@@ -191,6 +192,10 @@ class JoinApplication(models.Model):
                 fields=["user"], condition=Q(status="submitted"), name="join_one_open_application"
             )
         ]
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 class TransferStatus(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from pypinyin import Style, lazy_pinyin
 
+from unionhome.core import otp
 from unionhome.core.audit import log_action, timeline_entries
 from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, NotFound
@@ -108,23 +109,38 @@ def _validate_join(
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
 
 
+# What the applicant is told whenever the rule does not approve at once: the same words whatever
+# the reason, so that a stranger cannot learn from them which employee numbers, names or phones
+# are on a roster. Staff read the reason itself (`auto_note`) in their queue.
+JOIN_PENDING_TEXT = _l(
+    "工会将在3个工作日内审核。如果单位花名册登记了您的手机号，我们已向该号码发送验证码，输入验证码即可立即入会。"
+)
+JOIN_SUBMITS_PER_ADDRESS = 20  # an hour, per address: a family or a station kiosk, not a script
+ROSTER_CODE_TEXT = _l(
+    "【网上职工之家】有人用您在花名册上的工号申请入会，验证码 %(code)s。不是您本人请勿告诉任何人。"
+)
+
+
 def join_submit(
     *,
     user,
     org: Org,
     name: str,
     phone: str,
+    phone_verified: bool = False,
+    address: str = "",
     employee_no: str = "",
     id_number: str = "",
     site: Site | None = None,
     post: str = "other",
     id_consent: bool = False,
 ) -> JoinApplication:
-    """File a join application and review it by rule at once.
+    """File a join application and review it by rule at once (`_auto_review`).
 
-    Auto-approval rule: the employee number is on the enterprise's roster, the name matches, and
-    where the roster holds an ID number the applicant's matches it too. Anything else goes to the
-    staff queue with the reason written down."""
+    `phone_verified`: the applicant proved by a code that `phone` is theirs. `address`: where the
+    request came from, for the limits on codes. When the roster entry can only be confirmed by
+    its own phone, a code is texted to that phone (`join_confirm` takes it); the code is kept on
+    the application's `echo_code` only on a demo machine (core.otp)."""
     id_number = idcard.normalise_id(id_number)
     phone = idcard.normalise_phone(phone)
     employee_no = employee_no.strip()
@@ -140,6 +156,7 @@ def join_submit(
                 site=site,
                 name=name.strip(),
                 phone=phone,
+                phone_verified=phone_verified,
                 employee_no=employee_no,
                 id_number=id_number,
                 post=post,
@@ -149,33 +166,72 @@ def join_submit(
     log_action(application, "members.join.submitted", user, timeline=True, org=enterprise)
 
     roster = _roster_match(enterprise, employee_no) if employee_no else None
-    verdict = _auto_review(application, roster)
-    if verdict is None:
+    review = _auto_review(application, roster)
+    application.echo_code = None
+    if review.approve:
         with transaction.atomic():
             application.member = roster
             _join_approve(
                 application,
                 actor=None,
-                note=_("花名册核验通过"),
+                note=review.reason,
                 action="members.join.auto_approved",
                 roster=roster,
             )
-        notify(
-            user,
-            _l("入会申请已通过"),
-            Message(_l("欢迎加入%(org)s！您的电子会员卡已生成。"), org=enterprise.name),
-            "/card/",
-        )
-    else:
-        application.auto_note = verdict
-        application.save(update_fields=["auto_note"])
-        notify(
-            user,
-            _l("入会申请已提交"),
-            Message(_l("工会将在3个工作日内审核：%(reason)s"), reason=verdict),
-            "/join/",
-        )
+        _tell_joined(application)
+        return application
+    application.auto_note = review.reason
+    application.save(update_fields=["auto_note"])
+    if review.roster_code:
+        try:
+            application.echo_code = otp.send(
+                purpose="join",
+                target=str(roster.pk),
+                phone=roster.phone,
+                text=str(ROSTER_CODE_TEXT),
+                address=address,
+            )
+        except DomainError as exc:  # too many codes for this entry, or no SMS: staff decide
+            log_action(application, "members.join.code_not_sent", None, {"code": exc.code}, org=enterprise)
+    notify(user, _l("入会申请已提交"), JOIN_PENDING_TEXT, "/join/")
     return application
+
+
+def join_confirm(*, application: JoinApplication, user, code: str) -> JoinApplication:
+    """The applicant types the code texted to the roster entry's phone: that phone's holder agrees,
+    and the application is approved as the rule would have. A wrong or stale code, or an entry
+    that changed meanwhile, is refused in the same words."""
+    if application.user_id != user.pk:
+        raise NotFound()
+    refused = DomainError(
+        "invalid_code", _("验证码不正确或已失效"), fields={"code": _("验证码不正确或已失效")}
+    )
+    if application.status != JoinStatus.SUBMITTED:
+        raise refused
+    roster = _roster_match(application.org, application.employee_no) if application.employee_no else None
+    review = _auto_review(application, roster)
+    if not review.roster_code or not otp.verify(purpose="join", target=str(roster.pk), code=code):
+        raise refused
+    with transaction.atomic():
+        application.member = roster
+        _join_approve(
+            application,
+            actor=None,
+            note=_("花名册登记的手机号验证码核验通过"),
+            action="members.join.auto_approved",
+            roster=roster,
+        )
+    _tell_joined(application)
+    return application
+
+
+def _tell_joined(application: JoinApplication) -> None:
+    notify(
+        application.user,
+        _l("入会申请已通过"),
+        Message(_l("欢迎加入%(org)s！您的电子会员卡已生成。"), org=application.org.name),
+        "/card/",
+    )
 
 
 def _roster_match(enterprise: Org, employee_no: str) -> Member | None:
@@ -186,19 +242,38 @@ def _roster_match(enterprise: Org, employee_no: str) -> Member | None:
     )
 
 
-def _auto_review(application: JoinApplication, roster: Member | None) -> str | None:
-    """None when the rule approves; otherwise why a person must look at it."""
+class Review(NamedTuple):
+    approve: bool
+    reason: str  # for staff, never shown to the applicant
+    roster_code: bool = False  # confirm with a code texted to the roster entry's phone
+
+
+def _auto_review(application: JoinApplication, roster: Member | None) -> Review:
+    """The rule. A roster entry is claimed at once only with proof beyond what a colleague knows
+    (a name and an employee number, which are printed on rosters, badges and shift lists):
+    the entry's ID number, when the roster holds one; otherwise its phone — the applicant's own
+    verified phone being that phone, or a code texted to it. Anything else waits for staff."""
     if not application.employee_no:
-        return _("未填写工号，需人工审核")
+        return Review(False, _("未填写工号，需人工审核"))
     if roster is None:
-        return _("工号不在花名册中，需人工审核")
+        return Review(False, _("工号不在花名册中，需人工审核"))
     if roster.user_id is not None or roster.status != MemberStatus.ROSTER:
-        return _("该工号已登记为会员，需人工核实")
+        return Review(False, _("该工号已登记为会员，需人工核实"))
     if roster.name != application.name:
-        return _("姓名与花名册不一致，需人工审核")
-    if roster.id_digest and application.id_number and roster.id_digest != digest(application.id_number):
-        return _("身份证号与花名册不一致，需人工审核")
-    return None
+        return Review(False, _("姓名与花名册不一致，需人工审核"))
+    if roster.id_digest:
+        if not application.id_number:
+            return Review(False, _("花名册登记了身份证号，申请人未填写，需人工审核"))
+        if roster.id_digest != digest(application.id_number):
+            return Review(False, _("身份证号与花名册不一致，需人工审核"))
+        return Review(True, _("花名册核验通过（工号、姓名、身份证号一致）"))
+    if not roster.phone:
+        return Review(False, _("花名册无身份证号和手机号，需人工审核"))
+    if application.phone_verified and application.phone == roster.phone:
+        return Review(True, _("花名册核验通过（手机号已验证，与花名册一致）"))
+    return Review(
+        False, _("已向花名册登记的手机号发送验证码，等待申请人输入；未确认前需人工审核"), roster_code=True
+    )
 
 
 def _join_approve(
@@ -214,7 +289,8 @@ def _join_approve(
             employee_no=application.employee_no or None,
             post=application.post,
         )
-    member.phone = application.phone
+    if application.phone_verified or actor is not None or not member.phone:
+        member.phone = application.phone  # never an unproven phone over the roster's own
     if application.id_number:
         _set_identity(member, application.id_number)
     if application.site_id and not member.site_id:
@@ -231,7 +307,7 @@ def _join_approve(
     Consent.objects.create(
         member=member, purpose=ConsentPurpose.SERVICE, granted=True, recorded_by=application.user
     )
-    if application.user.phone is None:
+    if application.user.phone is None and application.phone_verified:
         application.user.phone = application.phone
         application.user.first_name = application.name
         application.user.save(update_fields=["phone", "first_name"])
@@ -419,16 +495,20 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
     return member
 
 
-def member_reveal_id_number(*, member: Member, actor, reason: str) -> str:
-    """Staff read of the full ID number: allowed in scope, with a reason, and always logged."""
+REVEALABLE = ("id_number", "phone")  # shown masked everywhere; in full only on purpose
+
+
+def member_reveal(*, member: Member, field: str, actor, reason: str) -> str:
+    """Staff read of a member's full ID number or phone: allowed in scope, with a reason, and
+    always logged."""
+    if field not in REVEALABLE:
+        raise DomainError("invalid", _("不能查看该项"), fields={"field": _("只能是身份证号或手机号")})
     if member.user_id != getattr(actor, "pk", None):
         ensure_role_over(actor, member.org)
         if not reason.strip():
-            raise DomainError(
-                "invalid", _("查看完整身份证号需要填写用途"), fields={"reason": _("请填写用途")}
-            )
-    log_action(member, "members.member.viewed_sensitive", actor, {"field": "id_number", "reason": reason})
-    return member.id_number
+            raise DomainError("invalid", _("查看完整信息需要填写用途"), fields={"reason": _("请填写用途")})
+    log_action(member, "members.member.viewed_sensitive", actor, {"field": field, "reason": reason})
+    return getattr(member, field) or ""
 
 
 # --- consent, export, deletion -----------------------------------------------------------------

@@ -9,24 +9,30 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from unionhome.core import otp, throttle
 from unionhome.core.audit import timeline_entries
+from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
+from unionhome.core.throttle import client_ip
 from unionhome.core.workdays import years_missing_data
 
-from . import roster, selectors, services
+from . import idcard, roster, selectors, services
 from .card import card_qr_svg
 from .forms import (
     AccountFields,
     ConsentForm,
     DeletionForm,
+    JoinCodeForm,
     JoinForm,
     NoteForm,
     ProfileForm,
@@ -49,6 +55,7 @@ from .models import (
     TransferStatus,
 )
 
+PHONE_CODE_TEXT = _l("【网上职工之家】您的入会验证码 %(code)s，10分钟内有效。请勿告诉任何人。")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,7 +86,9 @@ def _own_member_or_404(request) -> Member:
 
 
 def join(request):
-    """Apply to join. Without an account, the same form creates one (login by phone)."""
+    """Apply to join. Without an account, the same form creates one, once the phone is proved
+    by a code (login by phone then). A code is sent by the form's second button, which keeps
+    everything typed."""
     logged_in = request.user.is_authenticated
     if logged_in:
         member = selectors.member_of(request.user)
@@ -87,50 +96,140 @@ def join(request):
             return redirect("card")
         pending = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
         if pending:
-            return render(
-                request,
-                "members/join_pending.html",
-                {"application": pending, "timeline": timeline_entries(pending)},
-            )
+            return _join_pending(request, pending)
     initial = {"logged_in": logged_in}
     if logged_in and request.user.phone:
         initial |= {"phone": request.user.phone, "name": request.user.first_name}
+    if request.method == "POST" and "send_code" in request.POST:
+        return _join_send_code(request, initial, logged_in)
     form = JoinForm(request.POST or None, initial=initial)
     account = AccountFields(request.POST or None, prefix="acct") if not logged_in else None
+    status = 200
     if request.method == "POST" and form.is_valid() and (account is None or account.is_valid()):
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                user = request.user
-                if not logged_in:
-                    user = get_user_model().objects.create_user(
-                        username=data["phone"],
-                        phone=data["phone"],
-                        first_name=data["name"],
-                        password=account.cleaned_data["password1"],
-                    )
-                application = services.join_submit(
-                    user=user,
-                    org=data["org"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    employee_no=data["employee_no"],
-                    id_number=data["id_number"],
-                    site=data["site"],
-                    post=data["post"],
-                    id_consent=data["id_consent"],
-                )
+            application = _join_file(request, form.cleaned_data, account)
         except DomainError as exc:
             add_domain_error(form, exc)
+            status = exc.status if exc.status == 429 else 200
         else:
-            if not logged_in:
-                login(request, user, backend="unionhome.core.auth.PhoneOrUsernameBackend")
             if application.status == JoinStatus.APPROVED:
                 messages.success(request, _("入会成功！这是您的电子会员卡。"))
                 return redirect("card")
-            messages.info(request, _("申请已提交，工会将尽快审核。"))
+            if application.echo_code:
+                request.session["join_echo_code"] = application.echo_code
+            messages.info(request, _("申请已提交。"))
             return redirect("join")
-    return render(request, "members/join.html", {"form": form, "account": account})
+    return render(request, "members/join.html", {"form": form, "account": account}, status=status)
+
+
+def _join_send_code(request, initial: dict, logged_in: bool):
+    """Text a code to the phone typed in the form and show the form again as it was typed."""
+    form = JoinForm(initial=initial | {k: v for k, v in request.POST.items() if k in JoinForm.base_fields})
+    account = AccountFields(prefix="acct") if not logged_in else None
+    phone = idcard.normalise_phone(request.POST.get("phone", ""))
+    status = 200
+    if reason := idcard.phone_error(phone):
+        messages.error(request, reason)
+    else:
+        try:
+            code = otp.send(
+                purpose="phone",
+                target=phone,
+                phone=phone,
+                text=str(PHONE_CODE_TEXT),
+                address=client_ip(request),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.info(
+                request, _("验证码已发送到 %(phone)s，10分钟内有效。") % {"phone": mask_phone(phone)}
+            )
+            if code:
+                messages.warning(request, _("演示环境没有短信网关，验证码是 %(code)s") % {"code": code})
+    return render(request, "members/join.html", {"form": form, "account": account}, status=status)
+
+
+def _join_file(request, data: dict, account) -> JoinApplication:
+    """Prove the phone (a code, unless it is the caller's own account's), make the account if
+    there is none yet, then file. Raises DomainError for the form."""
+    throttle.require("join.address", client_ip(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600)
+    user = request.user
+    phone = data["phone"]
+    verified = user.is_authenticated and user.phone == phone
+    if not verified and data["code"]:
+        verified = otp.verify(purpose="phone", target=phone, code=data["code"])
+        if not verified:
+            raise DomainError(
+                "invalid_code", _("验证码不正确或已失效"), fields={"code": _("验证码不正确或已失效")}
+            )
+    if not user.is_authenticated:
+        if not verified:
+            raise DomainError(
+                "code_required",
+                _("请先验证手机号"),
+                fields={"code": _("请先点“发送验证码”，填写收到的验证码")},
+            )
+        User = get_user_model()
+        if User.objects.filter(Q(phone=phone) | Q(username=phone)).exists():
+            # Said only now that the phone is proved to be the applicant's own.
+            raise DomainError(
+                "phone_taken", _("该手机号已有账号"), fields={"phone": _("这个手机号已有账号，请直接登录")}
+            )
+    with transaction.atomic():
+        if not user.is_authenticated:
+            user = get_user_model().objects.create_user(
+                username=phone,
+                phone=phone,
+                first_name=data["name"],
+                password=account.cleaned_data["password1"],
+            )
+        application = services.join_submit(
+            user=user,
+            org=data["org"],
+            name=data["name"],
+            phone=phone,
+            phone_verified=verified,
+            address=client_ip(request),
+            employee_no=data["employee_no"],
+            id_number=data["id_number"],
+            site=data["site"],
+            post=data["post"],
+            id_consent=data["id_consent"],
+        )
+    if not request.user.is_authenticated:
+        login(request, user, backend="unionhome.core.auth.PhoneOrUsernameBackend")
+    return application
+
+
+def _join_pending(request, application: JoinApplication):
+    """Waiting for staff, or for the code texted to the roster's phone: the page is the same in
+    every case (services.JOIN_PENDING_TEXT)."""
+    form = JoinCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            throttle.require("join.confirm.address", client_ip(request), limit=30, window=3600)
+            services.join_confirm(application=application, user=request.user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status if exc.status == 429 else 200
+        else:
+            messages.success(request, _("入会成功！这是您的电子会员卡。"))
+            return redirect("card")
+    return render(
+        request,
+        "members/join_pending.html",
+        {
+            "application": application,
+            "timeline": timeline_entries(application),
+            "pending_text": services.JOIN_PENDING_TEXT,
+            "form": form,
+            "echo_code": request.session.pop("join_echo_code", None),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -293,12 +392,15 @@ def staff_member(request, pk: int):
     )
     reveal = RevealForm(prefix="r")
     revealed = None
-    if request.method == "POST" and "reveal" in request.POST:
+    if request.method == "POST" and request.POST.get("reveal") in services.REVEALABLE:
         reveal = RevealForm(request.POST, prefix="r")
         if reveal.is_valid():
-            revealed = services.member_reveal_id_number(
-                member=member, actor=request.user, reason=reveal.cleaned_data["reason"]
-            )
+            field = request.POST["reveal"]
+            revealed = {
+                field: services.member_reveal(
+                    member=member, field=field, actor=request.user, reason=reveal.cleaned_data["reason"]
+                )
+            }
         form = StaffMemberForm(instance=member, prefix="m")
     elif request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
@@ -316,7 +418,7 @@ def staff_member(request, pk: int):
             "member": member,
             "form": form,
             "reveal": reveal,
-            "revealed": revealed,
+            "revealed": revealed or {},
             "age_band": age_band(member.birth_date),
             "timeline": timeline_entries(member),
         },

@@ -46,5 +46,6 @@ class Command(BaseCommand):
         )
         for row in accounts["unregistered_roster_example"]:
             self.stdout.write(
-                f"  try joining at /join/ as {row['name']} with employee number {row['employee_no']}: approved at once"
+                f"  try joining at /join/ as {row['name']}, employee number {row['employee_no']}, ID number"
+                f" {row['id_number']} (demo data; the SMS code shows on the page): approved at once"
             )
