@@ -61,7 +61,7 @@ def case_open(
     appeal=None,
 ) -> LegalCase:
     """A member asks for themselves; staff open a case for a member of their subtree."""
-    from unionhome.members.selectors import member_of
+    from unionhome.members.selectors import require_active_member
 
     if kind not in LegalKind.values:
         raise DomainError("invalid", _("请选择服务类型"), fields={"kind": _("请选择")})
@@ -71,9 +71,7 @@ def case_open(
     if kind == LegalKind.RIGHTS and issue not in RightsIssue.values:
         raise DomainError("invalid", _("请选择维权事项"), fields={"issue": _("请选择")})
     if member is None:
-        member = member_of(actor)
-        if member is None:
-            raise DomainError("not_member", _("请先加入工会"), status=403)
+        member = require_active_member(actor)
         org = member.org
     else:
         org = member.org

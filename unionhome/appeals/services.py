@@ -159,7 +159,8 @@ def appeal_submit(
     or a station QR code (with the channel and the real time it was received), or one a volunteer
     files for a member who consented (`proxy`, a `benefits.ProxyConsent`: 代办)."""
     from unionhome.core.scoping import is_staff_anywhere
-    from unionhome.members.selectors import member_of
+    from unionhome.members.models import MemberStatus
+    from unionhome.members.selectors import member_of, require_active_member
 
     text = check_text(text)
     title = (title or "").strip()[:100]
@@ -183,10 +184,14 @@ def appeal_submit(
         raise DomainError("invalid", _("受理时间不能晚于现在"), fields={"received_at": _("不能是将来的时间")})
     if proxy is not None:
         member = proxy.member
+        if member.status != MemberStatus.ACTIVE:
+            raise DomainError("not_member", _("请先加入工会"), status=403)
+    elif on_behalf_of:
+        member = _find_member(on_behalf_of, actor)
+    elif staff_entry:
+        member = member_of(actor)
     else:
-        member = _find_member(on_behalf_of, actor) if on_behalf_of else member_of(actor)
-    if member is None and not staff_entry:
-        raise DomainError("not_member", _("请先加入工会再提交诉求"), status=403)
+        member = require_active_member(actor)
     if member is not None:
         org = member.org
     else:

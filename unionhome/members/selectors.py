@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from unionhome.core import rows
 from unionhome.core.models import Org, Site
@@ -92,6 +93,18 @@ def member_of(user) -> Member | None:
     at_group = member_columns_width()
     groups = [rows.instance(MemberGroup, row, at_group) for row in found if row[at_group] is not None]
     rows.attach_prefetched(member, "groups", groups)
+    return member
+
+
+def require_active_member(user) -> Member:
+    """The caller's own membership, which must be active: the one check every member-only
+    action makes (an appeal, a legal case, a claim), with one code and one status. A member who
+    left, or one still on the roster, is refused the same way."""
+    from unionhome.core.errors import DomainError
+
+    member = member_of(user)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        raise DomainError("not_member", _("请先加入工会"), status=403)
     return member
 
 
