@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
-from unionhome.core.errors import DomainError, NotFound
-from unionhome.core.scoping import ensure_role_over, org_ids_upward, role_paths
+from unionhome.core.errors import DomainError, Forbidden, NotFound
+from unionhome.core.models import Role
+from unionhome.core.scoping import ensure_role_over, has_role_over, org_ids_upward, role_paths
 from unionhome.members.models import Member
 
 from . import engine, llm
@@ -171,11 +172,24 @@ def _next_kb_id() -> str:
     return f"kb-{max(numbers, default=0) + 1:03d}"
 
 
+def is_root_admin(actor) -> bool:
+    """An admin of a root union (an org with no parent, its path one segment long): the only
+    people, with superusers, who write the shared entries every union's members read. An admin
+    of a sub-union is not one, however high their union sits."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(path.count(".") == 1 for path in role_paths(actor, [Role.ADMIN]))
+
+
+def can_edit_entry(actor, org) -> bool:
+    """Shared entries (no union) are the root admins'; a union's own entries its staff's."""
+    return is_root_admin(actor) if org is None else has_role_over(actor, org)
+
+
 def _check_editor(actor, org) -> None:
-    """Shared entries (no union) are the platform admins'; a union's own entries its staff's."""
     if org is None:
-        if not actor.is_superuser and not role_paths(actor, ["admin"]):
-            raise DomainError("forbidden", _("只有管理员可以编辑公共知识库"), status=403)
+        if not is_root_admin(actor):
+            raise Forbidden("forbidden", _("只有总工会管理员可以编辑公共知识库"))
     else:
         ensure_role_over(actor, org)
 

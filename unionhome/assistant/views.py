@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from unionhome.core.errors import DomainError
+from unionhome.core.errors import DomainError, Forbidden
 from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.scoping import home_org
 from unionhome.members.views import staff_required
 
 from . import selectors, services
@@ -128,6 +129,11 @@ def staff_entry(request, kb_id: str | None = None):
     if entry is None and request.GET.get("from"):
         question = selectors.question_get(request.user, int_param(request.GET["from"]))
         initial = {"question": question.text, "synonyms": question.text}
+    # Root admins write shared entries; any other staff (a sub-union's admin too) their union's own.
+    org = entry.org if entry else (None if services.is_root_admin(request.user) else home_org(request.user))
+    can_edit = services.can_edit_entry(request.user, org)
+    if request.method == "POST" and not can_edit:
+        raise Forbidden("forbidden", _("只有总工会管理员可以编辑公共知识库"))
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("action") == "retire" and entry:
         services.entry_retire(actor=request.user, entry=entry)
@@ -135,12 +141,6 @@ def staff_entry(request, kb_id: str | None = None):
         return redirect("staff-kb")
     if request.method == "POST" and form.is_valid():
         from_question = int_param(request.POST.get("from_question")) or None
-        org = None
-        if entry is None and not request.user.is_superuser:
-            from unionhome.core.scoping import home_org, role_paths
-
-            # Admins write shared entries; a union's staff write their union's own.
-            org = None if role_paths(request.user, ["admin"]) else home_org(request.user)
         try:
             saved = services.entry_save(
                 actor=request.user, data=form.cleaned_data, entry=entry, org=org, from_question=from_question
@@ -153,7 +153,13 @@ def staff_entry(request, kb_id: str | None = None):
     return render(
         request,
         "assistant/staff/entry.html",
-        {"form": form, "entry": entry, "question": question, "from_question": request.GET.get("from", "")},
+        {
+            "form": form,
+            "entry": entry,
+            "question": question,
+            "from_question": request.GET.get("from", ""),
+            "can_edit": can_edit,
+        },
         status=400 if form.errors else 200,
     )
 
