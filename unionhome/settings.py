@@ -75,6 +75,8 @@ FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY") or _secret_from_data_dir(
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Other sites a notice may link to (https only; core.links): every other link stays on this site.
+LINK_ALLOWED_HOSTS = env_list("LINK_ALLOWED_HOSTS")
 
 # Behind TLS (the production default) cookies are secure and HTTP is redirected; `make run` on
 # a laptop sets HTTPS=0.

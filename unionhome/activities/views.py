@@ -18,6 +18,7 @@ from unionhome.core.crypto import mask_name
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.exports import xlsx_response
 from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.links import safe_link
 from unionhome.core.models import Org, Site, path_ids
 from unionhome.core.scoping import home_org, scope
 from unionhome.members.audience import describe_audience
@@ -40,7 +41,7 @@ def _tabs(current: str) -> list[tuple[str, str, bool]]:
 def _back(request, default: str):
     """Where a form asked to return to: only a path on this site."""
     target = request.POST.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect(target if safe_link(target) else default)
 
 
 # -- members -----------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from unionhome.core.api import local_iso, staff_org
+from unionhome.core.links import link_refusal, safe_link
 
 from . import selectors, services
 from .models import Column
@@ -94,8 +96,15 @@ class NoticeIn(Schema):
     body: str = Field(..., min_length=1, max_length=services.NOTICE_BODY_MAX)
     audience: Audience = Field(default_factory=Audience)
     channels: list[Literal["sms", "wechat"]] = Field(default_factory=list)
-    url: str = Field("", max_length=300)
+    url: str = Field("", max_length=300, description="a path on this site, or https on a listed host")
     org: int | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_stays_on_site(cls, value: str) -> str:
+        if value and not safe_link(value):
+            raise ValueError(link_refusal())
+        return value
 
 
 class NoticeOut(Schema):

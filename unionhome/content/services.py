@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError
+from unionhome.core.links import link_or, link_refusal, safe_link
 from unionhome.core.models import Notification, Org
 from unionhome.core.notifications import notify_many, optional_channels
 from unionhome.core.outbox import later
@@ -128,8 +129,8 @@ def notice_send(
     channels = list(dict.fromkeys(channels or []))
     if not set(channels) <= set(optional_channels()):
         errors["channels"] = _("该渠道未开通")
-    if url and (not url.startswith("/") or url.startswith("//")):
-        errors["url"] = _("只能链接到本站页面")
+    if url and not safe_link(url):
+        errors["url"] = link_refusal()
     if errors:
         raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
     audience = clean_audience(org, audience)
@@ -159,7 +160,7 @@ def notice_fan_out(notice_id: int) -> int:
             users,
             notice.title,
             notice.body,
-            notice.url or "/inbox/",
+            link_or(notice.url, "/inbox/"),  # a row stored before the check never goes out
             ref=notice.ref,
             channels=notice.channels,
         )
