@@ -203,7 +203,10 @@ else:
 CACHES["limits"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "limits"}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "limits")}
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "limits"),
+    }
 )
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
@@ -274,6 +277,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 20000)
+# An uploaded .xlsx may unpack to at most this much; reading it runs in a child process that may
+# take this much memory on top of its own (core.spreadsheets).
+XLSX_MAX_UNPACKED_MB = env_int("XLSX_MAX_UNPACKED_MB", 50)
+XLSX_READ_MEMORY_MB = env_int("XLSX_READ_MEMORY_MB", 512)
 
 # --- content security -----------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -1,11 +1,16 @@
 import io
+import itertools
+import time
+import tracemalloc
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from unionhome.members import roster
 from unionhome.members.models import Member, MemberStatus, RosterImport
 
 from ..factories import make_id
+from ..xlsx_files import row_xml, shared_strings_bomb, with_sheet
 
 HEADER = ["姓名", "工号", "身份证号", "手机号", "工作地点", "岗位", "用工形式", "班次", "入职日期"]
 
@@ -144,3 +149,62 @@ def test_registration_rate_per_org_and_site(personas, as_user):
     assert {"name": "翠湖小区", "employees": 4, "registered": 2, "rate": 50.0} in body["sites"]
     assert "注册率" in body["definition"]
     assert as_user(personas.member_user).get("/api/v1/registration-rates").status_code == 403
+
+
+# -- hostile files (issue #19, item 5) ------------------------------------------------------------
+
+
+def test_a_million_blank_rows_stop_at_the_row_limit_and_rows_before_are_kept(personas, settings):
+    settings.ROSTER_MAX_ROWS = 20000
+    blank = (f'<row r="{i}"/>' for i in range(4, 1_000_004))
+    data = with_sheet(itertools.chain([row_xml(1, HEADER), row_xml(2, good(1)), row_xml(3, good(2))], blank))
+    assert len(data) < 3_000_000
+    started = time.monotonic()
+    result = roster.import_roster(org=personas.tree.union, data=data)
+    assert time.monotonic() - started < 15
+    assert (result.total, result.created) == (2, 2)
+    (error,) = result.errors
+    assert error.row == 20002
+    assert error.reason == (
+        "超过单次导入上限 20000 行（空行也算在内），第 20002 行起未读取：请删除多余的空行，或分成几个文件导入"
+    )
+
+
+def test_one_row_far_down_the_sheet_stops_at_the_row_limit(personas, settings):
+    settings.ROSTER_MAX_ROWS = 50
+    data = with_sheet([row_xml(1, HEADER), row_xml(2, good(1)), row_xml(1_048_576, good(2))])
+    result = roster.import_roster(org=personas.tree.union, data=data)
+    assert result.created == 1 and not Member.objects.filter(employee_no="R002").exists()
+    assert result.errors[0].row == 52 and "上限 50 行" in result.errors[0].reason
+
+
+def test_counted_rows_beyond_the_limit_are_reported(personas, settings):
+    settings.ROSTER_MAX_ROWS = 2
+    result = roster.import_roster(org=personas.tree.union, data=workbook([good(1), good(2), good(3)]))
+    assert result.created == 2 and result.errors[0].row == 4 and "上限 2 行" in result.errors[0].reason
+
+
+def test_shared_strings_that_unpack_to_a_gigabyte_are_refused_unopened(personas, monkeypatch):
+    from unionhome.core import spreadsheets
+
+    data = shared_strings_bomb(1024)
+    monkeypatch.setattr(spreadsheets, "_read_in_child", lambda *a, **k: pytest.fail("opened"))
+    tracemalloc.start()
+    try:
+        result = roster.import_roster(org=personas.tree.union, data=data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+    assert result.created == 0 and result.errors[0].row == 0
+    assert "50 MB" in result.errors[0].reason
+
+
+def test_a_refused_file_finishes_the_job_with_the_reason(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = roster.roster_import_start(
+            org=personas.tree.union, filename="r.xlsx", data=shared_strings_bomb(5), actor=personas.staff
+        )
+    job.refresh_from_db()
+    assert job.status == "done" and job.content == "" and job.created_count == 0
+    assert job.errors[0]["row"] == 0 and "异常" in job.errors[0]["reason"]

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import DomainError, NotFound
-from unionhome.core.exports import xlsx_response
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.links import safe_link
 from unionhome.core.models import Org, Site, path_ids
 from unionhome.core.scoping import home_org, scope
+from unionhome.core.spreadsheets import xlsx_response
 from unionhome.members.audience import describe_audience
 from unionhome.members.views import staff_required
 

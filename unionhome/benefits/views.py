@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core.audit import log_action, timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
-from unionhome.core.exports import xlsx_response
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Role, Site
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, holders_over, home_org, scope
+from unionhome.core.spreadsheets import xlsx_response
 from unionhome.members.audience import describe_audience
 from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
