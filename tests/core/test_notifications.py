@@ -137,3 +137,35 @@ def test_email_channel_sends_to_those_with_an_address(
     assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
         (["wang@example.org"], "Join application approved", "欢迎")
     ]
+
+
+def _logged(caplog) -> str:
+    """Every log record's words and arguments, as one text to search."""
+    return "\n".join(f"{r.getMessage()} {r.args!r} {r.msg!r}" for r in caplog.records)
+
+
+def test_a_secret_message_reaches_the_member_but_never_the_log(
+    db, settings, caplog, stub_server, django_capture_on_commit_callbacks
+):
+    """The console channel logs an ordinary message's title (what a developer reads), but of a
+    secret one only its ids; a failing gateway's error for a secret is logged by its class."""
+    settings.NOTIFY_CHANNELS = ["console", "sms"]
+    settings.SMS_GATEWAY_URL = stub_server.url + "/sms"
+    user = UserFactory()
+    caplog.set_level("DEBUG")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user, "入会申请已通过")
+        secret = notifications.notify(
+            user, notifications.Message(_l("代办验证码：%(code)s"), code="493817"), "秘密 493817", secret=True
+        )
+        notifications.notify_many([user], "验证码 271828", "271828", secret=True)
+    assert "入会申请已通过" in _logged(caplog)
+    assert f"notification {secret.pk} to user {user.pk}" in _logged(caplog)
+    assert "493817" not in _logged(caplog) and "271828" not in _logged(caplog)
+    # The member still gets it, in the inbox and by SMS.
+    assert Notification.objects.get(pk=secret.pk).title == "代办验证码：493817"
+    assert any("493817" in r["json"]["title"] for r in stub_server.requests if r["path"] == "/sms")
+    stub_server.reply = 503
+    caplog.clear()
+    assert notifications.deliver([secret.pk], ["sms", "console"], secret=True) == 1
+    assert "493817" not in _logged(caplog) and "failed" in _logged(caplog)

@@ -7,7 +7,15 @@ the language of whoever caused it: a member who reads English hears in English t
 speaking staff member routed their appeal, and a deadline reminder written by the task queue is
 in each recipient's own language too. So the texts given to `notify` are kept translatable until
 then: a catalogue string (`gettext_lazy`), or a `Message` of one with its values; plain text
-(a notice's title as staff typed it) goes as it is."""
+(a notice's title as staff typed it) goes as it is.
+
+A message that carries a one-time code, a password or any other secret is sent with
+`secret=True` (`notify(user, Message(_l("验证码：%(code)s"), code=code), secret=True)`, and the
+same for `notify_many`). It still reaches the member's own inbox and their e-mail, SMS or WeChat,
+since that is how the code gets to them; but a channel that writes to the server's log (the
+console) says only "notification <id> to user <id>", never its words, and a failing gateway is
+logged by the error's class alone. Logs are read by developers and operators and kept and copied
+far longer than a code lives."""
 
 from __future__ import annotations
 
@@ -30,17 +38,28 @@ BATCH = 1000
 
 
 class ChannelAdapter(Protocol):
+    """Delivers one notification. `is_secret(notification)` says whether it carries a secret: an
+    adapter that logs must then leave its words out."""
+
     name: str
 
     def send(self, notification: Notification) -> None: ...
 
 
+def is_secret(notification: Notification) -> bool:
+    return bool(getattr(notification, "secret", False))
+
+
 class ConsoleAdapter:
-    """Writes to the log: the embedded default, and what a developer reads."""
+    """Writes to the log: the embedded default, and what a developer reads. A secret message is
+    logged by its ids only."""
 
     name = "console"
 
     def send(self, notification: Notification) -> None:
+        if is_secret(notification):
+            log.info("notification %s to user %s (secret, not logged)", notification.pk, notification.user_id)
+            return
         log.info("notify user=%s title=%s", notification.user_id, notification.title)
 
 
@@ -137,37 +156,48 @@ def _translatable(*texts: Text) -> bool:
     return any(not isinstance(t, str) for t in texts)
 
 
-def notify(user, title: Text, body: Text = "", url: str = "", *, ref: str = "") -> Notification:
+def notify(
+    user, title: Text, body: Text = "", url: str = "", *, ref: str = "", secret: bool = False
+) -> Notification:
+    """One message to one user. `secret`: it carries a code or another secret (see above)."""
     language = user.language
     notification = rows.insert(
         Notification(
             user=user, title=in_language(title, language), body=in_language(body, language), url=url, ref=ref
         )
     )
-    _queue_delivery([notification.pk])
+    notification.secret = secret
+    _queue_delivery([notification.pk], secret=secret)
     return notification
 
 
 def notify_many(
-    users: Iterable, title: Text, body: Text = "", url: str = "", *, ref: str = "", channels=None
+    users: Iterable,
+    title: Text,
+    body: Text = "",
+    url: str = "",
+    *,
+    ref: str = "",
+    channels=None,
+    secret: bool = False,
 ) -> int:
     """Fan-out in batches of bulk inserts: one statement per thousand members, not one each.
     `users`: users or their keys. A translatable message is put into words once per language,
     the recipients' languages read with each batch. `channels` adds channels (e.g. sms) to the
-    configured ones for this message."""
+    configured ones for this message; `secret` as for `notify`."""
     count = 0
     batch: list[int] = []
     for user in users:
         batch.append(user if isinstance(user, int) else user.pk)
         if len(batch) >= BATCH:
-            count += _flush(batch, title, body, url, ref, channels)
+            count += _flush(batch, title, body, url, ref, channels, secret)
             batch = []
     if batch:
-        count += _flush(batch, title, body, url, ref, channels)
+        count += _flush(batch, title, body, url, ref, channels, secret)
     return count
 
 
-def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, channels) -> int:
+def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, channels, secret: bool) -> int:
     languages = {}
     if _translatable(title, body):
         languages = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "language"))
@@ -182,26 +212,30 @@ def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, cha
     created = Notification.objects.bulk_create(batch)
     ids = [n.pk for n in created if n.pk]
     if ids:
-        _queue_delivery(ids, channels)
+        _queue_delivery(ids, channels, secret=secret)
     return len(batch)
 
 
-def _queue_delivery(ids: list[int], extra=None) -> None:
+def _queue_delivery(ids: list[int], extra=None, *, secret: bool = False) -> None:
     from .tasks import deliver_notifications
 
     channels = [c for c in dict.fromkeys([*settings.NOTIFY_CHANNELS, *(extra or [])]) if c in ADAPTERS]
     if channels:
-        later(deliver_notifications, ids, channels)
+        # The flag goes with the task (whose row holds ids only), read again by `deliver`.
+        later(deliver_notifications, ids, channels, secret)
 
 
-def deliver(ids: list[int], channels: list[str]) -> int:
+def deliver(ids: list[int], channels: list[str], *, secret: bool = False) -> int:
     sent = 0
     for notification in Notification.objects.filter(pk__in=ids).select_related("user"):
+        notification.secret = secret
         for channel in channels:
             try:
                 ADAPTERS[channel].send(notification)
             except OSError as exc:  # one unreachable gateway must not stop the rest of the batch
-                log.warning("channel %s failed for notification %s: %s", channel, notification.pk, exc)
+                # A gateway's error may quote what it was sent: for a secret, its class alone.
+                reason = exc.__class__.__name__ if secret else exc
+                log.warning("channel %s failed for notification %s: %s", channel, notification.pk, reason)
                 continue
             sent += 1
     return sent

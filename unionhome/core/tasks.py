@@ -9,8 +9,8 @@ from . import notifications
 
 
 @db_task(retries=3, retry_delay=30)
-def deliver_notifications(ids: list[int], channels: list[str]) -> int:
-    return notifications.deliver(ids, channels)
+def deliver_notifications(ids: list[int], channels: list[str], secret: bool = False) -> int:
+    return notifications.deliver(ids, channels, secret=secret)
 
 
 @db_periodic_task(crontab())
