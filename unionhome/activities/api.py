@@ -13,6 +13,7 @@ from unionhome.content.api import Audience
 from unionhome.core import fastpath
 from unionhome.core.api import caller_identity, local_iso, staff_org
 from unionhome.core.auth import member_identity
+from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
 
@@ -70,14 +71,14 @@ class ActivityOut(Schema):
 class ActivityIn(Schema):
     title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
     description: str = Field("", max_length=5000)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    signup_closes_at: dt.datetime | None = None
+    starts_at: Moment
+    ends_at: Moment
+    signup_closes_at: Moment | None = None
     place: str = Field("", max_length=200)
     online_url: str = Field("", max_length=200)
     capacity: int = Field(..., ge=1, le=100_000)
     audience: Audience = Field(default_factory=Audience)
-    org: int | None = None
+    org: Id | None = None
 
 
 @router.get("/activities", response=list[ActivityOut])
@@ -94,7 +95,7 @@ def activity_create(request, payload: ActivityIn):
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def activity_get(request, activity_id: int):
+def activity_get(request, activity_id: Id):
     return selectors.activity_get(request.user, activity_id)
 
 
@@ -115,7 +116,7 @@ def _signup_out(row: Signup) -> dict:
 
 
 @router.post("/activities/{activity_id}/signups", response={201: SignupOut, 409: ConflictOut})
-def signup_create(request, activity_id: int):
+def signup_create(request, activity_id: Id):
     """我要报名. 201 with a ticket; 409 `full` (you are on the waiting list: `fields.id`,
     `fields.waiting_position`), `closed` or `duplicate`."""
     activity = selectors.activity_get(request.user, activity_id)
@@ -131,7 +132,7 @@ def signup_create(request, activity_id: int):
 
 
 @router.post("/signups/{signup_id}/cancel", response=SignupOut)
-def signup_cancel(request, signup_id: int):
+def signup_cancel(request, signup_id: Id):
     row = selectors.own_signup(request.user, signup_id)
     services.signup_cancel(user=request.user, signup_row=row)
     row.refresh_from_db()
@@ -144,7 +145,7 @@ class FeedbackIn(Schema):
 
 
 @router.post("/signups/{signup_id}/feedback")
-def signup_feedback(request, signup_id: int, payload: FeedbackIn):
+def signup_feedback(request, signup_id: Id, payload: FeedbackIn):
     row = selectors.own_signup(request.user, signup_id)
     services.signup_feedback(user=request.user, signup_row=row, rating=payload.rating, text=payload.text)
     return {"rating": payload.rating}
@@ -172,7 +173,7 @@ class AttendeeOut(Schema):
 
 
 @router.get("/activities/{activity_id}/attendance", response=list[AttendeeOut])
-def attendance(request, activity_id: int):
+def attendance(request, activity_id: Id):
     """Staff: everyone signed up, waiting or cancelled, with check-in times and ratings."""
     return list(selectors.attendance(selectors.activity_managed(request.user, activity_id)))
 
@@ -184,12 +185,12 @@ class OfferIn(Schema):
     title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
     description: str = Field("", max_length=5000)
     quantity: int = Field(..., ge=1, le=100_000)
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    opens_at: Moment
+    closes_at: Moment
     mode: Literal["first_come", "lottery"] = OfferMode.FIRST_COME
     per_member: int = Field(1, ge=1, le=10)
     audience: Audience = Field(default_factory=Audience)
-    org: int | None = None
+    org: Id | None = None
 
 
 class OfferOut(Schema):
@@ -241,7 +242,7 @@ def offer_list(request):
 
 
 @router.get("/offers/{offer_id}", response=OfferOut)
-def offer_get(request, offer_id: int):
+def offer_get(request, offer_id: Id):
     return selectors.offer_get(request.user, offer_id)
 
 
@@ -260,7 +261,7 @@ def _claim(who, offer_id: int) -> dict:
 
 
 @router.post("/offers/{offer_id}/claims", response={201: ClaimOut, 409: ConflictOut})
-def claim_create(request, offer_id: int):
+def claim_create(request, offer_id: Id):
     """Take a place (first come) or enter the draw (lottery). 409 `sold_out`,
     `already_claimed`, `not_open` or `closed`. With a bearer token, the WSGI server answers
     this before the framework (core.fastpath): an offer's opening second is a burst."""
@@ -273,7 +274,7 @@ def claim_create_fast(request, offer_id: str):
 
 
 @router.post("/offers/{offer_id}/waitlist", response={201: ClaimOut, 409: ConflictOut})
-def waitlist_join(request, offer_id: int):
+def waitlist_join(request, offer_id: Id):
     """After a first-come offer sold out: queue for a place given back."""
     offer = selectors.offer_get(request.user, offer_id)
     return Status(201, _claim_out(services.waitlist_join(user=request.user, offer=offer)))
@@ -284,14 +285,14 @@ class DrawIn(Schema):
 
 
 @router.post("/offers/{offer_id}/draw")
-def offer_draw(request, offer_id: int, payload: DrawIn):
+def offer_draw(request, offer_id: Id, payload: DrawIn):
     """Staff: draw a closed lottery (the periodic job also draws due ones)."""
     offer = selectors.offer_managed(request.user, offer_id)
     return services.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
 
 
 @router.post("/offer-claims/{claim_id}/cancel", response=ClaimOut)
-def claim_cancel(request, claim_id: int):
+def claim_cancel(request, claim_id: Id):
     row = selectors.own_claim(request.user, claim_id)
     services.claim_give_up(actor=request.user, claim_row=row)
     row.refresh_from_db()
@@ -299,7 +300,7 @@ def claim_cancel(request, claim_id: int):
 
 
 @router.post("/offer-claims/{claim_id}/release", response=ClaimOut)
-def claim_release(request, claim_id: int):
+def claim_release(request, claim_id: Id):
     """Staff: free a place that was never picked up; it goes to the waiting list."""
     row = selectors.claim_managed(request.user, claim_id)
     services.claim_give_up(actor=request.user, claim_row=row, release=True)
@@ -374,11 +375,9 @@ class VenueIn(Schema):
     address: str = Field("", max_length=200)
     capacity: int = Field(0, ge=0, le=100_000)
     description: str = Field("", max_length=2000)
-    shared_under: int | None = Field(
-        None, description="org id above the owner: every union under it may book"
-    )
+    shared_under: Id | None = Field(None, description="org id above the owner: every union under it may book")
     auto_approve: bool = False
-    org: int | None = None
+    org: Id | None = None
 
 
 class VenueOut(Schema):
@@ -422,10 +421,10 @@ def venue_create(request, payload: VenueIn):
 
 
 class BookingIn(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: Moment
+    ends_at: Moment
     purpose: str = Field(..., min_length=1, max_length=200)
-    org: int | None = Field(None, description="the booking union; default the caller's")
+    org: Id | None = Field(None, description="the booking union; default the caller's")
 
 
 class BookingOut(Schema):
@@ -455,14 +454,14 @@ class BookingOut(Schema):
 
 
 @router.get("/venues/{venue_id}/bookings", response=list[BookingOut])
-def venue_bookings(request, venue_id: int, start: dt.date | None = None, days: int = Query(7, ge=1, le=62)):
+def venue_bookings(request, venue_id: Id, start: Day | None = None, days: int = Query(7, ge=1, le=62)):
     venue = selectors.venue_get(request.user, venue_id)
     first = timezone.make_aware(dt.datetime.combine(start or timezone.localdate(), dt.time()))
     return list(selectors.venue_bookings(venue, first, first + dt.timedelta(days=days)))
 
 
 @router.post("/venues/{venue_id}/bookings", response={201: BookingOut, 409: ConflictOut})
-def booking_create(request, venue_id: int, payload: BookingIn):
+def booking_create(request, venue_id: Id, payload: BookingIn):
     """Book half-hour slots; 409 `slot_taken` when any slot is held by another booking."""
     venue = selectors.venue_get(request.user, venue_id)
     org = staff_org(request, payload.org)
@@ -482,19 +481,19 @@ class DecisionIn(Schema):
 
 
 @router.post("/bookings/{booking_id}/approve", response=BookingOut)
-def booking_approve(request, booking_id: int):
+def booking_approve(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
     return services.booking_decide(actor=request.user, booking=booking, approve=True)
 
 
 @router.post("/bookings/{booking_id}/reject", response=BookingOut)
-def booking_reject(request, booking_id: int, payload: DecisionIn):
+def booking_reject(request, booking_id: Id, payload: DecisionIn):
     booking = selectors.booking_managed(request.user, booking_id)
     return services.booking_decide(actor=request.user, booking=booking, approve=False, reason=payload.reason)
 
 
 @router.post("/bookings/{booking_id}/cancel", response=BookingOut)
-def booking_cancel(request, booking_id: int):
+def booking_cancel(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
     services.booking_cancel(actor=request.user, booking=booking)
     booking.refresh_from_db()
@@ -513,9 +512,9 @@ class DiscountIn(Schema):
     description: str = Field("", max_length=2000)
     address: str = Field("", max_length=200)
     phone: str = Field("", max_length=30)
-    valid_from: dt.date
-    valid_until: dt.date
-    org: int | None = None
+    valid_from: Day
+    valid_until: Day
+    org: Id | None = None
 
 
 class DiscountOut(Schema):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import DayField, MomentField
 from unionhome.members.forms import AudienceFields
 
 from .models import DiscountCategory, OfferMode
@@ -16,9 +17,9 @@ class ActivityForm(AudienceFields):
     description = forms.CharField(
         label=_("活动介绍"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=WHEN)
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=WHEN)
-    signup_closes_at = forms.DateTimeField(label=_("报名截止（不填为开始时间）"), required=False, widget=WHEN)
+    starts_at = MomentField(label=_("开始时间"), widget=WHEN)
+    ends_at = MomentField(label=_("结束时间"), widget=WHEN)
+    signup_closes_at = MomentField(label=_("报名截止（不填为开始时间）"), required=False, widget=WHEN)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     online_url = forms.CharField(label=_("线上参加链接"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100_000)
@@ -41,8 +42,8 @@ class OfferForm(AudienceFields):
     mode = forms.ChoiceField(label=_("方式"), choices=OfferMode.choices, widget=forms.RadioSelect)
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100_000)
     per_member = forms.IntegerField(label=_("每人限领"), min_value=1, max_value=10, initial=1)
-    opens_at = forms.DateTimeField(label=_("开始时间"), widget=WHEN)
-    closes_at = forms.DateTimeField(label=_("结束时间（抽签：报名截止，随后开奖）"), widget=WHEN)
+    opens_at = MomentField(label=_("开始时间"), widget=WHEN)
+    closes_at = MomentField(label=_("结束时间（抽签：报名截止，随后开奖）"), widget=WHEN)
     field_order = ["title", "description", "mode", "quantity", "per_member", "opens_at", "closes_at"]
 
 
@@ -73,7 +74,7 @@ class CheckinForm(forms.Form):
 class VenueForm(forms.Form):
     name = forms.CharField(label=_("场地名称"), max_length=100)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("容纳人数"), min_value=0, required=False)
+    capacity = forms.IntegerField(label=_("容纳人数"), min_value=0, max_value=100_000, required=False)
     shared_under = forms.ChoiceField(label=_("共享给"), required=False)
     auto_approve = forms.BooleanField(label=_("预约自动批准"), required=False)
 
@@ -85,7 +86,7 @@ class VenueForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(
         label=_("开始（整点或半点）"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
     )
@@ -102,5 +103,5 @@ class DiscountForm(forms.Form):
     )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    valid_from = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DayField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = DayField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _l
 from unionhome.core import rows
 from unionhome.core.audit import log_action
 from unionhome.core.auth import Identity, member_identity
+from unionhome.core.bounds import day_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
@@ -91,6 +92,9 @@ def _when(data: dict, key: str, errors: dict, *, required: bool = True) -> dt.da
             return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    if reason := day_error(value):
+        errors[key] = reason
+        return None
     return value
 
 
@@ -910,6 +914,8 @@ def discount_save(*, actor, org: Org, data: dict, discount: Discount | None = No
                 value = None
         if not isinstance(value, dt.date):
             errors[key] = _("日期格式应为 2024-03-01")
+        elif reason := day_error(value):
+            errors[key] = reason
         dates[key] = value
     if not errors and dates["valid_until"] < dates["valid_from"]:
         errors["valid_until"] = _("截止日期不能早于开始日期")

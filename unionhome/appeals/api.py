@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from unionhome.core import fastpath
 from unionhome.core.api import local_iso
 from unionhome.core.audit import timeline_entries
+from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.errors import DomainError
 from unionhome.core.scoping import get_scoped, require_staff, scope
 from unionhome.members.models import Member
@@ -46,10 +47,10 @@ OutcomeCode = Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
 class AppealIn(Schema):
     text: str = Field(..., min_length=services.TEXT_MIN, max_length=services.TEXT_MAX)
     title: str | None = Field(None, max_length=100)
-    site: int | None = None
+    site: Id | None = None
     anonymous: bool = False
     channel: ChannelCode = Channel.ONLINE  # type: ignore[valid-type]
-    received_at: dt.datetime | None = Field(None, description="staff only: when it was really received")
+    received_at: Moment | None = Field(None, description="staff only: when it was really received")
     on_behalf_of: str | None = Field(None, max_length=150, description="staff only: username or phone")
 
 
@@ -232,7 +233,7 @@ def appeal_list(
 
 
 @router.get("/appeals/{appeal_id}", response=AppealDetail)
-def appeal_detail(request, appeal_id: int):
+def appeal_detail(request, appeal_id: Id):
     """One appeal with its timeline; 404 for anyone who may not see it. With a bearer token the
     WSGI server answers this before the framework (core.fastpath): members poll it."""
     return appeal_detail_out(request.user, *selectors.appeal_with_timeline(request.user, appeal_id))
@@ -246,12 +247,12 @@ def appeal_detail_fast(request, appeal_id: str):
 class RouteIn(Schema):
     route: RouteCode  # type: ignore[valid-type]
     workdays: int | None = Field(None, ge=0, le=60)
-    meeting_on: dt.date | None = None
+    meeting_on: Day | None = None
     note: str = Field("", max_length=500)
 
 
 @router.post("/appeals/{appeal_id}/route", response=AppealDetail)
-def appeal_route(request, appeal_id: int, payload: RouteIn):
+def appeal_route(request, appeal_id: Id, payload: RouteIn):
     """Choose the route; `due_on` is the N-th working day after the day received."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_route(
@@ -271,7 +272,7 @@ class ConfirmIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/confirm", response=AppealDetail)
-def appeal_confirm(request, appeal_id: int, payload: ConfirmIn):
+def appeal_confirm(request, appeal_id: Id, payload: ConfirmIn):
     """Confirm or correct the suggested category and urgency (used by `appeals retrain`)."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_confirm(appeal, actor=request.user, category=payload.category, urgent=payload.urgent)
@@ -281,7 +282,7 @@ def appeal_confirm(request, appeal_id: int, payload: ConfirmIn):
 class StepIn(Schema):
     department: str = Field(..., min_length=1, max_length=50)
     workdays: int | None = Field(None, ge=0, le=30)
-    due_on: dt.date | None = None
+    due_on: Day | None = None
     evidence: str = Field("", max_length=300)
 
 
@@ -290,7 +291,7 @@ class DispatchIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealDetail)
-def appeal_dispatch(request, appeal_id: int, payload: DispatchIn):
+def appeal_dispatch(request, appeal_id: Id, payload: DispatchIn):
     """Send to departments in order (会办单), each with a feedback deadline and the evidence required."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_dispatch(appeal, actor=request.user, steps=[s.dict() for s in payload.steps])
@@ -308,7 +309,7 @@ def dispatch_queue(request):
 
 
 @router.post("/dispatches/{dispatch_id}/answer", response=DispatchOut)
-def dispatch_answer(request, dispatch_id: int, payload: AnswerIn):
+def dispatch_answer(request, dispatch_id: Id, payload: AnswerIn):
     step = selectors.handler_step(request.user, dispatch_id)
     return dispatch_out(services.dispatch_answer(step, actor=request.user, answer=payload.answer))
 
@@ -319,7 +320,7 @@ class CloseIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/close", response=AppealDetail)
-def appeal_close(request, appeal_id: int, payload: CloseIn):
+def appeal_close(request, appeal_id: Id, payload: CloseIn):
     """Reply to the member and close: resolved, in_progress or unresolvable."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_close(appeal, actor=request.user, outcome=payload.outcome, reply=payload.reply)
@@ -333,7 +334,7 @@ class FollowUpIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/follow-up", response=AppealDetail)
-def appeal_follow_up(request, appeal_id: int, payload: FollowUpIn):
+def appeal_follow_up(request, appeal_id: Id, payload: FollowUpIn):
     """The follow-up visit record (回访)."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_follow_up(appeal, actor=request.user, **payload.dict())
@@ -346,7 +347,7 @@ class RateIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealDetail)
-def appeal_rate(request, appeal_id: int, payload: RateIn):
+def appeal_rate(request, appeal_id: Id, payload: RateIn):
     """The member rates 1–5; 1 or 2 reopens the appeal for a second round."""
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_rate(appeal, actor=request.user, rating=payload.rating, comment=payload.comment)
@@ -359,7 +360,7 @@ class ReopenIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/reopen", response=AppealDetail)
-def appeal_reopen(request, appeal_id: int, payload: ReopenIn):
+def appeal_reopen(request, appeal_id: Id, payload: ReopenIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_reopen(appeal, actor=request.user, note=payload.note)
     return _detail(request, appeal)
@@ -371,8 +372,8 @@ def appeal_reopen(request, appeal_id: int, payload: ReopenIn):
 @router.get("/insights/appeals")
 def appeal_insights(
     request,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
     by: Literal[DIMENSIONS] | None = None,  # type: ignore[valid-type]
 ):
     """Count, closure rate, average cycle, satisfaction and overdue rate — overall and by org, site,
@@ -384,10 +385,10 @@ def appeal_insights(
 
 
 class RectificationIn(Schema):
-    cluster: int
+    cluster: Id
     title: str = Field(..., min_length=2, max_length=200)
-    owner: int
-    due_on: dt.date
+    owner: Id
+    due_on: Day
     next_step: str = Field("", max_length=300)
 
 
@@ -417,7 +418,7 @@ class RectificationOut(Schema):
 
 
 @router.get("/appeals-recurring")
-def recurring(request, quarter: str | None = Query(None, pattern=r"^\d{4}Q[1-4]$")):
+def recurring(request, quarter: str | None = Query(None, pattern=r"^(20[0-9]{2}|2100)Q[1-4]$")):
     """Groups of similar appeals (same site, category, quarter) not yet on the rectification list."""
     require_staff(request.user)
     return [
@@ -480,7 +481,7 @@ class RiskOut(Schema):
 
 
 class RiskIn(Schema):
-    owner: int | None = None
+    owner: Id | None = None
     next_step: str | None = Field(None, max_length=300)
     closed: bool = False
 
@@ -493,7 +494,7 @@ def risk_list(request):
 
 
 @router.patch("/risks/{risk_id}", response=RiskOut)
-def risk_patch(request, risk_id: int, payload: RiskIn):
+def risk_patch(request, risk_id: Id, payload: RiskIn):
     item = get_scoped(RiskItem.objects.select_related("site", "owner"), request.user, pk=risk_id)
     owner = _staff_user(payload.owner, "owner") if payload.owner else None
     return review.risk_update(
@@ -509,7 +510,7 @@ class LegalIn(Schema):
     summary: str = Field(..., min_length=5, max_length=4000)
     issue: Literal[tuple(RightsIssue.values)] | None = None  # type: ignore[valid-type]
     eligibility: dict[str, bool] = {}
-    member: int | None = Field(None, description="staff: open the case for this member")
+    member: Id | None = Field(None, description="staff: open the case for this member")
 
 
 class LegalStepOut(Schema):
@@ -559,18 +560,18 @@ def legal_create(request, payload: LegalIn):
 
 
 @router.get("/legal-cases/{case_id}", response=LegalOut)
-def legal_detail(request, case_id: int):
+def legal_detail(request, case_id: Id):
     return legal.case_get(request.user, case_id)
 
 
 class LadderIn(Schema):
     step: Literal[tuple(LadderStep.values)]  # type: ignore[valid-type]
-    on: dt.date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=500)
 
 
 @router.post("/legal-cases/{case_id}/steps", response=LegalOut)
-def legal_step(request, case_id: int, payload: LadderIn):
+def legal_step(request, case_id: Id, payload: LadderIn):
     """The next step of 提示 → 会商 → 发函 → 整改复核 → 移交; 409 `out_of_order` or `evidence_missing`."""
     case = legal.case_get(request.user, case_id)
     legal.ladder_step(case, actor=request.user, step=payload.step, on=payload.on, note=payload.note)
@@ -582,18 +583,18 @@ class EvidenceIn(Schema):
 
 
 @router.post("/legal-cases/{case_id}/evidence", response=LegalOut)
-def legal_evidence(request, case_id: int, payload: EvidenceIn):
+def legal_evidence(request, case_id: Id, payload: EvidenceIn):
     case = legal.case_get(request.user, case_id)
     return legal.evidence_set(case, actor=request.user, collected=payload.collected)
 
 
 class AgreementIn(Schema):
     agreement: str = Field(..., min_length=5, max_length=8000)
-    signed_on: dt.date | None = None
+    signed_on: Day | None = None
 
 
 @router.post("/legal-cases/{case_id}/agreement", response=LegalOut)
-def legal_agreement(request, case_id: int, payload: AgreementIn):
+def legal_agreement(request, case_id: Id, payload: AgreementIn):
     case = legal.case_get(request.user, case_id)
     return legal.mediation_record(
         case, actor=request.user, agreement=payload.agreement, signed_on=payload.signed_on

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import MomentField
 from unionhome.core.models import Site
 
 from .legal import AID_QUESTIONS
@@ -65,7 +66,7 @@ class HotlineForm(AppealForm):
     channel = forms.ChoiceField(
         label=_("渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
-    received_at = forms.DateTimeField(
+    received_at = MomentField(
         label=_("来电/收到时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import outbox, rows
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import day_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Role, Site
 from unionhome.core.notifications import Message, Text, notify
@@ -182,6 +183,8 @@ def appeal_submit(
         raise DomainError("forbidden", _("只有工会工作人员可以代为登记"), status=403)
     if received_at is not None and received_at > now + dt.timedelta(minutes=5):
         raise DomainError("invalid", _("受理时间不能晚于现在"), fields={"received_at": _("不能是将来的时间")})
+    if reason := day_error(received_at):
+        raise DomainError("invalid", _("请检查填写的内容"), fields={"received_at": reason})
     if proxy is not None:
         member = proxy.member
         if member.status != MemberStatus.ACTIVE:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from unionhome.content.api import Audience
 from unionhome.core.api import local_iso, staff_org
 from unionhome.core.audit import timeline_entries, timelines_for
+from unionhome.core.bounds import Day, Id, Money, Year
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.scoping import get_scoped, require_staff
 from unionhome.members.models import Member
@@ -65,7 +65,7 @@ class ClaimIn(Schema):
     type: str = Field(..., description="a claim-type code from GET /claim-types")
     fields: dict[str, str | int | float | None] = Field(default_factory=dict)
     draft: bool = Field(False, description="save without submitting (upload materials next)")
-    proxy_consent: int | None = Field(None, description="file for a member with their consent (代办)")
+    proxy_consent: Id | None = Field(None, description="file for a member with their consent (代办)")
 
 
 class ClaimOut(Schema):
@@ -135,7 +135,7 @@ def claim_list(request):
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
-def claim_get(request, claim_id: int, reveal: bool = False):
+def claim_get(request, claim_id: Id, reveal: bool = False):
     """One claim: the member's own, one a volunteer filed, or one in a staff member's union;
     404 for anyone else. `reveal=true` shows sensitive values (staff readings are logged)."""
     claim = selectors.claim_get(request.user, claim_id)
@@ -147,7 +147,7 @@ class ClaimUpdateIn(Schema):
 
 
 @router.patch("/claims/{claim_id}", response=ClaimOut)
-def claim_update(request, claim_id: int, payload: ClaimUpdateIn):
+def claim_update(request, claim_id: Id, payload: ClaimUpdateIn):
     """Change a draft or a returned claim; what is not sent stays."""
     claim = selectors.claim_get(request.user, claim_id)
     claim = services.claim_save(actor=request.user, claim=claim, values=payload.fields, submit=False)
@@ -155,7 +155,7 @@ def claim_update(request, claim_id: int, payload: ClaimUpdateIn):
 
 
 @router.post("/claims/{claim_id}/files", response=ClaimOut)
-def claim_file(request, claim_id: int, field: str, file: File[UploadedFile]):
+def claim_file(request, claim_id: Id, field: str, file: File[UploadedFile]):
     """Attach a required material (image or PDF) to the field `field`."""
     claim = selectors.claim_get(request.user, claim_id)
     if claim.type.field(field) is None or claim.type.field(field)["kind"] != "file":
@@ -165,7 +165,7 @@ def claim_file(request, claim_id: int, field: str, file: File[UploadedFile]):
 
 
 @router.post("/claims/{claim_id}/submit", response=ClaimOut)
-def claim_submit(request, claim_id: int):
+def claim_submit(request, claim_id: Id):
     claim = selectors.claim_get(request.user, claim_id)
     claim = services.claim_save(actor=request.user, claim=claim, values={}, submit=True)
     return _claim_out(claim, request.user)
@@ -173,7 +173,7 @@ def claim_submit(request, claim_id: int):
 
 class DecisionIn(Schema):
     note: str = Field("", max_length=500)
-    amount: Decimal | None = Field(None, ge=0, description="approve a smaller amount than asked")
+    amount: Money | None = Field(None, description="approve a smaller amount than asked")
 
 
 class RejectIn(Schema):
@@ -188,7 +188,7 @@ def staff_claims(request, status: str = "submitted"):
 
 
 @router.post("/claims/{claim_id}/approve", response={200: ClaimOut, 403: ErrorOut, 409: ErrorOut})
-def claim_approve(request, claim_id: int, payload: DecisionIn):
+def claim_approve(request, claim_id: Id, payload: DecisionIn):
     """409 `over_budget` when the fund cannot pay it; 403 `signer_required` above the fund's
     threshold unless the caller is its designated signer (一支笔)."""
     claim = selectors.staff_claim(request.user, claim_id)
@@ -197,21 +197,21 @@ def claim_approve(request, claim_id: int, payload: DecisionIn):
 
 
 @router.post("/claims/{claim_id}/return", response=ClaimOut)
-def claim_return(request, claim_id: int, payload: DecisionIn):
+def claim_return(request, claim_id: Id, payload: DecisionIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_return(claim=claim, actor=request.user, note=payload.note)
     return _claim_out(claim, request.user)
 
 
 @router.post("/claims/{claim_id}/reject", response=ClaimOut)
-def claim_reject(request, claim_id: int, payload: RejectIn):
+def claim_reject(request, claim_id: Id, payload: RejectIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_reject(claim=claim, actor=request.user, reason=payload.reason)
     return _claim_out(claim, request.user)
 
 
 @router.post("/claims/{claim_id}/deliver", response=ClaimOut)
-def claim_deliver(request, claim_id: int, payload: DecisionIn):
+def claim_deliver(request, claim_id: Id, payload: DecisionIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_deliver(claim=claim, actor=request.user, note=payload.note)
     return _claim_out(claim, request.user)
@@ -222,11 +222,11 @@ def claim_deliver(request, claim_id: int, payload: DecisionIn):
 
 class FundIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    year: int = Field(..., ge=2000, le=2100)
-    budget: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
-    sign_threshold: Decimal | None = Field(None, ge=0)
-    signer: str | None = Field(None, description="username of the 一支笔 approver")
-    org: int | None = None
+    year: Year
+    budget: Money
+    sign_threshold: Money | None = None
+    signer: str | None = Field(None, max_length=150, description="username of the 一支笔 approver")
+    org: Id | None = None
 
 
 class FundOut(Schema):
@@ -286,7 +286,7 @@ class LedgerRow(Schema):
 
 
 @router.get("/funds/{fund_id}/ledger", response=list[LedgerRow])
-def fund_ledger(request, fund_id: int):
+def fund_ledger(request, fund_id: Id):
     fund = get_scoped(Fund.objects.select_related("org"), request.user, pk=fund_id)
     keys = ["at", "fund", "purpose", "member", "amount", "approved_by", "signed_by", "balance"]
     return [dict(zip(keys, row, strict=True)) for row in services.ledger_rows(fund)]
@@ -297,8 +297,8 @@ def fund_ledger(request, fund_id: int):
 
 class SelfTestIn(Schema):
     household_size: int = Field(..., ge=1, le=30)
-    annual_income: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
-    unavoidable_costs: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    annual_income: Money
+    unavoidable_costs: Money = Decimal("0")
     local_min_living_monthly: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
 
 
@@ -344,8 +344,8 @@ class CaseIn(Schema):
         description="household_size, annual_income, unavoidable_costs, bank_account, health "
         "(health and financial values need the member's consent; stored encrypted)",
     )
-    member_id: int | None = Field(None, description="staff: open the case for this member")
-    proxy_consent: int | None = None
+    member_id: Id | None = Field(None, description="staff: open the case for this member")
+    proxy_consent: Id | None = None
 
 
 class CaseOut(Schema):
@@ -417,7 +417,7 @@ def case_list(request, stage: str = "", overdue: bool = False):
 
 
 @router.get("/hardship/cases/{case_id}", response=CaseOut)
-def case_get(request, case_id: int):
+def case_get(request, case_id: Id):
     return _case_out(hardship.case_get(user=request.user, pk=case_id))
 
 
@@ -425,12 +425,12 @@ class AdvanceIn(Schema):
     note: str = Field(..., max_length=5000)
     owner: str | None = Field(None, description="username of the next stage's owner")
     level: str | None = None
-    amount: Decimal | None = Field(None, ge=0)
-    fund: int | None = None
+    amount: Money | None = None
+    fund: Id | None = None
 
 
 @router.post("/hardship/cases/{case_id}/advance", response=CaseOut)
-def case_advance(request, case_id: int, payload: AdvanceIn):
+def case_advance(request, case_id: Id, payload: AdvanceIn):
     """Finish the current stage. Verification needs the signed authorisation: use the page, or
     send it as multipart to `…/advance-with-file`."""
     case = hardship.case_get(user=request.user, pk=case_id)
@@ -439,7 +439,7 @@ def case_advance(request, case_id: int, payload: AdvanceIn):
 
 
 @router.post("/hardship/cases/{case_id}/advance-with-file", response=CaseOut)
-def case_advance_file(request, case_id: int, note: str, file: File[UploadedFile]):
+def case_advance_file(request, case_id: Id, note: str, file: File[UploadedFile]):
     case = hardship.case_get(user=request.user, pk=case_id)
     hardship.case_advance(case=case, actor=request.user, note=note, attachment=file)
     return _case_out(case)
@@ -477,8 +477,8 @@ def notices(request):
 
 
 class VisitIn(Schema):
-    member_id: int
-    planned_on: dt.date
+    member_id: Id
+    planned_on: Day
     kind: str = "pairing"
 
 
@@ -512,13 +512,13 @@ def visit_create(request, payload: VisitIn):
 
 
 class VisitRecordIn(Schema):
-    visited_on: dt.date
+    visited_on: Day
     record: str = Field(..., max_length=5000)
     gifts: str = Field("", max_length=200)
 
 
 @router.post("/visits/{visit_id}/record", response=VisitOut)
-def visit_record(request, visit_id: int, payload: VisitRecordIn):
+def visit_record(request, visit_id: Id, payload: VisitRecordIn):
     visit = selectors.visit_for(request.user, visit_id)
     return _visit_out(hardship.visit_record(visit=visit, actor=request.user, **payload.dict()))
 
@@ -529,7 +529,7 @@ class RatingIn(Schema):
 
 
 @router.post("/visits/{visit_id}/evaluate", response=VisitOut)
-def visit_evaluate(request, visit_id: int, payload: RatingIn):
+def visit_evaluate(request, visit_id: Id, payload: RatingIn):
     visit = selectors.visit_for(request.user, visit_id)
     return _visit_out(hardship.visit_evaluate(visit=visit, actor=request.user, **payload.dict()))
 
@@ -593,10 +593,10 @@ class CampaignIn(Schema):
     kind: str
     items: str = Field(..., min_length=1, max_length=200)
     audience: Audience = Field(default_factory=Audience)
-    value: Decimal | None = Field(None, ge=0)
-    starts_on: dt.date
-    ends_on: dt.date
-    org: int | None = None
+    value: Money | None = None
+    starts_on: Day
+    ends_on: Day
+    org: Id | None = None
 
 
 class CampaignOut(Schema):
@@ -629,7 +629,7 @@ def campaign_create(request, payload: CampaignIn):
 
 
 @router.post("/campaigns/{campaign_id}/launch", response={202: CampaignOut})
-def campaign_launch(request, campaign_id: int):
+def campaign_launch(request, campaign_id: Id):
     """Publish: the entitlements are created by the task queue (202); poll `GET /campaigns/{id}`."""
     campaign = campaigns.campaign_get(user=request.user, pk=campaign_id)
     campaigns.campaign_launch(campaign=campaign, actor=request.user)
@@ -637,7 +637,7 @@ def campaign_launch(request, campaign_id: int):
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
-def campaign_get(request, campaign_id: int):
+def campaign_get(request, campaign_id: Id):
     return _campaign_out(campaigns.campaign_get(user=request.user, pk=campaign_id))
 
 
@@ -646,7 +646,7 @@ class DeliverIn(Schema):
 
 
 @router.post("/campaigns/{campaign_id}/deliveries", response=dict)
-def campaign_deliver(request, campaign_id: int, payload: DeliverIn):
+def campaign_deliver(request, campaign_id: Id, payload: DeliverIn):
     campaign = campaigns.campaign_get(user=request.user, pk=campaign_id)
     row = campaigns.entitlement_deliver_by_member(actor=request.user, campaign=campaign, query=payload.member)
     return {"member": row.member.name, "delivered_at": local_iso(row.delivered_at)}
@@ -731,7 +731,7 @@ class CodeIn(Schema):
 
 
 @router.post("/proxy/consents/{consent_id}/confirm", response=ProxyOut)
-def proxy_confirm(request, consent_id: int, payload: CodeIn):
+def proxy_confirm(request, consent_id: Id, payload: CodeIn):
     """The code the member read out (five tries, fifteen minutes)."""
     consent = selectors.pending_proxy(request.user, consent_id)
     return _proxy_out(services.proxy_confirm_code(consent=consent, actor=request.user, code=payload.code))

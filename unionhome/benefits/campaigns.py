@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import day_error, money_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org
 from unionhome.core.outbox import later
@@ -140,6 +141,11 @@ def campaign_save(*, actor, org: Org, data: dict, campaign: Campaign | None = No
         errors["items"] = _("请写明慰问物品")
     if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
         errors["ends_on"] = _("结束日期不能早于开始日期")
+    for key in ("starts_on", "ends_on"):
+        if reason := day_error(data.get(key)):
+            errors[key] = reason
+    if reason := money_error(data.get("value")):
+        errors["value"] = reason
     if errors:
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
     data = {**data, "audience": clean_audience(org, data.get("audience"))}

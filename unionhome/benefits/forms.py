@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import MONEY_MAX, DayField, MoneyField, money_error
 from unionhome.members.forms import AudienceFields
 from unionhome.members.models import ServiceGroup
 
@@ -86,12 +87,12 @@ def parse_field_lines(text: str) -> list[dict]:
             if option in ("必填", "required"):
                 field["required"] = True
             elif option.startswith("max="):
-                try:
-                    field["max"] = float(option[4:])
-                except ValueError as exc:
+                if money_error(option[4:]):
                     raise forms.ValidationError(
-                        gettext("第 %(n)s 行的 max 应是数字") % {"n": number}
-                    ) from exc
+                        gettext("第 %(n)s 行的 max 应是 0 到 %(max)s 之间的数字")
+                        % {"n": number, "max": MONEY_MAX}
+                    )
+                field["max"] = float(option[4:])
             elif option.startswith("sensitive="):
                 field["sensitive"] = option[10:]
             elif option and field["kind"] == FieldKind.CHOICE:
@@ -154,19 +155,15 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    amount = forms.DecimalField(
-        label=_("批准金额（元，不填为申请金额）"), required=False, min_value=0, decimal_places=2
-    )
+    amount = MoneyField(label=_("批准金额（元，不填为申请金额）"), required=False)
 
 
 class FundForm(forms.Form):
     name = forms.CharField(label=_("经费名称"), max_length=100)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    budget = forms.DecimalField(label=_("预算（元）"), min_value=0, max_digits=12, decimal_places=2)
+    budget = MoneyField(label=_("预算（元）"))
     signer = forms.ChoiceField(label=_("一支笔审批人"), required=False)
-    sign_threshold = forms.DecimalField(
-        label=_("超过多少元须一支笔签批"), required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    sign_threshold = MoneyField(label=_("超过多少元须一支笔签批"), required=False)
 
     def __init__(self, *args, signers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,16 +172,8 @@ class FundForm(forms.Form):
 
 class SelfTestForm(forms.Form):
     household_size = forms.IntegerField(label=_("家庭人口（人）"), min_value=1, max_value=30)
-    annual_income = forms.DecimalField(
-        label=_("家庭年收入（元）"), min_value=0, max_digits=12, decimal_places=2
-    )
-    unavoidable_costs = forms.DecimalField(
-        label=_("看病、事故等必须的支出（元/年）"),
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-    )
+    annual_income = MoneyField(label=_("家庭年收入（元）"))
+    unavoidable_costs = MoneyField(label=_("看病、事故等必须的支出（元/年）"), required=False)
 
 
 class CaseForm(forms.Form):
@@ -192,12 +181,8 @@ class CaseForm(forms.Form):
     summary = forms.CharField(label=_("简要说明"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
     urgent = forms.BooleanField(label=_("情况紧急（急难）"), required=False)
     household_size = forms.IntegerField(label=_("家庭人口（人）"), min_value=1, max_value=30, required=False)
-    annual_income = forms.DecimalField(
-        label=_("家庭年收入（元，需同意提供收入信息）"), min_value=0, required=False, decimal_places=2
-    )
-    unavoidable_costs = forms.DecimalField(
-        label=_("必须的支出（元/年）"), min_value=0, required=False, decimal_places=2
-    )
+    annual_income = MoneyField(label=_("家庭年收入（元，需同意提供收入信息）"), required=False)
+    unavoidable_costs = MoneyField(label=_("必须的支出（元/年）"), required=False)
     health = forms.CharField(label=_("病情或伤情（需同意提供健康信息）"), max_length=500, required=False)
 
     def details(self) -> dict:
@@ -217,7 +202,7 @@ class AdvanceForm(forms.Form):
     level = forms.ChoiceField(
         label=_("认定等级"), required=False, choices=[("", "——"), *HardshipLevel.choices]
     )
-    amount = forms.DecimalField(label=_("帮扶金额（元）"), required=False, min_value=0, decimal_places=2)
+    amount = MoneyField(label=_("帮扶金额（元）"), required=False)
     fund = forms.ChoiceField(label=_("支出经费"), required=False)
 
     def __init__(self, *args, stage: str, owners=(), funds=(), **kwargs):
@@ -236,7 +221,7 @@ class AdvanceForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    until = forms.DateField(label=_("公示截止日期"), widget=DATE)
+    until = DayField(label=_("公示截止日期"), widget=DATE)
 
 
 class PairingForm(forms.Form):
@@ -252,11 +237,11 @@ class PairingForm(forms.Form):
 class VisitPlanForm(forms.Form):
     member = forms.CharField(label=_("走访对象（手机号、用户名或会员号）"), max_length=50)
     kind = forms.ChoiceField(label=_("类型"), choices=VisitKind.choices)
-    planned_on = forms.DateField(label=_("计划日期"), widget=DATE)
+    planned_on = DayField(label=_("计划日期"), widget=DATE)
 
 
 class VisitRecordForm(forms.Form):
-    visited_on = forms.DateField(label=_("走访日期"), widget=DATE)
+    visited_on = DayField(label=_("走访日期"), widget=DATE)
     record = forms.CharField(label=_("走访记录"), widget=forms.Textarea(attrs={"rows": 3}))
     gifts = forms.CharField(label=_("慰问物品/金额"), required=False, max_length=200)
 
@@ -281,9 +266,9 @@ class CampaignForm(AudienceFields):
     name = forms.CharField(label=_("活动名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices)
     items = forms.CharField(label=_("慰问物品"), max_length=200)
-    value = forms.DecimalField(label=_("每人价值（元）"), required=False, min_value=0, decimal_places=2)
-    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    value = MoneyField(label=_("每人价值（元）"), required=False)
+    starts_on = DayField(label=_("开始日期"), widget=DATE)
+    ends_on = DayField(label=_("结束日期"), widget=DATE)
     field_order = ["name", "kind", "items", "value", "starts_on", "ends_on"]
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import amount_error, money_error
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org, Role
@@ -163,15 +164,10 @@ def _clean_details(details: dict, *, granted: set[str]) -> dict:
             errors[key] = _("需要会员同意提供%(what)s") % {"what": ConsentPurpose(purpose).label}
             continue
         if key in ("annual_income", "unavoidable_costs"):
-            try:
-                number = Decimal(str(value))
-            except ArithmeticError:
-                errors[key] = _("请填写数字")
+            if reason := amount_error(value):
+                errors[key] = reason
                 continue
-            if number < 0:
-                errors[key] = _("不能为负")
-                continue
-            clean[key] = str(money(number))
+            clean[key] = str(money(Decimal(str(value))))
         elif key == "household_size":
             try:
                 clean[key] = int(value)
@@ -340,7 +336,9 @@ def case_advance(
         if level not in HardshipLevel.values:
             errors["level"] = _("请选择认定等级")
         elif level != HardshipLevel.NONE:
-            if amount is None or money(amount) <= 0:
+            if reason := money_error(amount):
+                errors["amount"] = reason
+            elif amount is None or money(amount) <= 0:
                 errors["amount"] = _("请填写帮扶金额")
             if fund is None:
                 errors["fund"] = _("请选择支出经费")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import LIFE_MIN, MONEY_MAX, YEAR_MAX, YEAR_MIN, day_error, money_error, order_error
 from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
 from unionhome.core.models import Org, Role
@@ -158,15 +159,21 @@ def _parse_value(f: dict, raw) -> tuple[object, str | None]:
             return None, _("请填写数字")
         if not number.is_finite() or number < 0:
             return None, _("请填写不小于 0 的数字")
-        cap = f.get("max")
+        cap = f.get("max", MONEY_MAX)
+        if cap is None or Decimal(str(cap)) > MONEY_MAX:
+            cap = MONEY_MAX
         if cap is not None and number > Decimal(str(cap)):
             return None, _("不能超过 %(max)s") % {"max": cap}
         return format(number.normalize(), "f"), None
     if kind == FieldKind.DATE:
         try:
-            return dt.date.fromisoformat(str(raw).strip()).isoformat(), None
+            day = dt.date.fromisoformat(str(raw).strip())
         except ValueError:
             return None, _("日期格式应为 2026-07-01")
+        # A staff-made type may ask for a date of a life (hired, born): 1900 on, not only 2000.
+        if reason := day_error(day, earliest=LIFE_MIN):
+            return None, reason
+        return day.isoformat(), None
     if kind == FieldKind.CHOICE:
         if str(raw) not in [str(c) for c in f.get("choices", [])]:
             return None, _("请从选项中选择")
@@ -214,6 +221,31 @@ def _check_values(
         else:
             plain[name] = value
     return plain, secret, good_files, errors
+
+
+# A claim type's end date and the start it may not come before, by the names' endings.
+DATE_PAIRS = (("ends_on", "starts_on"), ("_until", "_from"))
+
+
+def _check_date_order(ctype: ClaimType, known: dict, plain: dict, errors: dict) -> None:
+    """An end date (`ends_on`, `…_until`) may not come before its start (`starts_on`, `…_from`),
+    whether they are sent together or one after the other; a wrong end is not kept."""
+    names = {f["name"] for f in ctype.fields if f["kind"] == FieldKind.DATE}
+    for end in names:
+        for end_suffix, start_suffix in DATE_PAIRS:
+            start = end.removesuffix(end_suffix) + start_suffix
+            if not end.endswith(end_suffix) or start not in names:
+                continue
+            if reason := order_error(_iso_day(known.get(start)), _iso_day(known.get(end))):
+                errors.setdefault(end, reason)
+                plain.pop(end, None)
+
+
+def _iso_day(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _granted(member: Member) -> set[str]:
@@ -269,6 +301,7 @@ def claim_save(
         if ctype is None or not claim_type_allowed(ctype, member):
             raise DomainError("invalid", _("您不能申领此项福利"), fields={"type": _("不在可申领范围内")})
     plain, secret, good_files, errors = _check_values(ctype, values, files, consents=_granted(member))
+    _check_date_order(ctype, {**(claim.values if claim is not None else {}), **plain}, plain, errors)
     if submit:
         old_secret = claim_sensitive(claim) if claim is not None else {}
         have = {
@@ -497,8 +530,14 @@ def fund_save(*, actor, org: Org, data: dict, fund: Fund | None = None) -> Fund:
     budget = data.get("budget")
     if budget is None or Decimal(budget) < 0:
         errors["budget"] = _("预算不能为负")
-    if fund is not None and budget is not None and Decimal(budget) < fund.spent:
+    elif reason := money_error(budget):
+        errors["budget"] = reason
+    elif fund is not None and Decimal(budget) < fund.spent:
         errors["budget"] = _("预算不能少于已支出的 %(s)s 元") % {"s": fund.spent}
+    if reason := money_error(data.get("sign_threshold")):
+        errors["sign_threshold"] = reason
+    if "year" in data and not (YEAR_MIN <= int(data["year"]) <= YEAR_MAX):
+        errors["year"] = _("应在 %(a)s 到 %(b)s 之间") % {"a": YEAR_MIN, "b": YEAR_MAX}
     signer = data.get("signer")
     if signer is not None and not has_role_over(signer, org, {Role.CHAIR, Role.ADMIN, Role.STAFF}):
         errors["signer"] = _("一支笔审批人须是本工会的干部")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from unionhome.core.api import local_iso, staff_org
+from unionhome.core.bounds import Age, Id, Moment
 from unionhome.core.links import link_refusal, safe_link
 
 from . import selectors, services
@@ -59,7 +59,7 @@ def news_list(request, column: ColumnCode | None = None, limit: int = Query(50, 
 
 
 @router.get("/news/{article_id}", response=ArticleDetail)
-def news_get(request, article_id: int):
+def news_get(request, article_id: Id):
     return selectors.article_get(request.user, article_id)
 
 
@@ -70,8 +70,8 @@ class ArticleIn(Schema):
     summary: str = Field("", max_length=200)
     pinned: bool = False
     publish: bool = True
-    published_at: dt.datetime | None = Field(None, description="later than now: scheduled")
-    org: int | None = None
+    published_at: Moment | None = Field(None, description="later than now: scheduled")
+    org: Id | None = None
 
 
 @router.post("/news", response={201: ArticleDetail})
@@ -82,12 +82,12 @@ def news_create(request, payload: ArticleIn):
 
 
 class Audience(Schema):
-    sites: list[int] = Field(default_factory=list)
+    sites: list[Id] = Field(default_factory=list, max_length=500)
     groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
     posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
     shifts: list[str] = Field(default_factory=list, description="shifts: day, rotating, night")
-    age_min: int | None = None
-    age_max: int | None = None
+    age_min: Age | None = None
+    age_max: Age | None = None
     roles: list[str] = Field(default_factory=list, description="e.g. volunteer")
 
 
@@ -97,7 +97,7 @@ class NoticeIn(Schema):
     audience: Audience = Field(default_factory=Audience)
     channels: list[Literal["sms", "wechat"]] = Field(default_factory=list)
     url: str = Field("", max_length=300, description="a path on this site, or https on a listed host")
-    org: int | None = None
+    org: Id | None = None
 
     @field_validator("url")
     @classmethod
@@ -157,7 +157,7 @@ def notice_create(request, payload: NoticeIn):
 
 class PreviewIn(Schema):
     audience: Audience = Field(default_factory=Audience)
-    org: int | None = None
+    org: Id | None = None
 
 
 @router.post("/notices/preview", response=dict)
@@ -173,5 +173,5 @@ def notice_list(request, limit: int = Query(50, ge=1, le=500)):
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)
-def notice_get(request, notice_id: int):
+def notice_get(request, notice_id: Id):
     return selectors.notice_get(request.user, notice_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import MomentField
 from unionhome.core.models import Role
 from unionhome.members.models import Post, ServiceGroup
 
@@ -26,7 +27,7 @@ class ArticleForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     image_alt = forms.CharField(label=_("题图说明"), max_length=100, required=False)
-    published_at = forms.DateTimeField(
+    published_at = MomentField(
         label=_("发布时间（不填为现在）"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

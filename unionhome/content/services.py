@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import day_error
 from unionhome.core.errors import DomainError
 from unionhome.core.links import link_or, link_refusal, safe_link
 from unionhome.core.models import Notification, Org
@@ -65,6 +66,8 @@ def _article_fields(data: dict) -> dict:
     published_at = data.get("published_at")
     if isinstance(published_at, dt.date) and not isinstance(published_at, dt.datetime):
         published_at = timezone.make_aware(dt.datetime.combine(published_at, dt.time(8)))
+    if reason := day_error(published_at):
+        errors["published_at"] = reason
     if errors:
         raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
     return {

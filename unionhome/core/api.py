@@ -5,17 +5,23 @@ caller's language (Chinese unless they chose English)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+import logging
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .auth import Identity, load_user, token_identity
 from .errors import DomainError
+
+log = logging.getLogger("unionhome.api")
 
 
 class BearerAuth(HttpBearer):
@@ -50,6 +56,15 @@ class SessionAuth(APIKeyCookie):
 AUTH = [BearerAuth(), SessionAuth()]
 
 
+class ErrorOut(Schema):
+    """Every error answer (4xx, and the 500 that should never happen): a code for programs, a
+    message for people, and for a form a reason per field."""
+
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
 def _pydantic_message(error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -63,8 +78,12 @@ def _pydantic_message(error: dict) -> str:
         return _("应为文字")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("应为整数")
-    if kind in ("float_parsing", "float_type", "decimal_parsing"):
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
         return _("应为数字")
+    if kind == "decimal_max_places":
+        return _("最多 %(n)s 位小数") % {"n": ctx.get("decimal_places")}
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return _("数值太大")
     if kind in ("bool_parsing", "bool_type"):
         return _("应为是或否")
     if kind.startswith("date") and "time" not in kind:
@@ -120,6 +139,52 @@ def install_error_handlers(api: NinjaAPI) -> None:
             413: "too_large",
         }.get(exc.status_code, "error")
         return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, {"code": "forbidden", "message": _("无权访问")}, status=403)
+
+    @api.exception_handler(SuspiciousOperation)
+    def bad_request(request, exc):
+        # Too many fields, a body too large to read, a forged session: Django's 400, in JSON.
+        return api.create_response(request, {"code": "bad_request", "message": _("请求有误")}, status=400)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        """Whatever breaks in a handler: logged with its traceback, reported like any request's
+        exception (the signal), and answered in the API's format, never as an HTML page."""
+        log.error("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        return api.create_response(request, server_error_body(), status=500)
+
+
+def server_error_body() -> dict:
+    return {"code": "server_error", "message": _("服务器出错了，请稍后再试")}
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def django_server_error(request):
+    """Django's handler500: what fails outside a handler (authentication, middleware) under
+    /api/ is answered in JSON too; pages get the page."""
+    if _is_api(request):
+        return JsonResponse(server_error_body(), status=500, json_dumps_params={"ensure_ascii": False})
+    from .views import error_500
+
+    return error_500(request)
+
+
+def django_not_found(request, exception=None):
+    """Django's handler404: an /api/ path no route matches (or an id its converter refuses)
+    answers JSON like the API's own 404."""
+    if _is_api(request):
+        body = {"code": "not_found", "message": _("找不到该记录")}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    from .views import error_404
+
+    return error_404(request, exception)
 
 
 def local_iso(value) -> str | None:

@@ -8,6 +8,7 @@ from unionhome import __version__
 
 from . import auth
 from .api import local_iso
+from .bounds import Id
 from .models import Notification
 from .notifications import mark_read, unread_count
 
@@ -78,6 +79,6 @@ def inbox(request, limit: int = 50):
 
 
 @router.post("/me/notifications/read")
-def inbox_read(request, id: int | None = None):
+def inbox_read(request, id: Id | None = None):
     """Mark one notification (or, with no id, all) as read."""
     return {"marked": mark_read(request.user, id)}

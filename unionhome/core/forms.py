@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .bounds import id_value
 from .errors import DomainError
 
 
@@ -19,8 +20,6 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, field_map: dict[str,
 
 
 def int_param(value) -> int:
-    """A record id from a form or query string; anything that is not one finds nothing (0)."""
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
+    """A record id from a form or query string; anything that is not one — negative, not a number,
+    or beyond what a row's key can be — finds nothing (0)."""
+    return id_value(value) or 0

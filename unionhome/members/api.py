@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core import throttle
 from unionhome.core.api import local_iso
+from unionhome.core.bounds import Id, LifeDay, Page
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
@@ -106,10 +107,10 @@ class ProfileIn(Schema):
     post: PostCode | None = None
     employment_type: EmploymentCode | None = None
     shift: ShiftCode | None = None
-    hired_on: dt.date | None = None
+    hired_on: LifeDay | None = None
     skills: str | None = Field(None, max_length=200)
     interests: str | None = Field(None, max_length=200)
-    site_id: int | None = None
+    site_id: Id | None = None
 
 
 class StaffProfileIn(ProfileIn):
@@ -329,7 +330,7 @@ def my_card(request):
 
 
 class TransferIn(Schema):
-    to_org_id: int
+    to_org_id: Id
     reason: str = Field("", max_length=200)
     new_employer: str = Field("", max_length=100)
     new_employee_no: str = Field("", max_length=30)
@@ -395,7 +396,7 @@ def _transfer_for_staff(request, pk: int) -> Transfer:
 
 
 @router.post("/transfers/{pk}/accept", response=TransferOut)
-def transfer_accept(request, pk: int, payload: NoteIn):
+def transfer_accept(request, pk: Id, payload: NoteIn):
     """The receiving union accepts the member."""
     return services.transfer_accept(
         transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note
@@ -403,14 +404,14 @@ def transfer_accept(request, pk: int, payload: NoteIn):
 
 
 @router.post("/transfers/{pk}/reject", response=TransferOut)
-def transfer_reject(request, pk: int, payload: NoteIn):
+def transfer_reject(request, pk: Id, payload: NoteIn):
     return services.transfer_reject(
         transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note
     )
 
 
 @router.post("/transfers/{pk}/cancel", response=TransferOut)
-def transfer_cancel(request, pk: int):
+def transfer_cancel(request, pk: Id):
     """The member withdraws their own request."""
     transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
     if transfer is None:
@@ -432,8 +433,8 @@ def member_list(
     request,
     q: str = Query("", max_length=50),
     group: str = "",
-    org_id: int | None = None,
-    page: int = Query(1, ge=1),
+    org_id: Id | None = None,
+    page: Page = 1,
 ):
     """Staff: members in the caller's subtree; `q` matches name, pinyin initials, phone or employee number."""
     require_staff(request.user)
@@ -447,13 +448,13 @@ def member_list(
 
 
 @router.get("/members/{pk}", response=MemberOut)
-def member_detail(request, pk: int):
+def member_detail(request, pk: Id):
     """Staff: one member; 404 outside the caller's subtree."""
     return get_scoped(_member_qs(), request.user, pk=pk)
 
 
 @router.patch("/members/{pk}", response=MemberOut)
-def member_update(request, pk: int, payload: StaffProfileIn):
+def member_update(request, pk: Id, payload: StaffProfileIn):
     member = get_scoped(_member_qs(), request.user, pk=pk)
     services.member_update(member=member, actor=request.user, data=_profile_data(payload))
     return _member_qs().get(pk=pk)
@@ -464,13 +465,13 @@ class RevealIn(Schema):
 
 
 @router.post("/members/{pk}/id-number")
-def member_reveal_id(request, pk: int, payload: RevealIn):
+def member_reveal_id(request, pk: Id, payload: RevealIn):
     """Staff: the full ID number, with a stated purpose; every read is in the audit trail."""
     return {"id_number": _reveal(request, pk, "id_number", payload.reason)}
 
 
 @router.post("/members/{pk}/phone")
-def member_reveal_phone(request, pk: int, payload: RevealIn):
+def member_reveal_phone(request, pk: Id, payload: RevealIn):
     """Staff: the full phone number (shown masked everywhere else), with a stated purpose; every
     read is in the audit trail."""
     return {"phone": _reveal(request, pk, "phone", payload.reason)}
@@ -508,14 +509,14 @@ def _join_for_staff(request, pk: int) -> JoinApplication:
 
 
 @router.post("/joins/{pk}/approve", response=StaffJoinOut)
-def join_approve(request, pk: int, payload: NoteIn):
+def join_approve(request, pk: Id, payload: NoteIn):
     application = _join_for_staff(request, pk)
     services.join_approve(application=application, actor=request.user, note=payload.note)
     return JoinApplication.objects.select_related("member").get(pk=pk)
 
 
 @router.post("/joins/{pk}/reject", response=StaffJoinOut)
-def join_reject(request, pk: int, payload: NoteIn):
+def join_reject(request, pk: Id, payload: NoteIn):
     return services.join_reject(
         application=_join_for_staff(request, pk), actor=request.user, note=payload.note
     )
@@ -533,7 +534,7 @@ def deletion_queue(request):
 
 
 @router.post("/deletion-requests/{pk}/approve")
-def deletion_approve(request, pk: int, payload: NoteIn):
+def deletion_approve(request, pk: Id, payload: NoteIn):
     req = get_scoped(
         DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
     )
@@ -542,7 +543,7 @@ def deletion_approve(request, pk: int, payload: NoteIn):
 
 
 @router.post("/deletion-requests/{pk}/reject")
-def deletion_reject(request, pk: int, payload: NoteIn):
+def deletion_reject(request, pk: Id, payload: NoteIn):
     req = get_scoped(
         DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import LifeDayField
 from unionhome.core.crypto import mask_phone
 from unionhome.core.models import Org, OrgKind, Site
 
@@ -114,6 +115,7 @@ class ProfileForm(forms.ModelForm):
         model = Member
         fields = ["site", "post", "employment_type", "shift", "hired_on", "skills", "interests"]
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"hired_on": LifeDayField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +143,7 @@ class StaffMemberForm(forms.ModelForm):
             "hardship",
         ]
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"hired_on": LifeDayField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
