@@ -9,8 +9,9 @@ from unionhome.appeals.api import router as appeals_router
 from unionhome.assistant.api import router as assistant_router
 from unionhome.benefits.api import router as benefits_router
 from unionhome.content.api import router as content_router
-from unionhome.core.api import AUTH, install_error_handlers
+from unionhome.core.api import AUTH, ObjectParser, install_error_handlers
 from unionhome.core.api_routes import router as core_router
+from unionhome.core.openapi import document_errors
 from unionhome.members.api import router as members_router
 
 api = NinjaAPI(
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="网上职工之家 JSON API. Authenticate with `POST /api/v1/auth/token` and send "
     "`Authorization: Bearer <token>`. Errors are `{code, message, fields?}` with a 4xx status.",
     auth=AUTH,
+    parser=ObjectParser(),
     urls_namespace="api",
 )
 install_error_handlers(api)
@@ -29,3 +31,5 @@ api.add_router("", assistant_router)
 api.add_router("", content_router)
 api.add_router("", activities_router)
 api.add_router("", benefits_router)
+# Last: the 401/403/404/422 every operation may give by its shape (core.openapi).
+document_errors(api)

@@ -11,22 +11,17 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.content.api import Audience
 from unionhome.core import fastpath
-from unionhome.core.api import caller_identity, local_iso, staff_org
+from unionhome.core.api import ErrorOut, caller_identity, local_iso, staff_org
 from unionhome.core.auth import member_identity
 from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
+from unionhome.core.openapi import refuses
 
 from . import selectors, services
 from .models import Claim, DiscountCategory, OfferMode, Signup
 
 router = Router(tags=["activities"])
-
-
-class ConflictOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, str] | None = None
 
 
 # -- activities --------------------------------------------------------------------------------
@@ -88,6 +83,7 @@ def activity_list(request, past: bool = False):
 
 
 @router.post("/activities", response={201: ActivityOut})
+@refuses(404)
 def activity_create(request, payload: ActivityIn):
     org = staff_org(request, payload.org)
     data = payload.dict(exclude={"org"})
@@ -115,7 +111,7 @@ def _signup_out(row: Signup) -> dict:
     }
 
 
-@router.post("/activities/{activity_id}/signups", response={201: SignupOut, 409: ConflictOut})
+@router.post("/activities/{activity_id}/signups", response={201: SignupOut, 409: ErrorOut})
 def signup_create(request, activity_id: Id):
     """我要报名. 201 with a ticket; 409 `full` (you are on the waiting list: `fields.id`,
     `fields.waiting_position`), `closed` or `duplicate`."""
@@ -132,6 +128,7 @@ def signup_create(request, activity_id: Id):
 
 
 @router.post("/signups/{signup_id}/cancel", response=SignupOut)
+@refuses(409)
 def signup_cancel(request, signup_id: Id):
     row = selectors.own_signup(request.user, signup_id)
     services.signup_cancel(user=request.user, signup_row=row)
@@ -139,13 +136,13 @@ def signup_cancel(request, signup_id: Id):
     return _signup_out(row)
 
 
-class FeedbackIn(Schema):
+class SignupFeedbackIn(Schema):
     rating: int = Field(..., ge=1, le=5)
     text: str = Field("", max_length=1000)
 
 
 @router.post("/signups/{signup_id}/feedback")
-def signup_feedback(request, signup_id: Id, payload: FeedbackIn):
+def signup_feedback(request, signup_id: Id, payload: SignupFeedbackIn):
     row = selectors.own_signup(request.user, signup_id)
     services.signup_feedback(user=request.user, signup_row=row, rating=payload.rating, text=payload.text)
     return {"rating": payload.rating}
@@ -173,6 +170,7 @@ class AttendeeOut(Schema):
 
 
 @router.get("/activities/{activity_id}/attendance", response=list[AttendeeOut])
+@refuses(403)
 def attendance(request, activity_id: Id):
     """Staff: everyone signed up, waiting or cancelled, with check-in times and ratings."""
     return list(selectors.attendance(selectors.activity_managed(request.user, activity_id)))
@@ -229,6 +227,7 @@ class OfferOut(Schema):
 
 
 @router.post("/offers", response={201: OfferOut})
+@refuses(404)
 def offer_create(request, payload: OfferIn):
     """Staff: a limited offer, first come or by lottery."""
     org = staff_org(request, payload.org)
@@ -246,7 +245,7 @@ def offer_get(request, offer_id: Id):
     return selectors.offer_get(request.user, offer_id)
 
 
-class ClaimOut(Schema):
+class OfferClaimOut(Schema):
     id: int
     code: str
     status: str
@@ -260,7 +259,7 @@ def _claim(who, offer_id: int) -> dict:
     return _claim_out(services.claim(offer=services.offer_snapshot(offer_id), who=who))
 
 
-@router.post("/offers/{offer_id}/claims", response={201: ClaimOut, 409: ConflictOut})
+@router.post("/offers/{offer_id}/claims", response={201: OfferClaimOut, 409: ErrorOut})
 def claim_create(request, offer_id: Id):
     """Take a place (first come) or enter the draw (lottery). 409 `sold_out`,
     `already_claimed`, `not_open` or `closed`. With a bearer token, the WSGI server answers
@@ -273,7 +272,7 @@ def claim_create_fast(request, offer_id: str):
     return 201, _claim(request.identity, int(offer_id))
 
 
-@router.post("/offers/{offer_id}/waitlist", response={201: ClaimOut, 409: ConflictOut})
+@router.post("/offers/{offer_id}/waitlist", response={201: OfferClaimOut, 409: ErrorOut})
 def waitlist_join(request, offer_id: Id):
     """After a first-come offer sold out: queue for a place given back."""
     offer = selectors.offer_get(request.user, offer_id)
@@ -285,13 +284,15 @@ class DrawIn(Schema):
 
 
 @router.post("/offers/{offer_id}/draw")
+@refuses(409)
 def offer_draw(request, offer_id: Id, payload: DrawIn):
     """Staff: draw a closed lottery (the periodic job also draws due ones)."""
     offer = selectors.offer_managed(request.user, offer_id)
     return services.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
 
 
-@router.post("/offer-claims/{claim_id}/cancel", response=ClaimOut)
+@router.post("/offer-claims/{claim_id}/cancel", response=OfferClaimOut)
+@refuses(409)
 def claim_cancel(request, claim_id: Id):
     row = selectors.own_claim(request.user, claim_id)
     services.claim_give_up(actor=request.user, claim_row=row)
@@ -299,7 +300,8 @@ def claim_cancel(request, claim_id: Id):
     return _claim_out(row)
 
 
-@router.post("/offer-claims/{claim_id}/release", response=ClaimOut)
+@router.post("/offer-claims/{claim_id}/release", response=OfferClaimOut)
+@refuses(409)
 def claim_release(request, claim_id: Id):
     """Staff: free a place that was never picked up; it goes to the waiting list."""
     row = selectors.claim_managed(request.user, claim_id)
@@ -354,7 +356,8 @@ class CheckinOut(Schema):
     checked_in_at: str
 
 
-@router.post("/checkins", response={200: CheckinOut, 409: ConflictOut})
+@router.post("/checkins", response={200: CheckinOut, 409: ErrorOut})
+@refuses(404)
 def checkin(request, payload: CheckinIn):
     """Staff: check a ticket in. 409 `already_checked_in` (with the time) on a second scan."""
     row = services.checkin(actor=request.user, code=payload.token)
@@ -409,12 +412,14 @@ class VenueOut(Schema):
 
 
 @router.get("/venues", response=list[VenueOut])
+@refuses(403)
 def venue_list(request):
     """Staff: venues the caller's union may book (its own and those shared with it)."""
     return selectors.venues_for(request.user)
 
 
 @router.post("/venues", response={201: VenueOut})
+@refuses(404)
 def venue_create(request, payload: VenueIn):
     org = staff_org(request, payload.org)
     return Status(201, services.venue_save(actor=request.user, org=org, data=payload.dict(exclude={"org"})))
@@ -454,13 +459,14 @@ class BookingOut(Schema):
 
 
 @router.get("/venues/{venue_id}/bookings", response=list[BookingOut])
+@refuses(403)
 def venue_bookings(request, venue_id: Id, start: Day | None = None, days: int = Query(7, ge=1, le=62)):
     venue = selectors.venue_get(request.user, venue_id)
     first = timezone.make_aware(dt.datetime.combine(start or timezone.localdate(), dt.time()))
     return list(selectors.venue_bookings(venue, first, first + dt.timedelta(days=days)))
 
 
-@router.post("/venues/{venue_id}/bookings", response={201: BookingOut, 409: ConflictOut})
+@router.post("/venues/{venue_id}/bookings", response={201: BookingOut, 409: ErrorOut})
 def booking_create(request, venue_id: Id, payload: BookingIn):
     """Book half-hour slots; 409 `slot_taken` when any slot is held by another booking."""
     venue = selectors.venue_get(request.user, venue_id)
@@ -476,23 +482,26 @@ def booking_create(request, venue_id: Id, payload: BookingIn):
     return Status(201, booking)
 
 
-class DecisionIn(Schema):
+class BookingDecisionIn(Schema):
     reason: str = Field("", max_length=200)
 
 
 @router.post("/bookings/{booking_id}/approve", response=BookingOut)
+@refuses(409)
 def booking_approve(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
     return services.booking_decide(actor=request.user, booking=booking, approve=True)
 
 
 @router.post("/bookings/{booking_id}/reject", response=BookingOut)
-def booking_reject(request, booking_id: Id, payload: DecisionIn):
+@refuses(409)
+def booking_reject(request, booking_id: Id, payload: BookingDecisionIn):
     booking = selectors.booking_managed(request.user, booking_id)
     return services.booking_decide(actor=request.user, booking=booking, approve=False, reason=payload.reason)
 
 
 @router.post("/bookings/{booking_id}/cancel", response=BookingOut)
+@refuses(409)
 def booking_cancel(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
     services.booking_cancel(actor=request.user, booking=booking)
@@ -541,6 +550,7 @@ def discount_list(request, category: CategoryCode | None = None):  # type: ignor
 
 
 @router.post("/discounts", response={201: DiscountOut})
+@refuses(404)
 def discount_create(request, payload: DiscountIn):
     org = staff_org(request, payload.org)
     return Status(

@@ -17,6 +17,7 @@ from unionhome.core.api import local_iso
 from unionhome.core.audit import timeline_entries
 from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.errors import DomainError
+from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff, scope
 from unionhome.members.models import Member
 
@@ -217,6 +218,7 @@ def appeal_classify(request, payload: ClassifyIn):
 
 
 @router.get("/appeals", response=list[AppealOut])
+@refuses(403)
 def appeal_list(
     request,
     tab: Literal[selectors.TABS] | None = Query(None, description="staff: new, mine, due, overdue, …"),  # type: ignore[valid-type]
@@ -252,6 +254,7 @@ class RouteIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/route", response=AppealDetail)
+@refuses(409)
 def appeal_route(request, appeal_id: Id, payload: RouteIn):
     """Choose the route; `due_on` is the N-th working day after the day received."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -272,6 +275,7 @@ class ConfirmIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/confirm", response=AppealDetail)
+@refuses(409)
 def appeal_confirm(request, appeal_id: Id, payload: ConfirmIn):
     """Confirm or correct the suggested category and urgency (used by `appeals retrain`)."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -291,6 +295,7 @@ class DispatchIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealDetail)
+@refuses(409)
 def appeal_dispatch(request, appeal_id: Id, payload: DispatchIn):
     """Send to departments in order (会办单), each with a feedback deadline and the evidence required."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -309,6 +314,7 @@ def dispatch_queue(request):
 
 
 @router.post("/dispatches/{dispatch_id}/answer", response=DispatchOut)
+@refuses(409)
 def dispatch_answer(request, dispatch_id: Id, payload: AnswerIn):
     step = selectors.handler_step(request.user, dispatch_id)
     return dispatch_out(services.dispatch_answer(step, actor=request.user, answer=payload.answer))
@@ -320,6 +326,7 @@ class CloseIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/close", response=AppealDetail)
+@refuses(409)
 def appeal_close(request, appeal_id: Id, payload: CloseIn):
     """Reply to the member and close: resolved, in_progress or unresolvable."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -334,6 +341,7 @@ class FollowUpIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/follow-up", response=AppealDetail)
+@refuses(409)
 def appeal_follow_up(request, appeal_id: Id, payload: FollowUpIn):
     """The follow-up visit record (回访)."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -347,6 +355,7 @@ class RateIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealDetail)
+@refuses(409)
 def appeal_rate(request, appeal_id: Id, payload: RateIn):
     """The member rates 1–5; 1 or 2 reopens the appeal for a second round."""
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -360,6 +369,7 @@ class ReopenIn(Schema):
 
 
 @router.post("/appeals/{appeal_id}/reopen", response=AppealDetail)
+@refuses(409)
 def appeal_reopen(request, appeal_id: Id, payload: ReopenIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_reopen(appeal, actor=request.user, note=payload.note)
@@ -370,6 +380,7 @@ def appeal_reopen(request, appeal_id: Id, payload: ReopenIn):
 
 
 @router.get("/insights/appeals")
+@refuses(403)
 def appeal_insights(
     request,
     start: Day | None = None,
@@ -418,6 +429,7 @@ class RectificationOut(Schema):
 
 
 @router.get("/appeals-recurring")
+@refuses(403)
 def recurring(request, quarter: str | None = Query(None, pattern=r"^(20[0-9]{2}|2100)Q[1-4]$")):
     """Groups of similar appeals (same site, category, quarter) not yet on the rectification list."""
     require_staff(request.user)
@@ -441,12 +453,14 @@ def _staff_user(pk: int, field: str):
 
 
 @router.get("/rectifications", response=list[RectificationOut])
+@refuses(403)
 def rectification_list(request):
     require_staff(request.user)
     return list(scope(Rectification.objects.select_related("site", "owner"), request.user))
 
 
 @router.post("/rectifications", response={201: RectificationOut})
+@refuses(404)
 def rectification_create(request, payload: RectificationIn):
     """Turn a recurring group into a line of the quarterly rectification list."""
     require_staff(request.user)
@@ -487,6 +501,7 @@ class RiskIn(Schema):
 
 
 @router.get("/risks", response=list[RiskOut])
+@refuses(403)
 def risk_list(request):
     """The weekly risk review list."""
     require_staff(request.user)
@@ -542,6 +557,7 @@ class LegalOut(Schema):
 
 
 @router.post("/legal-cases", response={201: LegalOut})
+@refuses(404)
 def legal_create(request, payload: LegalIn):
     """Contract consultation, legal-aid application (answer the eligibility questions), mediation,
     or a wage-arrears / unpaid-insurance / excess-overtime case."""
@@ -571,6 +587,7 @@ class LadderIn(Schema):
 
 
 @router.post("/legal-cases/{case_id}/steps", response=LegalOut)
+@refuses(409)
 def legal_step(request, case_id: Id, payload: LadderIn):
     """The next step of 提示 → 会商 → 发函 → 整改复核 → 移交; 409 `out_of_order` or `evidence_missing`."""
     case = legal.case_get(request.user, case_id)
@@ -594,6 +611,7 @@ class AgreementIn(Schema):
 
 
 @router.post("/legal-cases/{case_id}/agreement", response=LegalOut)
+@refuses(409)
 def legal_agreement(request, case_id: Id, payload: AgreementIn):
     case = legal.case_get(request.user, case_id)
     return legal.mediation_record(

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
+from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped
 
 from . import selectors, services
@@ -61,6 +62,7 @@ class FeedbackIn(Schema):
 
 
 @router.post("/assistant/feedback", response={200: dict})
+@refuses(404)
 def feedback(request, payload: FeedbackIn):
     q = services.feedback(user=request.user, question_id=payload.question_id, helpful=payload.helpful)
     return {"question_id": q.pk, "helpful": q.helpful, "status": q.status}
@@ -102,6 +104,7 @@ class UnansweredOut(Schema):
 
 
 @router.get("/assistant/unanswered", response=list[UnansweredOut])
+@refuses(403)
 def unanswered(request, limit: int = Query(100, ge=1, le=500)):
     """Staff: what it could not answer or answered unhelpfully — turn these into entries."""
     return list(selectors.unanswered(request.user)[:limit])
@@ -138,16 +141,19 @@ class EntryOut(Schema):
 
 
 @router.get("/kb", response=list[EntryOut])
+@refuses(403)
 def kb_list(request, q: str = "", category: str = "", limit: int = Query(200, ge=1, le=500)):
     return list(selectors.entry_search(request.user, text=q, category=category)[:limit])
 
 
 @router.get("/kb/{kb_id}", response=EntryOut)
+@refuses(403)
 def kb_get(request, kb_id: str):
     return selectors.entry_get(request.user, kb_id)
 
 
 @router.post("/kb", response={201: EntryOut})
+@refuses(404)
 def kb_create(request, payload: EntryIn):
     from unionhome.core.scoping import visible_orgs
 

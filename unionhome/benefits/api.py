@@ -12,10 +12,11 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from unionhome.content.api import Audience
-from unionhome.core.api import local_iso, staff_org
+from unionhome.core.api import ErrorOut, local_iso, staff_org
 from unionhome.core.audit import timeline_entries, timelines_for
 from unionhome.core.bounds import Day, Id, Money, Year
 from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
 from unionhome.members.models import Member
 
@@ -23,12 +24,6 @@ from . import campaigns, hardship, selectors, services
 from .models import Campaign, Claim, ClaimStatus, Fund, HardshipLevel, Visit
 
 router = Router(tags=["benefits"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, str] | None = None
 
 
 # -- claim types and claims --------------------------------------------------------------------
@@ -147,6 +142,7 @@ class ClaimUpdateIn(Schema):
 
 
 @router.patch("/claims/{claim_id}", response=ClaimOut)
+@refuses(409)
 def claim_update(request, claim_id: Id, payload: ClaimUpdateIn):
     """Change a draft or a returned claim; what is not sent stays."""
     claim = selectors.claim_get(request.user, claim_id)
@@ -165,6 +161,7 @@ def claim_file(request, claim_id: Id, field: str, file: File[UploadedFile]):
 
 
 @router.post("/claims/{claim_id}/submit", response=ClaimOut)
+@refuses(409)
 def claim_submit(request, claim_id: Id):
     claim = selectors.claim_get(request.user, claim_id)
     claim = services.claim_save(actor=request.user, claim=claim, values={}, submit=True)
@@ -181,6 +178,7 @@ class RejectIn(Schema):
 
 
 @router.get("/staff/claims", response=list[ClaimOut])
+@refuses(403)
 def staff_claims(request, status: str = "submitted"):
     """Claims in the staff member's unions, by status (default: waiting for a decision)."""
     require_staff(request.user)
@@ -197,6 +195,7 @@ def claim_approve(request, claim_id: Id, payload: DecisionIn):
 
 
 @router.post("/claims/{claim_id}/return", response=ClaimOut)
+@refuses(409)
 def claim_return(request, claim_id: Id, payload: DecisionIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_return(claim=claim, actor=request.user, note=payload.note)
@@ -204,6 +203,7 @@ def claim_return(request, claim_id: Id, payload: DecisionIn):
 
 
 @router.post("/claims/{claim_id}/reject", response=ClaimOut)
+@refuses(409)
 def claim_reject(request, claim_id: Id, payload: RejectIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_reject(claim=claim, actor=request.user, reason=payload.reason)
@@ -211,6 +211,7 @@ def claim_reject(request, claim_id: Id, payload: RejectIn):
 
 
 @router.post("/claims/{claim_id}/deliver", response=ClaimOut)
+@refuses(409)
 def claim_deliver(request, claim_id: Id, payload: DecisionIn):
     claim = selectors.staff_claim(request.user, claim_id)
     services.claim_deliver(claim=claim, actor=request.user, note=payload.note)
@@ -256,6 +257,7 @@ def _fund_out(f: Fund) -> dict:
 
 
 @router.post("/funds", response={201: FundOut})
+@refuses(404)
 def fund_create(request, payload: FundIn):
     from django.contrib.auth import get_user_model
 
@@ -270,6 +272,7 @@ def fund_create(request, payload: FundIn):
 
 
 @router.get("/funds", response=list[FundOut])
+@refuses(403)
 def fund_list(request):
     require_staff(request.user)
     return [_fund_out(f) for f in services.funds_for(request.user)]
@@ -389,6 +392,7 @@ def _case_out(case, *, timeline: list[dict] | None = None) -> dict:
 
 
 @router.post("/hardship/cases", response={201: CaseOut})
+@refuses(404)
 def case_create(request, payload: CaseIn):
     member = None
     if payload.member_id:
@@ -430,6 +434,7 @@ class AdvanceIn(Schema):
 
 
 @router.post("/hardship/cases/{case_id}/advance", response=CaseOut)
+@refuses(409)
 def case_advance(request, case_id: Id, payload: AdvanceIn):
     """Finish the current stage. Verification needs the signed authorisation: use the page, or
     send it as multipart to `…/advance-with-file`."""
@@ -439,6 +444,7 @@ def case_advance(request, case_id: Id, payload: AdvanceIn):
 
 
 @router.post("/hardship/cases/{case_id}/advance-with-file", response=CaseOut)
+@refuses(409)
 def case_advance_file(request, case_id: Id, note: str, file: File[UploadedFile]):
     case = hardship.case_get(user=request.user, pk=case_id)
     hardship.case_advance(case=case, actor=request.user, note=note, attachment=file)
@@ -458,12 +464,12 @@ def _advance_refs(request, payload: AdvanceIn) -> dict:
     return refs
 
 
-class NoticeOut(Schema):
+class HardshipNoticeOut(Schema):
     text: str
     until: str
 
 
-@router.get("/hardship/notices", response=list[NoticeOut])
+@router.get("/hardship/notices", response=list[HardshipNoticeOut])
 def notices(request):
     """公示 in force for the caller's union."""
     from unionhome.members.selectors import member_of
@@ -503,6 +509,7 @@ def _visit_out(v: Visit) -> dict:
 
 
 @router.post("/visits", response={201: VisitOut})
+@refuses(404)
 def visit_create(request, payload: VisitIn):
     member = get_scoped(Member.objects.select_related("org"), request.user, pk=payload.member_id)
     visit = hardship.visit_plan(
@@ -518,6 +525,7 @@ class VisitRecordIn(Schema):
 
 
 @router.post("/visits/{visit_id}/record", response=VisitOut)
+@refuses(409)
 def visit_record(request, visit_id: Id, payload: VisitRecordIn):
     visit = selectors.visit_for(request.user, visit_id)
     return _visit_out(hardship.visit_record(visit=visit, actor=request.user, **payload.dict()))
@@ -529,6 +537,7 @@ class RatingIn(Schema):
 
 
 @router.post("/visits/{visit_id}/evaluate", response=VisitOut)
+@refuses(409)
 def visit_evaluate(request, visit_id: Id, payload: RatingIn):
     visit = selectors.visit_for(request.user, visit_id)
     return _visit_out(hardship.visit_evaluate(visit=visit, actor=request.user, **payload.dict()))
@@ -580,6 +589,7 @@ class GroupMemberOut(Schema):
 
 
 @router.get("/service-groups/{group}/members", response=list[GroupMemberOut])
+@refuses(403)
 def service_group_members(request, group: str):
     require_staff(request.user)
     return [
@@ -622,6 +632,7 @@ def _campaign_out(c: Campaign) -> dict:
 
 
 @router.post("/campaigns", response={201: CampaignOut})
+@refuses(404)
 def campaign_create(request, payload: CampaignIn):
     org = staff_org(request, payload.org)
     data = payload.dict(exclude={"org"})
@@ -629,6 +640,7 @@ def campaign_create(request, payload: CampaignIn):
 
 
 @router.post("/campaigns/{campaign_id}/launch", response={202: CampaignOut})
+@refuses(409)
 def campaign_launch(request, campaign_id: Id):
     """Publish: the entitlements are created by the task queue (202); poll `GET /campaigns/{id}`."""
     campaign = campaigns.campaign_get(user=request.user, pk=campaign_id)

@@ -10,6 +10,7 @@ from pydantic import field_validator
 from unionhome.core.api import local_iso, staff_org
 from unionhome.core.bounds import Age, Id, Moment
 from unionhome.core.links import link_refusal, safe_link
+from unionhome.core.openapi import refuses
 
 from . import selectors, services
 from .models import Column
@@ -75,6 +76,7 @@ class ArticleIn(Schema):
 
 
 @router.post("/news", response={201: ArticleDetail})
+@refuses(404)
 def news_create(request, payload: ArticleIn):
     org = staff_org(request, payload.org)
     article = services.article_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
@@ -138,6 +140,7 @@ class NoticeOut(Schema):
 
 
 @router.post("/notices", response={201: NoticeOut})
+@refuses(404)
 def notice_create(request, payload: NoticeIn):
     """Send a targeted notice to the members of a union (and below) who match the audience.
     The fan-out runs in the background; `recipients` is filled in when it is done."""
@@ -161,6 +164,7 @@ class PreviewIn(Schema):
 
 
 @router.post("/notices/preview", response=dict)
+@refuses(404)
 def notice_preview(request, payload: PreviewIn):
     """How many members the audience reaches, before sending."""
     org = staff_org(request, payload.org)
@@ -168,10 +172,12 @@ def notice_preview(request, payload: PreviewIn):
 
 
 @router.get("/notices", response=list[NoticeOut])
+@refuses(403)
 def notice_list(request, limit: int = Query(50, ge=1, le=500)):
     return list(selectors.notices_managed(request.user)[:limit])
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)
+@refuses(403)
 def notice_get(request, notice_id: Id):
     return selectors.notice_get(request.user, notice_id)

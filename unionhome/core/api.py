@@ -10,12 +10,14 @@ import logging
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .auth import Identity, load_user, token_identity
@@ -44,9 +46,17 @@ def caller_identity(request) -> Identity | None:
 
 
 class SessionAuth(APIKeyCookie):
-    """The pages' session, with Django's CSRF check on unsafe methods."""
+    """The pages' session, with Django's CSRF check on unsafe methods. A request with no logged-in
+    session (an app whose token died, a stranger) is not a session's request: it hears 401, not a
+    complaint about a CSRF token it never had reason to send."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
@@ -54,6 +64,18 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [BearerAuth(), SessionAuth()]
+
+
+class ObjectParser(Parser):
+    """Every body this API takes is a JSON object. Anything else (a list, a string, null) is
+    refused as unreadable: the framework would otherwise read a list's missing attributes as
+    absent fields and accept `[null, null]` as an empty change."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
 
 
 class ErrorOut(Schema):
@@ -131,18 +153,25 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        code = {
-            400: "bad_request",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            413: "too_large",
-        }.get(exc.status_code, "error")
-        return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
+        code, message = {
+            400: ("bad_request", _("请求内容无法读取：应为 JSON 对象")),
+            403: ("forbidden", _("页面已过期，请刷新后再试")),
+            404: ("not_found", _("找不到该记录")),
+            405: ("method_not_allowed", _("不支持此操作")),
+            413: ("too_large", _("请求内容太大")),
+        }.get(exc.status_code, ("error", str(exc)))
+        return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return api.create_response(request, {"code": "forbidden", "message": _("无权访问")}, status=403)
+
+    @api.exception_handler(MultiPartParserError)
+    def bad_form(request, exc):
+        # A multipart body with no boundary, or cut short: the caller's fault, said as such.
+        return api.create_response(
+            request, {"code": "bad_request", "message": _("上传的表单无法读取")}, status=400
+        )
 
     @api.exception_handler(SuspiciousOperation)
     def bad_request(request, exc):

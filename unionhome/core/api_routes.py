@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from unionhome import __version__
 
 from . import auth
-from .api import local_iso
+from .api import ErrorOut, local_iso
 from .bounds import Id
 from .models import Notification
 from .notifications import mark_read, unread_count
@@ -22,12 +22,6 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, str] | None = None
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})

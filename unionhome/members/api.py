@@ -15,6 +15,7 @@ from unionhome.core.bounds import Id, LifeDay, Page
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
+from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff, scope
 from unionhome.core.throttle import client_ip
 
@@ -152,6 +153,7 @@ def me(request):
 
 
 @router.patch("/me", response=MemberOut)
+@refuses(404, 409)
 def me_update(request, payload: ProfileIn):
     """Change the caller's working profile; service groups are recomputed."""
     member = _own_member(request)
@@ -167,6 +169,7 @@ def _own_member(request) -> Member:
 
 
 @router.get("/me/export")
+@refuses(404)
 def me_export(request):
     """Everything held about the caller, as JSON (personal-data export)."""
     return services.member_export(member=_own_member(request), actor=request.user)
@@ -178,12 +181,14 @@ class ConsentIn(Schema):
 
 
 @router.get("/me/consents")
+@refuses(404)
 def me_consents(request):
     """The consent in force for each purpose."""
     return services.consent_current(_own_member(request))
 
 
 @router.post("/me/consents")
+@refuses(404)
 def me_consent_set(request, payload: ConsentIn):
     services.consent_set(
         member=_own_member(request), purpose=payload.purpose, granted=payload.granted, actor=request.user
@@ -200,6 +205,7 @@ class NoteIn(Schema):
 
 
 @router.post("/me/deletion-request", response={201: dict})
+@refuses(404, 409)
 def me_deletion_request(request, payload: ReasonIn):
     """Ask for one's personal data to be deleted; staff approve."""
     req = services.deletion_request(member=_own_member(request), actor=request.user, reason=payload.reason)
@@ -207,6 +213,7 @@ def me_deletion_request(request, payload: ReasonIn):
 
 
 @router.post("/me/leave", response=MemberOut)
+@refuses(404, 409)
 def me_leave(request, payload: ReasonIn):
     """Leave the union (the record and history are kept)."""
     member = services.member_leave(member=_own_member(request), actor=request.user, reason=payload.reason)
@@ -302,6 +309,7 @@ def join(request, payload: JoinIn):
 
 
 @router.post("/join/confirm", response=JoinOut)
+@refuses(404)
 def join_confirm(request, payload: JoinCodeIn):
     """The code texted to the phone on the roster entry the caller's open application claims."""
     throttle.require("join.confirm.address", client_ip(request), limit=30, window=3600)
@@ -318,6 +326,7 @@ def cards_verify(request, token: str = Query(..., max_length=200)):
 
 
 @router.get("/me/card")
+@refuses(404)
 def my_card(request):
     """The caller's e-card token (what the QR code holds)."""
     member = _own_member(request)
@@ -365,6 +374,7 @@ class TransferOut(Schema):
 
 
 @router.post("/transfers", response={201: TransferOut})
+@refuses(404, 409)
 def transfer_request(request, payload: TransferIn):
     """Ask to move one's membership to another union (the receiving union accepts)."""
     to_org = Org.objects.filter(pk=payload.to_org_id).first()
@@ -382,6 +392,7 @@ def transfer_request(request, payload: TransferIn):
 
 
 @router.get("/transfers", response=list[TransferOut])
+@refuses(403)
 def transfer_list(request):
     """Staff: open transfers into or out of the caller's unions."""
     require_staff(request.user)
@@ -396,6 +407,7 @@ def _transfer_for_staff(request, pk: int) -> Transfer:
 
 
 @router.post("/transfers/{pk}/accept", response=TransferOut)
+@refuses(409)
 def transfer_accept(request, pk: Id, payload: NoteIn):
     """The receiving union accepts the member."""
     return services.transfer_accept(
@@ -404,6 +416,7 @@ def transfer_accept(request, pk: Id, payload: NoteIn):
 
 
 @router.post("/transfers/{pk}/reject", response=TransferOut)
+@refuses(409)
 def transfer_reject(request, pk: Id, payload: NoteIn):
     return services.transfer_reject(
         transfer=_transfer_for_staff(request, pk), actor=request.user, note=payload.note
@@ -411,6 +424,7 @@ def transfer_reject(request, pk: Id, payload: NoteIn):
 
 
 @router.post("/transfers/{pk}/cancel", response=TransferOut)
+@refuses(409)
 def transfer_cancel(request, pk: Id):
     """The member withdraws their own request."""
     transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
@@ -429,6 +443,7 @@ class MemberPage(Schema):
 
 
 @router.get("/members", response=MemberPage)
+@refuses(403)
 def member_list(
     request,
     q: str = Query("", max_length=50),
@@ -454,6 +469,7 @@ def member_detail(request, pk: Id):
 
 
 @router.patch("/members/{pk}", response=MemberOut)
+@refuses(409)
 def member_update(request, pk: Id, payload: StaffProfileIn):
     member = get_scoped(_member_qs(), request.user, pk=pk)
     services.member_update(member=member, actor=request.user, data=_profile_data(payload))
@@ -491,6 +507,7 @@ class OrgOut(Schema):
 
 
 @router.get("/orgs", response=list[OrgOut])
+@refuses(403)
 def org_list(request):
     """Staff: the org tree under the caller, in tree order."""
     require_staff(request.user)
@@ -498,6 +515,7 @@ def org_list(request):
 
 
 @router.get("/joins", response=list[StaffJoinOut])
+@refuses(403)
 def join_queue(request):
     """Staff: join applications waiting for a decision."""
     require_staff(request.user)
@@ -509,6 +527,7 @@ def _join_for_staff(request, pk: int) -> JoinApplication:
 
 
 @router.post("/joins/{pk}/approve", response=StaffJoinOut)
+@refuses(409)
 def join_approve(request, pk: Id, payload: NoteIn):
     application = _join_for_staff(request, pk)
     services.join_approve(application=application, actor=request.user, note=payload.note)
@@ -516,6 +535,7 @@ def join_approve(request, pk: Id, payload: NoteIn):
 
 
 @router.post("/joins/{pk}/reject", response=StaffJoinOut)
+@refuses(409)
 def join_reject(request, pk: Id, payload: NoteIn):
     return services.join_reject(
         application=_join_for_staff(request, pk), actor=request.user, note=payload.note
@@ -523,6 +543,7 @@ def join_reject(request, pk: Id, payload: NoteIn):
 
 
 @router.get("/deletion-requests")
+@refuses(403)
 def deletion_queue(request):
     """Staff: personal-data deletion requests waiting for a decision."""
     require_staff(request.user)
@@ -534,6 +555,7 @@ def deletion_queue(request):
 
 
 @router.post("/deletion-requests/{pk}/approve")
+@refuses(409)
 def deletion_approve(request, pk: Id, payload: NoteIn):
     req = get_scoped(
         DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
@@ -543,6 +565,7 @@ def deletion_approve(request, pk: Id, payload: NoteIn):
 
 
 @router.post("/deletion-requests/{pk}/reject")
+@refuses(409)
 def deletion_reject(request, pk: Id, payload: NoteIn):
     req = get_scoped(
         DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
@@ -552,6 +575,7 @@ def deletion_reject(request, pk: Id, payload: NoteIn):
 
 
 @router.get("/registration-rates")
+@refuses(403)
 def registration_rates(request):
     """Staff: registration rate (注册率) overall, per org and per site, with its definition."""
     require_staff(request.user)
