@@ -250,7 +250,7 @@ AXES_LOCKOUT_CALLABLE = "unionhome.core.auth.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
-API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 14)
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -36,6 +36,7 @@ class BearerAuth(HttpBearer):
             return None
         request.user = SimpleLazyObject(lambda: load_user(identity.user_id))
         request.identity = identity
+        request.bearer_token = token  # for `DELETE /auth/token` and the list of one's devices
         return identity.user_id
 
 

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from django.db import connection
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from unionhome import __version__
 
 from . import auth
 from .api import ErrorOut, local_iso
 from .bounds import Id
+from .errors import DomainError
 from .models import Notification
 from .notifications import mark_read, unread_count
+from .openapi import refuses
 
 router = Router(tags=["core"])
 
@@ -28,6 +33,46 @@ class TokenOut(Schema):
 def token(request, payload: TokenIn):
     """Exchange a username (or phone) and password for a bearer token."""
     return {"token": auth.token_issue(request=request, username=payload.username, password=payload.password)}
+
+
+@router.delete("/auth/token", response={204: None})
+@refuses(400)
+def token_delete(request):
+    """Sign this app out: the bearer token the request carries ends now (400 for a page session,
+    which signs out at /logout/)."""
+    token = getattr(request, "bearer_token", None)
+    if token is None:
+        raise DomainError("not_a_token", _("此请求没有使用令牌：网页请在页面上退出登录"))
+    auth.token_revoke(token, actor=request.user)
+    return Status(204, None)
+
+
+class DeviceOut(Schema):
+    kind: Literal["session", "token"]
+    id: int
+    label: str
+    since: str
+    current: bool
+
+
+@router.get("/me/devices", response=list[DeviceOut])
+def my_devices(request):
+    """Where the caller is signed in: browser sessions and app tokens, newest first."""
+    return [
+        {**vars(d), "since": local_iso(d.since)}
+        for d in auth.devices(
+            request.user,
+            session_key=request.session.session_key if hasattr(request, "session") else None,
+            token=getattr(request, "bearer_token", None),
+        )
+    ]
+
+
+@router.delete("/me/devices/{kind}/{device_id}", response={204: None})
+def my_device_end(request, kind: Literal["session", "token"], device_id: Id):
+    """Sign one of one's own sessions or tokens out (404 for anyone else's)."""
+    auth.device_end(request.user, kind=kind, pk=device_id)
+    return Status(204, None)
 
 
 @router.get("/health", auth=None)

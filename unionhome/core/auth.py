@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import rows
 from .audit import log_action
-from .errors import DomainError
+from .errors import DomainError, NotFound
 from .models import ApiToken, Org, RoleAssignment
 
 
@@ -103,10 +103,104 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
     ApiToken.objects.create(
         user=user,
         digest=_digest(token),
+        label=device_label(request),
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
     log_action(user, "core.auth.token_issued", user)
     return token
+
+
+def token_revoke(token: str, *, actor) -> bool:
+    """End the token the caller holds (an app's 退出登录); True if it was live."""
+    deleted, _ = ApiToken.objects.filter(digest=_digest(token), user=actor).delete()
+    if deleted:
+        log_action(actor, "core.auth.token_revoked", actor)
+    return bool(deleted)
+
+
+# -- devices: the tokens and browser sessions a person is signed in with ------------------------
+
+
+# What a phone or browser tells of itself, in words its owner recognises: the first match of each.
+_APPS = (("MicroMessenger", "微信"), ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"))
+_SYSTEMS += (("Mac OS X", "Mac"), ("Linux", "Linux"))
+
+
+def device_label(request) -> str:
+    """ "Chrome · Android", "微信 · iPhone", or the start of whatever the client called itself."""
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    app = next((name for key, name in _APPS if key in agent), "Safari" if "Safari/" in agent else "")
+    system = next((name for key, name in _SYSTEMS if key in agent), "")
+    label = " · ".join(part for part in (app, system) if part)
+    return (label or agent.split(" ")[0] or _("未知设备"))[:100]
+
+
+@dataclass(frozen=True)
+class Device:
+    kind: str  # "session" (a browser) or "token" (an app)
+    id: int
+    label: str
+    since: dt.datetime
+    current: bool
+
+
+def devices(user, *, session_key: str | None = None, token: str | None = None) -> list[Device]:
+    """Where `user` is signed in, newest first; `current` marks the caller's own session or token."""
+    from .models import LoginSession
+
+    now = timezone.now()
+    found = [
+        Device("session", s.pk, s.label, s.created_at, s.session_key == session_key)
+        for s in LoginSession.objects.filter(user=user)
+    ]
+    digest = _digest(token) if token else None
+    found += [
+        Device("token", t.pk, t.label, t.created_at, t.digest == digest)
+        for t in ApiToken.objects.filter(user=user, expires_at__gt=now)
+    ]
+    return sorted(found, key=lambda d: d.since, reverse=True)
+
+
+def device_end(user, *, kind: str, pk: int) -> None:
+    """End one of `user`'s own sessions or tokens; anyone else's is not found."""
+    from importlib import import_module
+
+    from .models import LoginSession
+
+    if kind == "token":
+        deleted, _ = ApiToken.objects.filter(user=user, pk=pk).delete()
+    else:
+        row = LoginSession.objects.filter(user=user, pk=pk).first()
+        deleted = 0
+        if row is not None:
+            import_module(settings.SESSION_ENGINE).SessionStore(session_key=row.session_key).delete()
+            deleted, _ = LoginSession.objects.filter(pk=row.pk).delete()
+    if not deleted:
+        raise NotFound()
+    log_action(user, "core.auth.device_ended", user, {"kind": kind})
+
+
+def record_session(sender, request, user, **kwargs) -> None:
+    """On login (the `user_logged_in` signal): remember the session so its person can end it."""
+    from .models import LoginSession
+
+    if request is None or not hasattr(request, "session"):
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    LoginSession.objects.update_or_create(
+        session_key=request.session.session_key, defaults={"user": user, "label": device_label(request)}
+    )
+
+
+def forget_session(sender, request, user, **kwargs) -> None:
+    """On logout: the session is gone, and so is its row."""
+    from .models import LoginSession
+
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        LoginSession.objects.filter(session_key=key).delete()
 
 
 @dataclass(frozen=True)

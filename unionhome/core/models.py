@@ -26,6 +26,30 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.first_name or self.username
 
+    def save(self, *args, **kwargs):
+        """A new password or a deactivated account ends every API token and browser session of
+        the account: whoever had the old password, or the phone of someone who left, keeps
+        nothing. (Django's session hash already refuses old sessions after a password change;
+        the tokens are ours to end.)"""
+        existing = not self._state.adding
+        password_changed = self._password is not None  # set by set_password until saved
+        super().save(*args, **kwargs)
+        if existing and (password_changed or not self.is_active):
+            self.sign_out_everywhere()
+
+    def sign_out_everywhere(self, *, keep: str | None = None) -> int:
+        """End every API token and recorded browser session but the session `keep`; how many."""
+        from importlib import import_module
+
+        tokens, _ = ApiToken.objects.filter(user=self).delete()
+        ended = LoginSession.objects.filter(user=self).exclude(session_key=keep or "")
+        keys = list(ended.values_list("session_key", flat=True))
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in keys:
+            store(session_key=key).delete()
+        ended.delete()
+        return tokens + len(keys)
+
 
 class OrgKind(models.TextChoices):
     HIGHER = "higher", _("上级工会")
@@ -212,10 +236,27 @@ class WorkdayOverride(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for apps. Only its SHA-256 is stored."""
+    """A bearer token for apps. Only its SHA-256 is stored. Ended by deleting it: by its holder
+    (`DELETE /api/v1/auth/token`, or from the profile page), a new password, or deactivation."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)  # the app or device that asked for it
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoginSession(models.Model):
+    """A browser session, recorded at login so its person can see it and end it from another
+    device (the session store cannot be searched by person). The session itself stays Django's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

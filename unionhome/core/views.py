@@ -3,13 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .areas import AREAS, BY_SLUG
+from .auth import device_end as device_end_for
+from .auth import record_session
+from .errors import NotFound
+from .forms import int_param
 from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .models import Notification
@@ -25,6 +30,53 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("手机号或用户名")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "text"})
         self.fields["password"].label = _("密码")
+
+
+class PasswordForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("现在的密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("再输一遍新密码")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password ends every other session and every app's token (core.models.User.save);
+    this browser stays signed in under a new session key, recorded again."""
+
+    template_name = "core/password.html"
+    form_class = PasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, then update_session_auth_hash
+        record_session(None, self.request, self.request.user)
+        messages.success(self.request, _("密码已修改，其他设备和应用已退出登录"))
+        return response
+
+    def get_success_url(self):
+        return "/profile/"
+
+
+@login_required
+@require_POST
+def device_end(request):
+    """End one of one's own sessions or app tokens (the profile page's 退出 beside it)."""
+    kind = "token" if request.POST.get("kind") == "token" else "session"
+    try:
+        device_end_for(request.user, kind=kind, pk=int_param(request.POST.get("id")))
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("该设备已退出登录"))
+    return HttpResponseRedirect("/profile/#devices")
+
+
+@login_required
+@require_POST
+def devices_end_others(request):
+    """退出其他所有设备: every session and token but this browser's session."""
+    count = request.user.sign_out_everywhere(keep=request.session.session_key)
+    messages.success(request, _("已退出其他 %(n)d 个设备") % {"n": count})
+    return HttpResponseRedirect("/profile/#devices")
 
 
 class LoginView(auth_views.LoginView):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core import otp, throttle
 from unionhome.core.audit import timeline_entries
+from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
@@ -243,8 +244,9 @@ def card(request):
 @login_required
 def profile(request):
     member = selectors.member_of(request.user)
+    signed_in = devices(request.user, session_key=request.session.session_key)
     if member is None:
-        return render(request, "members/profile.html", {"member": None})
+        return render(request, "members/profile.html", {"member": None, "devices": signed_in})
     # The form gets its own copy: validating a ModelForm writes the typed values onto its
     # instance, and the service must compare them with what is stored to log what changed.
     form = ProfileForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=member.pk))
@@ -267,6 +269,7 @@ def profile(request):
             "consent_form": ConsentForm(current=services.consent_current(member)),
             "open_deletion": member.deletion_requests.filter(status=DeletionStatus.REQUESTED).first(),
             "timeline": timeline_entries(member)[-10:],
+            "devices": signed_in,
         },
     )
 
