@@ -242,9 +242,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
-# Lock a username from one address: a whole site behind one NAT is not locked out by one person,
-# and an attacker cannot lock a member out from elsewhere.
+# Lock an account from one address: a whole site behind one NAT is not locked out by one person,
+# and an attacker cannot lock a member out from elsewhere. The account is the one the typed name
+# resolves to, by username or phone (core.auth.lockout_key); the address is the client's as our
+# own proxy saw it (core.throttle.client_ip). core.auth adds two limits of its own: failures per
+# account from anywhere, and failures per address across accounts.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "unionhome.core.auth.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "unionhome.core.throttle.client_ip"
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)  # an hour, from anywhere
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)  # per lockout window
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "unionhome.core.auth.lockout_response"
 AXES_VERBOSE = False

@@ -7,13 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.backends.signals import connection_created
 
-        from .auth import forget_session, record_session
+        from .auth import count_failure, forget_session, record_session
 
         user_logged_in.connect(record_session, dispatch_uid="unionhome.auth.record_session")
         user_logged_out.connect(forget_session, dispatch_uid="unionhome.auth.forget_session")
+        user_login_failed.connect(count_failure, dispatch_uid="unionhome.auth.count_failure")
 
         from .sqlite import start_checkpointer
 

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import rows
+from . import rows, throttle
 from .audit import log_action
 from .errors import DomainError, NotFound
 from .models import ApiToken, Org, RoleAssignment
@@ -82,6 +82,69 @@ def _user_sql() -> str:
     )
 
 
+# -- who is trying to log in, and how often --------------------------------------------------------
+#
+# Three limits, each on what it protects:
+# - an account from one address: django-axes, AXES_FAILURE_LIMIT failures, keyed on the account
+#   the typed name resolves to (`lockout_key`), so its phone and its username are one account;
+# - an account from anywhere: LOGIN_ACCOUNT_FAILURE_LIMIT failures an hour, against guessing
+#   spread over many addresses (a locked member can still come in after the hour, or by staff);
+# - an address across accounts: LOGIN_ADDRESS_FAILURE_LIMIT failures in the lockout window,
+#   against trying one password on many accounts. The address is `throttle.client_ip`: a
+#   forwarded address is believed only from our own proxy.
+
+
+def _account_for(name: str):
+    name = (name or "").strip()
+    if not name:
+        return None
+    return get_user_model().objects.filter(Q(username=name) | Q(phone=name)).order_by("pk").first()
+
+
+def lockout_key(request, credentials) -> str:
+    """AXES_USERNAME_CALLABLE: the account a login names, however it was typed; a name that is no
+    account is counted as typed (lower case), so guessing at names is limited too."""
+    name = str((credentials or {}).get("username") or "")
+    user = _account_for(name)
+    return f"user:{user.pk}" if user is not None else name.strip().lower()[:150]
+
+
+def _window() -> int:
+    return int(settings.AXES_COOLOFF_TIME * 3600)
+
+
+def login_gate(request, username: str) -> None:
+    """Before a password is checked: refuse (429) while the address or the account has used up
+    its failures. Called by the login page and the token endpoint."""
+    address = throttle.client_ip(request)
+    if throttle.over("login.failed.address", address, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        raise throttle.Throttled(_window())
+    if throttle.over(
+        "login.failed.account",
+        lockout_key(request, {"username": username}),
+        limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT,
+    ):
+        raise throttle.Throttled(3600)
+
+
+def count_failure(sender, credentials, request=None, **kwargs) -> None:
+    """On `user_login_failed`: one more failure for the address and for the account."""
+    if request is None:
+        return
+    throttle.hit(
+        "login.failed.address",
+        throttle.client_ip(request),
+        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        window=_window(),
+    )
+    throttle.hit(
+        "login.failed.account",
+        lockout_key(request, credentials),
+        limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT,
+        window=3600,
+    )
+
+
 def lockout_response(request, credentials, *args, **kwargs):
     message = _("登录失败次数过多，账号已暂时锁定，请 %(minutes)d 分钟后再试") % {
         "minutes": settings.AXES_COOLOFF_TIME * 60
@@ -96,6 +159,7 @@ def _digest(token: str) -> str:
 
 
 def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
+    login_gate(request, username)
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise DomainError("invalid_credentials", _("用户名或密码错误"), status=401)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .areas import AREAS, BY_SLUG
 from .auth import device_end as device_end_for
-from .auth import record_session
+from .auth import login_gate, record_session
 from .errors import NotFound
 from .forms import int_param
 from .links import link_or
@@ -20,6 +20,7 @@ from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .models import Notification
 from .notifications import mark_read
 from .pagememo import render_memo
+from .throttle import Throttled
 
 YEAR = 365 * 24 * 3600
 
@@ -83,6 +84,14 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            login_gate(request, request.POST.get("username", ""))
+        except Throttled as exc:
+            context = {"locked_message": exc.message, "form": self.get_form()}
+            return render(request, self.template_name, context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def get_redirect_url(self):
         # Django's own check lets "/%5Cevil.example" through; ours is the platform's one rule.
