@@ -94,6 +94,7 @@ urlpatterns = [
     path("care/visits/<id:pk>/rate/", benefits.visit_rate, name="visit-rate"),
     path("proxy/", benefits.proxy, name="proxy"),
     path("proxy/<id:pk>/", benefits.proxy_consent, name="proxy-consent"),
+    path("benefits/proxy-consents/<id:pk>/revoke/", benefits.proxy_revoke, name="proxy-revoke"),
     path("staff/benefits/", benefits.staff_claims, name="staff-benefits"),
     path("staff/benefits/claims/<id:pk>/", benefits.staff_claim, name="staff-benefit-claim"),
     path("staff/benefits/types/", benefits.staff_types, name="staff-benefit-types"),

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from unionhome.benefits import services
 from unionhome.benefits.catalogue import catalogue_install
-from unionhome.benefits.demo import sample_png
+from unionhome.benefits.demo import sample_png, signature_png
 from unionhome.benefits.models import ClaimType
 from unionhome.core.models import Role
 from unionhome.members.models import Consent, ConsentPurpose, Post
@@ -16,6 +16,7 @@ from unionhome.members.models import Consent, ConsentPurpose, Post
 from ..factories import UserFactory, grant
 
 png_bytes = sample_png
+signature = signature_png  # what the proxy page's pad sends: ink on white
 
 
 def upload(name="attendance.png", content=None, kind="image/png"):

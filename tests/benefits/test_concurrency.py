@@ -19,7 +19,7 @@ from unionhome.core.models import ApiToken
 
 from ..activities.test_concurrency import post
 from ..factories import MemberFactory
-from .conftest import png_bytes, upload
+from .conftest import signature, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def make_claims(bb, count: int, amount: str) -> list[Claim]:
     claims = []
     for i in range(count):
         member = MemberFactory(org=bb.tree.union, post="security", user=None)
-        consent = services.proxy_sign(actor=bb.volunteer, member=member, png=png_bytes())
+        consent = services.proxy_sign(actor=bb.volunteer, member=member, png=signature())
         claims.append(
             services.claim_save(
                 actor=bb.volunteer,

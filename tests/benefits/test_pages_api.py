@@ -14,7 +14,7 @@ from unionhome.core.models import AuditLog, Notification
 from unionhome.members.models import ConsentPurpose
 
 from ..conftest import bearer, login_client
-from .conftest import consent, png_bytes, upload
+from .conftest import consent, signature, upload
 
 # -- API ---------------------------------------------------------------------------------------
 
@@ -293,14 +293,21 @@ def test_proxy_api_code_then_claim(client, bb):
 
 def test_proxy_signature_over_api(client, bb):
     volunteer = bearer(client, "volunteer")
-    png = base64.b64encode(png_bytes()).decode()
-    ok = client.post(
+    png = base64.b64encode(signature()).decode()
+    sensitive = client.post(
         "/api/v1/proxy/consents",
         {"member": bb.member.member_no, "method": "signature", "signature_png": png, "purposes": ["health"]},
         content_type="application/json",
         **volunteer,
     )
-    assert ok.status_code == 201 and ok.json()["granted"] is True
+    assert sensitive.status_code == 400 and "purposes" in sensitive.json()["fields"]
+    ok = client.post(
+        "/api/v1/proxy/consents",
+        {"member": bb.member.member_no, "method": "signature", "signature_png": png},
+        content_type="application/json",
+        **volunteer,
+    )
+    assert ok.status_code == 201 and ok.json()["granted"] is True and ok.json()["purposes"] == []
     bad = client.post(
         "/api/v1/proxy/consents",
         {"member": bb.member.member_no, "method": "signature", "signature_png": "???"},
@@ -528,7 +535,7 @@ def test_hardship_pages_walk_a_case(bb):
 
 def test_proxy_pages_and_appeal_by_proxy(bb):
     volunteer = login_client(bb.volunteer)
-    png = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
+    png = "data:image/png;base64," + base64.b64encode(signature()).decode()
     response = volunteer.post("/proxy/", {"member": bb.member.phone, "method": "signature", "signature": png})
     consent_row = ProxyConsent.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/proxy/{consent_row.pk}/"
@@ -668,3 +675,47 @@ def test_other_union_gets_404_on_every_staff_record(client, bb):
         ).status_code
         == 404
     )
+
+
+def test_the_member_sees_and_revokes_a_proxy_consent(bb, client):
+    """Proxy consents are listed to the member apart from their own consents, and revocable from
+    the page and the API; nobody else can revoke them, and a revoked one files nothing."""
+    consent_row = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    member = login_client(bb.member_user)
+    page = member.get("/benefits/").content.decode()
+    assert "代办授权" in page and "小刘" in page and "撤销授权" in page
+    # another member, and the volunteer, cannot revoke it
+    assert (
+        login_client(bb.other_user).post(f"/benefits/proxy-consents/{consent_row.pk}/revoke/").status_code
+        == 404
+    )
+    other_api = bearer(client, "other")
+    assert client.post(f"/api/v1/me/proxy-consents/{consent_row.pk}/revoke", **other_api).status_code == 404
+    assert client.get("/api/v1/me/proxy-consents", **other_api).json() == []
+    listed = client.get("/api/v1/me/proxy-consents", **bearer(client, "member")).json()
+    assert [(c["id"], c["proxy"], c["live"]) for c in listed] == [(consent_row.pk, "小刘", True)]
+    assert member.post(f"/benefits/proxy-consents/{consent_row.pk}/revoke/").status_code == 302
+    consent_row.refresh_from_db()
+    assert consent_row.revoked_at is not None
+    assert "已撤销" in member.get("/benefits/").content.decode()
+    volunteer = login_client(bb.volunteer)
+    refused = volunteer.post(
+        f"/benefits/new/supplies/?proxy={consent_row.pk}",
+        {"proxy": consent_row.pk, "item": "雨衣", "quantity": "1", "action": "submit"},
+    )
+    assert refused.status_code in (403, 404) and not Claim.objects.exists()
+
+
+def test_the_proxy_code_reaches_the_member_but_not_the_log(
+    bb, settings, caplog, django_capture_on_commit_callbacks
+):
+    """Issue #19, item 12: the console channel logged the code."""
+    settings.NOTIFY_CHANNELS = ["console"]
+    caplog.set_level("DEBUG")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    notification = Notification.objects.get(user=bb.member_user, title__contains="验证码")
+    assert code in notification.title
+    logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
+    assert f"notification {notification.pk}" in logged  # it went through the console channel
+    assert code not in logged

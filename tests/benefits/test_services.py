@@ -19,15 +19,16 @@ from unionhome.benefits.models import (
     Entitlement,
     FundEntry,
     HardshipStage,
+    ProxyConsent,
     ServiceItem,
 )
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
 from unionhome.core.models import AuditLog, Notification
 from unionhome.core.workdays import workdays_after
-from unionhome.members.models import ConsentPurpose, Shift
+from unionhome.members.models import Consent, ConsentPurpose, Shift
 
 from ..factories import MemberFactory
-from .conftest import consent, png_bytes, upload
+from .conftest import consent, signature, upload
 
 # -- catalogue and claims ----------------------------------------------------------------------
 
@@ -286,20 +287,72 @@ def test_proxy_needs_consent_and_scope(bb):
     assert exc.value.code == "expired"
 
 
-def test_proxy_by_signature_records_sensitive_consent(bb):
-    consent_row = services.proxy_sign(
-        actor=bb.volunteer, member=bb.member, png=png_bytes(), purposes=["financial"]
-    )
-    assert consent_row.granted_at and consent_row.signature.name.endswith(".png")
+def test_a_signature_lets_a_volunteer_file_but_grants_no_sensitive_data(bb):
+    """Issue #19, item 2: a signature granted ordinary, never-expiring consent rows for health and
+    financial data. Now it grants filing for its window and nothing sensitive."""
     from unionhome.members.services import consent_current
 
-    assert consent_current(bb.member)["financial"] is True
+    with pytest.raises(DomainError) as refused:
+        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature(), purposes=["financial"])
+    assert "purposes" in refused.value.fields
+    consent_row = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    assert consent_row.granted_at and consent_row.signature.name.endswith(".png") and consent_row.live
+    assert consent_current(bb.member).get("financial", False) is False
+    assert services.consents_in_force(bb.member, consent_row) == set()
+    assert not Consent.objects.filter(member=bb.member).exists()
     with pytest.raises(DomainError):
         services.proxy_sign(actor=bb.volunteer, member=bb.member, png=b"not an image" * 40)
     consent_row.expires_at = timezone.now() - dt.timedelta(minutes=1)
     consent_row.save()
     with pytest.raises(DomainError):
         services.proxy_check(consent=consent_row, actor=bb.volunteer)
+
+
+def _picture(draw=None, size=(600, 240), mode="RGB", background="white") -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new(mode, size, background)
+    if draw:
+        draw(ImageDraw.Draw(canvas))
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("png", "reason"),
+    [
+        (lambda: _picture(), "没有看到签名"),  # the blank pad
+        (lambda: _picture(background=(240, 235, 200)), "没有看到签名"),  # one light colour
+        (lambda: _picture(background=(200, 30, 30)), "签名不清楚"),  # one dark colour
+        (lambda: _picture(mode="RGBA", background=(0, 0, 0, 0)), "没有看到签名"),  # transparent
+        (lambda: _picture(lambda d: d.point([(10, 10), (20, 20)], fill="black")), "没有看到签名"),  # a speck
+        (lambda: _picture(lambda d: d.rectangle([0, 0, 500, 239], fill="black")), "签名不清楚"),  # a block
+        (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 400, "无法读取"),  # a PNG header and nothing
+        (lambda: _picture(size=(5000, 1000)), "无法读取"),  # too many pixels for a pad
+    ],
+)
+def test_a_signature_must_have_ink(bb, png, reason):
+    with pytest.raises(DomainError) as refused:
+        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=png())
+    assert reason in refused.value.fields["signature"]
+    assert not ProxyConsent.objects.filter(granted_at__isnull=False).exists()
+
+
+def test_a_code_the_member_reads_out_grants_sensitive_data_for_that_proxy_only(bb):
+    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
+    granted = services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
+    assert services.consents_in_force(bb.member, granted) == {"financial"}
+    assert services.consents_in_force(bb.member) == set()  # the member's own consents are untouched
+    services.proxy_revoke(consent=granted, member=bb.member, actor=bb.member_user)
+    granted.refresh_from_db()
+    assert not granted.live and services.consents_in_force(bb.member, granted) == set()
+    with pytest.raises(DomainError) as refused:
+        services.proxy_check(consent=granted, actor=bb.volunteer)
+    assert refused.value.code == "consent_revoked"
+    assert Notification.objects.filter(user=bb.volunteer, title__contains="撤销").exists()
 
 
 # -- hardship ----------------------------------------------------------------------------------
@@ -572,9 +625,8 @@ def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_
 
 
 def test_volunteer_opens_a_hardship_case_with_consent(bb):
-    consent_row = services.proxy_sign(
-        actor=bb.volunteer, member=bb.member, png=png_bytes(), purposes=["financial"]
-    )
+    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
+    consent_row = services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
     case = hardship.case_open(
         actor=bb.volunteer,
         kind="emergency",

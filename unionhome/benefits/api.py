@@ -19,6 +19,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
 from unionhome.members.models import Member
+from unionhome.members.selectors import require_active_member
 
 from . import campaigns, hardship, selectors, services
 from .models import Campaign, Claim, ClaimStatus, Fund, HardshipLevel, Visit
@@ -700,8 +701,10 @@ class ProxyOut(Schema):
     id: int
     member: str
     method: str
+    purposes: list[str]
     granted: bool
     expires_at: str
+    revoked: bool
 
 
 def _proxy_out(c) -> dict:
@@ -711,8 +714,10 @@ def _proxy_out(c) -> dict:
         "id": c.pk,
         "member": mask_name(c.member.name),
         "method": c.method,
+        "purposes": c.purposes,
         "granted": c.granted_at is not None,
         "expires_at": local_iso(c.expires_at),
+        "revoked": c.revoked_at is not None,
     }
 
 
@@ -740,6 +745,48 @@ def proxy_start(request, payload: ProxyIn):
 
 class CodeIn(Schema):
     code: str = Field(..., max_length=10)
+
+
+class MyProxyOut(Schema):
+    id: int
+    proxy: str = Field(..., description="who may file for the member")
+    method: str
+    purposes: list[str]
+    granted_at: str | None
+    expires_at: str
+    live: bool
+    revoked: bool
+
+
+def _my_proxy_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "proxy": c.actor.display_name,
+        "method": c.method,
+        "purposes": c.purposes,
+        "granted_at": local_iso(c.granted_at),
+        "expires_at": local_iso(c.expires_at),
+        "live": c.live,
+        "revoked": c.revoked_at is not None,
+    }
+
+
+@router.get("/me/proxy-consents", response=list[MyProxyOut])
+@refuses(403)
+def my_proxy_consents(request):
+    """The member's own list: who was allowed to file for them, for what, until when."""
+    member = require_active_member(request.user)
+    return [_my_proxy_out(c) for c in services.proxy_consents_of(member)[:100]]
+
+
+@router.post("/me/proxy-consents/{consent_id}/revoke", response=MyProxyOut)
+def my_proxy_revoke(request, consent_id: Id):
+    """End a proxy's consent now; the proxy can file nothing more with it."""
+    member = require_active_member(request.user)
+    consent = services.proxy_consents_of(member).filter(pk=consent_id).first()
+    if consent is None:
+        raise NotFound()
+    return _my_proxy_out(services.proxy_revoke(consent=consent, member=member, actor=request.user))
 
 
 @router.post("/proxy/consents/{consent_id}/confirm", response=ProxyOut)

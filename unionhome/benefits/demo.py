@@ -49,6 +49,22 @@ def sample_png(width: int = 40, height: int = 20) -> bytes:
     )
 
 
+def signature_png(name: str = "李") -> bytes:
+    """A signature as the proxy page's pad draws it: dark strokes on a white 600×240 canvas."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGB", (600, 240), "white")
+    pen = ImageDraw.Draw(canvas)
+    seed = sum(map(ord, name))
+    points = [(40 + i * 26, 120 + ((seed * (i + 3)) % 90) - 45) for i in range(20)]
+    pen.line(points, fill=(17, 17, 17), width=4, joint="curve")
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return out.getvalue()
+
+
 def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, sample_png(), content_type="image/png")
 
@@ -256,7 +272,7 @@ def _campaign(enterprise: Org, staff) -> None:
 
 
 def _proxy_example(volunteer, member: Member, supplies: ClaimType) -> None:
-    consent = services.proxy_sign(actor=volunteer, member=member, png=sample_png())
+    consent = services.proxy_sign(actor=volunteer, member=member, png=signature_png(member.name))
     if services.claim_type_allowed(supplies, member):
         services.claim_save(
             actor=volunteer,

@@ -284,8 +284,12 @@ class ProxyStartForm(forms.Form):
         widget=forms.RadioSelect,
         initial="signature",
     )
-    health = forms.BooleanField(label=_("会员同意提供健康信息（如体检、疗休养需要）"), required=False)
-    financial = forms.BooleanField(label=_("会员同意提供收入与银行账户（如补贴发放需要）"), required=False)
+    health = forms.BooleanField(
+        label=_("会员同意提供健康信息（如体检、疗休养需要；需用验证码方式）"), required=False
+    )
+    financial = forms.BooleanField(
+        label=_("会员同意提供收入与银行账户（如补贴发放需要；需用验证码方式）"), required=False
+    )
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def purposes(self) -> list[str]:

@@ -49,7 +49,7 @@ from .models import (
     Visit,
     VisitKind,
 )
-from .services import _granted, fund_spend, money, proxy_check
+from .services import consents_in_force, fund_spend, money, proxy_check
 
 ORDER = [
     HardshipStage.INTAKE,
@@ -214,7 +214,7 @@ def case_open(
         errors["summary"] = _("请简要说明情况")
     if errors:
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
-    clean = _clean_details(details or {}, granted=_granted(member))
+    clean = _clean_details(details or {}, granted=consents_in_force(member, proxy))
     suggested = ""
     if {"household_size", "annual_income"} <= set(clean):
         suggested, _why = self_test(

@@ -236,7 +236,10 @@ class ConsentMethod(models.TextChoices):
 
 class ProxyConsent(models.Model):
     """A member's consent that `actor` may file for them (代办). Granted by a one-time code sent to
-    the member or by the member's signature; valid for a limited time, for that actor only."""
+    the member or by the member's signature; valid for a limited time, for that actor only, until
+    the member revokes it. Kept apart from the member's own `members.Consent` rows: what it
+    grants (`purposes`: health or financial data, and only when the member confirmed by their own
+    code) holds for this proxy's filings while it lasts, never beyond."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="proxy_consents")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -247,6 +250,7 @@ class ProxyConsent(models.Model):
     signature = models.FileField(upload_to="proxy/%Y/%m/", blank=True)
     granted_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -255,6 +259,13 @@ class ProxyConsent(models.Model):
     @property
     def org(self) -> Org:
         return self.member.org
+
+    @property
+    def live(self) -> bool:
+        """Granted, not revoked, not yet expired: the proxy may file with it now."""
+        from django.utils import timezone
+
+        return self.granted_at is not None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 # -- B3 hardship ledger ------------------------------------------------------------------------

@@ -23,16 +23,17 @@ from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
 from unionhome.core.bounds import LIFE_MIN, MONEY_MAX, YEAR_MAX, YEAR_MIN, day_error, money_error, order_error
-from unionhome.core.crypto import digest
+from unionhome.core.crypto import digest, mask_name
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
+from unionhome.core.images import ink_error
 from unionhome.core.models import Org, Role
 from unionhome.core.notifications import Message, Text, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
-from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload, sniff
+from unionhome.core.uploads import EVIDENCE_TYPES, check_upload, sniff
 from unionhome.core.workdays import workdays_after
 from unionhome.core.workflow import Workflow
 from unionhome.members.audience import audience_includes, clean_audience
-from unionhome.members.models import Consent, ConsentPurpose, Member, MemberStatus
+from unionhome.members.models import ConsentPurpose, Member, MemberStatus
 from unionhome.members.services import consent_current
 
 from .models import (
@@ -248,8 +249,14 @@ def _iso_day(value) -> dt.date | None:
         return None
 
 
-def _granted(member: Member) -> set[str]:
-    return {purpose for purpose, granted in consent_current(member).items() if granted}
+def consents_in_force(member: Member, proxy: ProxyConsent | None = None) -> set[str]:
+    """The sensitive purposes a filing for `member` may carry: what the member agreed to on their
+    own, and, for a filing by `proxy`, what they agreed to for that proxy by their own code, while
+    the proxy's consent lasts."""
+    granted = {purpose for purpose, granted in consent_current(member).items() if granted}
+    if proxy is not None and proxy.live:
+        granted |= set(proxy.purposes)
+    return granted
 
 
 def claim_actor_member(*, actor, member: Member | None, proxy: ProxyConsent | None) -> Member:
@@ -300,7 +307,9 @@ def claim_save(
         member = claim_actor_member(actor=actor, member=None, proxy=proxy)
         if ctype is None or not claim_type_allowed(ctype, member):
             raise DomainError("invalid", _("您不能申领此项福利"), fields={"type": _("不在可申领范围内")})
-    plain, secret, good_files, errors = _check_values(ctype, values, files, consents=_granted(member))
+    plain, secret, good_files, errors = _check_values(
+        ctype, values, files, consents=consents_in_force(member, proxy)
+    )
     _check_date_order(ctype, {**(claim.values if claim is not None else {}), **plain}, plain, errors)
     if submit:
         old_secret = claim_sensitive(claim) if claim is not None else {}
@@ -675,14 +684,19 @@ def proxy_request_code(*, actor, member: Member, purposes=()) -> tuple[ProxyCons
         code_digest=digest(code),
         expires_at=timezone.now() + dt.timedelta(minutes=PROXY_CODE_MINUTES),
     )
+    purposes = consent.purposes
     notify(
         member.user,
         Message(_l("代办验证码：%(code)s"), code=code),
         Message(
-            _l("%(who)s 请求代您办理工会业务。同意请把验证码告诉他，%(m)s 分钟内有效；不同意请忽略。"),
+            _l(
+                "%(who)s 请求代您办理工会业务%(what)s。同意请把验证码告诉他，%(m)s 分钟内有效；不同意请忽略。"
+            ),
             who=actor.display_name,
+            what=_purposes_words(purposes),
             m=PROXY_CODE_MINUTES,
         ),
+        secret=True,  # a code: never in the server's log
     )
     log_action(consent, "benefits.proxy.code_sent", actor, {"member": member.pk})
     return consent, code
@@ -701,18 +715,39 @@ def proxy_confirm_code(*, consent: ProxyConsent, actor, code: str) -> ProxyConse
     return _grant(consent, actor)
 
 
+PURPOSE_WORDS = {ConsentPurpose.HEALTH: _l("健康信息"), ConsentPurpose.FINANCIAL: _l("收入与银行账户")}
+
+
+def _purposes_words(purposes) -> Message | str:
+    """ "，并可填写您的健康信息" and the like, for the texts that tell the member what they agree
+    to; in each reader's own language."""
+    words = [PURPOSE_WORDS[p] for p in purposes if p in PURPOSE_WORDS]
+    if not words:
+        return ""
+    what = words[0] if len(words) == 1 else Message(_l("%(a)s和%(b)s"), a=words[0], b=words[1])
+    return Message(_l("，并可填写您的%(what)s"), what=what)
+
+
 def proxy_sign(*, actor, member: Member, png: bytes, purposes=()) -> ProxyConsent:
-    """The member signs on the volunteer's screen; the signature image is the consent record."""
+    """The member signs on the volunteer's screen; the signature image is the consent record. A
+    signature lets the volunteer file for the member for PROXY_VALID_HOURS, and no more: health
+    and financial data need the member's own code (the volunteer holds the phone a signature is
+    drawn on, so a signature proves less than a code sent to the member's own phone)."""
     ensure_role_over(actor, member.org, PROXY_ROLES)
-    if sniff(png[:16]) not in IMAGE_TYPES or len(png) < 200:
-        raise DomainError("invalid", _("请让会员在框内签名"), fields={"signature": _("请让会员在框内签名")})
+    if _clean_purposes(purposes):
+        message = _("健康和收入信息需要会员本人同意：请改用“给会员发验证码”")
+        raise DomainError("invalid", message, fields={"purposes": message})
     if len(png) > 2 * 1024 * 1024:
         raise DomainError("invalid", _("签名图片太大"), fields={"signature": _("签名图片太大")})
+    if sniff(png[:16]) != "image/png":
+        raise DomainError("invalid", _("请让会员在框内签名"), fields={"signature": _("请让会员在框内签名")})
+    if reason := ink_error(png):
+        raise DomainError("invalid", reason, fields={"signature": reason})
     consent = ProxyConsent(
         member=member,
         actor=actor,
         method=ConsentMethod.SIGNATURE,
-        purposes=_clean_purposes(purposes),
+        purposes=[],
         expires_at=timezone.now(),
     )
     consent.signature.save(f"sig-{member.pk}-{secrets.token_hex(4)}.png", ContentFile(png), save=False)
@@ -721,41 +756,63 @@ def proxy_sign(*, actor, member: Member, png: bytes, purposes=()) -> ProxyConsen
 
 
 def _grant(consent: ProxyConsent, actor) -> ProxyConsent:
+    """The consent holds from now for PROXY_VALID_HOURS. Nothing is written to the member's own
+    consents: what it grants is read from it while it lasts (`consents_in_force`)."""
     now = timezone.now()
     with transaction.atomic():
         consent.granted_at = now
         consent.expires_at = now + dt.timedelta(hours=PROXY_VALID_HOURS)
         consent.save(update_fields=["granted_at", "expires_at"])
-        for purpose in consent.purposes:
-            Consent.objects.create(member=consent.member, purpose=purpose, granted=True, recorded_by=actor)
-            log_action(
-                consent.member,
-                "members.consent.granted",
-                actor,
-                {"purpose": purpose, "sensitive": True, "via": "proxy"},
-                timeline=True,
-            )
         log_action(
-            consent,
+            consent.member,
             "benefits.proxy.granted",
             actor,
-            {"member": consent.member_id, "method": consent.method, "purposes": consent.purposes},
+            {"consent": consent.pk, "method": consent.method, "purposes": consent.purposes},
+            timeline=True,
         )
     if consent.member.user_id:
         notify(
             consent.member.user,
             Message(_l("您已同意 %(who)s 代您办理"), who=actor.display_name),
-            Message(_l("%(h)s 小时内有效。代办的每一项都会出现在“福利申领”里。"), h=PROXY_VALID_HOURS),
-            "/benefits/",
+            Message(
+                _l("%(h)s 小时内有效%(what)s。代办的每一项都会出现在“福利申领”里；不想继续可以随时撤销。"),
+                h=PROXY_VALID_HOURS,
+                what=_purposes_words(consent.purposes),
+            ),
+            "/benefits/#proxy",
         )
     return consent
 
 
+def proxy_revoke(*, consent: ProxyConsent, member: Member, actor) -> ProxyConsent:
+    """The member ends a proxy's consent before it expires; the proxy is told."""
+    if consent.member_id != member.pk:
+        raise NotFound()
+    if consent.revoked_at is None:
+        consent.revoked_at = timezone.now()
+        consent.save(update_fields=["revoked_at"])
+        log_action(member, "benefits.proxy.revoked", actor, {"consent": consent.pk}, timeline=True)
+        notify(
+            consent.actor,
+            Message(_l("%(name)s 已撤销代办授权"), name=mask_name(member.name)),
+            _l("如需继续代办，请重新取得会员同意。"),
+            "/proxy/",
+        )
+    return consent
+
+
+def proxy_consents_of(member: Member):
+    """Every proxy consent the member gave (or was asked for), newest first: for the member's list."""
+    return ProxyConsent.objects.select_related("actor").filter(member=member, granted_at__isnull=False)
+
+
 def proxy_check(*, consent: ProxyConsent, actor) -> None:
-    """A consent the actor may use now: theirs, granted, not expired."""
+    """A consent the actor may use now: theirs, granted, not expired, not revoked."""
     if consent.actor_id != actor.pk:
         raise NotFound()
-    if consent.granted_at is None or consent.expires_at < timezone.now():
+    if consent.revoked_at is not None:
+        raise DomainError("consent_revoked", _("会员已撤销代办授权"), status=403)
+    if not consent.live:
         raise DomainError("consent_required", _("请先取得会员的同意（验证码或签名）"), status=403)
 
 

@@ -102,8 +102,22 @@ def benefits(request):
                 (label, [(i, selectors.item_link(i)) for i in items])
                 for label, items in campaigns.items_for_member(member)
             ],
+            "proxies": services.proxy_consents_of(member)[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def proxy_revoke(request, pk: int):
+    """The member's 撤销 beside a proxy consent on their benefits page."""
+    member = member_of(request.user)
+    consent = services.proxy_consents_of(member).filter(pk=pk).first() if member else None
+    if consent is None:
+        raise NotFound()
+    services.proxy_revoke(consent=consent, member=member, actor=request.user)
+    messages.success(request, _("已撤销代办授权"))
+    return redirect("/benefits/#proxy")
 
 
 def _proxy_from(request):
@@ -351,7 +365,7 @@ def proxy(request):
                 messages.info(request, _("验证码已发到会员的“我的消息”和手机"))
             return redirect("proxy-consent", consent.pk)
         except DomainError as exc:
-            add_domain_error(form, exc, field_map={"signature": "method"})
+            add_domain_error(form, exc, field_map={"signature": "method", "purposes": "health"})
     return render(
         request,
         "benefits/proxy.html",
