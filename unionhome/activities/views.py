@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from unionhome.core.links import safe_link
 from unionhome.core.models import Org, Site, path_ids
 from unionhome.core.scoping import home_org, scope
 from unionhome.core.spreadsheets import xlsx_response
+from unionhome.core.uploads import serve
 from unionhome.members.audience import describe_audience
 from unionhome.members.views import staff_required
 
@@ -142,9 +142,7 @@ def activity_materials(request, pk: int):
     mine = selectors.my_signup(request.user, item)
     if not item.materials or mine is None or mine.status != SignupStatus.CONFIRMED:
         raise NotFound()
-    return FileResponse(
-        item.materials.open("rb"), as_attachment=True, filename=item.materials.name.rsplit("/", 1)[-1]
-    )
+    return serve(item.materials, label=_("%(title)s 活动资料") % {"title": item.title})
 
 
 @login_required

@@ -21,6 +21,7 @@ from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.models import Site
 from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
+from unionhome.core.uploads import serve
 from unionhome.members.selectors import member_of
 from unionhome.members.views import staff_required
 
@@ -121,6 +122,18 @@ def appeal_new(request):
         "appeals/new.html",
         {"form": form, "station": station, "categories": Category.choices, "proxy": proxy, "member": member},
     )
+
+
+@login_required
+def appeal_file(request, pk: int):
+    """A photo or a department's evidence, to whoever may see its appeal (core.uploads.serve)."""
+    from .models import Attachment
+
+    row = Attachment.objects.select_related("appeal__org", "appeal__member").filter(pk=pk).first()
+    if row is None or not selectors.may_see(request.user, row.appeal):
+        raise Http404
+    label = _("诉求 %(number)s 附件 %(n)s") % {"number": row.appeal.number, "n": row.pk}
+    return serve(row.file, label=label)
 
 
 @login_required

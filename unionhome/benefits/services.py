@@ -366,7 +366,7 @@ def claim_save(
                 claim=claim,
                 field=name,
                 file=upload,
-                name=str(getattr(upload, "name", name))[:200],
+                name=str(getattr(upload, "original_name", None) or name)[:200],
                 content_type=kind,
                 size=upload.size,
                 uploaded_by=actor,

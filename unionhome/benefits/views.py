@@ -11,7 +11,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Role, Site
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, holders_over, home_org, scope
 from unionhome.core.spreadsheets import xlsx_response
+from unionhome.core.uploads import serve
 from unionhome.members.audience import describe_audience
 from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
@@ -248,7 +248,7 @@ def _claim_rows(claim, secret: dict, *, reveal: bool) -> list[tuple[str, str, bo
 @login_required
 def claim_file(request, pk: int):
     row = services.claim_file_for(user=request.user, file_id=pk)
-    return FileResponse(row.file.open("rb"), content_type=row.content_type, filename=row.name)
+    return serve(row.file, label=row.name)
 
 
 # -- members: care ---------------------------------------------------------------------------------
@@ -722,7 +722,7 @@ def staff_case_file(request, pk: int):
     if step is None or not has_role_over(request.user, step.case.org):
         raise NotFound()
     log_action(step.case, "benefits.hardship.file_opened", request.user, {"step": step.pk})
-    return FileResponse(step.attachment.open("rb"), filename=step.attachment.name.rsplit("/", 1)[-1])
+    return serve(step.attachment, label=_("核查授权书"))
 
 
 # -- staff: pairing and visits ----------------------------------------------------------------------

@@ -45,7 +45,7 @@ class ArticleOut(Schema):
 
     @staticmethod
     def resolve_image(a):
-        return a.image.url if a.image else None
+        return f"/news/{a.pk}/image/" if a.image else None
 
 
 class ArticleDetail(ArticleOut):

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from unionhome.core.errors import DomainError
+from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Site
 from unionhome.core.notifications import optional_channels
 from unionhome.core.scoping import home_org, scope
+from unionhome.core.uploads import serve
 from unionhome.members.views import staff_required
 
 from . import selectors, services
@@ -33,6 +34,15 @@ def news(request):
             "column": column,
         },
     )
+
+
+@login_required
+def article_image(request, pk: int):
+    """An article's picture, to whoever may read the article."""
+    item = selectors.article_get(request.user, pk)
+    if not item.image:
+        raise NotFound()
+    return serve(item.image, label=item.title, cache="private, max-age=86400")
 
 
 @login_required
