@@ -21,6 +21,7 @@ SECURITY_HEADERS = (
     "X-Frame-Options",
     "Content-Security-Policy",
     "Content-Language",
+    "Cache-Control",
 )
 
 

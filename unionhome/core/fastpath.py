@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from .auth import Identity, load_user, token_caller, token_identity
 from .errors import DomainError
-from .middleware import LANG_COOKIE, chosen_language
+from .middleware import LANG_COOKIE, PRIVATE, chosen_language
 
 log = logging.getLogger("django.request")
 
@@ -114,7 +114,7 @@ class FastPathApp:
     """Wraps the Django WSGI application."""
 
     # Headers whose value belongs to one answer, not to every API answer.
-    PER_ANSWER = {"content-length", "content-type", "content-language", "vary", "set-cookie"}
+    PER_ANSWER = {"content-length", "content-type", "content-language", "vary", "set-cookie", "cache-control"}
 
     def __init__(self, app):
         self.app = app
@@ -188,6 +188,7 @@ class FastPathApp:
             translation.deactivate()
         headers = [
             ("Content-Type", "application/json; charset=utf-8"),
+            ("Cache-Control", PRIVATE),  # an answer to a bearer token: core.middleware's rule
             *common,
             ("Content-Language", language),
             ("Content-Length", str(len(payload))),

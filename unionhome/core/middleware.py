@@ -81,3 +81,29 @@ class DomainErrorMiddleware:
             {"title": title, "message": exception.message},
             status=exception.status,
         )
+
+
+PRIVATE = "private, no-store"
+
+
+class PrivateAnswersMiddleware:
+    """What a signed-in person is shown is theirs: `Cache-Control: private, no-store` on every
+    answer to a request with a session or a bearer token, unless the view chose its own (a news
+    picture). No shared cache keeps it, and no browser writes an ID number, an export or a revealed
+    bank account to disk. The fast path (core.fastpath) sends the same header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and _signed_in(request):
+            response["Cache-Control"] = PRIVATE
+        return response
+
+
+def _signed_in(request) -> bool:
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
