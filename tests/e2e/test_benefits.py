@@ -85,6 +85,11 @@ def test_volunteer_files_for_an_older_member_who_then_sees_it(bb, live_server, p
         member.wait_for_selector("html:not(.elder)")
         member.goto(f"{base}/benefits/")
         check(member, "benefits")
+        # The member ends the volunteer's consent from the same page.
+        member.click("#proxy ~ ul button:has-text('撤销授权')")
+        expect(member.locator("main")).to_contain_text("已撤销代办授权")
+        consent.refresh_from_db()
+        assert consent.revoked_at is not None
         member.goto(f"{base}/care/")
         check(member, "care")
     finally:

@@ -115,6 +115,7 @@ class ProfileForm(forms.ModelForm):
         model = Member
         fields = ["site", "post", "employment_type", "shift", "hired_on", "skills", "interests"]
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"site": _("工作地点")}
         field_classes = {"hired_on": LifeDayField}
 
     def __init__(self, *args, **kwargs):
@@ -143,6 +144,7 @@ class StaffMemberForm(forms.ModelForm):
             "hardship",
         ]
         widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"site": _("工作地点")}
         field_classes = {"hired_on": LifeDayField}
 
     def __init__(self, *args, **kwargs):
