@@ -33,12 +33,13 @@ def _fast_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
 
     from unionhome.activities.services import forget_cached_offers
+    from unionhome.core import limits
 
     cache.clear()
-    caches["limits"].clear()
+    limits.store().clear()
     forget_cached_offers()
     yield
 

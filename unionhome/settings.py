@@ -199,16 +199,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rate limits (core.throttle) must be counted across every server process, so the embedded
-# default keeps them in files under var/ rather than in one process's memory.
-CACHES["limits"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "limits"}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "limits"),
+# Rate limits and one-time codes (core.limits) are counted across every server process: in Redis
+# when configured, else in a SQLite file of their own under DATA_DIR.
+if REDIS_URL:
+    CACHES["limits"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "limits",
     }
-)
 
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 HUEY = {
@@ -225,6 +223,7 @@ else:
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "unionhome.core.auth.LoginGateBackend",
     "axes.backends.AxesStandaloneBackend",
     "unionhome.core.auth.PhoneOrUsernameBackend",
 ]
@@ -246,11 +245,11 @@ AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 # Lock an account from one address: a whole site behind one NAT is not locked out by one person,
 # and an attacker cannot lock a member out from elsewhere. The account is the one the typed name
 # resolves to, by username or phone (core.auth.lockout_key); the address is the client's as our
-# own proxy saw it (core.throttle.client_ip). core.auth adds two limits of its own: failures per
+# own proxy saw it, an IPv6 address by its /64 (core.throttle.address_key). core.auth adds two limits of its own: failures per
 # account from anywhere, and failures per address across accounts.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "unionhome.core.auth.lockout_key"
-AXES_CLIENT_IP_CALLABLE = "unionhome.core.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "unionhome.core.throttle.address_key"
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)  # an hour, from anywhere
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)  # per lockout window
 AXES_RESET_ON_SUCCESS = True

@@ -59,17 +59,55 @@ def test_one_address_spraying_many_accounts_is_stopped(db, settings):
     assert page_login(Client(REMOTE_ADDR="198.51.100.7"), users[29].username, PASSWORD).status_code == 302
 
 
-def test_one_account_guessed_at_from_many_addresses_is_stopped(guard, settings):
+def test_one_account_guessed_at_from_many_addresses_is_stopped_but_its_owner_gets_in(guard, settings):
+    """Past the account's hourly failures, every address that failed on it is refused, and a new
+    address gets one try before it is too; the owner, from an address that never failed on the
+    account, still logs in: nobody can lock a member out from elsewhere."""
     settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 12
     for i in range(12):
         client = Client(REMOTE_ADDR=f"203.0.113.{i + 1}")
-        for _ in range(settings.AXES_FAILURE_LIMIT - 4):
-            page_login(client, "guard01" if i % 2 else "13912340000", "wrong")
-    answer = token_login(Client(REMOTE_ADDR="198.51.100.7"), "guard01", PASSWORD)
+        page_login(client, "guard01" if i % 2 else "13912340000", "wrong")
+    guesser = Client(REMOTE_ADDR="203.0.113.3")
+    answer = token_login(guesser, "guard01", PASSWORD)
     assert answer.status_code == 429 and answer.json()["code"] == "throttled"
-    # another account is not affected
+    newcomer = Client(REMOTE_ADDR="203.0.113.99")
+    assert page_login(newcomer, "guard01", "wrong").status_code == 200  # one try
+    assert page_login(newcomer, "guard01", PASSWORD).status_code == 429  # then none
+    assert token_login(Client(REMOTE_ADDR="198.51.100.7"), "guard01", PASSWORD).status_code == 200
     UserFactory(username="cleaner02")
-    assert token_login(Client(REMOTE_ADDR="198.51.100.7"), "cleaner02", PASSWORD).status_code == 200
+    assert token_login(Client(REMOTE_ADDR="203.0.113.3"), "cleaner02", PASSWORD).status_code == 200
+
+
+def test_the_admin_login_is_limited_too(db, settings):
+    """The limits sit in the first authentication backend, so a login page of its own (Django's
+    admin) cannot be used to spray passwords."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5
+    UserFactory(username="chair01", is_staff=True, is_superuser=True)
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(6):
+        sprayer.post("/admin/login/", {"username": f"nobody{i}", "password": "wrong"})
+    answer = sprayer.post("/admin/login/", {"username": "chair01", "password": PASSWORD})
+    assert answer.status_code == 200  # the form again: not let in
+    assert "_auth_user_id" not in sprayer.session
+    assert (
+        Client(REMOTE_ADDR="198.51.100.7")
+        .post("/admin/login/", {"username": "chair01", "password": PASSWORD})
+        .status_code
+        == 302
+    )
+
+
+def test_an_ipv6_household_counts_as_one_address(db, settings):
+    """A phone or a home line gets a whole /64: each of its addresses is the same sprayer."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5
+    users = [UserFactory(username=f"spray{i:02d}") for i in range(7)]
+    codes = [
+        page_login(Client(REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}"), u.username, "wrong").status_code
+        for i, u in enumerate(users)
+    ]
+    assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
+    other_household = Client(REMOTE_ADDR="2001:db8:1:3::1")
+    assert page_login(other_household, users[0].username, PASSWORD).status_code == 302
 
 
 def test_a_forwarded_address_is_ignored_when_no_proxy_of_ours_wrote_it(db, settings):

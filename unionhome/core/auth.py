@@ -11,6 +11,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -87,11 +88,15 @@ def _user_sql() -> str:
 # Three limits, each on what it protects:
 # - an account from one address: django-axes, AXES_FAILURE_LIMIT failures, keyed on the account
 #   the typed name resolves to (`lockout_key`), so its phone and its username are one account;
-# - an account from anywhere: LOGIN_ACCOUNT_FAILURE_LIMIT failures an hour, against guessing
-#   spread over many addresses (a locked member can still come in after the hour, or by staff);
+# - an account from anywhere: past LOGIN_ACCOUNT_FAILURE_LIMIT failures in an hour, against
+#   guessing spread over many addresses, the account refuses every address that has failed on it
+#   (an address that has not, such as the owner's own phone, still gets in: nobody can lock a
+#   member out from elsewhere);
 # - an address across accounts: LOGIN_ADDRESS_FAILURE_LIMIT failures in the lockout window,
-#   against trying one password on many accounts. The address is `throttle.client_ip`: a
-#   forwarded address is believed only from our own proxy.
+#   against trying one password on many accounts. The address is `throttle.address_key`: a
+#   forwarded address is believed only from our own proxy, an IPv6 address counts by its /64.
+# Every way in checks them: the login page, the token endpoint and the admin's login, the last
+# through `LoginGateBackend`, the first authentication backend.
 
 
 def _account_for(name: str):
@@ -114,35 +119,42 @@ def _window() -> int:
 
 
 def login_gate(request, username: str) -> None:
-    """Before a password is checked: refuse (429) while the address or the account has used up
-    its failures. Called by the login page and the token endpoint."""
-    address = throttle.client_ip(request)
+    """Before a password is checked: refuse (429) while the address has used up its failures, or
+    the account has and this address is one that failed on it."""
+    address = throttle.address_key(request)
     if throttle.over("login.failed.address", address, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         raise throttle.Throttled(_window())
-    if throttle.over(
-        "login.failed.account",
-        lockout_key(request, {"username": username}),
-        limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT,
+    account = lockout_key(request, {"username": username})
+    if throttle.over("login.failed.account", account, limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT) and (
+        throttle.count("login.failed.pair", f"{account}|{address}") > 0
     ):
         raise throttle.Throttled(3600)
 
 
 def count_failure(sender, credentials, request=None, **kwargs) -> None:
-    """On `user_login_failed`: one more failure for the address and for the account."""
+    """On `user_login_failed`: one more failure for the address, the account, and the two."""
     if request is None:
         return
+    address, account = throttle.address_key(request), lockout_key(request, credentials)
     throttle.hit(
-        "login.failed.address",
-        throttle.client_ip(request),
-        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
-        window=_window(),
+        "login.failed.address", address, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT, window=_window()
     )
-    throttle.hit(
-        "login.failed.account",
-        lockout_key(request, credentials),
-        limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT,
-        window=3600,
-    )
+    throttle.hit("login.failed.account", account, limit=settings.LOGIN_ACCOUNT_FAILURE_LIMIT, window=3600)
+    throttle.hit("login.failed.pair", f"{account}|{address}", limit=1, window=3600)
+
+
+class LoginGateBackend:
+    """First of AUTHENTICATION_BACKENDS: a login the limits refuse stops here, whichever page
+    asked (the admin's login included); the pages that can say why check `login_gate` first.
+    It authenticates nobody and has no `get_user`, so no session is ever tied to it."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is not None:
+            try:
+                login_gate(request, str(username or ""))
+            except throttle.Throttled as exc:
+                raise PermissionDenied(exc.message) from None
+        return None
 
 
 def lockout_response(request, credentials, *args, **kwargs):

@@ -2,8 +2,9 @@
 give (before an account is made for it), or that the phone on a roster entry agrees to a claim
 on that entry.
 
-A code is six digits. Only its digest is kept, in the `limits` cache, for OTP_MINUTES; it may be
-tried OTP_ATTEMPTS times, then it is void. Sending is limited per address and per target. A code
+A code is six digits. Only its digest is kept, in core.limits, for OTP_MINUTES; it may be tried
+OTP_ATTEMPTS times (each try counted atomically, and standing whatever happens to the request),
+then it is void. Sending is limited per address and per target. A code
 is never written to the log: where no SMS gateway is configured and SMS_DEV_ECHO is set (a demo
 or a developer's machine), `send` hands the code back to be shown on the page instead."""
 
@@ -14,10 +15,9 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.cache import caches
 from django.utils.translation import gettext as _
 
-from . import throttle
+from . import limits, throttle
 from .crypto import digest
 from .errors import DomainError
 
@@ -45,7 +45,7 @@ def send(*, purpose: str, target: str, phone: str, text: str, address: str) -> s
     throttle.require(f"otp.send.{purpose}", target, limit=SENDS_PER_TARGET, window=3600)
     throttle.require("otp.send.address", address, limit=SENDS_PER_ADDRESS, window=3600)
     code = f"{secrets.randbelow(10**6):06d}"
-    caches["limits"].set(_key(purpose, target), digest(code), timeout=settings.OTP_MINUTES * 60)
+    limits.store().put(_key(purpose, target), digest(code), settings.OTP_MINUTES * 60)
     throttle.forget(f"otp.try.{purpose}", target)
     if settings.SMS_GATEWAY_URL:
         from .http import post_json
@@ -66,17 +66,17 @@ def send(*, purpose: str, target: str, phone: str, text: str, address: str) -> s
 def verify(*, purpose: str, target: str, code: str) -> bool:
     """Whether `code` is the live code for (`purpose`, `target`). A right code is used up; each
     wrong one counts, and past OTP_ATTEMPTS the code is void, right or not."""
-    cache = caches["limits"]
+    store = limits.store()
     key = _key(purpose, target)
-    stored = cache.get(key)
+    stored = store.get(key)
     if stored is None:
         return False
     if not throttle.hit(
         f"otp.try.{purpose}", target, limit=settings.OTP_ATTEMPTS, window=settings.OTP_MINUTES * 60
     ):
-        cache.delete(key)
+        store.forget(key)
         return False
     if not hmac.compare_digest(stored, digest(str(code or "").strip())):
         return False
-    cache.delete(key)
+    store.forget(key)
     return True

@@ -1,9 +1,13 @@
 """Rate limits: how often one address, or one target (an account, a phone, an employee number),
 may try something in a window.
 
-Counts live in the `limits` cache (Redis when configured, else files under var/), so every server
-process counts the same hits. A limit is fixed-window: the first hit opens a window of
-`window` seconds; hits past `limit` inside it are refused until it closes."""
+Counts live in core.limits (Redis when configured, else a SQLite file of their own), so every
+server process counts the same hits, each count is raised atomically, and it stands even when the
+request's transaction rolls back. A limit is fixed-window: the first hit opens a window of
+`window` seconds; hits past `limit` inside it are refused until it closes.
+
+An address is counted by its network where one holder has many: an IPv6 address by its /64 (one
+household or phone gets a whole /64), an IPv4 address as it is."""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ import hashlib
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import caches
 from django.utils.translation import gettext as _
 
+from . import limits
 from .errors import DomainError
 
 
@@ -45,28 +49,37 @@ def client_ip(request) -> str:
         return remote
 
 
+def address_key(request) -> str:
+    """What a limit per address counts: `client_ip`, an IPv6 address narrowed to its /64."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
 def _key(scope: str, key: str) -> str:
-    # Hashed: the cache may be shared, and a target may be a phone number.
+    # Hashed: the store may be shared, and a target may be a phone number.
     return "t:" + scope + ":" + hashlib.sha256(str(key).encode()).hexdigest()[:32]
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the count in this window is within `limit`."""
-    cache = caches["limits"]
-    name = _key(scope, key)
-    if cache.add(name, 1, timeout=window):
-        return limit >= 1
-    try:
-        count = cache.incr(name)
-    except ValueError:  # the window closed between add and incr
-        cache.add(name, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return limits.store().incr(_key(scope, key), window) <= limit
+
+
+def count(scope: str, key: str) -> int:
+    return limits.store().count(_key(scope, key))
 
 
 def over(scope: str, key: str, *, limit: int) -> bool:
     """Whether the limit is already used up, without counting an attempt."""
-    return (caches["limits"].get(_key(scope, key)) or 0) >= limit
+    return count(scope, key) >= limit
 
 
 def require(scope: str, key: str, *, limit: int, window: int) -> None:
@@ -76,4 +89,4 @@ def require(scope: str, key: str, *, limit: int, window: int) -> None:
 
 
 def forget(scope: str, key: str) -> None:
-    caches["limits"].delete(_key(scope, key))
+    limits.store().forget(_key(scope, key))

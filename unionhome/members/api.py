@@ -17,7 +17,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff, scope
-from unionhome.core.throttle import client_ip
+from unionhome.core.throttle import address_key
 
 from . import idcard, selectors, services
 from .card import card_token, card_verify
@@ -289,7 +289,9 @@ def join(request, payload: JoinIn):
         raise DomainError(
             "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
         )
-    throttle.require("join.address", client_ip(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600)
+    throttle.require(
+        "join.address", address_key(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600
+    )
     phone = idcard.normalise_phone(payload.phone)
     application = services.join_submit(
         user=request.user,
@@ -298,7 +300,7 @@ def join(request, payload: JoinIn):
         phone=phone,
         # The account's phone was proved when the account was made; another phone was not.
         phone_verified=bool(request.user.phone) and request.user.phone == phone,
-        address=client_ip(request),
+        address=address_key(request),
         employee_no=payload.employee_no,
         id_number=payload.id_number,
         site=site,
@@ -312,7 +314,7 @@ def join(request, payload: JoinIn):
 @refuses(404)
 def join_confirm(request, payload: JoinCodeIn):
     """The code texted to the phone on the roster entry the caller's open application claims."""
-    throttle.require("join.confirm.address", client_ip(request), limit=30, window=3600)
+    throttle.require("join.confirm.address", address_key(request), limit=30, window=3600)
     application = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
     if application is None:
         raise NotFound()

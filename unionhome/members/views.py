@@ -24,7 +24,7 @@ from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
-from unionhome.core.throttle import client_ip
+from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
 
 from . import idcard, roster, selectors, services
@@ -138,7 +138,7 @@ def _join_send_code(request, initial: dict, logged_in: bool):
                 target=phone,
                 phone=phone,
                 text=str(PHONE_CODE_TEXT),
-                address=client_ip(request),
+                address=address_key(request),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -155,7 +155,9 @@ def _join_send_code(request, initial: dict, logged_in: bool):
 def _join_file(request, data: dict, account) -> JoinApplication:
     """Prove the phone (a code, unless it is the caller's own account's), make the account if
     there is none yet, then file. Raises DomainError for the form."""
-    throttle.require("join.address", client_ip(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600)
+    throttle.require(
+        "join.address", address_key(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600
+    )
     user = request.user
     phone = data["phone"]
     verified = user.is_authenticated and user.phone == phone
@@ -192,7 +194,7 @@ def _join_file(request, data: dict, account) -> JoinApplication:
             name=data["name"],
             phone=phone,
             phone_verified=verified,
-            address=client_ip(request),
+            address=address_key(request),
             employee_no=data["employee_no"],
             id_number=data["id_number"],
             site=data["site"],
@@ -211,7 +213,7 @@ def _join_pending(request, application: JoinApplication):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            throttle.require("join.confirm.address", client_ip(request), limit=30, window=3600)
+            throttle.require("join.confirm.address", address_key(request), limit=30, window=3600)
             services.join_confirm(application=application, user=request.user, code=form.cleaned_data["code"])
         except DomainError as exc:
             add_domain_error(form, exc)
