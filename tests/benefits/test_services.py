@@ -638,3 +638,130 @@ def test_volunteer_opens_a_hardship_case_with_consent(bb):
     assert case.owner is None  # a volunteer opens it; staff pick it up
     with pytest.raises(NotFound):
         hardship.case_open(actor=bb.staff, kind="illness", summary="x", proxy=consent_row)
+
+
+def test_consents_a_proxy_wrote_before_are_withdrawn_by_the_migration(bb):
+    """Before proxy consent was kept apart, a signature wrote the member's own, never-ending
+    consent rows, recorded by the volunteer; the migration withdraws those and no other."""
+    import importlib
+
+    from django.apps import apps
+
+    from unionhome.members.services import consent_current
+
+    migration = importlib.import_module("unionhome.benefits.migrations.0003_withdraw_proxy_written_consents")
+    Consent.objects.create(member=bb.member, purpose="financial", granted=True, recorded_by=bb.volunteer)
+    Consent.objects.create(member=bb.member, purpose="health", granted=True, recorded_by=bb.member_user)
+    Consent.objects.create(member=bb.other, purpose="financial", granted=True, recorded_by=bb.volunteer)
+    Consent.objects.create(member=bb.other, purpose="financial", granted=True, recorded_by=bb.other_user)
+    old = ProxyConsent.objects.create(
+        member=bb.member,
+        actor=bb.volunteer,
+        method="signature",
+        purposes=["financial"],
+        expires_at=timezone.now(),
+    )
+    migration.withdraw(apps, None)
+    assert consent_current(bb.member) == {"financial": False, "health": True}
+    assert consent_current(bb.other)["financial"] is True  # the member's own later decision stands
+    old.refresh_from_db()
+    assert old.purposes == []
+
+
+def test_a_signature_proxy_does_not_borrow_the_members_own_consent(bb):
+    """The member agreed to the union using their bank account; a volunteer holding a signature
+    still may not type one in (a redirected payout)."""
+    consent(bb.member, ConsentPurpose.FINANCIAL)
+    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    assert services.consents_in_force(bb.member) == {"financial"}
+    assert services.consents_in_force(bb.member, signed) == set()
+    with pytest.raises(DomainError) as refused:
+        services.claim_save(
+            actor=bb.volunteer,
+            ctype=bb.transport,
+            values={
+                "trip_on": "2026-12-01",
+                "route": "深圳—周口",
+                "amount": "120",
+                "bank_account": "6222020200001234",
+            },
+            proxy=signed,
+            submit=False,
+        )
+    assert "bank_account" in refused.value.fields
+
+
+def test_a_proxy_sees_what_it_filed_only_while_the_consent_lasts(bb):
+    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    claim = services.claim_save(
+        actor=bb.volunteer,
+        ctype=bb.supplies,
+        values={"item": "雨衣", "quantity": "1"},
+        proxy=signed,
+        submit=True,
+    )
+    assert services.can_view_claim(bb.volunteer, claim)
+    services.proxy_revoke(consent=signed, member=bb.member, actor=bb.member_user)
+    claim.refresh_from_db()
+    assert not services.can_view_claim(bb.volunteer, claim)
+    assert services.can_view_claim(bb.member_user, claim) and services.can_view_claim(bb.staff, claim)
+
+
+def test_a_member_who_left_cannot_file_nor_be_filed_for(bb):
+    from unionhome.members.models import MemberStatus
+
+    draft = services.claim_save(
+        actor=bb.member_user, ctype=bb.supplies, values={"item": "雨衣", "quantity": "1"}, submit=False
+    )
+    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    bb.member.status = MemberStatus.LEFT
+    bb.member.save()
+    with pytest.raises(DomainError) as own:
+        services.claim_save(actor=bb.member_user, ctype=bb.supplies, values={}, claim=draft, submit=True)
+    assert own.value.status == 403
+    with pytest.raises(DomainError) as proxied:
+        hardship.case_open(actor=bb.volunteer, kind="illness", summary="住院", proxy=signed)
+    assert proxied.value.status == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_at_a_proxy_code_stop_at_the_limit(bb):
+    """Twenty guesses at once, each on its own connection: every try is counted before it is
+    checked, by one conditional UPDATE, so only PROXY_MAX_ATTEMPTS are ever checked."""
+    import threading
+
+    from django.db import connection
+
+    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    wrong = [f"{n:06d}" for n in range(40) if f"{n:06d}" != code][:20]
+    outcomes = []
+    start = threading.Barrier(len(wrong))
+
+    def guess(value):
+        try:
+            start.wait()
+            services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=value)
+            outcomes.append("granted")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(v,)) for v in wrong]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert outcomes.count("invalid") == services.PROXY_MAX_ATTEMPTS
+    assert outcomes.count("expired") == len(wrong) - services.PROXY_MAX_ATTEMPTS
+    pending.refresh_from_db()
+    assert pending.attempts == services.PROXY_MAX_ATTEMPTS
+    with pytest.raises(DomainError):
+        services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
+
+
+def test_a_volunteer_cannot_text_a_member_codes_all_day(bb):
+    from unionhome.core.throttle import Throttled
+
+    for _ in range(services.PROXY_CODES_PER_MEMBER):
+        services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    with pytest.raises(Throttled):
+        services.proxy_request_code(actor=bb.volunteer, member=bb.member)

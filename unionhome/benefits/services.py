@@ -10,6 +10,7 @@ One status model for every claim type:
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from unionhome.core import throttle
 from unionhome.core.audit import log_action
 from unionhome.core.bounds import LIFE_MIN, MONEY_MAX, YEAR_MAX, YEAR_MIN, day_error, money_error, order_error
 from unionhome.core.crypto import digest, mask_name
@@ -67,6 +69,8 @@ TEXT_MAX = 500
 PROXY_CODE_MINUTES = 15
 PROXY_VALID_HOURS = 24
 PROXY_MAX_ATTEMPTS = 5
+PROXY_CODES_PER_MEMBER = 5  # an hour
+PROXY_CODES_PER_ACTOR = 30
 
 
 def money(value) -> Decimal:
@@ -250,24 +254,25 @@ def _iso_day(value) -> dt.date | None:
 
 
 def consents_in_force(member: Member, proxy: ProxyConsent | None = None) -> set[str]:
-    """The sensitive purposes a filing for `member` may carry: what the member agreed to on their
-    own, and, for a filing by `proxy`, what they agreed to for that proxy by their own code, while
-    the proxy's consent lasts."""
-    granted = {purpose for purpose, granted in consent_current(member).items() if granted}
-    if proxy is not None and proxy.live:
-        granted |= set(proxy.purposes)
-    return granted
+    """The sensitive purposes a filing for `member` may carry. The member's own filing, or staff's
+    on their behalf: what the member agreed to themselves. A filing by `proxy`: only what the
+    member agreed to for that proxy by their own code, while the consent lasts — never the
+    member's own consents, which were given for the union's use, not for whoever holds a
+    signature (a bank account typed by a proxy is how a payout is redirected)."""
+    if proxy is not None:
+        return set(proxy.purposes) if proxy.live else set()
+    return {purpose for purpose, granted in consent_current(member).items() if granted}
 
 
 def claim_actor_member(*, actor, member: Member | None, proxy: ProxyConsent | None) -> Member:
     """The member a claim is for: the actor themselves, or the member who consented to `proxy`."""
-    from unionhome.members.selectors import member_of
+    from unionhome.members.selectors import require_active_member
 
     if proxy is not None:
         proxy_check(consent=proxy, actor=actor)
         return proxy.member
-    own = member_of(actor)
-    if own is None or (member is not None and member.pk != own.pk):
+    own = require_active_member(actor)
+    if member is not None and member.pk != own.pk:
         raise DomainError("not_member", _("请先加入工会再申领"), status=403)
     return own
 
@@ -431,9 +436,11 @@ def claim_reveal(*, claim: Claim, actor) -> dict:
 
 
 def can_view_claim(user, claim: Claim) -> bool:
+    """The member, staff over the claim's union, and the proxy who filed it while the member's
+    consent lasts (not after it expired or the member revoked it)."""
     return (
         claim.member.user_id == user.pk
-        or (claim.proxy_id is not None and claim.proxy.actor_id == user.pk)
+        or (claim.proxy_id is not None and claim.proxy.actor_id == user.pk and claim.proxy.live)
         or has_role_over(user, claim.org)
     )
 
@@ -675,6 +682,9 @@ def proxy_request_code(*, actor, member: Member, purposes=()) -> tuple[ProxyCons
             _("这位会员没有开通账号，无法接收验证码，请改用手写签名"),
             fields={"method": _("请改用手写签名")},
         )
+    # A volunteer cannot text a member codes all day, nor try code after code.
+    throttle.require("proxy.code.member", str(member.pk), limit=PROXY_CODES_PER_MEMBER, window=3600)
+    throttle.require("proxy.code.actor", str(actor.pk), limit=PROXY_CODES_PER_ACTOR, window=3600)
     code = f"{secrets.randbelow(10**6):06d}"
     consent = ProxyConsent.objects.create(
         member=member,
@@ -703,14 +713,18 @@ def proxy_request_code(*, actor, member: Member, purposes=()) -> tuple[ProxyCons
 
 
 def proxy_confirm_code(*, consent: ProxyConsent, actor, code: str) -> ProxyConsent:
+    """The code the member read out. Each try is counted before it is checked, by one conditional
+    UPDATE, so guesses sent in parallel cannot pass PROXY_MAX_ATTEMPTS together."""
     if consent.actor_id != actor.pk:
         raise NotFound()
     if consent.granted_at is not None:
         return consent
-    if consent.attempts >= PROXY_MAX_ATTEMPTS or consent.expires_at < timezone.now():
+    tried = ProxyConsent.objects.filter(
+        pk=consent.pk, granted_at__isnull=True, attempts__lt=PROXY_MAX_ATTEMPTS, expires_at__gt=timezone.now()
+    ).update(attempts=F("attempts") + 1)
+    if not tried:
         raise DomainError("expired", _("验证码已失效，请重新发送"), fields={"code": _("请重新发送验证码")})
-    if digest(str(code or "").strip()) != consent.code_digest:
-        ProxyConsent.objects.filter(pk=consent.pk).update(attempts=F("attempts") + 1)
+    if not hmac.compare_digest(digest(str(code or "").strip()), consent.code_digest):
         raise DomainError("invalid", _("验证码不正确"), fields={"code": _("验证码不正确")})
     return _grant(consent, actor)
 
@@ -760,9 +774,13 @@ def _grant(consent: ProxyConsent, actor) -> ProxyConsent:
     consents: what it grants is read from it while it lasts (`consents_in_force`)."""
     now = timezone.now()
     with transaction.atomic():
-        consent.granted_at = now
-        consent.expires_at = now + dt.timedelta(hours=PROXY_VALID_HOURS)
-        consent.save(update_fields=["granted_at", "expires_at"])
+        ends = now + dt.timedelta(hours=PROXY_VALID_HOURS)
+        if consent.pk and not ProxyConsent.objects.filter(pk=consent.pk, granted_at__isnull=True).update(
+            granted_at=now, expires_at=ends
+        ):
+            consent.refresh_from_db()  # granted meanwhile by the same code sent twice
+            return consent
+        consent.granted_at, consent.expires_at = now, ends
         log_action(
             consent.member,
             "benefits.proxy.granted",
@@ -807,9 +825,12 @@ def proxy_consents_of(member: Member):
 
 
 def proxy_check(*, consent: ProxyConsent, actor) -> None:
-    """A consent the actor may use now: theirs, granted, not expired, not revoked."""
+    """A consent the actor may use now: theirs, granted, not expired, not revoked, for a member
+    who has not left."""
     if consent.actor_id != actor.pk:
         raise NotFound()
+    if consent.member.status != MemberStatus.ACTIVE:
+        raise DomainError("not_member", _("这位会员已不在工会，不能代办"), status=403)
     if consent.revoked_at is not None:
         raise DomainError("consent_revoked", _("会员已撤销代办授权"), status=403)
     if not consent.live:
