@@ -209,3 +209,32 @@ def test_outsiders_get_404_on_staff_actions(personas, appeal):
     )
     appeal.refresh_from_db()
     assert appeal.route == "" and appeal.status == "submitted"
+
+
+def test_the_member_gets_their_photos_but_not_a_departments_evidence(personas, as_user):
+    """The pages show the member their own photos, not what a department sent the union; the
+    file route answers the same."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from unionhome.appeals import services
+    from unionhome.appeals.models import Attachment
+    from unionhome.benefits.demo import sample_png
+
+    photo = SimpleUploadedFile("p.png", sample_png(), content_type="image/png")
+    appeal = services.appeal_submit(
+        actor=personas.member_user, text="宿舍热水器坏了一周了，请帮忙联系维修", photos=[photo]
+    )
+    services.appeal_route(appeal, actor=personas.staff, route="coordination")
+    services.appeal_dispatch(
+        appeal, actor=personas.staff, steps=[{"department": "人力资源部", "workdays": 3}]
+    )
+    step = appeal.dispatches.get()
+    evidence = SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    services.dispatch_answer(step, actor=personas.handler, answer="已核实并补发", files=[evidence])
+    own = Attachment.objects.get(appeal=appeal, dispatch__isnull=True)
+    internal = Attachment.objects.get(appeal=appeal, dispatch__isnull=False)
+    member = as_user(personas.member_user)
+    assert member.get(f"/appeals/files/{own.pk}/").status_code == 200
+    assert member.get(f"/appeals/files/{internal.pk}/").status_code == 404
+    assert as_user(personas.staff).get(f"/appeals/files/{internal.pk}/").status_code == 200
+    assert as_user(personas.handler).get(f"/appeals/files/{internal.pk}/").status_code == 200

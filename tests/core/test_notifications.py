@@ -169,3 +169,15 @@ def test_a_secret_message_reaches_the_member_but_never_the_log(
     caplog.clear()
     assert notifications.deliver([secret.pk], ["sms", "console"], secret=True) == 1
     assert "493817" not in _logged(caplog) and "failed" in _logged(caplog)
+
+
+def test_a_secret_is_not_mailed(db, settings, mailoutbox, caplog, django_capture_on_commit_callbacks):
+    """A one-time code is for the phone it proves; and a developer's mail backend prints mail to
+    the server's log."""
+    settings.NOTIFY_CHANNELS = ["email"]
+    user = UserFactory(email="wang@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user, "验证码 271828", "271828", secret=True)
+        notifications.notify(user, "入会申请已通过")
+    assert [m.subject for m in mailoutbox] == ["入会申请已通过"]
+    assert "271828" not in _logged(caplog)

@@ -178,3 +178,30 @@ def test_any_user_agent_makes_a_label(personas, agent):
     api_token(Client(HTTP_USER_AGENT=agent), "member")
     label = ApiToken.objects.get().label
     assert 0 < len(label) <= 100
+
+
+def test_a_borrowed_session_cannot_guess_the_password(personas):
+    """Someone at a member's unlocked phone gets five guesses at the current password, then none
+    for a quarter of an hour — not even the right one."""
+    here = browser("member")
+    for _ in range(5):
+        page = here.post(
+            "/profile/password/",
+            {
+                "old_password": "guess",
+                "new_password1": "brand-new-pass-2026",
+                "new_password2": "brand-new-pass-2026",
+            },
+        )
+        assert page.status_code == 200
+    page = here.post(
+        "/profile/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "brand-new-pass-2026",
+            "new_password2": "brand-new-pass-2026",
+        },
+    )
+    assert page.status_code == 429 and "操作太频繁" in page.content.decode()
+    personas.member_user.refresh_from_db()
+    assert personas.member_user.check_password(PASSWORD)

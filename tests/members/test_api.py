@@ -47,7 +47,7 @@ def test_staff_list_is_scoped_and_searchable(personas, as_user):
     assert names() == {"王建国", "李秀英"}
     assert names(q="wjg") == {"王建国"}
     assert names(q="李秀") == {"李秀英"}
-    assert names(q=personas.member.phone[-6:]) == {"王建国"}
+    assert names(q=personas.member.phone[-4:]) == {"王建国"}  # 尾号: what the mask shows
     assert names(q=personas.other.employee_no) == {"李秀英"}
     assert as_user(personas.staff_other).get("/api/v1/members").json()["count"] == 0
     assert as_user(personas.member_user).get("/api/v1/members").status_code == 403
@@ -80,3 +80,20 @@ def test_english_errors_when_chosen(personas, as_user):
         f"/api/v1/members/{personas.member.pk}", {"phone": "abc"}, content_type="application/json"
     )
     assert r.json()["fields"]["phone"] == "The mobile number must be 11 digits starting with 1"
+
+
+def test_staff_cannot_read_a_masked_phone_digit_by_digit(personas, client):
+    """The search matches a whole phone or its last four (which the mask shows): a part from the
+    middle finds nobody, so the hidden digits cannot be recovered by searching."""
+    from ..conftest import bearer
+
+    staff = bearer(client, "staff")
+    phone = personas.member.phone
+
+    def found(q):
+        return [m["id"] for m in client.get("/api/v1/members", {"q": q}, **staff).json()["items"]]
+
+    assert personas.member.pk in found(phone)
+    assert personas.member.pk in found(phone[-4:])
+    assert personas.member.pk not in found(phone[3:7])
+    assert personas.member.pk not in found(phone[:7])

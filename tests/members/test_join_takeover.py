@@ -20,12 +20,23 @@ from ..factories import MemberFactory, UserFactory, make_id
 PASSWORD = "a-Good-pass-77"
 
 
+class Sent(list):
+    """The texts sent, as (to, body). A text to a roster phone is sent by the task queue after
+    the request's commit; a test's transaction never commits, so reading runs the queue first."""
+
+    def __iter__(self):
+        from unionhome.core.outbox import relay
+
+        relay()
+        return super().__iter__()
+
+
 @pytest.fixture
 def sms(settings, monkeypatch):
     """The SMS gateway: every text sent, as (to, body)."""
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
     settings.SMS_DEV_ECHO = False
-    sent: list[tuple[str, str]] = []
+    sent = Sent()
     monkeypatch.setattr(
         "unionhome.core.http.post_json", lambda url, p, **kw: sent.append((p["to"], p["body"]))
     )
@@ -260,3 +271,16 @@ def test_saving_the_staff_form_with_the_phone_box_empty_keeps_the_phone(personas
                "m-employment_type": personas.member.employment_type, "m-shift": personas.member.shift})  # fmt: skip
     personas.member.refresh_from_db()
     assert personas.member.phone == personas.member_user.phone
+
+
+def test_the_roster_phone_is_texted_after_the_request(personas, client, phone_only, sms):
+    """How long the request takes must not tell a stranger the entry exists: the text to a roster
+    phone goes through the task queue, the request only writes it down."""
+    from unionhome.core.models import OutboxTask
+
+    _join_with_own_phone(client, sms, _form(personas, name="钱大勇", employee_no="AJ0002"))
+    queued = OutboxTask.objects.filter(task="unionhome.core.tasks.send_code")
+    assert queued.count() == 1
+    assert "13900000002" in str(queued.get().args) and not re.search(r"\b\d{6}\b", str(queued.get().args))
+    assert list.__len__(sms) == 1  # only the applicant's own phone was texted in the request
+    assert [to for to, _ in sms] == ["13511110000", "13900000002"]  # then the queue sends the other

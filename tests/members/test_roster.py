@@ -208,3 +208,12 @@ def test_a_refused_file_finishes_the_job_with_the_reason(personas, django_captur
     job.refresh_from_db()
     assert job.status == "done" and job.content == "" and job.created_count == 0
     assert job.errors[0]["row"] == 0 and "异常" in job.errors[0]["reason"]
+
+
+def test_impossible_hire_dates_are_reported_and_not_stored(personas):
+    rows = [good(1, 入职日期="0001-01-01"), good(2, 入职日期="9999-12-31"), good(3, 入职日期="1985-06-01")]
+    result = roster.import_roster(org=personas.tree.union, data=workbook(rows))
+    assert result.created == 1
+    assert sorted(e.row for e in result.errors) == [2, 3]
+    assert all("1900" in e.reason for e in result.errors)
+    assert Member.objects.get(employee_no="R003").hired_on.year == 1985

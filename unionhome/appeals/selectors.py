@@ -20,15 +20,17 @@ from .services import handler_departments
 TABS = ("new", "mine", "due", "overdue", "urgent", "channel", "closed", "all")
 
 
-def may_see(user, appeal: Appeal) -> bool:
+def may_see(user, appeal: Appeal, *, internal: bool = False) -> bool:
     """Who sees an appeal (loaded with its org and member): the member who filed it, staff over
     its union's subtree, and handlers of a department it was dispatched to under their subtree —
-    nobody else. No query unless the user handles a department's steps under the union."""
+    nobody else. `internal`: what the union works with and the member is not shown (a
+    department's evidence): staff and handlers only. No query unless the user handles a
+    department's steps under the union."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser and user.is_active:
         return True
-    if appeal.member is not None and appeal.member.user_id == user.pk:
+    if not internal and appeal.member is not None and appeal.member.user_id == user.pk:
         return True
     path = appeal.org.path
     if any(path.startswith(p) for p in role_paths(user, STAFF_ROLES)):

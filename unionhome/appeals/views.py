@@ -126,11 +126,12 @@ def appeal_new(request):
 
 @login_required
 def appeal_file(request, pk: int):
-    """A photo or a department's evidence, to whoever may see its appeal (core.uploads.serve)."""
+    """A photo, to whoever may see its appeal; a department's evidence, to staff and handlers only,
+    as the pages show it (core.uploads.serve)."""
     from .models import Attachment
 
     row = Attachment.objects.select_related("appeal__org", "appeal__member").filter(pk=pk).first()
-    if row is None or not selectors.may_see(request.user, row.appeal):
+    if row is None or not selectors.may_see(request.user, row.appeal, internal=row.dispatch_id is not None):
         raise Http404
     label = _("诉求 %(number)s 附件 %(n)s") % {"number": row.appeal.number, "n": row.pk}
     return serve(row.file, label=label)

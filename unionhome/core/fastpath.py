@@ -27,8 +27,8 @@ from django.db import close_old_connections
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from .api import server_error_body
 from .auth import Identity, load_user, token_caller, token_identity
 from .errors import DomainError
 from .middleware import LANG_COOKIE, PRIVATE, chosen_language
@@ -182,7 +182,7 @@ class FastPathApp:
                 status, body = exc.status, exc.body()
             except Exception:
                 log.exception("Internal Server Error: %s", environ.get("PATH_INFO"))
-                status, body = 500, {"code": "error", "message": _("服务器出错了，请稍后再试")}
+                status, body = 500, server_error_body()
             payload = json.dumps(body, ensure_ascii=False).encode()
         finally:
             translation.deactivate()

@@ -11,9 +11,10 @@ then: a catalogue string (`gettext_lazy`), or a `Message` of one with its values
 
 A message that carries a one-time code, a password or any other secret is sent with
 `secret=True` (`notify(user, Message(_l("验证码：%(code)s"), code=code), secret=True)`, and the
-same for `notify_many`). It still reaches the member's own inbox and their e-mail, SMS or WeChat,
-since that is how the code gets to them; but a channel that writes to the server's log (the
-console) says only "notification <id> to user <id>", never its words, and a failing gateway is
+same for `notify_many`). It still reaches the member's own inbox and their SMS or WeChat, since
+that is how the code gets to them; it is not mailed (a code is for the phone it proves, and a
+developer's mail backend prints to the log); a channel that writes to the server's log (the
+console) says only "notification <id> to user <id>", never its words; and a failing gateway is
 logged by the error's class alone. Logs are read by developers and operators and kept and copied
 far longer than a code lives."""
 
@@ -64,10 +65,16 @@ class ConsoleAdapter:
 
 
 class EmailAdapter:
+    """Mail to the user's address. A secret is not mailed: a one-time code is for the phone it
+    proves, and a mail backend on a developer's or a demo machine prints to the server's log."""
+
     name = "email"
 
     def send(self, notification: Notification) -> None:
         address = notification.user.email
+        if is_secret(notification):
+            log.info("notification %s to user %s not mailed (secret)", notification.pk, notification.user_id)
+            return
         if address:
             send_mail(notification.title, notification.body, settings.DEFAULT_FROM_EMAIL, [address])
 

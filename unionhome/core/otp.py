@@ -38,12 +38,29 @@ def _key(purpose: str, target: str) -> str:
     return f"otp:{purpose}:{digest(str(target))}"
 
 
-def send(*, purpose: str, target: str, phone: str, text: str, address: str) -> str | None:
+def send(
+    *, purpose: str, target: str, phone: str, text: str, address: str, queued: bool = False
+) -> str | None:
     """Make a code for (`purpose`, `target`), text it to `phone` and return None; or, on a demo
     machine without a gateway, return the code. `text` holds `%(code)s`. Raises `Throttled`
-    past the limits, `SmsUnavailable` when there is no way to deliver it."""
+    past the limits, `SmsUnavailable` when there is no way to deliver it.
+
+    `queued`: the code is made and texted by the task queue after the request (`deliver`), so
+    the request takes no longer for it. For a text to a phone the asker does not hold (a roster
+    entry's), where the gateway's time would tell a stranger that the entry exists."""
     throttle.require(f"otp.send.{purpose}", target, limit=SENDS_PER_TARGET, window=3600)
     throttle.require("otp.send.address", address, limit=SENDS_PER_ADDRESS, window=3600)
+    if queued and settings.SMS_GATEWAY_URL:
+        from .outbox import later
+        from .tasks import send_code
+
+        later(send_code, purpose, target, phone, text)  # the code itself is made in the task
+        return None
+    return deliver(purpose=purpose, target=target, phone=phone, text=text)
+
+
+def deliver(*, purpose: str, target: str, phone: str, text: str) -> str | None:
+    """Make the code and text it (see `send`, which checks the limits first)."""
     code = f"{secrets.randbelow(10**6):06d}"
     limits.store().put(_key(purpose, target), digest(code), settings.OTP_MINUTES * 60)
     throttle.forget(f"otp.try.{purpose}", target)

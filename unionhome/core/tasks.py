@@ -21,6 +21,14 @@ def relay_outbox() -> int:
     return relay()
 
 
+@db_task(retries=2, retry_delay=20)
+def send_code(purpose: str, target: str, phone: str, text: str) -> None:
+    """A one-time code made and texted after the request that asked for it (core.otp.send)."""
+    from . import otp
+
+    otp.deliver(purpose=purpose, target=target, phone=phone, text=text)
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def purge_expired_tokens() -> int:
     from django.utils import timezone

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from . import throttle
 from .areas import AREAS, BY_SLUG
 from .auth import device_end as device_end_for
 from .auth import login_gate, record_session
@@ -47,6 +48,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "core/password.html"
     form_class = PasswordForm
+    TRIES = 5  # wrong current passwords a quarter of an hour: a borrowed session cannot guess it
+
+    def post(self, request, *args, **kwargs):
+        key = str(request.user.pk)
+        if throttle.over("password.old", key, limit=self.TRIES):
+            context = self.get_context_data(form=self.get_form())
+            context["locked_message"] = Throttled(900).message
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            throttle.hit("password.old", str(self.request.user.pk), limit=self.TRIES, window=900)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, then update_session_auth_hash

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from unionhome.core import spreadsheets
 from unionhome.core.audit import log_action
+from unionhome.core.bounds import LIFE_MIN, day_error
 from unionhome.core.crypto import digest
 from unionhome.core.models import Org
 from unionhome.core.outbox import later
@@ -156,6 +157,9 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
             hired_on = _parse_date(values["入职日期"])
             if hired_on is None:
                 bad("入职日期", _("日期格式应为 2024-03-01"))
+                continue
+            if reason := day_error(hired_on, earliest=LIFE_MIN):
+                bad("入职日期", reason)
                 continue
         if emp in seen:
             bad("工号", _("工号重复（与第 %(row)d 行相同）") % {"row": seen[emp]})

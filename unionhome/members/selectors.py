@@ -111,13 +111,17 @@ def require_active_member(user) -> Member:
 def member_search(
     *, user, q: str = "", org_id: int | None = None, group: str = "", status: str = ""
 ) -> QuerySet[Member]:
-    """Staff search by name, pinyin initials, phone or employee number, within the caller's scope."""
+    """Staff search by name, pinyin initials, phone or employee number, within the caller's scope.
+    A phone is matched whole, or by its last four digits (尾号), which the masked phone shows
+    anyway: a search by any other part would let the hidden middle digits be found one by one."""
     qs = scope(Member.objects.select_related("org", "site"), user)
     q = q.strip()
     if q:
         cond = Q(name__icontains=q) | Q(employee_no__iexact=q)
-        if q.isdigit() and len(q) >= 4:
-            cond |= Q(phone__contains=q)
+        if q.isascii() and q.isdigit() and len(q) == 4:
+            cond |= Q(phone__endswith=q)
+        elif q.isascii() and q.isdigit() and len(q) == 11:
+            cond |= Q(phone=q)
         if q.isascii() and q.isalpha():
             cond |= Q(name_initials__startswith=q.lower())
         qs = qs.filter(cond)

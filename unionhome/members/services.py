@@ -190,6 +190,7 @@ def join_submit(
                 phone=roster.phone,
                 text=str(ROSTER_CODE_TEXT),
                 address=address,
+                queued=True,  # the gateway's time must not tell a stranger the entry exists
             )
         except DomainError as exc:  # too many codes for this entry, or no SMS: staff decide
             log_action(application, "members.join.code_not_sent", None, {"code": exc.code}, org=enterprise)
