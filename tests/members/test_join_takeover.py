@@ -284,3 +284,19 @@ def test_the_roster_phone_is_texted_after_the_request(personas, client, phone_on
     assert "13900000002" in str(queued.get().args) and not re.search(r"\b\d{6}\b", str(queued.get().args))
     assert list.__len__(sms) == 1  # only the applicant's own phone was texted in the request
     assert [to for to, _ in sms] == ["13511110000", "13900000002"]  # then the queue sends the other
+
+
+def test_the_same_phone_proved_twice_at_once_makes_one_account(personas, client, sms, monkeypatch):
+    """Two submissions with the same code, a moment apart: the second finds the account the first
+    just made (the unique phone) and is told so, instead of a server error."""
+    form = _form(personas, name="周敏", employee_no="", phone="13511118888")
+    client.post("/join/", form | {"send_code": "1"})
+    original = User.objects.create_user
+
+    def raced(*args, **kwargs):
+        original(username="13511118888", phone="13511118888")  # the other request got there first
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(User.objects, "create_user", raced)
+    r = client.post("/join/", form | {"code": _code_to(sms, "13511118888")})
+    assert r.status_code == 200 and "这个手机号已有账号，请直接登录" in r.content.decode()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -182,12 +182,18 @@ def _join_file(request, data: dict, account) -> JoinApplication:
             )
     with transaction.atomic():
         if not user.is_authenticated:
-            user = get_user_model().objects.create_user(
-                username=phone,
-                phone=phone,
-                first_name=data["name"],
-                password=account.cleaned_data["password1"],
-            )
+            try:
+                with transaction.atomic():
+                    user = get_user_model().objects.create_user(
+                        username=phone,
+                        phone=phone,
+                        first_name=data["name"],
+                        password=account.cleaned_data["password1"],
+                    )
+            except IntegrityError:  # the same proved phone sent twice at once: the other made it
+                raise DomainError(
+                    "phone_taken", _("该手机号已有账号"), fields={"phone": _("这个手机号已有账号，请直接登录")}
+                ) from None
         application = services.join_submit(
             user=user,
             org=data["org"],
