@@ -97,3 +97,19 @@ def test_staff_cannot_read_a_masked_phone_digit_by_digit(personas, client):
     assert personas.member.pk in found(phone[-4:])
     assert personas.member.pk not in found(phone[3:7])
     assert personas.member.pk not in found(phone[:7])
+
+
+@pytest.mark.parametrize("field", ["name", "phone", "post", "shift", "employment_type", "posted_away", "skills"])
+def test_a_null_for_a_field_that_cannot_be_empty_is_refused_on_that_field(personas, client, field):
+    """A null used to reach the database: a 500 for the name, a 409 'duplicate' for the rest."""
+    import json
+
+    from ..conftest import bearer
+
+    answer = client.patch(
+        f"/api/v1/members/{personas.member.pk}",
+        json.dumps({field: None}),
+        content_type="application/json",
+        **bearer(client, "staff"),
+    )
+    assert answer.status_code == 400 and field in answer.json()["fields"]

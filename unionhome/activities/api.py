@@ -142,6 +142,7 @@ class SignupFeedbackIn(Schema):
 
 
 @router.post("/signups/{signup_id}/feedback")
+@refuses(409)
 def signup_feedback(request, signup_id: Id, payload: SignupFeedbackIn):
     row = selectors.own_signup(request.user, signup_id)
     services.signup_feedback(user=request.user, signup_row=row, rating=payload.rating, text=payload.text)

@@ -455,6 +455,9 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
             "invalid", _("不能修改这些字段"), fields={f: _("不能修改") for f in sorted(unknown)}
         )
     errors: dict[str, str] = {}
+    for field, value in data.items():  # an API's null for a field that cannot be empty
+        if value is None and field != "name" and not Member._meta.get_field(field).null:
+            errors[field] = _("不能为空")
     if "phone" in data and (reason := idcard.phone_error(data["phone"])):
         errors["phone"] = reason
     if data.get("id_number") and (reason := idcard.id_error(data["id_number"])):
@@ -465,7 +468,7 @@ def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
         and not data["site"].org.path.startswith((member.org.enterprise() or member.org).path)
     ):
         errors["site"] = _("该工作地点不属于本单位")
-    if "name" in data and not str(data["name"]).strip():
+    if "name" in data and not (data["name"] or "").strip():  # an empty name, or none at all (null)
         errors["name"] = _("请填写姓名")
     if errors:
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
