@@ -99,7 +99,7 @@ for who in member staff; do
     --exclude-checks positive_data_acceptance,negative_data_rejection \
     --max-examples "$EXAMPLES" \
     --seed "${SCHEMATHESIS_SEED:-19}" \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 20 \
     --generation-database none \
     --no-color \
