@@ -50,7 +50,8 @@ def client_ip(request) -> str:
 
 
 def address_key(request) -> str:
-    """What a limit per address counts: `client_ip`, an IPv6 address narrowed to its /64."""
+    """What a limit per address counts: `client_ip`, an IPv6 address narrowed to its /64 (written
+    as the /64's first address)."""
     address = client_ip(request)
     try:
         parsed = ipaddress.ip_address(address)
@@ -60,7 +61,8 @@ def address_key(request) -> str:
         return str(parsed)
     if parsed.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client
         return str(parsed.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    # The /64's first address: still an address, as django-axes stores it in an address column.
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
 
 
 def _key(scope: str, key: str) -> str:
