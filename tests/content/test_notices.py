@@ -236,3 +236,19 @@ def test_notice_list_counts_reach_in_one_query(personas, crowd, django_capture_o
         reach = [services.notice_reach(n) for n in selectors.notices_managed(staff)]
     assert [r["read"] for r in reach] == [1, 1, 1]
     assert len(queries) == 2  # the staff member's roles, then the notices with their counts
+
+
+def test_the_notice_page_aims_at_shifts_as_the_api_does(personas, django_capture_on_commit_callbacks):
+    """The notice form had copied the audience fields and lost 班次; it now uses the one set."""
+    from unionhome.content.models import Notice
+
+    staff = login_client(personas.staff)
+    form = staff.get("/staff/notices/new/").content.decode()
+    assert 'name="shifts"' in form and 'name="roles"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            "/staff/notices/new/",
+            {"title": "夜班注意防暑", "body": "夜班同事请注意防暑降温", "shifts": ["night"], "roles": ["volunteer"]},
+        )
+    notice = Notice.objects.get()
+    assert notice.audience["shifts"] == ["night"] and notice.audience["roles"] == ["volunteer"]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from unionhome.content.api import Audience
 from unionhome.core import fastpath
 from unionhome.core.api import ErrorOut, caller_identity, local_iso, staff_org
 from unionhome.core.auth import member_identity
@@ -17,6 +16,7 @@ from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
 from unionhome.core.openapi import refuses
+from unionhome.members.audience import AudienceIn
 
 from . import selectors, services
 from .models import Claim, DiscountCategory, OfferMode, Signup
@@ -72,7 +72,7 @@ class ActivityIn(Schema):
     place: str = Field("", max_length=200)
     online_url: str = Field("", max_length=200)
     capacity: int = Field(..., ge=1, le=100_000)
-    audience: Audience = Field(default_factory=Audience)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
     org: Id | None = None
 
 
@@ -188,7 +188,7 @@ class OfferIn(Schema):
     closes_at: Moment
     mode: Literal["first_come", "lottery"] = OfferMode.FIRST_COME
     per_member: int = Field(1, ge=1, le=10)
-    audience: Audience = Field(default_factory=Audience)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
     org: Id | None = None
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionhome.core.access import staff_required
 from unionhome.core.audit import log_action
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import DomainError, NotFound
@@ -22,7 +23,6 @@ from unionhome.core.scoping import home_org, scope
 from unionhome.core.spreadsheets import xlsx_response
 from unionhome.core.uploads import serve
 from unionhome.members.audience import describe_audience
-from unionhome.members.views import staff_required
 
 from . import selectors, services
 from .forms import ActivityForm, BookingForm, CheckinForm, DiscountForm, FeedbackForm, OfferForm, VenueForm

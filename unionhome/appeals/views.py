@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
@@ -23,7 +24,6 @@ from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
 from unionhome.core.uploads import serve
 from unionhome.members.selectors import member_of
-from unionhome.members.views import staff_required
 
 from . import legal, review, selectors, services
 from .forms import (

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, Forbidden
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import home_org
-from unionhome.members.views import staff_required
 
 from . import selectors, services
 from .forms import AskForm, EntryForm

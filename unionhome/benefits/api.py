@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from unionhome.content.api import Audience
 from unionhome.core.api import ErrorOut, local_iso, staff_org
 from unionhome.core.audit import timeline_entries, timelines_for
 from unionhome.core.bounds import Day, Id, Money, Year
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
+from unionhome.members.audience import AudienceIn
 from unionhome.members.models import Member
 from unionhome.members.selectors import require_active_member
 
@@ -603,7 +603,7 @@ class CampaignIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     kind: str
     items: str = Field(..., min_length=1, max_length=200)
-    audience: Audience = Field(default_factory=Audience)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
     value: Money | None = None
     starts_on: Day
     ends_on: Day

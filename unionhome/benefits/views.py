@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from unionhome.core.access import staff_required
 from unionhome.core.audit import log_action, timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
@@ -26,7 +27,6 @@ from unionhome.core.uploads import serve
 from unionhome.members.audience import describe_audience
 from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
-from unionhome.members.views import staff_required
 
 from . import campaigns, hardship, selectors, services
 from .forms import (

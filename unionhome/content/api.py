@@ -8,9 +8,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from unionhome.core.api import local_iso, staff_org
-from unionhome.core.bounds import Age, Id, Moment
+from unionhome.core.bounds import Id, Moment
 from unionhome.core.links import link_refusal, safe_link
 from unionhome.core.openapi import refuses
+from unionhome.members.audience import AudienceIn
 
 from . import selectors, services
 from .models import Column
@@ -83,20 +84,10 @@ def news_create(request, payload: ArticleIn):
     return Status(201, article)
 
 
-class Audience(Schema):
-    sites: list[Id] = Field(default_factory=list, max_length=500)
-    groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
-    posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
-    shifts: list[str] = Field(default_factory=list, description="shifts: day, rotating, night")
-    age_min: Age | None = None
-    age_max: Age | None = None
-    roles: list[str] = Field(default_factory=list, description="e.g. volunteer")
-
-
 class NoticeIn(Schema):
     title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
     body: str = Field(..., min_length=1, max_length=services.NOTICE_BODY_MAX)
-    audience: Audience = Field(default_factory=Audience)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
     channels: list[Literal["sms", "wechat"]] = Field(default_factory=list)
     url: str = Field("", max_length=300, description="a path on this site, or https on a listed host")
     org: Id | None = None
@@ -159,7 +150,7 @@ def notice_create(request, payload: NoticeIn):
 
 
 class PreviewIn(Schema):
-    audience: Audience = Field(default_factory=Audience)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
     org: Id | None = None
 
 

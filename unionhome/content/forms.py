@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MomentField
-from unionhome.core.models import Role
-from unionhome.members.models import Post, ServiceGroup
+from unionhome.members.forms import AudienceFields
 
 from .models import Column
 from .services import BODY_MAX, NOTICE_BODY_MAX, TITLE_MAX
@@ -36,44 +35,22 @@ class ArticleForm(forms.Form):
     publish = forms.BooleanField(label=_("发布（不勾选则保存为草稿）"), required=False, initial=True)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(AudienceFields):
+    with_roles = True
     title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
     body = forms.CharField(
         label=_("内容"), max_length=NOTICE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 5})
     )
-    sites = forms.MultipleChoiceField(
-        label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    groups = forms.MultipleChoiceField(
-        label=_("服务群体"), required=False, choices=ServiceGroup.choices, widget=forms.CheckboxSelectMultiple
-    )
-    posts = forms.MultipleChoiceField(
-        label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
-    )
-    roles = forms.MultipleChoiceField(
-        label=_("角色"), required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple
-    )
-    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
-    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
     channels = forms.MultipleChoiceField(
         label=_("同时发送到"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    field_order = [
+        "title", "body", "sites", "groups", "posts", "shifts", "roles", "age_min", "age_max", "channels",
+    ]  # fmt: skip
 
     def __init__(self, *args, sites=(), channels=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
+        super().__init__(*args, sites=sites, **kwargs)
         labels = {"sms": _("短信"), "wechat": _("微信")}
         self.fields["channels"].choices = [(c, labels.get(c, c)) for c in channels]
         if not channels:
             del self.fields["channels"]
-
-    def audience(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "sites": [int(s) for s in data.get("sites") or []],
-            "groups": data.get("groups") or [],
-            "posts": data.get("posts") or [],
-            "roles": data.get("roles") or [],
-            "age_min": data.get("age_min"),
-            "age_max": data.get("age_max"),
-        }

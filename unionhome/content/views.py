@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Site
 from unionhome.core.notifications import optional_channels
 from unionhome.core.scoping import home_org, scope
 from unionhome.core.uploads import serve
-from unionhome.members.views import staff_required
 
 from . import selectors, services
 from .forms import ArticleForm, NoticeForm

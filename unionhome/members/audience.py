@@ -9,13 +9,28 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 
+from unionhome.core.bounds import Age, Id
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Org, Role, RoleAssignment, Site
 
 from .models import Member, MemberStatus, Post, ServiceGroup, Shift
 
 AUDIENCE_KEYS = {"sites", "groups", "posts", "shifts", "age_min", "age_max", "roles"}
+
+
+class AudienceIn(Schema):
+    """An audience as the API takes it: the same keys as the dict, each optional. The forms'
+    fields are `forms.AudienceFields`; both are checked by `clean_audience`."""
+
+    sites: list[Id] = Field(default_factory=list, max_length=500)
+    groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
+    posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
+    shifts: list[str] = Field(default_factory=list, description="shifts: day, rotating, night")
+    age_min: Age | None = None
+    age_max: Age | None = None
+    roles: list[str] = Field(default_factory=list, description="e.g. volunteer")
 
 
 def clean_audience(org: Org, audience: dict | None) -> dict:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import LifeDayField
 from unionhome.core.crypto import mask_phone
-from unionhome.core.models import Org, OrgKind, Site
+from unionhome.core.models import Org, OrgKind, Role, Site
 
 from . import idcard
 from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
@@ -228,7 +228,11 @@ class RosterUploadForm(forms.Form):
 
 
 class AudienceFields(forms.Form):
-    """Who an activity, offer, claim type or campaign is for; nothing ticked means every member of the union."""
+    """Who an activity, offer, claim type, campaign or notice is for; nothing ticked means every
+    member of the union. The one set of audience fields of every form (the API's is
+    `audience.AudienceIn`); a form that may also aim at roles sets `with_roles = True`."""
+
+    with_roles = False
 
     sites = forms.MultipleChoiceField(
         label=_("工作地点（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
@@ -245,13 +249,19 @@ class AudienceFields(forms.Form):
     age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
     age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
 
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sites"].choices = [(str(s.pk), s.name) for s in sites]
+        if not self.with_roles:
+            del self.fields["roles"]
 
     def audience(self) -> dict:
         data = self.cleaned_data
-        return {
+        audience = {
             "sites": [int(s) for s in data.get("sites") or []],
             "groups": data.get("groups") or [],
             "posts": data.get("posts") or [],
@@ -259,3 +269,6 @@ class AudienceFields(forms.Form):
             "age_min": data.get("age_min"),
             "age_max": data.get("age_max"),
         }
+        if self.with_roles:
+            audience["roles"] = data.get("roles") or []
+        return audience

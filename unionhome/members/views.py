@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from unionhome.core import otp, throttle
+from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
-from unionhome.core.scoping import get_scoped, is_staff_anywhere, scope, visible_orgs
+from unionhome.core.scoping import get_scoped, scope, visible_orgs
 from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
 
@@ -58,22 +59,6 @@ from .models import (
 
 PHONE_CODE_TEXT = _l("【网上职工之家】您的入会验证码 %(code)s，10分钟内有效。请勿告诉任何人。")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_anywhere(request.user):
-            return render(
-                request,
-                "core/error.html",
-                {"title": _("无权访问"), "message": _("只有工会工作人员可以使用此功能。")},
-                status=403,
-            )
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
 
 
 def _own_member_or_404(request) -> Member:
@@ -192,7 +177,9 @@ def _join_file(request, data: dict, account) -> JoinApplication:
                     )
             except IntegrityError:  # the same proved phone sent twice at once: the other made it
                 raise DomainError(
-                    "phone_taken", _("该手机号已有账号"), fields={"phone": _("这个手机号已有账号，请直接登录")}
+                    "phone_taken",
+                    _("该手机号已有账号"),
+                    fields={"phone": _("这个手机号已有账号，请直接登录")},
                 ) from None
         application = services.join_submit(
             user=user,
