@@ -248,7 +248,12 @@ def test_the_notice_page_aims_at_shifts_as_the_api_does(personas, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             "/staff/notices/new/",
-            {"title": "夜班注意防暑", "body": "夜班同事请注意防暑降温", "shifts": ["night"], "roles": ["volunteer"]},
+            {
+                "title": "夜班注意防暑",
+                "body": "夜班同事请注意防暑降温",
+                "shifts": ["night"],
+                "roles": ["volunteer"],
+            },
         )
     notice = Notice.objects.get()
     assert notice.audience["shifts"] == ["night"] and notice.audience["roles"] == ["volunteer"]

@@ -99,7 +99,9 @@ def test_staff_cannot_read_a_masked_phone_digit_by_digit(personas, client):
     assert personas.member.pk not in found(phone[:7])
 
 
-@pytest.mark.parametrize("field", ["name", "phone", "post", "shift", "employment_type", "posted_away", "skills"])
+@pytest.mark.parametrize(
+    "field", ["name", "phone", "post", "shift", "employment_type", "posted_away", "skills"]
+)
 def test_a_null_for_a_field_that_cannot_be_empty_is_refused_on_that_field(personas, client, field):
     """A null used to reach the database: a 500 for the name, a 409 'duplicate' for the rest."""
     import json
