@@ -67,7 +67,7 @@ def prepare(env: dict) -> str:
         "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'unionhome.core.auth.PhoneOrUsernameBackend';"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create();"
         "import secrets, datetime as dt; from django.utils import timezone;"
-        "from unionhome.core.auth import _digest; from unionhome.core.models import ApiToken;"
+        "from unionhome.core.auth import token_digest as _digest; from unionhome.core.models import ApiToken;"
         "t = secrets.token_urlsafe(32);"
         "ApiToken.objects.create(user=u, digest=_digest(t), expires_at=timezone.now() + dt.timedelta(days=1));"
         "from unionhome.appeals.services import appeal_submit;"

@@ -40,7 +40,7 @@ def members_with_tokens(count: int) -> list[str]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from unionhome.core.auth import _digest
+    from unionhome.core.auth import token_digest as _digest
     from unionhome.core.models import ApiToken, Org
     from unionhome.members.models import Member, MemberStatus
 

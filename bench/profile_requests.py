@@ -35,7 +35,7 @@ def main() -> dict:
     from unionhome.activities import services as activities
     from unionhome.activities.models import Offer
     from unionhome.appeals.services import appeal_submit
-    from unionhome.core.auth import _digest
+    from unionhome.core.auth import token_digest as _digest
     from unionhome.core.models import ApiToken
     from unionhome.members.selectors import member_of
 

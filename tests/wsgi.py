@@ -37,7 +37,9 @@ class Recorder(WSGIHandler):
 
 def fast_app() -> FastPathApp:
     Recorder.calls = 0
-    return FastPathApp(Recorder())
+    from unionhome.members.identity import token_caller, token_identity
+
+    return FastPathApp(Recorder(), identity=token_identity, caller=token_caller)
 
 
 def call(

@@ -9,17 +9,19 @@ from unionhome.appeals.api import router as appeals_router
 from unionhome.assistant.api import router as assistant_router
 from unionhome.benefits.api import router as benefits_router
 from unionhome.content.api import router as content_router
-from unionhome.core.api import AUTH, ObjectParser, install_error_handlers
+from unionhome.core.api import BearerAuth, ObjectParser, SessionAuth, install_error_handlers
 from unionhome.core.api_routes import router as core_router
 from unionhome.core.openapi import document_errors
 from unionhome.members.api import router as members_router
+from unionhome.members.identity import token_identity
 
 api = NinjaAPI(
     title="UnionHome API",
     version="1",
     description="网上职工之家 JSON API. Authenticate with `POST /api/v1/auth/token` and send "
     "`Authorization: Bearer <token>`. Errors are `{code, message, fields?}` with a 4xx status.",
-    auth=AUTH,
+    # A token is read by the members app (whose record says who the caller is as a member).
+    auth=[BearerAuth(read=token_identity), SessionAuth()],
     parser=ObjectParser(),
     urls_namespace="api",
 )

@@ -28,7 +28,7 @@ api_patterns, api_app, api_namespace = api.urls
 
 urlpatterns = [
     path("api/v1/", include((grouped(api_patterns), api_app), namespace=api_namespace)),
-    path("", core.home, name="home"),
+    path("", members.home, name="home"),
     path("login/", core.LoginView.as_view(), name="login"),
     path("logout/", core.auth_views.LogoutView.as_view(), name="logout"),
     path("profile/password/", core.PasswordChangeView.as_view(), name="password"),

@@ -9,9 +9,10 @@ django_application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 from unionhome.core.fastpath import FastPathApp  # noqa: E402
+from unionhome.members.identity import token_caller, token_identity  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 — import the URLconf now, not on the first request
-application = FastPathApp(django_application)
+application = FastPathApp(django_application, identity=token_identity, caller=token_caller)
 
 # The assistant's index and the appeal classifier are built as the process starts, not on the
 # first question or appeal; then the heap they make is frozen out of full collections.

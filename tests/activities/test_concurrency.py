@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from unionhome.activities import services
 from unionhome.activities.models import Booking, BookingSlot, Claim, Offer, Signup
-from unionhome.core.auth import _digest
+from unionhome.core.auth import token_digest as _digest
 from unionhome.core.models import ApiToken
+from unionhome.members.identity import token_caller, token_identity
 from unionhome.members.models import Member, MemberStatus
 
 from .conftest import soon
@@ -109,7 +110,7 @@ def fast_server():
         def log_message(self, *args):
             pass
 
-    app = FastPathApp(WSGIHandler())
+    app = FastPathApp(WSGIHandler(), identity=token_identity, caller=token_caller)
 
     def serve(environ, start_response):
         try:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from unionhome.benefits import services
 from unionhome.benefits.models import Claim, ClaimStatus, Fund, FundEntry
-from unionhome.core.auth import _digest
+from unionhome.core.auth import token_digest as _digest
 from unionhome.core.models import ApiToken
 
 from ..activities.test_concurrency import post

@@ -1,6 +1,5 @@
 """The hand-written hot reads (core.rows) give the same objects the ORM would, and the home page
-served from the page memo (core.pagememo) is the page a fresh render gives, for the right person,
-with a CSRF token that works."""
+is the right person's, with a CSRF token that works."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from django.test import Client
 
 from unionhome.appeals.models import Appeal
 from unionhome.appeals.services import appeal_submit, handler_departments
-from unionhome.core import pagememo, rows
+from unionhome.core import rows
 from unionhome.core.auth import load_user
 from unionhome.core.errors import NotFound
 from unionhome.core.models import Role, RoleAssignment
@@ -63,8 +62,9 @@ def test_token_caller_is_identity_and_user_in_one_query(personas, django_assert_
 
     from django.utils import timezone
 
-    from unionhome.core.auth import _digest, token_caller, token_identity
+    from unionhome.core.auth import token_digest as _digest
     from unionhome.core.models import ApiToken
+    from unionhome.members.identity import token_caller, token_identity
 
     RoleAssignment.objects.create(
         user=personas.member_user, org=personas.tree.branch, role=Role.HANDLER, department="后勤部"
@@ -289,8 +289,7 @@ def strip_token(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
-def test_home_from_the_memo_is_the_fresh_page(personas):
-    pagememo.MEMO.clear()
+def test_home_is_the_same_page_each_time_with_a_working_token(personas):
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas.member_user)
     first = client.get("/").content.decode()
@@ -303,8 +302,7 @@ def test_home_from_the_memo_is_the_fresh_page(personas):
     assert 'class="elder"' in elder and 'class="elder"' not in second
 
 
-def test_the_memo_follows_every_input(personas):
-    pagememo.MEMO.clear()
+def test_home_follows_every_input(personas):
     client = Client()
     client.force_login(personas.member_user)
     before = client.get("/").content.decode()
@@ -325,10 +323,9 @@ def test_a_page_with_messages_waiting_is_rendered_afresh(personas, rf):
     from django.contrib.messages.storage.base import Message
     from django.contrib.messages.storage.cookie import CookieStorage
 
-    pagememo.MEMO.clear()
     client = Client()
     client.force_login(personas.member_user)
-    client.get("/")  # the page is in the memo now
+    client.get("/")
     client.cookies["messages"] = CookieStorage(rf.get("/"))._encode([Message(20, "资料已保存")])
     assert "资料已保存" in client.get("/").content.decode()
     assert "资料已保存" not in client.get("/").content.decode()  # shown once

@@ -11,12 +11,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core import fastpath
 from unionhome.core.api import ErrorOut, caller_identity, local_iso, staff_org
-from unionhome.core.auth import member_identity
 from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
 from unionhome.core.openapi import refuses
 from unionhome.members.audience import AudienceIn
+from unionhome.members.identity import member_identity
 
 from . import selectors, services
 from .models import Claim, DiscountCategory, OfferMode, Signup

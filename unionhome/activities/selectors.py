@@ -6,9 +6,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from unionhome.core.errors import NotFound
-from unionhome.core.scoping import org_ids_upward, require_staff, role_paths, scope
+from unionhome.core.scoping import require_staff, role_paths, scope
 from unionhome.members.audience import audience_includes
 from unionhome.members.models import Member
+from unionhome.members.selectors import org_ids_upward
 
 from .models import Activity, Booking, BookingStatus, Claim, Discount, Offer, Signup, Venue
 

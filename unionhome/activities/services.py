@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import rows
 from unionhome.core.audit import log_action
-from unionhome.core.auth import Identity, member_identity
 from unionhome.core.bounds import day_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
@@ -38,6 +37,7 @@ from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
 from unionhome.core.uploads import check_upload
 from unionhome.members.audience import audience_includes, clean_audience
+from unionhome.members.identity import Identity, member_identity
 from unionhome.members.models import Member, MemberStatus
 
 from .models import (

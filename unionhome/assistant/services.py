@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError, Forbidden, NotFound
 from unionhome.core.models import Role
-from unionhome.core.scoping import ensure_role_over, has_role_over, org_ids_upward, role_paths
+from unionhome.core.scoping import ensure_role_over, has_role_over, role_paths
 from unionhome.members.models import Member
+from unionhome.members.selectors import org_ids_upward
 
 from . import engine, llm
 from .models import Category, Entry, Question, QuestionStatus

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from unionhome.core.errors import NotFound
 from unionhome.core.models import Notification
-from unionhome.core.scoping import org_ids_upward, require_staff, role_paths, scope, subtree_q
+from unionhome.core.scoping import require_staff, role_paths, scope, subtree_q
+from unionhome.members.selectors import org_ids_upward
 
 from .models import Article, ArticleStatus, Notice
 

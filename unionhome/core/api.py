@@ -6,6 +6,8 @@ caller's language (Chinese unless they chose English)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
@@ -20,18 +22,30 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
-from .auth import Identity, load_user, token_identity
+from .auth import load_user
 from .errors import DomainError
 
 log = logging.getLogger("unionhome.api")
 
 
+class Caller(Protocol):
+    """What a token reader answers: at least whose the token is."""
+
+    user_id: int
+
+
 class BearerAuth(HttpBearer):
-    """`request.auth` is the user's id and `request.identity` their membership, both from one
-    query; `request.user` loads the user only when an endpoint uses it."""
+    """`request.auth` is the user's id and `request.identity` what `read(token)` answers (the
+    members app's reader adds the membership, from the same query); `request.user` loads the
+    user only when an endpoint uses it. The reader is handed in by the composition root
+    (unionhome/api.py): the kernel reads no app's tables."""
+
+    def __init__(self, read: Callable[[str], Caller | None]):
+        super().__init__()
+        self.read = read
 
     def authenticate(self, request: HttpRequest, token: str):
-        identity = token_identity(token)
+        identity = self.read(token)
         if identity is None:
             return None
         request.user = SimpleLazyObject(lambda: load_user(identity.user_id))
@@ -40,7 +54,7 @@ class BearerAuth(HttpBearer):
         return identity.user_id
 
 
-def caller_identity(request) -> Identity | None:
+def caller_identity(request):
     """The bearer caller's user and membership, read with the token (no further query); None
     for a page session."""
     return getattr(request, "identity", None)
@@ -62,9 +76,6 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else None
-
-
-AUTH = [BearerAuth(), SessionAuth()]
 
 
 class ObjectParser(Parser):

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
@@ -54,23 +53,23 @@ def load_user(user_id):
     if not found:
         return None
     user = rows.instance(get_user_model(), found[0])
-    user._role_cache = _roles(found, rows.width(get_user_model()))
+    user._role_cache = roles_from(found, rows.width(get_user_model()))
     return user
 
 
 # The roles a user holds, as (role, org path, department), joined to a read of the user `u`;
 # `scoping.role_paths` and `role_grants` read them from `user._role_cache`.
-_ROLE_COLUMNS = "r.role, ro.path, r.department"
+ROLE_COLUMNS = "r.role, ro.path, r.department"
 
 
-def _role_joins() -> str:
+def role_joins() -> str:
     return (
         f" LEFT JOIN {RoleAssignment._meta.db_table} r ON r.user_id = u.id"
         f" LEFT JOIN {Org._meta.db_table} ro ON ro.id = r.org_id"
     )
 
 
-def _roles(found: list[tuple], at: int) -> list[tuple]:
+def roles_from(found: list[tuple], at: int) -> list[tuple]:
     return [tuple(row[at : at + 3]) for row in found if row[at] is not None]
 
 
@@ -78,7 +77,7 @@ def _roles(found: list[tuple], at: int) -> list[tuple]:
 def _user_sql() -> str:
     User = get_user_model()
     return (
-        f"SELECT {rows.columns(User, 'u')}, {_ROLE_COLUMNS} FROM {User._meta.db_table} u{_role_joins()}"  # noqa: S608 — names from the models; values are bound
+        f"SELECT {rows.columns(User, 'u')}, {ROLE_COLUMNS} FROM {User._meta.db_table} u{role_joins()}"  # noqa: S608 — names from the models; values are bound
         " WHERE u.id = %s"
     )
 
@@ -166,7 +165,7 @@ def lockout_response(request, credentials, *args, **kwargs):
     return render(request, "core/login.html", {"locked_message": message, "form": None}, status=429)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -178,7 +177,7 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
-        digest=_digest(token),
+        digest=token_digest(token),
         label=device_label(request),
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
@@ -188,7 +187,7 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
 
 def token_revoke(token: str, *, actor) -> bool:
     """End the token the caller holds (an app's 退出登录); True if it was live."""
-    deleted, _ = ApiToken.objects.filter(digest=_digest(token), user=actor).delete()
+    deleted, _ = ApiToken.objects.filter(digest=token_digest(token), user=actor).delete()
     if deleted:
         log_action(actor, "core.auth.token_revoked", actor)
     return bool(deleted)
@@ -230,7 +229,7 @@ def devices(user, *, session_key: str | None = None, token: str | None = None) -
         Device("session", s.pk, s.label, s.created_at, s.session_key == session_key)
         for s in LoginSession.objects.filter(user=user)
     ]
-    digest = _digest(token) if token else None
+    digest = token_digest(token) if token else None
     found += [
         Device("token", t.pk, t.label, t.created_at, t.digest == digest)
         for t in ApiToken.objects.filter(user=user, expires_at__gt=now)
@@ -277,86 +276,3 @@ def forget_session(sender, request, user, **kwargs) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         LoginSession.objects.filter(session_key=key).delete()
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a bearer token speaks for: the user, and their active membership if any."""
-
-    user_id: int
-    member_id: int | None
-    org_path: str | None
-
-
-def _identity_sql(where: str) -> str:
-    from unionhome.members.models import Member
-
-    User = get_user_model()
-    return (
-        f"SELECT u.id, m.id, o.path FROM {User._meta.db_table} u"  # noqa: S608 — table names from the models; values are bound
-        f" LEFT JOIN {Member._meta.db_table} m ON m.user_id = u.id AND m.status = %s"
-        f" LEFT JOIN {Org._meta.db_table} o ON o.id = m.org_id"
-        f" {where}"
-    )
-
-
-def token_identity(token: str) -> Identity | None:
-    """The active user a live bearer token belongs to, with their membership: one indexed query,
-    written by hand because it runs on every API call (the ORM's compile cost was most of a
-    cheap request's time, and a claim in an offer burst needs nothing more than this)."""
-    from unionhome.members.models import MemberStatus
-
-    sql = _identity_sql(
-        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id"  # noqa: S608 — table name from the model
-        " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [MemberStatus.ACTIVE, _digest(token), timezone.now()])
-        row = cursor.fetchone()
-    return Identity(*row) if row else None
-
-
-def token_caller(token: str):
-    """`token_identity` and `load_user` in one query, `(identity, user)` or None: for the fast
-    path's endpoints that use the user as well (core.fastpath). The same query reads the user's
-    member record with its union and site; `members.selectors.member_of` builds it from that row
-    when asked, so a member's appeal costs no second read."""
-    from unionhome.members.models import MemberStatus
-    from unionhome.members.selectors import member_key_status_path
-
-    found = rows.fetch_all(_caller_sql(), [_digest(token), timezone.now()])
-    if not found:
-        return None
-    User = get_user_model()
-    at = rows.width(User)
-    first = found[0]
-    user = rows.instance(User, first)
-    user._role_cache = _roles(found, at)  # the member record is one row: no role is repeated
-    at_member = at + 3
-    user._member_row = (first, at_member)
-    member_id, status, org_path = member_key_status_path(first, at_member)
-    active = member_id is not None and status == MemberStatus.ACTIVE
-    return Identity(user.pk, member_id if active else None, org_path if active else None), user
-
-
-@cache
-def _caller_sql() -> str:
-    from unionhome.members.selectors import member_columns, member_joins
-
-    User = get_user_model()
-    return (
-        f"SELECT {rows.columns(User, 'u')}, {_ROLE_COLUMNS}, {member_columns()}"  # noqa: S608 — names from the models; values are bound
-        f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
-        f"{member_joins('u.id')}{_role_joins()}"
-        " WHERE t.digest = %s AND t.expires_at > %s AND u.is_active"
-    )
-
-
-def member_identity(user_id: int) -> Identity:
-    """The same for a user already authenticated (a page session)."""
-    from unionhome.members.models import MemberStatus
-
-    with connection.cursor() as cursor:
-        cursor.execute(_identity_sql("WHERE u.id = %s"), [MemberStatus.ACTIVE, user_id])
-        row = cursor.fetchone()
-    return Identity(*row) if row else Identity(user_id, None, None)

@@ -17,8 +17,7 @@ class ShellState:
 
 
 def shell_state(request) -> ShellState:
-    """Read once per request, so a page that keys on these values (core.pagememo) and the
-    template that shows them agree."""
+    """Read once per request, however often the page's templates ask."""
     state = getattr(request, "_shell_state", None)
     if state is None:
         user = getattr(request, "user", None)

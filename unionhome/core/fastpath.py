@@ -29,7 +29,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 
 from .api import server_error_body
-from .auth import Identity, load_user, token_caller, token_identity
+from .auth import load_user
 from .errors import DomainError
 from .middleware import LANG_COOKIE, PRIVATE, chosen_language
 
@@ -48,7 +48,7 @@ class FastRequest:
     """What a fast handler gets: the WSGI environ, the caller's identity (read with the token),
     the user (loaded on first use) and the body."""
 
-    def __init__(self, environ: dict, identity: Identity, user=None):
+    def __init__(self, environ: dict, identity, user=None):
         self.environ = environ
         self.identity = identity
         if user is not None:
@@ -116,8 +116,13 @@ class FastPathApp:
     # Headers whose value belongs to one answer, not to every API answer.
     PER_ANSWER = {"content-length", "content-type", "content-language", "vary", "set-cookie", "cache-control"}
 
-    def __init__(self, app):
+    def __init__(self, app, *, identity: Callable, caller: Callable):
+        """`identity(token)`: who the token speaks for, or None; `caller(token)`: that and the
+        user in one query, `(identity, user)` or None. Both are the members app's readers,
+        handed in by the composition root (unionhome/wsgi.py)."""
         self.app = app
+        self.identity = identity
+        self.caller = caller
         self._headers: dict[bool, list[tuple[str, str]]] = {}
 
     def common_headers(self, environ: dict, secure: bool) -> list[tuple[str, str]]:
@@ -171,7 +176,7 @@ class FastPathApp:
         language = _language(environ)
         translation.activate(language)
         try:
-            caller = token_caller(token) if with_user else (token_identity(token), None)
+            caller = self.caller(token) if with_user else (self.identity(token), None)
             if caller is None or caller[0] is None:
                 return None  # Django answers the 401
             try:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .errors import NotFound
-from .models import Org, Role, RoleAssignment, path_ids
+from .models import Org, Role, RoleAssignment
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})
 
@@ -102,22 +102,6 @@ def require_staff(user) -> None:
 
     if not is_staff_anywhere(user):
         raise Forbidden("forbidden", gettext("只有工会工作人员可以使用此功能"))
-
-
-def org_ids_upward(user, member_path: str | None = None) -> set[int]:
-    """The unions whose published material (news, knowledge-base entries) reaches `user`: the
-    union they belong to, the unions where they hold a role, and every union above those.
-    `member_path`: the member's org path when the caller has already read it."""
-    from unionhome.members.models import Member
-
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    if member_path is not None:
-        paths = [member_path] if member_path else []
-    else:
-        paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
-    paths += role_paths(user, [r for r, _ in Role.choices])
-    return {pk for path in paths for pk in path_ids(path)}
 
 
 def home_org(user, roles: Iterable[str] = STAFF_ROLES) -> Org | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import throttle
-from .areas import AREAS, BY_SLUG
+from .areas import BY_SLUG
 from .auth import device_end as device_end_for
 from .auth import login_gate, record_session
 from .errors import NotFound
@@ -20,7 +20,6 @@ from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .models import Notification
 from .notifications import mark_read
-from .pagememo import render_memo
 from .throttle import Throttled
 
 YEAR = 365 * 24 * 3600
@@ -124,26 +123,6 @@ class LoginView(auth_views.LoginView):
 
 def _safe_next(request, default: str = "/") -> str:
     return link_or(request.POST.get("next") or request.GET.get("next"), default)
-
-
-@login_required
-def home(request):
-    from unionhome.members.models import JoinApplication, JoinStatus
-    from unionhome.members.selectors import member_of
-
-    member = member_of(request.user)
-    pending = (
-        member is None
-        and JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).exists()
-    )
-    # Everything of the member the page shows; the rest is constant or the shell's (pagememo).
-    shown = (
-        request.user.display_name,
-        member and (member.status, member.org.name, member.site and member.site.name),
-        pending,
-    )
-    context = {"areas": AREAS, "member": member, "pending_join": pending}
-    return render_memo(request, "core/home.html", context, key=shown)
 
 
 @login_required

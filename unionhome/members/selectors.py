@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from unionhome.core import rows
-from unionhome.core.models import Org, Site
-from unionhome.core.scoping import scope, visible_orgs
+from unionhome.core.models import Org, Role, Site, path_ids
+from unionhome.core.scoping import role_paths, scope, visible_orgs
 
 from .models import (
     JoinApplication,
@@ -79,7 +79,7 @@ def _member_sql() -> str:
 def member_of(user) -> Member | None:
     """The user's member record with its union and site, in one hand-written query (see
     core.rows) with its service groups: nearly every member page and the API's /me start here.
-    A user read with a bearer token (`core.auth.token_caller`) brings the record's row along, and
+    A user read with a bearer token (`members.identity.token_caller`) brings the record's row along, and
     it is built from that without a query (its groups are then read when first used)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -208,3 +208,17 @@ def registration_rates(*, user) -> tuple[Rate, list[Rate], list[Rate]]:
 
 def sites_under(org: Org) -> QuerySet[Site]:
     return Site.objects.filter(org__path__startswith=org.path).order_by("name")
+
+
+def org_ids_upward(user, member_path: str | None = None) -> set[int]:
+    """The unions whose published material (news, knowledge-base entries) reaches `user`: the
+    union they belong to, the unions where they hold a role, and every union above those.
+    `member_path`: the member's org path when the caller has already read it."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if member_path is not None:
+        paths = [member_path] if member_path else []
+    else:
+        paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
+    paths += role_paths(user, [r for r, _ in Role.choices])
+    return {pk for path in paths for pk in path_ids(path)}

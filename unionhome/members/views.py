@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core import otp, throttle
 from unionhome.core.access import staff_required
+from unionhome.core.areas import AREAS
 from unionhome.core.audit import timeline_entries
 from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
@@ -59,6 +60,17 @@ from .models import (
 
 PHONE_CODE_TEXT = _l("【网上职工之家】您的入会验证码 %(code)s，10分钟内有效。请勿告诉任何人。")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def home(request):
+    """The member's home: who they are in the union, the service areas, the common tasks."""
+    member = selectors.member_of(request.user)
+    pending = (
+        member is None
+        and JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).exists()
+    )
+    return render(request, "core/home.html", {"areas": AREAS, "member": member, "pending_join": pending})
 
 
 def _own_member_or_404(request) -> Member:
