@@ -242,3 +242,8 @@ def build(enterprise: Org, other: Org | None = None) -> int:
         ]
     )
     return Activity.objects.filter(org=enterprise).count()
+
+
+def demo_step(context: dict) -> None:
+    """The demo's activities, offers, venues and discounts (core.demo)."""
+    build(context["enterprise"], context.get("other"))

@@ -217,3 +217,8 @@ def _cluster(appeals: list[Appeal], site_id: int) -> None:
     hot = [a for a in appeals if a.site_id == site_id and a.text in HOT_WATER]
     if hot:
         Appeal.objects.filter(pk__in=[a.pk for a in hot]).update(cluster_id=hot[0].pk)
+
+
+def demo_step(context: dict) -> None:
+    """The demo's appeals (core.demo)."""
+    build(context["enterprise"])

@@ -276,3 +276,8 @@ def load_default(path: Path = KB_FILE) -> int:
     if new:
         transaction.on_commit(engine.invalidate)
     return len(new)
+
+
+def demo_step(context: dict) -> None:
+    """The demo's knowledge base: the shipped entries (core.demo)."""
+    load_default()

@@ -281,3 +281,8 @@ def _proxy_example(volunteer, member: Member, supplies: ClaimType) -> None:
             submit=True,
             proxy=consent,
         )
+
+
+def demo_step(context: dict) -> None:
+    """The demo's claims, funds, hardship cases and campaigns (core.demo)."""
+    build(context["enterprise"])

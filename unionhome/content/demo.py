@@ -162,3 +162,8 @@ def build(enterprise: Org) -> int:
         )
         services.notice_fan_out(notice.pk)
     return len(rows)
+
+
+def demo_step(context: dict) -> None:
+    """The demo's news and notices (core.demo)."""
+    build(context["enterprise"])

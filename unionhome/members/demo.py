@@ -360,3 +360,13 @@ def build(seed: int = 2026) -> dict:
         m.save(update_fields=["member_no"])
         groups.recompute(m)
     return _accounts()
+
+
+def demo_step(context: dict) -> None:
+    """The demo's first part (core.demo): the union, its people and accounts."""
+    from unionhome.core.models import Org
+
+    context["existed"] = exists()
+    context["accounts"] = build()
+    context["enterprise"] = Org.objects.get(name=ENTERPRISE)
+    context["other"] = Org.objects.filter(name=OTHER).first()

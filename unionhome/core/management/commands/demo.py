@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from unionhome.members import demo
+from unionhome.core import demo
 
 
 class Command(BaseCommand):
@@ -14,23 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the demo accounts as JSON only")
 
     def handle(self, *args, **opts):
-        existed = demo.exists()
-        accounts = demo.build()
-        from unionhome.appeals import demo as appeals_demo
-        from unionhome.assistant.services import load_default
-        from unionhome.content import demo as content_demo
-        from unionhome.core.models import Org
-
-        enterprise = Org.objects.get(name=demo.ENTERPRISE)
-        appeals_demo.build(enterprise)
-        load_default()
-        content_demo.build(enterprise)
-        from unionhome.activities import demo as activities_demo
-
-        activities_demo.build(enterprise, Org.objects.filter(name=demo.OTHER).first())
-        from unionhome.benefits import demo as benefits_demo
-
-        benefits_demo.build(enterprise)
+        context = demo.build()
+        accounts, existed = context["accounts"], context["existed"]
         if opts["json"]:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
