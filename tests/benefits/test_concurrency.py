@@ -16,6 +16,7 @@ from unionhome.benefits import services
 from unionhome.benefits.models import Claim, ClaimStatus, Fund, FundEntry
 from unionhome.core.auth import token_digest as _digest
 from unionhome.core.models import ApiToken
+from unionhome.members import proxy as proxies
 
 from ..activities.test_concurrency import post
 from ..factories import MemberFactory
@@ -36,7 +37,7 @@ def make_claims(bb, count: int, amount: str) -> list[Claim]:
     claims = []
     for i in range(count):
         member = MemberFactory(org=bb.tree.union, post="security", user=None)
-        consent = services.proxy_sign(actor=bb.volunteer, member=member, png=signature())
+        consent = proxies.proxy_sign(actor=bb.volunteer, member=member, png=signature())
         claims.append(
             services.claim_save(
                 actor=bb.volunteer,

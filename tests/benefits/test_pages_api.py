@@ -9,9 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from unionhome.benefits import campaigns, hardship, services
-from unionhome.benefits.models import Claim, ClaimStatus, ClaimType, HardshipCase, ProxyConsent
+from unionhome.benefits.models import Claim, ClaimStatus, ClaimType, HardshipCase
 from unionhome.core.models import AuditLog, Notification
-from unionhome.members.models import ConsentPurpose
+from unionhome.members import proxy as proxies
+from unionhome.members.models import ConsentPurpose, ProxyConsent
 
 from ..conftest import bearer, login_client
 from .conftest import consent, signature, upload
@@ -680,7 +681,7 @@ def test_other_union_gets_404_on_every_staff_record(client, bb):
 def test_the_member_sees_and_revokes_a_proxy_consent(bb, client):
     """Proxy consents are listed to the member apart from their own consents, and revocable from
     the page and the API; nobody else can revoke them, and a revoked one files nothing."""
-    consent_row = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    consent_row = proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
     member = login_client(bb.member_user)
     page = member.get("/benefits/").content.decode()
     assert "代办授权" in page and "小刘" in page and "撤销授权" in page
@@ -713,7 +714,7 @@ def test_the_proxy_code_reaches_the_member_but_not_the_log(
     settings.NOTIFY_CHANNELS = ["console"]
     caplog.set_level("DEBUG")
     with django_capture_on_commit_callbacks(execute=True):
-        _pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+        _pending, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)
     notification = Notification.objects.get(user=bb.member_user, title__contains="验证码")
     assert code in notification.title
     logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)

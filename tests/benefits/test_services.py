@@ -19,13 +19,13 @@ from unionhome.benefits.models import (
     Entitlement,
     FundEntry,
     HardshipStage,
-    ProxyConsent,
     ServiceItem,
 )
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
 from unionhome.core.models import AuditLog, Notification
 from unionhome.core.workdays import workdays_after
-from unionhome.members.models import Consent, ConsentPurpose, Shift
+from unionhome.members import proxy as proxies
+from unionhome.members.models import Consent, ConsentPurpose, ProxyConsent, Shift
 
 from ..factories import MemberFactory
 from .conftest import consent, signature, upload
@@ -238,14 +238,14 @@ def test_ledger_rows_run_the_balance(bb, overtime_claim):
 
 
 def test_proxy_by_code_files_for_the_member(bb):
-    consent_row, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    consent_row, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)
     note = Notification.objects.get(user=bb.member_user, title__startswith="代办验证码")
     assert code in note.title
     with pytest.raises(DomainError):
-        services.proxy_confirm_code(
+        proxies.proxy_confirm_code(
             consent=consent_row, actor=bb.volunteer, code="000000" if code != "000000" else "111111"
         )
-    services.proxy_confirm_code(consent=consent_row, actor=bb.volunteer, code=code)
+    proxies.proxy_confirm_code(consent=consent_row, actor=bb.volunteer, code=code)
     claim = services.claim_save(
         actor=bb.volunteer,
         ctype=bb.supplies,
@@ -255,7 +255,7 @@ def test_proxy_by_code_files_for_the_member(bb):
     )
     assert claim.member == bb.member and claim.filed_by == bb.volunteer and claim.proxy == consent_row
     assert Notification.objects.filter(user=bb.member_user, body__contains="小刘").exists()
-    assert AuditLog.objects.filter(action="benefits.proxy.granted", actor=bb.volunteer).exists()
+    assert AuditLog.objects.filter(action="members.proxy.granted", actor=bb.volunteer).exists()
     assert (
         AuditLog.objects.get(action="benefits.claim.submitted", object_id=str(claim.pk)).data["proxy"]
         == consent_row.pk
@@ -263,7 +263,7 @@ def test_proxy_by_code_files_for_the_member(bb):
 
 
 def test_proxy_needs_consent_and_scope(bb):
-    pending, _code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    pending, _code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)
     with pytest.raises(DomainError) as exc:
         services.claim_save(
             actor=bb.volunteer,
@@ -275,15 +275,15 @@ def test_proxy_needs_consent_and_scope(bb):
     assert exc.value.code == "consent_required"
     outsider = MemberFactory(org=bb.tree.other_union)
     with pytest.raises(NotFound):
-        services.proxy_request_code(actor=bb.volunteer, member=outsider)
+        proxies.proxy_request_code(actor=bb.volunteer, member=outsider)
     with pytest.raises(DomainError):
-        services.proxy_find_member(actor=bb.volunteer, query=outsider.phone)
-    for _ in range(services.PROXY_MAX_ATTEMPTS):
+        proxies.proxy_find_member(actor=bb.volunteer, query=outsider.phone)
+    for _ in range(proxies.PROXY_MAX_ATTEMPTS):
         with pytest.raises(DomainError):
-            services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code="x")
+            proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code="x")
         pending.refresh_from_db()
     with pytest.raises(DomainError) as exc:
-        services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=_code)
+        proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=_code)
     assert exc.value.code == "expired"
 
 
@@ -293,19 +293,19 @@ def test_a_signature_lets_a_volunteer_file_but_grants_no_sensitive_data(bb):
     from unionhome.members.services import consent_current
 
     with pytest.raises(DomainError) as refused:
-        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature(), purposes=["financial"])
+        proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature(), purposes=["financial"])
     assert "purposes" in refused.value.fields
-    consent_row = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    consent_row = proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
     assert consent_row.granted_at and consent_row.signature.name.endswith(".png") and consent_row.live
     assert consent_current(bb.member).get("financial", False) is False
-    assert services.consents_in_force(bb.member, consent_row) == set()
+    assert proxies.consents_in_force(bb.member, consent_row) == set()
     assert not Consent.objects.filter(member=bb.member).exists()
     with pytest.raises(DomainError):
-        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=b"not an image" * 40)
+        proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=b"not an image" * 40)
     consent_row.expires_at = timezone.now() - dt.timedelta(minutes=1)
     consent_row.save()
     with pytest.raises(DomainError):
-        services.proxy_check(consent=consent_row, actor=bb.volunteer)
+        proxies.proxy_check(consent=consent_row, actor=bb.volunteer)
 
 
 def _picture(draw=None, size=(600, 240), mode="RGB", background="white") -> bytes:
@@ -336,21 +336,21 @@ def _picture(draw=None, size=(600, 240), mode="RGB", background="white") -> byte
 )
 def test_a_signature_must_have_ink(bb, png, reason):
     with pytest.raises(DomainError) as refused:
-        services.proxy_sign(actor=bb.volunteer, member=bb.member, png=png())
+        proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=png())
     assert reason in refused.value.fields["signature"]
     assert not ProxyConsent.objects.filter(granted_at__isnull=False).exists()
 
 
 def test_a_code_the_member_reads_out_grants_sensitive_data_for_that_proxy_only(bb):
-    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
-    granted = services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
-    assert services.consents_in_force(bb.member, granted) == {"financial"}
-    assert services.consents_in_force(bb.member) == set()  # the member's own consents are untouched
-    services.proxy_revoke(consent=granted, member=bb.member, actor=bb.member_user)
+    pending, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
+    granted = proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
+    assert proxies.consents_in_force(bb.member, granted) == {"financial"}
+    assert proxies.consents_in_force(bb.member) == set()  # the member's own consents are untouched
+    proxies.proxy_revoke(consent=granted, member=bb.member, actor=bb.member_user)
     granted.refresh_from_db()
-    assert not granted.live and services.consents_in_force(bb.member, granted) == set()
+    assert not granted.live and proxies.consents_in_force(bb.member, granted) == set()
     with pytest.raises(DomainError) as refused:
-        services.proxy_check(consent=granted, actor=bb.volunteer)
+        proxies.proxy_check(consent=granted, actor=bb.volunteer)
     assert refused.value.code == "consent_revoked"
     assert Notification.objects.filter(user=bb.volunteer, title__contains="撤销").exists()
 
@@ -625,8 +625,8 @@ def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_
 
 
 def test_volunteer_opens_a_hardship_case_with_consent(bb):
-    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
-    consent_row = services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
+    pending, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
+    consent_row = proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
     case = hardship.case_open(
         actor=bb.volunteer,
         kind="emergency",
@@ -645,7 +645,8 @@ def test_consents_a_proxy_wrote_before_are_withdrawn_by_the_migration(bb):
     consent rows, recorded by the volunteer; the migration withdraws those and no other."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     from unionhome.members.services import consent_current
 
@@ -661,7 +662,8 @@ def test_consents_a_proxy_wrote_before_are_withdrawn_by_the_migration(bb):
         purposes=["financial"],
         expires_at=timezone.now(),
     )
-    migration.withdraw(apps, None)
+    then = MigrationLoader(connection).project_state(("benefits", "0003_withdraw_proxy_written_consents"))
+    migration.withdraw(then.apps, None)  # the models as they were when it ran
     assert consent_current(bb.member) == {"financial": False, "health": True}
     assert consent_current(bb.other)["financial"] is True  # the member's own later decision stands
     old.refresh_from_db()
@@ -672,9 +674,9 @@ def test_a_signature_proxy_does_not_borrow_the_members_own_consent(bb):
     """The member agreed to the union using their bank account; a volunteer holding a signature
     still may not type one in (a redirected payout)."""
     consent(bb.member, ConsentPurpose.FINANCIAL)
-    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
-    assert services.consents_in_force(bb.member) == {"financial"}
-    assert services.consents_in_force(bb.member, signed) == set()
+    signed = proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    assert proxies.consents_in_force(bb.member) == {"financial"}
+    assert proxies.consents_in_force(bb.member, signed) == set()
     with pytest.raises(DomainError) as refused:
         services.claim_save(
             actor=bb.volunteer,
@@ -692,7 +694,7 @@ def test_a_signature_proxy_does_not_borrow_the_members_own_consent(bb):
 
 
 def test_a_proxy_sees_what_it_filed_only_while_the_consent_lasts(bb):
-    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    signed = proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
     claim = services.claim_save(
         actor=bb.volunteer,
         ctype=bb.supplies,
@@ -701,7 +703,7 @@ def test_a_proxy_sees_what_it_filed_only_while_the_consent_lasts(bb):
         submit=True,
     )
     assert services.can_view_claim(bb.volunteer, claim)
-    services.proxy_revoke(consent=signed, member=bb.member, actor=bb.member_user)
+    proxies.proxy_revoke(consent=signed, member=bb.member, actor=bb.member_user)
     claim.refresh_from_db()
     assert not services.can_view_claim(bb.volunteer, claim)
     assert services.can_view_claim(bb.member_user, claim) and services.can_view_claim(bb.staff, claim)
@@ -713,7 +715,7 @@ def test_a_member_who_left_cannot_file_nor_be_filed_for(bb):
     draft = services.claim_save(
         actor=bb.member_user, ctype=bb.supplies, values={"item": "雨衣", "quantity": "1"}, submit=False
     )
-    signed = services.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
+    signed = proxies.proxy_sign(actor=bb.volunteer, member=bb.member, png=signature())
     bb.member.status = MemberStatus.LEFT
     bb.member.save()
     with pytest.raises(DomainError) as own:
@@ -732,7 +734,7 @@ def test_parallel_guesses_at_a_proxy_code_stop_at_the_limit(bb):
 
     from django.db import connection
 
-    pending, code = services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    pending, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)
     wrong = [f"{n:06d}" for n in range(40) if f"{n:06d}" != code][:20]
     outcomes = []
     start = threading.Barrier(len(wrong))
@@ -740,7 +742,7 @@ def test_parallel_guesses_at_a_proxy_code_stop_at_the_limit(bb):
     def guess(value):
         try:
             start.wait()
-            services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=value)
+            proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=value)
             outcomes.append("granted")
         except DomainError as exc:
             outcomes.append(exc.code)
@@ -750,18 +752,18 @@ def test_parallel_guesses_at_a_proxy_code_stop_at_the_limit(bb):
     threads = [threading.Thread(target=guess, args=(v,)) for v in wrong]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    assert outcomes.count("invalid") == services.PROXY_MAX_ATTEMPTS
-    assert outcomes.count("expired") == len(wrong) - services.PROXY_MAX_ATTEMPTS
+    assert outcomes.count("invalid") == proxies.PROXY_MAX_ATTEMPTS
+    assert outcomes.count("expired") == len(wrong) - proxies.PROXY_MAX_ATTEMPTS
     pending.refresh_from_db()
-    assert pending.attempts == services.PROXY_MAX_ATTEMPTS
+    assert pending.attempts == proxies.PROXY_MAX_ATTEMPTS
     with pytest.raises(DomainError):
-        services.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
+        proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
 
 
 def test_a_volunteer_cannot_text_a_member_codes_all_day(bb):
     from unionhome.core.throttle import Throttled
 
-    for _ in range(services.PROXY_CODES_PER_MEMBER):
-        services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+    for _ in range(proxies.PROXY_CODES_PER_MEMBER):
+        proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)
     with pytest.raises(Throttled):
-        services.proxy_request_code(actor=bb.volunteer, member=bb.member)
+        proxies.proxy_request_code(actor=bb.volunteer, member=bb.member)

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from unionhome.benefits import campaigns, hardship
-from unionhome.benefits.models import Claim, ClaimStatus, ProxyConsent
+from unionhome.benefits.models import Claim, ClaimStatus
+from unionhome.members.models import ProxyConsent
 
 from ..benefits.conftest import bb, overtime_claim  # noqa: F401 — the benefits setup fixtures
 from ..factories import PASSWORD

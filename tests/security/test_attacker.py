@@ -15,12 +15,12 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from unionhome.benefits import services as benefits
 from unionhome.benefits.catalogue import catalogue_install
 from unionhome.benefits.demo import sample_png, signature_png
-from unionhome.benefits.models import Fund, HardshipCase, ProxyConsent
+from unionhome.benefits.models import Fund, HardshipCase
 from unionhome.core.models import Role, User
-from unionhome.members.models import MemberStatus
+from unionhome.members import proxy as proxies
+from unionhome.members.models import MemberStatus, ProxyConsent
 
 from ..factories import PASSWORD, MemberFactory, UserFactory, grant, make_id
 from ..members.test_join_takeover import Sent
@@ -126,7 +126,7 @@ def test_a_volunteer_cannot_forge_a_members_consent(personas, as_user):
         assert answer.status_code == 400, answer.content
     assert not ProxyConsent.objects.filter(granted_at__isnull=False).exists()
     # A real signature lets them file, but not with the member's income
-    consent = benefits.proxy_sign(actor=volunteer, member=personas.member, png=signature_png())
+    consent = proxies.proxy_sign(actor=volunteer, member=personas.member, png=signature_png())
     answer = client.post(
         "/api/v1/hardship/cases",
         json.dumps(

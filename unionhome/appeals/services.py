@@ -26,6 +26,7 @@ from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over,
 from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
 from unionhome.core.workflow import Workflow
+from unionhome.members.proxy import proxy_check
 
 from . import classifier
 from .models import (
@@ -158,7 +159,7 @@ def appeal_submit(
 ) -> Appeal:
     """A member's own appeal, or one staff enter for a member from the hotline, the box, a visit
     or a station QR code (with the channel and the real time it was received), or one a volunteer
-    files for a member who consented (`proxy`, a `benefits.ProxyConsent`: 代办)."""
+    files for a member who consented (`proxy`, a `members.ProxyConsent`: 代办)."""
     from unionhome.core.scoping import is_staff_anywhere
     from unionhome.members.models import MemberStatus
     from unionhome.members.selectors import member_of, require_active_member
@@ -175,8 +176,6 @@ def appeal_submit(
         bool(on_behalf_of) or channel not in (Channel.ONLINE, Channel.STATION) or received_at is not None
     )
     if proxy is not None:
-        from unionhome.benefits.services import proxy_check
-
         proxy_check(consent=proxy, actor=actor)
         staff_entry, on_behalf_of, channel = False, None, Channel.ONLINE
     if staff_entry and not is_staff_anywhere(actor):

@@ -23,6 +23,7 @@ from unionhome.core.models import Site
 from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
 from unionhome.core.uploads import serve
+from unionhome.members.proxy import proxy_for
 from unionhome.members.selectors import member_of
 
 from . import legal, review, selectors, services
@@ -88,8 +89,6 @@ def my_appeals(request):
 
 @login_required
 def appeal_new(request):
-    from unionhome.benefits.services import proxy_for
-
     raw_proxy = request.POST.get("proxy") or request.GET.get("proxy")
     proxy = proxy_for(actor=request.user, consent_id=int_param(raw_proxy)) if raw_proxy else None
     member = proxy.member if proxy else member_of(request.user)

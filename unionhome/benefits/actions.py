@@ -16,8 +16,6 @@ ACTIONS = {
     "benefits.fund.saved": _("保存经费"),
     "benefits.fund.paid": _("经费支出"),
     "benefits.fund.exported": _("导出经费台账"),
-    "benefits.proxy.code_sent": _("发送代办验证码"),
-    "benefits.proxy.granted": _("会员同意代办"),
     "benefits.hardship.opened": _("受理帮扶申请"),
     "benefits.hardship.assigned": _("指定负责人"),
     "benefits.hardship.verification": _("进入核实"),

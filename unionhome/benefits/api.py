@@ -17,6 +17,7 @@ from unionhome.core.bounds import Day, Id, Money, Year
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
+from unionhome.members import proxy as proxies
 from unionhome.members.audience import AudienceIn
 from unionhome.members.models import Member
 from unionhome.members.selectors import require_active_member
@@ -116,7 +117,7 @@ def _claim_out(claim: Claim, user, *, reveal: bool = False, timeline: list[dict]
 def claim_create(request, payload: ClaimIn):
     """File a claim (201), or get 400 with a reason per field. A type with required materials is
     filed as a draft first, then the files go to `POST /claims/{id}/files`, then `…/submit`."""
-    proxy = services.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
+    proxy = proxies.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
     ctype = selectors.claim_type_by_code(request.user, payload.type, member=proxy.member if proxy else None)
     claim = services.claim_save(
         actor=request.user, ctype=ctype, values=payload.fields, submit=not payload.draft, proxy=proxy
@@ -398,7 +399,7 @@ def case_create(request, payload: CaseIn):
     member = None
     if payload.member_id:
         member = get_scoped(Member.objects.select_related("org", "user"), request.user, pk=payload.member_id)
-    proxy = services.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
+    proxy = proxies.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
     case = hardship.case_open(
         actor=request.user,
         kind=payload.kind,
@@ -725,15 +726,15 @@ def _proxy_out(c) -> dict:
 def proxy_start(request, payload: ProxyIn):
     """A volunteer or staff member asks for consent: `code` sends the member a one-time code
     (confirm with `…/confirm`); `signature` records the member's signature at once."""
-    member = services.proxy_find_member(actor=request.user, query=payload.member)
+    member = proxies.proxy_find_member(actor=request.user, query=payload.member)
     if payload.method == "signature":
         try:
             png = base64.b64decode(payload.signature_png or "", validate=True)
         except (binascii.Error, ValueError):
             png = b""
-        consent = services.proxy_sign(actor=request.user, member=member, png=png, purposes=payload.purposes)
+        consent = proxies.proxy_sign(actor=request.user, member=member, png=png, purposes=payload.purposes)
     elif payload.method == "code":
-        consent, _code = services.proxy_request_code(
+        consent, _code = proxies.proxy_request_code(
             actor=request.user, member=member, purposes=payload.purposes
         )
     else:
@@ -776,21 +777,21 @@ def _my_proxy_out(c) -> dict:
 def my_proxy_consents(request):
     """The member's own list: who was allowed to file for them, for what, until when."""
     member = require_active_member(request.user)
-    return [_my_proxy_out(c) for c in services.proxy_consents_of(member)[:100]]
+    return [_my_proxy_out(c) for c in proxies.proxy_consents_of(member)[:100]]
 
 
 @router.post("/me/proxy-consents/{consent_id}/revoke", response=MyProxyOut)
 def my_proxy_revoke(request, consent_id: Id):
     """End a proxy's consent now; the proxy can file nothing more with it."""
     member = require_active_member(request.user)
-    consent = services.proxy_consents_of(member).filter(pk=consent_id).first()
+    consent = proxies.proxy_consents_of(member).filter(pk=consent_id).first()
     if consent is None:
         raise NotFound()
-    return _my_proxy_out(services.proxy_revoke(consent=consent, member=member, actor=request.user))
+    return _my_proxy_out(proxies.proxy_revoke(consent=consent, member=member, actor=request.user))
 
 
 @router.post("/proxy/consents/{consent_id}/confirm", response=ProxyOut)
 def proxy_confirm(request, consent_id: Id, payload: CodeIn):
     """The code the member read out (five tries, fifteen minutes)."""
-    consent = selectors.pending_proxy(request.user, consent_id)
-    return _proxy_out(services.proxy_confirm_code(consent=consent, actor=request.user, code=payload.code))
+    consent = proxies.pending_proxy(request.user, consent_id)
+    return _proxy_out(proxies.proxy_confirm_code(consent=consent, actor=request.user, code=payload.code))

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from unionhome.core.models import AuditLog, Org, Role, RoleAssignment
+from unionhome.members import proxy as proxies
 from unionhome.members.models import Consent, ConsentPurpose, Member, MemberStatus
 
 from . import campaigns, hardship, services
@@ -272,7 +273,7 @@ def _campaign(enterprise: Org, staff) -> None:
 
 
 def _proxy_example(volunteer, member: Member, supplies: ClaimType) -> None:
-    consent = services.proxy_sign(actor=volunteer, member=member, png=signature_png(member.name))
+    consent = proxies.proxy_sign(actor=volunteer, member=member, png=signature_png(member.name))
     if services.claim_type_allowed(supplies, member):
         services.claim_save(
             actor=volunteer,

@@ -33,7 +33,8 @@ from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
-from unionhome.members.models import ConsentPurpose, Member, MemberStatus
+from unionhome.members.models import ConsentPurpose, Member, MemberStatus, ProxyConsent
+from unionhome.members.proxy import consents_in_force, proxy_check
 
 from .models import (
     Fund,
@@ -45,11 +46,10 @@ from .models import (
     HardshipStage,
     HardshipStep,
     Pairing,
-    ProxyConsent,
     Visit,
     VisitKind,
 )
-from .services import consents_in_force, fund_spend, money, proxy_check
+from .services import fund_spend, money
 
 ORDER = [
     HardshipStage.INTAKE,

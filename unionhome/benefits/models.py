@@ -188,7 +188,7 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     proxy = models.ForeignKey(
-        "ProxyConsent", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+        "members.ProxyConsent", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
     )
     due_on = models.DateField(null=True, blank=True)
     staff_note = models.CharField(max_length=500, blank=True)
@@ -224,48 +224,6 @@ class ClaimFile(models.Model):
 
     class Meta:
         ordering = ["pk"]
-
-
-# -- B8 proxy consent --------------------------------------------------------------------------
-
-
-class ConsentMethod(models.TextChoices):
-    CODE = "code", _("会员手机验证码")
-    SIGNATURE = "signature", _("会员手写签名")
-
-
-class ProxyConsent(models.Model):
-    """A member's consent that `actor` may file for them (代办). Granted by a one-time code sent to
-    the member or by the member's signature; valid for a limited time, for that actor only, until
-    the member revokes it. Kept apart from the member's own `members.Consent` rows: what it
-    grants (`purposes`: health or financial data, and only when the member confirmed by their own
-    code) holds for this proxy's filings while it lasts, never beyond."""
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="proxy_consents")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
-    purposes = models.JSONField(default=list, blank=True)  # sensitive purposes the member agreed to
-    code_digest = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    signature = models.FileField(upload_to="proxy/%Y/%m/", blank=True)
-    granted_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    @property
-    def org(self) -> Org:
-        return self.member.org
-
-    @property
-    def live(self) -> bool:
-        """Granted, not revoked, not yet expired: the proxy may file with it now."""
-        from django.utils import timezone
-
-        return self.granted_at is not None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 # -- B3 hardship ledger ------------------------------------------------------------------------
@@ -326,7 +284,7 @@ class HardshipCase(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     proxy = models.ForeignKey(
-        ProxyConsent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.ProxyConsent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,7 +12,7 @@ from unionhome.core.scoping import has_role_over, scope
 from unionhome.members.audience import audience_matcher
 from unionhome.members.selectors import member_of
 
-from .models import Claim, ClaimStatus, ClaimType, HardshipCase, ProxyConsent, ServiceItem, Visit
+from .models import Claim, ClaimStatus, ClaimType, HardshipCase, ServiceItem, Visit
 from .services import can_view_claim
 
 
@@ -105,15 +105,6 @@ def public_org(user) -> Org | None:
     from unionhome.core.scoping import home_org
 
     return home_org(user)
-
-
-def pending_proxy(user, pk: int) -> ProxyConsent:
-    consent = (
-        ProxyConsent.objects.select_related("member__user", "member__org").filter(pk=pk, actor=user).first()
-    )
-    if consent is None:
-        raise NotFound()
-    return consent
 
 
 def item_link(item: ServiceItem) -> str:

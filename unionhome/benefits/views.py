@@ -24,6 +24,7 @@ from unionhome.core.models import Role, Site
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, holders_over, home_org, scope
 from unionhome.core.spreadsheets import xlsx_response
 from unionhome.core.uploads import serve
+from unionhome.members import proxy as proxies
 from unionhome.members.audience import describe_audience
 from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
@@ -102,7 +103,7 @@ def benefits(request):
                 (label, [(i, selectors.item_link(i)) for i in items])
                 for label, items in campaigns.items_for_member(member)
             ],
-            "proxies": services.proxy_consents_of(member)[:20],
+            "proxies": proxies.proxy_consents_of(member)[:20],
         },
     )
 
@@ -112,10 +113,10 @@ def benefits(request):
 def proxy_revoke(request, pk: int):
     """The member's 撤销 beside a proxy consent on their benefits page."""
     member = member_of(request.user)
-    consent = services.proxy_consents_of(member).filter(pk=pk).first() if member else None
+    consent = proxies.proxy_consents_of(member).filter(pk=pk).first() if member else None
     if consent is None:
         raise NotFound()
-    services.proxy_revoke(consent=consent, member=member, actor=request.user)
+    proxies.proxy_revoke(consent=consent, member=member, actor=request.user)
     messages.success(request, _("已撤销代办授权"))
     return redirect("/benefits/#proxy")
 
@@ -126,7 +127,7 @@ def _proxy_from(request):
     if not raw:
         return None
     try:
-        return services.proxy_for(actor=request.user, consent_id=int(raw))
+        return proxies.proxy_for(actor=request.user, consent_id=int(raw))
     except ValueError as exc:
         raise NotFound() from exc
 
@@ -335,7 +336,7 @@ def visit_rate(request, pk: int):
 def _proxy_allowed(user) -> bool:
     from unionhome.core.scoping import role_paths
 
-    return bool(role_paths(user, services.PROXY_ROLES)) or user.is_superuser
+    return bool(role_paths(user, proxies.PROXY_ROLES)) or user.is_superuser
 
 
 @login_required
@@ -351,15 +352,15 @@ def proxy(request):
     form = ProxyStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.proxy_find_member(actor=request.user, query=form.cleaned_data["member"])
+            member = proxies.proxy_find_member(actor=request.user, query=form.cleaned_data["member"])
             if form.cleaned_data["method"] == "signature":
                 png = _data_url_png(form.cleaned_data.get("signature") or "")
-                consent = services.proxy_sign(
+                consent = proxies.proxy_sign(
                     actor=request.user, member=member, png=png, purposes=form.purposes()
                 )
                 messages.success(request, _("已记录会员签名同意"))
             else:
-                consent, _code = services.proxy_request_code(
+                consent, _code = proxies.proxy_request_code(
                     actor=request.user, member=member, purposes=form.purposes()
                 )
                 messages.info(request, _("验证码已发到会员的“我的消息”和手机"))
@@ -385,13 +386,13 @@ def _data_url_png(value: str) -> bytes:
 
 @login_required
 def proxy_consent(request, pk: int):
-    consent = selectors.pending_proxy(request.user, pk)
+    consent = proxies.pending_proxy(request.user, pk)
     form = None
     if consent.granted_at is None:
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.proxy_confirm_code(
+                proxies.proxy_confirm_code(
                     consent=consent, actor=request.user, code=form.cleaned_data["code"]
                 )
             except DomainError as exc:
@@ -408,7 +409,7 @@ def proxy_consent(request, pk: int):
             "form": form,
             "valid": valid,
             "types": selectors.claim_types_for(request.user, consent.member) if valid else [],
-            "minutes": services.proxy_minutes_left(consent),
+            "minutes": proxies.proxy_minutes_left(consent),
         },
     )
 
@@ -619,7 +620,7 @@ def staff_hardship(request):
     form = StaffCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.proxy_find_member(actor=request.user, query=form.cleaned_data["member"])
+            member = proxies.proxy_find_member(actor=request.user, query=form.cleaned_data["member"])
             case = hardship.case_open(
                 actor=request.user,
                 member=member,
@@ -737,7 +738,7 @@ def staff_visits(request):
     plan_form = VisitPlanForm(request.POST if action == "plan" else None)
     try:
         if action == "pair" and pair_form.is_valid():
-            member = services.proxy_find_member(actor=request.user, query=pair_form.cleaned_data["member"])
+            member = proxies.proxy_find_member(actor=request.user, query=pair_form.cleaned_data["member"])
             hardship.pairing_create(
                 actor=request.user,
                 cadre=cadres.get(pk=pair_form.cleaned_data["cadre"]),
@@ -747,7 +748,7 @@ def staff_visits(request):
             messages.success(request, _("已结对"))
             return redirect("staff-visits")
         if action == "plan" and plan_form.is_valid():
-            member = services.proxy_find_member(actor=request.user, query=plan_form.cleaned_data["member"])
+            member = proxies.proxy_find_member(actor=request.user, query=plan_form.cleaned_data["member"])
             pairing = Pairing.objects.filter(member=member, ended_on__isnull=True).first()
             hardship.visit_plan(
                 actor=request.user,

@@ -4,6 +4,13 @@ its AppConfig.ready."""
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    "members.proxy.code_sent": _("发送代办验证码"),
+    "members.proxy.granted": _("会员同意代办"),
+    "members.proxy.revoked": _("会员撤销代办授权"),
+    # written before proxy consent moved here from benefits
+    "benefits.proxy.code_sent": _("发送代办验证码"),
+    "benefits.proxy.granted": _("会员同意代办"),
+    "benefits.proxy.revoked": _("会员撤销代办授权"),
     "members.join.submitted": _("提交入会申请"),
     "members.join.approved": _("入会申请已通过"),
     "members.join.auto_approved": _("花名册核验通过，自动入会"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.crypto import EncryptedTextField, mask_id_number, mask_phone
@@ -325,3 +326,44 @@ class RosterImport(models.Model):
     @property
     def error_count(self) -> int:
         return len(self.errors)
+
+
+# -- B8 proxy consent (代办): a member lets a volunteer or staff member file for them --------------------------------------------------------------------------
+
+
+class ConsentMethod(models.TextChoices):
+    CODE = "code", _("会员手机验证码")
+    SIGNATURE = "signature", _("会员手写签名")
+
+
+class ProxyConsent(models.Model):
+    """A member's consent that `actor` may file for them (代办). Granted by a one-time code sent to
+    the member or by the member's signature; valid for a limited time, for that actor only, until
+    the member revokes it. Kept apart from the member's own `members.Consent` rows: what it
+    grants (`purposes`: health or financial data, and only when the member confirmed by their own
+    code) holds for this proxy's filings while it lasts, never beyond."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="proxy_consents")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    purposes = models.JSONField(default=list, blank=True)  # sensitive purposes the member agreed to
+    code_digest = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    signature = models.FileField(upload_to="proxy/%Y/%m/", blank=True)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        db_table = "benefits_proxyconsent"  # where it was made; the table kept its name
+
+    @property
+    def org(self) -> Org:
+        return self.member.org
+
+    @property
+    def live(self) -> bool:
+        """Granted, not revoked, not yet expired: the proxy may file with it now."""
+        return self.granted_at is not None and self.revoked_at is None and self.expires_at > timezone.now()
