@@ -41,6 +41,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check unionhome tests bench
 	$(BIN)/ruff format --check unionhome tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var test-artifacts
