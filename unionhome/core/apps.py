@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .bounds import IdConverter
+
+        # `<id:pk>` in every app's URLs: a record id a row could have; a longer number is a 404,
+        # not a driver overflow.
+        register_converter(IdConverter, "id")
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.backends.signals import connection_created
 
