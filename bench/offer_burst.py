@@ -129,7 +129,7 @@ def one_run(strategy: str, tokens: list[str]) -> dict:
     from bench import results as results_file
     from bench.__main__ import free_port
     from bench.results import percentile
-    from unionhome.activities.models import Claim, Offer
+    from unionhome.activities.models import Offer, OfferClaim
 
     port = free_port()
     proc = start_server(port, strategy)
@@ -183,7 +183,7 @@ def one_run(strategy: str, tokens: list[str]) -> dict:
     codes = Counter(json.loads(s.body).get("code", "?") for s in shots if s.status == 409)
     winners = [s for s in shots if s.status == 201]
     losers = [s for s in shots if s.status == 409]
-    claims = Claim.objects.filter(offer=offer)
+    claims = OfferClaim.objects.filter(offer=offer)
     sold = claims.count()
     duplicates = sold - claims.values("member").distinct().count()
     elapsed = max(s.done_at for s in shots) - start

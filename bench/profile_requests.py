@@ -32,7 +32,7 @@ def main() -> dict:
     from django.utils import timezone
 
     import unionhome.wsgi
-    from unionhome.activities import services as activities
+    from unionhome.activities import offers
     from unionhome.activities.models import Offer
     from unionhome.appeals.services import appeal_submit
     from unionhome.core.auth import token_digest as _digest
@@ -53,7 +53,7 @@ def main() -> dict:
     appeal = appeal_submit(actor=user, text="宿舍热水器坏了，报修好几次都没人来修，下夜班洗不了澡。")
     staff = get_user_model().objects.filter(roles__role="staff").first()
     org = member_of(user).org
-    offer = activities.offer_create(
+    offer = offers.offer_create(
         actor=staff,
         org=org.enterprise() or org,
         data={

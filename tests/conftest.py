@@ -35,7 +35,7 @@ def _fast_hashing(settings):
 def _fresh_caches():
     from django.core.cache import cache
 
-    from unionhome.activities.services import forget_cached_offers
+    from unionhome.activities.offers import forget_cached_offers
     from unionhome.core import limits
 
     cache.clear()

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from unionhome.activities import services
+from unionhome.activities import offers, services
 
 
 def soon(hours: float = 0) -> dt.datetime:
@@ -38,6 +38,6 @@ def make_offer(personas):
             "closes_at": soon(24),
             **extra,
         }
-        return services.offer_create(actor=personas.staff, org=personas.tree.union, data=data)
+        return offers.offer_create(actor=personas.staff, org=personas.tree.union, data=data)
 
     return make

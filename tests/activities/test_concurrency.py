@@ -19,8 +19,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from unionhome.activities import services
-from unionhome.activities.models import Booking, BookingSlot, Claim, Offer, Signup
+from unionhome.activities import tickets, venues
+from unionhome.activities.models import Booking, BookingSlot, Offer, OfferClaim, Signup
 from unionhome.core.auth import token_digest as _digest
 from unionhome.core.models import ApiToken
 from unionhome.members.identity import token_caller, token_identity
@@ -138,12 +138,12 @@ def test_thousand_members_race_for_fifty_places(personas, make_offer, server, st
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 50, 409: 950}, statuses
     assert Counter(body["code"] for status, body in results if status == 409) == {"sold_out": 950}
-    claims = Claim.objects.filter(offer=offer)
+    claims = OfferClaim.objects.filter(offer=offer)
     assert claims.count() == 50
     assert claims.values("member").distinct().count() == 50
     assert Offer.objects.get(pk=offer.pk).remaining == 0
     assert {body["code"] for status, body in results if status == 201} == {
-        services.ticket_token(c) for c in claims
+        tickets.ticket_token(c) for c in claims
     }
 
 
@@ -175,7 +175,7 @@ def test_last_seat_of_an_activity(personas, make_activity, live_server):
 
 
 def test_two_unions_book_one_slot_at_the_same_moment(personas, live_server):
-    venue = services.venue_save(
+    venue = venues.venue_save(
         actor=personas.staff_other,
         org=personas.tree.other_union,
         data={"name": "共享礼堂", "shared_under": personas.tree.street.pk, "auto_approve": True},
@@ -205,4 +205,4 @@ def test_not_yet_open_is_a_409_not_a_place(personas, make_offer, live_server):
     tokens = tokens_for(personas.tree.union, 20, "early")
     results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", tokens)
     assert {(s, b["code"]) for s, b in results} == {(409, "not_open")}
-    assert not Claim.objects.filter(offer=offer).exists()
+    assert not OfferClaim.objects.filter(offer=offer).exists()

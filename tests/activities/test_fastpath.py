@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from unionhome.activities.models import Claim
+from unionhome.activities.models import OfferClaim
 
 from ..conftest import bearer as bearer_header
 from ..factories import MemberFactory, UserFactory
@@ -59,7 +59,7 @@ def test_claims_answer_as_the_ordinary_route(app, client, bearer, make_offer):
     assert [b["code"] for _, b, _ in answers["fast"][1:]] == ["already_claimed", "sold_out"]
     status, won, _ = answers["fast"][0]
     assert won["status"] == "won"
-    assert Claim.objects.get(pk=won["id"]).short_code  # the member's place is held
+    assert OfferClaim.objects.get(pk=won["id"]).short_code  # the member's place is held
 
 
 def test_language_cookie_and_refusals(app, bearer, make_offer, personas):
@@ -83,7 +83,7 @@ def test_a_member_of_another_union_gets_404(app, bearer, make_offer, personas):
     MemberFactory(org=personas.tree.other_union, user=UserFactory(username="elsewhere"), name="赵六")
     status, body, _ = call(app, f"/api/v1/offers/{offer.pk}/claims", bearer("elsewhere"))
     assert (status, body["code"]) == (404, "not_found")
-    assert not Claim.objects.filter(offer=offer).exists()
+    assert not OfferClaim.objects.filter(offer=offer).exists()
 
 
 def test_what_the_fast_path_leaves_to_django(app, personas, make_offer):
@@ -102,4 +102,4 @@ def test_what_the_fast_path_leaves_to_django(app, personas, make_offer):
         assert Recorder.calls > before  # it went to Django
         plain = call(django, path, headers, method=method, host=host)
         assert fast[:2] == plain[:2] and fast[0] in (400, 401, 403, 405)
-    assert not Claim.objects.filter(offer=offer).exists()
+    assert not OfferClaim.objects.filter(offer=offer).exists()

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from unionhome.activities import services
-from unionhome.activities.models import Activity, Claim, Offer, Signup
+from unionhome.activities import discounts, offers, services, venues
+from unionhome.activities.models import Activity, Offer, OfferClaim, Signup
 
 from ..conftest import bearer, login_client
 from .conftest import soon
@@ -110,7 +110,7 @@ def test_outsiders_get_404(client, personas, make_activity, make_offer):
     ):
         assert getattr(client, method)(url, **them).status_code == 404, url
     # Member A cannot cancel or read member B's sign-up; another union's staff cannot manage it.
-    row = services.signup(user=personas.member_user, activity=activity)
+    row = services.signup_create(user=personas.member_user, activity=activity)
     assert client.post(f"/api/v1/signups/{row.pk}/cancel", **bearer(client, "other")).status_code == 404
     assert (
         client.get(
@@ -237,7 +237,7 @@ def test_offer_page_claim_waitlist_and_live_count(personas, make_offer):
     )
     assert "排队候补" in other.get(f"/offers/{offer.pk}/").content.decode()
     other.post(f"/offers/{offer.pk}/claim/", {"action": "waitlist"})
-    assert Claim.objects.get(member=personas.other).status == "waiting"
+    assert OfferClaim.objects.get(member=personas.other).status == "waiting"
     fragment = other.get(f"/offers/{offer.pk}/remaining/").content.decode()
     assert 'id="remaining"' in fragment and ">0<" in fragment
     scheduled = make_offer(quantity=3, opens_at=soon(1), closes_at=soon(2))
@@ -259,7 +259,7 @@ def test_staff_pages_publish_check_in_and_export(personas):
     response = staff.post("/staff/activities/new/", form)
     assert response.status_code == 302
     activity = Activity.objects.get()
-    row = services.signup(user=personas.member_user, activity=activity)
+    row = services.signup_create(user=personas.member_user, activity=activity)
     checked = staff.post("/staff/checkin/", {"token": row.short_code}).content.decode()
     assert "签到成功" in checked
     again = staff.post("/staff/checkin/", {"token": row.short_code}).content.decode()
@@ -276,8 +276,8 @@ def test_staff_pages_publish_check_in_and_export(personas):
 
 def test_staff_offer_page_draws_a_lottery(personas, make_offer):
     offer = make_offer(quantity=1, mode="lottery")
-    services.claim(user=personas.member_user, offer=offer)
-    services.claim(user=personas.other_user, offer=offer)
+    offers.offer_claim(user=personas.member_user, offer=offer)
+    offers.offer_claim(user=personas.other_user, offer=offer)
     Offer.objects.filter(pk=offer.pk).update(closes_at=soon(-0.1))
     staff = login_client(personas.staff)
     page = staff.post(f"/staff/offers/{offer.pk}/", {"action": "draw"}, follow=True).content.decode()
@@ -286,7 +286,7 @@ def test_staff_offer_page_draws_a_lottery(personas, make_offer):
 
 
 def test_venue_calendar_booking_keeps_input_on_conflict(personas):
-    venue = services.venue_save(
+    venue = venues.venue_save(
         actor=personas.staff_other,
         org=personas.tree.other_union,
         data={"name": "篮球场", "shared_under": personas.tree.street.pk, "auto_approve": True},
@@ -306,7 +306,7 @@ def test_venue_calendar_booking_keeps_input_on_conflict(personas):
 
 def test_member_discount_page(personas):
     today = timezone.localdate()
-    services.discount_save(
+    discounts.discount_save(
         actor=personas.staff,
         org=personas.tree.union,
         data={
@@ -329,7 +329,7 @@ def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, persona
     outsider = UserFactory(username="outsider2")
     MemberFactory(org=personas.tree.other_union, user=outsider)
     offer = make_offer(quantity=2)
-    won = services.claim(user=personas.member_user, offer=offer)
+    won = offers.offer_claim(user=personas.member_user, offer=offer)
     them = login_client(outsider)
     assert them.get(f"/offers/{offer.pk}/").status_code == 404
     assert them.get(f"/offers/{offer.pk}/remaining/").status_code == 404
@@ -346,7 +346,7 @@ def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, persona
         ).status_code
         == 404
     )
-    assert Claim.objects.get(pk=won.pk).status == "won"
+    assert OfferClaim.objects.get(pk=won.pk).status == "won"
     # Materials go only to members who took a place; feedback only by the sign-up's member.
     activity = make_activity()
     Activity.objects.filter(pk=activity.pk).update(starts_at=soon(-2), ends_at=soon(-1))
@@ -367,6 +367,6 @@ def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, persona
         == 404
     )
     # A venue its union keeps to itself does not exist for another union's staff.
-    own = services.venue_save(actor=personas.staff, org=personas.tree.union, data={"name": "内部会议室"})
+    own = venues.venue_save(actor=personas.staff, org=personas.tree.union, data={"name": "内部会议室"})
     assert login_client(personas.staff_other).get(f"/staff/venues/{own.pk}/").status_code == 404
     assert client.get(f"/api/v1/venues/{own.pk}/bookings", **other_staff).status_code == 404

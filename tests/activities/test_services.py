@@ -12,14 +12,14 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unionhome.activities import services
+from unionhome.activities import discounts, offers, services, tickets, venues
 from unionhome.activities.models import (
     Activity,
     Booking,
     BookingStatus,
-    Claim,
-    ClaimStatus,
     Offer,
+    OfferClaim,
+    OfferClaimStatus,
     Signup,
     SignupStatus,
 )
@@ -43,10 +43,10 @@ def new_member(org, n, **kw):
 
 def test_signup_fills_then_waits_and_cancellation_moves_the_first_in(personas, make_activity):
     activity = make_activity(capacity=1)
-    first = services.signup(user=personas.member_user, activity=activity)
-    second = services.signup(user=personas.other_user, activity=activity)
+    first = services.signup_create(user=personas.member_user, activity=activity)
+    second = services.signup_create(user=personas.other_user, activity=activity)
     third_user = new_member(personas.tree.union, 3)
-    third = services.signup(user=third_user, activity=activity)
+    third = services.signup_create(user=third_user, activity=activity)
     assert (first.status, second.status, third.status) == ("confirmed", "waiting", "waiting")
     assert services.waiting_position(second) == 1 and services.waiting_position(third) == 2
     activity.refresh_from_db()
@@ -65,35 +65,35 @@ def test_signup_fills_then_waits_and_cancellation_moves_the_first_in(personas, m
 
 def test_signup_refusals(personas, make_activity):
     activity = make_activity(capacity=5)
-    services.signup(user=personas.member_user, activity=activity)
+    services.signup_create(user=personas.member_user, activity=activity)
     with pytest.raises(Conflict) as exc:
-        services.signup(user=personas.member_user, activity=activity)
+        services.signup_create(user=personas.member_user, activity=activity)
     assert exc.value.code == "duplicate"
     with pytest.raises(Conflict) as exc:
-        services.signup(user=personas.other_user, activity=activity, now=activity.signup_closes_at)
+        services.signup_create(user=personas.other_user, activity=activity, now=activity.signup_closes_at)
     assert exc.value.code == "closed"
     # Staff with no membership, and members of another union, cannot take a place.
     with pytest.raises(DomainError) as exc:
-        services.signup(user=personas.staff, activity=activity)
+        services.signup_create(user=personas.staff, activity=activity)
     assert exc.value.code == "not_member"
     outsider = new_member(personas.tree.other_union, 9)
     with pytest.raises(NotFound):
-        services.signup(user=outsider, activity=activity)
+        services.signup_create(user=outsider, activity=activity)
 
 
 def test_audience_limits_who_may_sign_up(personas, make_activity):
     activity = make_activity(audience={"sites": [personas.tree.site.pk], "posts": ["security"]})
     personas.member.post = "security"
     personas.member.save()
-    assert services.signup(user=personas.member_user, activity=activity).status == "confirmed"
+    assert services.signup_create(user=personas.member_user, activity=activity).status == "confirmed"
     with pytest.raises(NotFound):  # same union, same site, but a cleaner
-        services.signup(user=personas.other_user, activity=activity)
+        services.signup_create(user=personas.other_user, activity=activity)
 
 
 def test_capacity_rules_and_growth_lets_waiting_members_in(personas, make_activity):
     activity = make_activity(capacity=1)
-    services.signup(user=personas.member_user, activity=activity)
-    waiting = services.signup(user=personas.other_user, activity=activity)
+    services.signup_create(user=personas.member_user, activity=activity)
+    waiting = services.signup_create(user=personas.other_user, activity=activity)
     data = {
         "title": activity.title,
         "starts_at": activity.starts_at,
@@ -133,14 +133,14 @@ def test_database_refuses_negative_places_and_second_active_signup(personas, mak
     activity = make_activity(capacity=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Activity.objects.filter(pk=activity.pk).update(remaining=-1)
-    services.signup(user=personas.member_user, activity=activity)
+    services.signup_create(user=personas.member_user, activity=activity)
     with pytest.raises(IntegrityError), transaction.atomic():
         Signup.objects.create(activity=activity, member=personas.member, status="waiting", short_code="1")
 
 
 def test_feedback_after_the_event_only_for_participants(personas, make_activity):
     activity = make_activity(capacity=1)
-    row = services.signup(user=personas.member_user, activity=activity)
+    row = services.signup_create(user=personas.member_user, activity=activity)
     with pytest.raises(Conflict):
         services.signup_feedback(user=personas.member_user, signup_row=row, rating=5)
     Activity.objects.filter(pk=activity.pk).update(starts_at=soon(-3), ends_at=soon(-1))
@@ -152,8 +152,8 @@ def test_feedback_after_the_event_only_for_participants(personas, make_activity)
 
 def test_cancelling_an_activity_tells_everyone(personas, make_activity):
     activity = make_activity(capacity=1)
-    services.signup(user=personas.member_user, activity=activity)
-    services.signup(user=personas.other_user, activity=activity)
+    services.signup_create(user=personas.member_user, activity=activity)
+    services.signup_create(user=personas.other_user, activity=activity)
     services.activity_cancel(actor=personas.staff, activity=activity, reason="台风预警")
     assert Notification.objects.filter(title__contains="活动取消").count() == 2
 
@@ -163,41 +163,41 @@ def test_cancelling_an_activity_tells_everyone(personas, make_activity):
 
 def test_first_come_claims_until_sold_out_then_waitlist(personas, make_offer):
     offer = make_offer(quantity=1)
-    row = services.claim(user=personas.member_user, offer=offer)
-    assert row.status == ClaimStatus.WON and len(row.short_code) == 10
+    row = offers.offer_claim(user=personas.member_user, offer=offer)
+    assert row.status == OfferClaimStatus.WON and len(row.short_code) == 10
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     assert exc.value.code == "already_claimed"
     offer.refresh_from_db()
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.other_user, offer=offer)
+        offers.offer_claim(user=personas.other_user, offer=offer)
     assert exc.value.code == "sold_out"
     # Now answered from the process's sold-out memo: the winner still hears "already claimed".
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     assert exc.value.code == "already_claimed"
-    waiting = services.waitlist_join(user=personas.other_user, offer=offer)
-    assert services.waiting_position(waiting) == 1
+    waiting = offers.waitlist_join(user=personas.other_user, offer=offer)
+    assert offers.waiting_position(waiting) == 1
     # The winner gives the place back: it goes to the waiting member, not back to the burst.
-    services.claim_give_up(actor=personas.member_user, claim_row=row)
+    offers.claim_give_up(actor=personas.member_user, claim_row=row)
     waiting.refresh_from_db()
     offer.refresh_from_db()
-    assert waiting.status == ClaimStatus.WON and offer.remaining == 0
+    assert waiting.status == OfferClaimStatus.WON and offer.remaining == 0
     assert Notification.objects.filter(user=personas.other_user, title__contains="候补成功").exists()
 
 
 def test_offer_window_and_per_member_limit(personas, make_offer):
     offer = make_offer(quantity=5, per_member=2, opens_at=soon(1), closes_at=soon(2))
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     assert exc.value.code == "not_open"
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer, now=soon(3))
+        offers.offer_claim(user=personas.member_user, offer=offer, now=soon(3))
     assert exc.value.code == "closed"
-    rows = [services.claim(user=personas.member_user, offer=offer, now=soon(1.5)) for _ in range(2)]
+    rows = [offers.offer_claim(user=personas.member_user, offer=offer, now=soon(1.5)) for _ in range(2)]
     assert sorted(r.slot for r in rows) == [1, 2]
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer, now=soon(1.5))
+        offers.offer_claim(user=personas.member_user, offer=offer, now=soon(1.5))
     assert exc.value.code == "already_claimed"
     offer.refresh_from_db()
     assert offer.remaining == 3
@@ -208,26 +208,26 @@ def test_every_strategy_sells_each_place_once(personas, make_offer, settings, st
     settings.OFFER_CLAIM_STRATEGY = strategy
     offer = make_offer(quantity=1)
     with CaptureQueriesContext(connection) as seen:
-        row = services.claim(user=personas.member_user, offer=offer)
-    assert row.pk and Claim.objects.get(pk=row.pk).member == personas.member
+        row = offers.offer_claim(user=personas.member_user, offer=offer)
+    assert row.pk and OfferClaim.objects.get(pk=row.pk).member == personas.member
     (taking,) = [q["sql"] for q in seen if "remaining - 1" in q["sql"]]
     # PostgreSQL takes the place and writes the row in one statement; SQLite cannot.
     assert taking.startswith("WITH") == (strategy == "statement" and connection.vendor == "postgresql")
     # Pressed again while the offer is not yet known sold out here: the unique constraint says
     # no, and the place it would have taken is not lost.
-    services.forget_cached_offers()
+    offers.forget_cached_offers()
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     assert exc.value.code == "already_claimed"
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.other_user, offer=offer)
+        offers.offer_claim(user=personas.other_user, offer=offer)
     assert exc.value.code == "sold_out"
     # A holder asking after the count ran out still hears "already claimed".
-    services.forget_cached_offers()
+    offers.forget_cached_offers()
     with pytest.raises(Conflict) as exc:
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     assert exc.value.code == "already_claimed"
-    assert Claim.objects.filter(offer=offer).count() == 1
+    assert OfferClaim.objects.filter(offer=offer).count() == 1
     assert Offer.objects.get(pk=offer.pk).remaining == 0
 
 
@@ -235,9 +235,9 @@ def test_every_strategy_sells_each_place_once(personas, make_offer, settings, st
 def test_a_refused_duplicate_gives_its_place_back(personas, make_offer, settings, strategy):
     settings.OFFER_CLAIM_STRATEGY = strategy
     offer = make_offer(quantity=3)
-    services.claim(user=personas.member_user, offer=offer)
+    offers.offer_claim(user=personas.member_user, offer=offer)
     with pytest.raises(Conflict):
-        services.claim(user=personas.member_user, offer=offer)
+        offers.offer_claim(user=personas.member_user, offer=offer)
     # The enclosing transaction (the test's) is still usable, and only one place is gone.
     assert Offer.objects.get(pk=offer.pk).remaining == 2
 
@@ -245,16 +245,16 @@ def test_a_refused_duplicate_gives_its_place_back(personas, make_offer, settings
 def test_a_ticket_code_drawn_twice_is_drawn_again(personas, make_offer, monkeypatch):
     offer = make_offer(quantity=2)
     codes = iter(["1111111111", "1111111111", "2222222222"])
-    monkeypatch.setattr(services, "_code", lambda: next(codes))
-    first = services.claim(user=personas.member_user, offer=offer)
-    second = services.claim(user=personas.other_user, offer=offer)
+    monkeypatch.setattr(offers, "_code", lambda: next(codes))
+    first = offers.offer_claim(user=personas.member_user, offer=offer)
+    second = offers.offer_claim(user=personas.other_user, offer=offer)
     assert (first.short_code, second.short_code) == ("1111111111", "2222222222")
     assert Offer.objects.get(pk=offer.pk).remaining == 0
 
 
 def test_offer_input_reasons(personas):
     with pytest.raises(DomainError) as exc:
-        services.offer_create(
+        offers.offer_create(
             actor=personas.staff,
             org=personas.tree.union,
             data={"title": "x", "quantity": 0, "opens_at": soon(2), "closes_at": soon(1), "mode": "auction"},
@@ -268,9 +268,9 @@ def test_database_refuses_oversale(personas, make_offer):
         Offer.objects.filter(pk=offer.pk).update(remaining=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Offer.objects.filter(pk=offer.pk).update(remaining=2)
-    services.claim(user=personas.member_user, offer=offer)
+    offers.offer_claim(user=personas.member_user, offer=offer)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Claim.objects.create(offer=offer, member=personas.member, status="won", short_code="2")
+        OfferClaim.objects.create(offer=offer, member=personas.member, status="won", short_code="2")
 
 
 # -- the lottery -------------------------------------------------------------------------------
@@ -283,8 +283,8 @@ def test_database_refuses_oversale(personas, make_offer):
     seed=st.text(max_size=20),
 )
 def test_draw_is_reproducible_and_everyone_wins_once_or_waits(entrants, places, seed):
-    winners, waiting = services.draw(entrants, places, seed)
-    assert (winners, waiting) == services.draw(
+    winners, waiting = offers.lottery_pick(entrants, places, seed)
+    assert (winners, waiting) == offers.lottery_pick(
         list(reversed(entrants)), places, seed
     )  # input order is irrelevant
     assert len(winners) == min(places, len(entrants))
@@ -294,7 +294,7 @@ def test_draw_is_reproducible_and_everyone_wins_once_or_waits(entrants, places, 
 
 def test_draw_depends_on_the_seed():
     entrants = list(range(1, 101))
-    assert services.draw(entrants, 10, "a")[0] != services.draw(entrants, 10, "b")[0]
+    assert offers.lottery_pick(entrants, 10, "a")[0] != offers.lottery_pick(entrants, 10, "b")[0]
 
 
 def test_lottery_entry_draw_and_waiting_list(personas, make_offer):
@@ -302,42 +302,42 @@ def test_lottery_entry_draw_and_waiting_list(personas, make_offer):
     users = [personas.member_user, personas.other_user] + [
         new_member(personas.tree.union, n) for n in range(3)
     ]
-    entries = [services.claim(user=u, offer=offer) for u in users]
+    entries = [offers.offer_claim(user=u, offer=offer) for u in users]
     assert {e.status for e in entries} == {"entered"}
     with pytest.raises(Conflict):
-        services.claim(user=users[0], offer=offer)
+        offers.offer_claim(user=users[0], offer=offer)
     with pytest.raises(Conflict) as exc:
-        services.lottery_draw(offer=offer, actor=personas.staff)
+        offers.lottery_draw(offer=offer, actor=personas.staff)
     assert exc.value.code == "not_closed"
     Offer.objects.filter(pk=offer.pk).update(closes_at=soon(-0.1))
     offer.refresh_from_db()
-    result = services.lottery_draw(offer=offer, actor=personas.staff, seed="2026-公证")
+    result = offers.lottery_draw(offer=offer, actor=personas.staff, seed="2026-公证")
     assert result == {"drawn": True, "seed": "2026-公证", "winners": 1, "waiting": 4}
-    assert services.lottery_draw(offer=offer, actor=personas.staff) == {"drawn": False}
-    rows = list(Claim.objects.filter(offer=offer))
+    assert offers.lottery_draw(offer=offer, actor=personas.staff) == {"drawn": False}
+    rows = list(OfferClaim.objects.filter(offer=offer))
     assert sum(r.status == "won" for r in rows) == 1
     assert sorted(r.position for r in rows if r.status == "waiting") == [1, 2, 3, 4]
     # Replaying the published draw gives the same winner.
     winner_member = next(r.member_id for r in rows if r.status == "won")
-    assert services.draw([r.member_id for r in rows], 1, "2026-公证")[0] == [winner_member]
+    assert offers.lottery_pick([r.member_id for r in rows], 1, "2026-公证")[0] == [winner_member]
     log = AuditLog.objects.get(action="activities.offer.drawn")
     assert log.data["seed"] == "2026-公证" and log.data["entrants"] == 5
     assert Notification.objects.filter(title__contains="恭喜中签").count() == 1
     assert Notification.objects.filter(title__contains="未中签").count() == 4
     # The winner gives up: the first of the waiting list gets the place.
     won = next(r for r in rows if r.status == "won")
-    services.claim_give_up(actor=won.member.user, claim_row=won)
-    first = Claim.objects.get(offer=offer, position=1)
+    offers.claim_give_up(actor=won.member.user, claim_row=won)
+    first = OfferClaim.objects.get(offer=offer, position=1)
     assert first.status == "won"
 
 
 def test_periodic_job_draws_due_lotteries(personas, make_offer):
     offer = make_offer(quantity=1, mode="lottery")
-    services.claim(user=personas.member_user, offer=offer)
-    assert services.draw_due_lotteries() == 0
+    offers.offer_claim(user=personas.member_user, offer=offer)
+    assert offers.draw_due_lotteries() == 0
     Offer.objects.filter(pk=offer.pk).update(closes_at=soon(-0.1))
-    assert services.draw_due_lotteries() == 1
-    assert Claim.objects.get(offer=offer).status == "won"
+    assert offers.draw_due_lotteries() == 1
+    assert OfferClaim.objects.get(offer=offer).status == "won"
 
 
 # -- tickets and check-in ----------------------------------------------------------------------
@@ -345,41 +345,41 @@ def test_periodic_job_draws_due_lotteries(personas, make_offer):
 
 def test_checkin_by_token_then_already_checked_in(personas, make_activity):
     activity = make_activity()
-    row = services.signup(user=personas.member_user, activity=activity)
-    token = services.ticket_token(row)
-    checked = services.checkin(actor=personas.staff, code=token)
+    row = services.signup_create(user=personas.member_user, activity=activity)
+    token = tickets.ticket_token(row)
+    checked = tickets.ticket_checkin(actor=personas.staff, code=token)
     assert checked.checked_in_at is not None
     with pytest.raises(Conflict) as exc:
-        services.checkin(actor=personas.staff, code=row.short_code)
+        tickets.ticket_checkin(actor=personas.staff, code=row.short_code)
     assert exc.value.code == "already_checked_in" and "checked_in_at" in exc.value.fields
 
 
 def test_checkin_refuses_forged_foreign_and_waiting_tickets(personas, make_activity, make_offer):
     activity = make_activity(capacity=1)
-    services.signup(user=personas.member_user, activity=activity)
-    waiting = services.signup(user=personas.other_user, activity=activity)
+    services.signup_create(user=personas.member_user, activity=activity)
+    waiting = services.signup_create(user=personas.other_user, activity=activity)
     with pytest.raises(Conflict) as exc:
-        services.checkin(actor=personas.staff, code=services.ticket_token(waiting))
+        tickets.ticket_checkin(actor=personas.staff, code=tickets.ticket_token(waiting))
     assert exc.value.code == "not_valid"
     with pytest.raises(NotFound):
-        services.checkin(actor=personas.staff, code=services.ticket_token(waiting)[:-2] + "xx")
+        tickets.ticket_checkin(actor=personas.staff, code=tickets.ticket_token(waiting)[:-2] + "xx")
     with pytest.raises(NotFound):  # another union's staff cannot check our tickets in
-        services.checkin(actor=personas.staff_other, code=waiting.short_code)
-    claim = services.claim(user=personas.member_user, offer=make_offer())
-    assert services.checkin(actor=personas.staff, code=services.ticket_token(claim)).pk == claim.pk
+        tickets.ticket_checkin(actor=personas.staff_other, code=waiting.short_code)
+    claim = offers.offer_claim(user=personas.member_user, offer=make_offer())
+    assert tickets.ticket_checkin(actor=personas.staff, code=tickets.ticket_token(claim)).pk == claim.pk
 
 
 def test_release_unclaimed_place_goes_to_waiting_list(personas, make_offer):
     offer = make_offer(quantity=1)
-    won = services.claim(user=personas.member_user, offer=offer)
+    won = offers.offer_claim(user=personas.member_user, offer=offer)
     offer.refresh_from_db()
-    waiting = services.waitlist_join(user=personas.other_user, offer=offer)
+    waiting = offers.waitlist_join(user=personas.other_user, offer=offer)
     with pytest.raises(NotFound):
-        services.claim_give_up(actor=personas.staff_other, claim_row=won, release=True)
-    services.claim_give_up(actor=personas.staff, claim_row=won, release=True)
+        offers.claim_give_up(actor=personas.staff_other, claim_row=won, release=True)
+    offers.claim_give_up(actor=personas.staff, claim_row=won, release=True)
     won.refresh_from_db()
     waiting.refresh_from_db()
-    assert won.status == ClaimStatus.RELEASED and waiting.status == ClaimStatus.WON
+    assert won.status == OfferClaimStatus.RELEASED and waiting.status == OfferClaimStatus.WON
 
 
 # -- venues ------------------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def test_release_unclaimed_place_goes_to_waiting_list(personas, make_offer):
 
 @pytest.fixture
 def venue(personas):
-    return services.venue_save(
+    return venues.venue_save(
         actor=personas.staff_other,
         org=personas.tree.other_union,
         data={"name": "洁美家政培训室", "capacity": 40, "shared_under": personas.tree.street.pk},
@@ -400,7 +400,7 @@ def at(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(personas, venue):
-    booking = services.booking_create(
+    booking = venues.booking_create(
         actor=personas.staff,
         venue=venue,
         org=personas.tree.union,
@@ -411,7 +411,7 @@ def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(perso
     assert booking.status == BookingStatus.PENDING and booking.slots.count() == 4
     assert Notification.objects.filter(user=personas.staff_other, title__contains="待批准").exists()
     with pytest.raises(Conflict) as exc:
-        services.booking_create(
+        venues.booking_create(
             actor=personas.staff_other,
             venue=venue,
             org=personas.tree.other_union,
@@ -421,7 +421,7 @@ def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(perso
         )
     assert exc.value.code == "slot_taken"
     # Back to back is fine.
-    services.booking_create(
+    venues.booking_create(
         actor=personas.staff_other,
         venue=venue,
         org=personas.tree.other_union,
@@ -430,12 +430,12 @@ def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(perso
         purpose="例会",
     )
     with pytest.raises(NotFound):  # only the owner decides
-        services.booking_decide(actor=personas.staff, booking=booking, approve=True)
+        venues.booking_decide(actor=personas.staff, booking=booking, approve=True)
     with pytest.raises(DomainError):
-        services.booking_decide(actor=personas.staff_other, booking=booking, approve=False)
-    services.booking_decide(actor=personas.staff_other, booking=booking, approve=False, reason="设备检修")
+        venues.booking_decide(actor=personas.staff_other, booking=booking, approve=False)
+    venues.booking_decide(actor=personas.staff_other, booking=booking, approve=False, reason="设备检修")
     assert booking.slots.count() == 0
-    again = services.booking_create(
+    again = venues.booking_create(
         actor=personas.staff,
         venue=venue,
         org=personas.tree.union,
@@ -449,7 +449,7 @@ def test_shared_venue_booking_needs_owner_approval_and_slots_never_overlap(perso
 def test_booking_input_rules(personas, venue):
     def book(**kw):
         args = {"starts_at": at(2, 9), "ends_at": at(2, 10), "purpose": "培训", **kw}
-        return services.booking_create(actor=personas.staff, venue=venue, org=personas.tree.union, **args)
+        return venues.booking_create(actor=personas.staff, venue=venue, org=personas.tree.union, **args)
 
     for kw, field in (
         ({"starts_at": at(2, 9, 15)}, "starts_at"),
@@ -465,11 +465,11 @@ def test_booking_input_rules(personas, venue):
 
 
 def test_unshared_venue_is_invisible_to_other_unions(personas):
-    own = services.venue_save(
+    own = venues.venue_save(
         actor=personas.staff_other, org=personas.tree.other_union, data={"name": "内部会议室"}
     )
     with pytest.raises(NotFound):
-        services.booking_create(
+        venues.booking_create(
             actor=personas.staff,
             venue=own,
             org=personas.tree.union,
@@ -478,7 +478,7 @@ def test_unshared_venue_is_invisible_to_other_unions(personas):
             purpose="x",
         )
     # Its owner's own bookings are approved at once.
-    mine = services.booking_create(
+    mine = venues.booking_create(
         actor=personas.staff_other,
         venue=own,
         org=personas.tree.other_union,
@@ -497,12 +497,12 @@ def test_discounts_listed_by_category_within_dates(personas):
 
     today = timezone.localdate()
     base = {"merchant": "惠民眼镜店", "category": "health", "title": "会员配镜八折"}
-    services.discount_save(
+    discounts.discount_save(
         actor=personas.staff,
         org=personas.tree.union,
         data={**base, "valid_from": today, "valid_until": today},
     )
-    services.discount_save(
+    discounts.discount_save(
         actor=personas.staff,
         org=personas.tree.union,
         data={
@@ -515,7 +515,7 @@ def test_discounts_listed_by_category_within_dates(personas):
     assert [d.title for d in selectors.discounts_for(personas.member_user)] == ["会员配镜八折"]
     assert list(selectors.discounts_for(personas.member_user, "dining")) == []
     with pytest.raises(DomainError) as exc:
-        services.discount_save(
+        discounts.discount_save(
             actor=personas.staff,
             org=personas.tree.union,
             data={**base, "category": "x", "valid_from": "2026-13-01", "valid_until": today},

@@ -27,7 +27,7 @@ def test_a_member_who_left_cannot_file_an_appeal_in_the_service(left):
 
 def test_a_member_who_left_cannot_open_a_legal_case(left):
     with pytest.raises(DomainError) as caught:
-        legal.case_open(actor=left.member_user, kind="consultation", summary="想咨询劳动合同的问题")
+        legal.legal_case_open(actor=left.member_user, kind="consultation", summary="想咨询劳动合同的问题")
     assert (caught.value.code, caught.value.status) == ("not_member", 403)
 
 

@@ -89,7 +89,7 @@ def test_turnover_rise_is_a_risk(personas):
 
 
 def test_legal_aid_eligibility_and_the_ladder_in_order(personas):
-    aid = legal.case_open(
+    aid = legal.legal_case_open(
         actor=personas.member_user,
         kind=LegalKind.LEGAL_AID,
         summary="公司拖欠三个月工资不发，想申请法律援助去仲裁。",
@@ -101,12 +101,12 @@ def test_legal_aid_eligibility_and_the_ladder_in_order(personas):
         },
     )
     assert aid.eligible is True
-    partial = legal.case_open(
+    partial = legal.legal_case_open(
         actor=personas.member_user, kind=LegalKind.LEGAL_AID, summary="邻居占了我家车位怎么办", eligibility={}
     )
     assert partial.eligible is False
 
-    case = legal.case_open(
+    case = legal.legal_case_open(
         actor=personas.staff,
         member=personas.member,
         kind=LegalKind.RIGHTS,
@@ -144,7 +144,7 @@ def test_legal_aid_eligibility_and_the_ladder_in_order(personas):
 
 
 def test_mediation_agreement(personas):
-    case = legal.case_open(
+    case = legal.legal_case_open(
         actor=personas.member_user, kind=LegalKind.MEDIATION, summary="与主管因调岗发生争议"
     )
     with pytest.raises(DomainError):

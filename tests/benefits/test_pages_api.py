@@ -621,7 +621,7 @@ def test_pages_in_english(bb):
 
 def test_other_union_gets_404_on_every_staff_record(client, bb):
     visit = hardship.visit_plan(actor=bb.staff, member=bb.member, planned_on=timezone.localdate())
-    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
+    case = hardship.hardship_case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
     campaign = campaigns.campaign_save(
         actor=bb.staff,
         org=bb.tree.union,

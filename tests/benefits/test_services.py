@@ -409,7 +409,7 @@ def test_local_policy_overrides_default(bb):
 def test_hardship_case_walks_every_stage_with_owner_and_deadline(bb):
     consent(bb.member, ConsentPurpose.FINANCIAL)
     consent(bb.member, ConsentPurpose.HEALTH)
-    case = hardship.case_open(
+    case = hardship.hardship_case_open(
         actor=bb.member_user,
         kind="illness",
         summary="爱人重病住院",
@@ -455,8 +455,8 @@ def test_hardship_case_walks_every_stage_with_owner_and_deadline(bb):
 
 
 def test_urgent_cases_jump_the_queue_with_shorter_deadlines(bb):
-    calm = hardship.case_open(actor=bb.staff, member=bb.other, kind="injury", summary="工伤康复")
-    urgent = hardship.case_open(
+    calm = hardship.hardship_case_open(actor=bb.staff, member=bb.other, kind="injury", summary="工伤康复")
+    urgent = hardship.hardship_case_open(
         actor=bb.staff, member=bb.member, kind="emergency", summary="家中火灾", urgent=True
     )
     assert urgent.due_on == timezone.localdate()
@@ -465,10 +465,12 @@ def test_urgent_cases_jump_the_queue_with_shorter_deadlines(bb):
 
 def test_details_need_consent_are_encrypted_and_reading_is_logged(bb):
     with pytest.raises(DomainError) as exc:
-        hardship.case_open(actor=bb.member_user, kind="illness", summary="住院", details={"health": "癌症"})
+        hardship.hardship_case_open(
+            actor=bb.member_user, kind="illness", summary="住院", details={"health": "癌症"}
+        )
     assert "健康信息" in exc.value.fields["health"]
     consent(bb.member, ConsentPurpose.HEALTH)
-    case = hardship.case_open(
+    case = hardship.hardship_case_open(
         actor=bb.member_user, kind="illness", summary="住院", details={"health": "癌症"}
     )
     from django.db import connection
@@ -486,7 +488,7 @@ def test_details_need_consent_are_encrypted_and_reading_is_logged(bb):
 
 
 def test_notice_shows_the_minimum_and_expires(bb):
-    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
+    case = hardship.hardship_case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院")
     for note in ("受理", "核实"):
         hardship.case_advance(
             case=case, actor=bb.staff, note=note, attachment=upload() if note == "核实" else None
@@ -510,7 +512,9 @@ def test_notice_shows_the_minimum_and_expires(bb):
 
 
 def test_reminders_go_once_per_day(bb):
-    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院", urgent=True)
+    case = hardship.hardship_case_open(
+        actor=bb.staff, member=bb.member, kind="illness", summary="住院", urgent=True
+    )
     assert hardship.remind_due_cases() == 1
     assert hardship.remind_due_cases() == 0
     assert Notification.objects.filter(user=bb.staff, ref__startswith=f"hardship:{case.pk}:").count() == 1
@@ -627,7 +631,7 @@ def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_
 def test_volunteer_opens_a_hardship_case_with_consent(bb):
     pending, code = proxies.proxy_request_code(actor=bb.volunteer, member=bb.member, purposes=["financial"])
     consent_row = proxies.proxy_confirm_code(consent=pending, actor=bb.volunteer, code=code)
-    case = hardship.case_open(
+    case = hardship.hardship_case_open(
         actor=bb.volunteer,
         kind="emergency",
         summary="家中失火",
@@ -637,7 +641,7 @@ def test_volunteer_opens_a_hardship_case_with_consent(bb):
     assert case.member == bb.member and case.proxy == consent_row and case.suggested_level == "deep"
     assert case.owner is None  # a volunteer opens it; staff pick it up
     with pytest.raises(NotFound):
-        hardship.case_open(actor=bb.staff, kind="illness", summary="x", proxy=consent_row)
+        hardship.hardship_case_open(actor=bb.staff, kind="illness", summary="x", proxy=consent_row)
 
 
 def test_consents_a_proxy_wrote_before_are_withdrawn_by_the_migration(bb):
@@ -722,7 +726,7 @@ def test_a_member_who_left_cannot_file_nor_be_filed_for(bb):
         services.claim_save(actor=bb.member_user, ctype=bb.supplies, values={}, claim=draft, submit=True)
     assert own.value.status == 403
     with pytest.raises(DomainError) as proxied:
-        hardship.case_open(actor=bb.volunteer, kind="illness", summary="住院", proxy=signed)
+        hardship.hardship_case_open(actor=bb.volunteer, kind="illness", summary="住院", proxy=signed)
     assert proxied.value.status == 403
 
 

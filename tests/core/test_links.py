@@ -115,6 +115,6 @@ def test_cancelling_a_sign_up_never_returns_off_site(personas, target):
             "capacity": 5,
         },
     )
-    row = services.signup(user=personas.member_user, activity=activity)
+    row = services.signup_create(user=personas.member_user, activity=activity)
     r = login_client(personas.member_user).post(f"/signups/{row.pk}/cancel/", {"next": target})
     assert r.status_code == 302 and r["Location"] == "/tickets/"

@@ -40,7 +40,7 @@ def test_attendance_sheet_keeps_feedback_and_names_as_text(personas, as_user):
             "capacity": 5,
         },
     )
-    row = activities.signup(user=personas.member_user, activity=activity)
+    row = activities.signup_create(user=personas.member_user, activity=activity)
     Signup.objects.filter(pk=row.pk).update(feedback=LINK, rating=5)
     personas.member.name = "@SUM(A1:A9)"
     personas.member.save()

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from unionhome.activities import services
+from unionhome.activities import offers, services
 from unionhome.activities.models import Signup
 
 from ..factories import PASSWORD
@@ -38,7 +38,7 @@ def test_sign_up_show_qr_and_check_in(personas, live_server, page, browser):
             "capacity": 40,
         },
     )
-    offer = services.offer_create(
+    offer = offers.offer_create(
         actor=personas.staff,
         org=personas.tree.union,
         data={

@@ -99,7 +99,9 @@ def test_volunteer_files_for_an_older_member_who_then_sees_it(bb, live_server, p
 
 def test_staff_benefit_pages(bb, live_server, page, overtime_claim):  # noqa: F811
     claim = overtime_claim(amount="1500")
-    case = hardship.case_open(actor=bb.staff, member=bb.member, kind="illness", summary="住院", urgent=True)
+    case = hardship.hardship_case_open(
+        actor=bb.staff, member=bb.member, kind="illness", summary="住院", urgent=True
+    )
     campaign = campaigns.campaign_save(
         actor=bb.staff,
         org=bb.tree.union,

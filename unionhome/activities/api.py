@@ -18,8 +18,8 @@ from unionhome.core.openapi import refuses
 from unionhome.members.audience import AudienceIn
 from unionhome.members.identity import member_identity
 
-from . import selectors, services
-from .models import Claim, DiscountCategory, OfferMode, Signup
+from . import discounts, offers, selectors, services, tickets, venues
+from .models import DiscountCategory, OfferClaim, OfferMode, Signup
 
 router = Router(tags=["activities"])
 
@@ -106,7 +106,7 @@ def _signup_out(row: Signup) -> dict:
     return {
         "id": row.pk,
         "status": row.status,
-        "code": services.ticket_token(row),
+        "code": tickets.ticket_token(row),
         "waiting_position": services.waiting_position(row),
     }
 
@@ -116,7 +116,7 @@ def signup_create(request, activity_id: Id):
     """我要报名. 201 with a ticket; 409 `full` (you are on the waiting list: `fields.id`,
     `fields.waiting_position`), `closed` or `duplicate`."""
     activity = selectors.activity_get(request.user, activity_id)
-    row = services.signup(user=request.user, activity=activity)
+    row = services.signup_create(user=request.user, activity=activity)
     if row.status == "waiting":
         position = services.waiting_position(row)
         raise Conflict(
@@ -212,7 +212,7 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_status(o):
-        return services.offer_status(o)
+        return offers.offer_status(o)
 
     @staticmethod
     def resolve_opens_at(o):
@@ -232,7 +232,7 @@ class OfferOut(Schema):
 def offer_create(request, payload: OfferIn):
     """Staff: a limited offer, first come or by lottery."""
     org = staff_org(request, payload.org)
-    offer = services.offer_create(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    offer = offers.offer_create(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
     return Status(201, offer)
 
 
@@ -252,12 +252,12 @@ class OfferClaimOut(Schema):
     status: str
 
 
-def _claim_out(row: Claim) -> dict:
-    return {"id": row.pk, "code": services.ticket_token(row), "status": row.status}
+def _claim_out(row: OfferClaim) -> dict:
+    return {"id": row.pk, "code": tickets.ticket_token(row), "status": row.status}
 
 
 def _claim(who, offer_id: int) -> dict:
-    return _claim_out(services.claim(offer=services.offer_snapshot(offer_id), who=who))
+    return _claim_out(offers.offer_claim(offer=offers.offer_snapshot(offer_id), who=who))
 
 
 @router.post("/offers/{offer_id}/claims", response={201: OfferClaimOut, 409: ErrorOut})
@@ -277,7 +277,7 @@ def claim_create_fast(request, offer_id: str):
 def waitlist_join(request, offer_id: Id):
     """After a first-come offer sold out: queue for a place given back."""
     offer = selectors.offer_get(request.user, offer_id)
-    return Status(201, _claim_out(services.waitlist_join(user=request.user, offer=offer)))
+    return Status(201, _claim_out(offers.waitlist_join(user=request.user, offer=offer)))
 
 
 class DrawIn(Schema):
@@ -289,14 +289,14 @@ class DrawIn(Schema):
 def offer_draw(request, offer_id: Id, payload: DrawIn):
     """Staff: draw a closed lottery (the periodic job also draws due ones)."""
     offer = selectors.offer_managed(request.user, offer_id)
-    return services.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
+    return offers.lottery_draw(offer=offer, actor=request.user, seed=payload.seed)
 
 
 @router.post("/offer-claims/{claim_id}/cancel", response=OfferClaimOut)
 @refuses(409)
 def claim_cancel(request, claim_id: Id):
     row = selectors.own_claim(request.user, claim_id)
-    services.claim_give_up(actor=request.user, claim_row=row)
+    offers.claim_give_up(actor=request.user, claim_row=row)
     row.refresh_from_db()
     return _claim_out(row)
 
@@ -306,7 +306,7 @@ def claim_cancel(request, claim_id: Id):
 def claim_release(request, claim_id: Id):
     """Staff: free a place that was never picked up; it goes to the waiting list."""
     row = selectors.claim_managed(request.user, claim_id)
-    services.claim_give_up(actor=request.user, claim_row=row, release=True)
+    offers.claim_give_up(actor=request.user, claim_row=row, release=True)
     row.refresh_from_db()
     return _claim_out(row)
 
@@ -323,23 +323,23 @@ class TicketOut(Schema):
     waiting_position: int | None
 
 
-def _ticket(row: Signup | Claim) -> dict:
-    event = services.ticket_event(row)
+def _ticket(row: Signup | OfferClaim) -> dict:
+    event = tickets.ticket_event(row)
     return {
         "id": row.pk,
         "kind": row.kind,
         "title": event.title,
         "status": row.status,
         "starts_at": local_iso(getattr(event, "starts_at", None) or getattr(event, "opens_at", None)),
-        "code": services.ticket_token(row),
+        "code": tickets.ticket_token(row),
         "short_code": row.short_code,
         "checked_in_at": local_iso(row.checked_in_at),
-        "waiting_position": services.waiting_position(row),
+        "waiting_position": tickets.waiting_position(row),
     }
 
 
 @router.get("/tickets", response=list[TicketOut])
-def tickets(request):
+def ticket_list(request):
     """The caller's sign-ups and places, each with its QR token and typed code."""
     mine = selectors.tickets_of(request.user)
     return [_ticket(r) for r in mine["signups"] + mine["claims"]]
@@ -361,11 +361,11 @@ class CheckinOut(Schema):
 @refuses(404)
 def checkin(request, payload: CheckinIn):
     """Staff: check a ticket in. 409 `already_checked_in` (with the time) on a second scan."""
-    row = services.checkin(actor=request.user, code=payload.token)
+    row = tickets.ticket_checkin(actor=request.user, code=payload.token)
     return {
         "kind": row.kind,
         "id": row.pk,
-        "title": services.ticket_event(row).title,
+        "title": tickets.ticket_event(row).title,
         "name": mask_name(row.member.name),
         "checked_in_at": local_iso(row.checked_in_at),
     }
@@ -423,7 +423,7 @@ def venue_list(request):
 @refuses(404)
 def venue_create(request, payload: VenueIn):
     org = staff_org(request, payload.org)
-    return Status(201, services.venue_save(actor=request.user, org=org, data=payload.dict(exclude={"org"})))
+    return Status(201, venues.venue_save(actor=request.user, org=org, data=payload.dict(exclude={"org"})))
 
 
 class BookingIn(Schema):
@@ -472,7 +472,7 @@ def booking_create(request, venue_id: Id, payload: BookingIn):
     """Book half-hour slots; 409 `slot_taken` when any slot is held by another booking."""
     venue = selectors.venue_get(request.user, venue_id)
     org = staff_org(request, payload.org)
-    booking = services.booking_create(
+    booking = venues.booking_create(
         actor=request.user,
         venue=venue,
         org=org,
@@ -491,21 +491,21 @@ class BookingDecisionIn(Schema):
 @refuses(409)
 def booking_approve(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
-    return services.booking_decide(actor=request.user, booking=booking, approve=True)
+    return venues.booking_decide(actor=request.user, booking=booking, approve=True)
 
 
 @router.post("/bookings/{booking_id}/reject", response=BookingOut)
 @refuses(409)
 def booking_reject(request, booking_id: Id, payload: BookingDecisionIn):
     booking = selectors.booking_managed(request.user, booking_id)
-    return services.booking_decide(actor=request.user, booking=booking, approve=False, reason=payload.reason)
+    return venues.booking_decide(actor=request.user, booking=booking, approve=False, reason=payload.reason)
 
 
 @router.post("/bookings/{booking_id}/cancel", response=BookingOut)
 @refuses(409)
 def booking_cancel(request, booking_id: Id):
     booking = selectors.booking_managed(request.user, booking_id)
-    services.booking_cancel(actor=request.user, booking=booking)
+    venues.booking_cancel(actor=request.user, booking=booking)
     booking.refresh_from_db()
     return booking
 
@@ -555,5 +555,5 @@ def discount_list(request, category: CategoryCode | None = None):  # type: ignor
 def discount_create(request, payload: DiscountIn):
     org = staff_org(request, payload.org)
     return Status(
-        201, services.discount_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+        201, discounts.discount_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
     )

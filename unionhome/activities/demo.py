@@ -12,7 +12,7 @@ from django.utils import timezone
 from unionhome.core.models import Org, Role, RoleAssignment, Site
 from unionhome.members.models import Member, MemberStatus
 
-from . import services
+from . import services, venues
 from .models import Activity, Booking, BookingSlot, BookingStatus, Discount, Offer, OfferMode, Signup, Venue
 
 
@@ -193,7 +193,7 @@ def build(enterprise: Org, other: Org | None = None) -> int:
             slots, t = [], starts
             while t < ends:
                 slots.append(BookingSlot(booking=booking, venue=venue, starts_at=t))
-                t += services.SLOT
+                t += venues.SLOT
             BookingSlot.objects.bulk_create(slots)
 
     # Member discounts from member enterprises.

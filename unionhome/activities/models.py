@@ -126,7 +126,7 @@ class Offer(models.Model):
         return self.title
 
 
-class ClaimStatus(models.TextChoices):
+class OfferClaimStatus(models.TextChoices):
     WON = "won", _("已抢到")
     ENTERED = "entered", _("已报名抽签")
     WAITING = "waiting", _("候补中")
@@ -135,10 +135,10 @@ class ClaimStatus(models.TextChoices):
     LOST = "lost", _("未中签")
 
 
-ACTIVE_CLAIM = Q(status__in=[ClaimStatus.WON, ClaimStatus.ENTERED, ClaimStatus.WAITING])
+ACTIVE_CLAIM = Q(status__in=[OfferClaimStatus.WON, OfferClaimStatus.ENTERED, OfferClaimStatus.WAITING])
 
 
-class Claim(models.Model):
+class OfferClaim(models.Model):
     """One place of an offer held by a member (`slot` 1..per_member), a lottery entry, or a
     place in the waiting list (`position`)."""
 
@@ -148,7 +148,7 @@ class Claim(models.Model):
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="claims", db_index=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="claims")
     slot = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    status = models.CharField(max_length=20, choices=OfferClaimStatus.choices)
     position = models.PositiveIntegerField(null=True, blank=True)
     short_code = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,6 +167,7 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["short_code"], name="claim_short_code"),
         ]
         indexes = [models.Index(fields=["offer", "status", "position"], name="claim_queue")]
+        db_table = "activities_claim"  # its name before benefits' claims made "Claim" ambiguous
 
     kind = "claim"
 

@@ -11,7 +11,7 @@ from unionhome.members.audience import audience_includes
 from unionhome.members.models import Member
 from unionhome.members.selectors import org_ids_upward
 
-from .models import Activity, Booking, BookingStatus, Claim, Discount, Offer, Signup, Venue
+from .models import Activity, Booking, BookingStatus, Discount, Offer, OfferClaim, Signup, Venue
 
 
 def _member(user) -> Member | None:
@@ -77,9 +77,9 @@ def my_signup(user, activity: Activity) -> Signup | None:
     )
 
 
-def my_claims(user, offer: Offer) -> list[Claim]:
+def my_claims(user, offer: Offer) -> list[OfferClaim]:
     return list(
-        Claim.objects.filter(offer=offer, member__user=user).exclude(status="cancelled").order_by("pk")
+        OfferClaim.objects.filter(offer=offer, member__user=user).exclude(status="cancelled").order_by("pk")
     )
 
 
@@ -91,7 +91,7 @@ def tickets_of(user) -> dict:
         .select_related("activity")
         .order_by("-activity__starts_at")
     )
-    claims = Claim.objects.filter(member__user=user).exclude(status="cancelled").select_related("offer")
+    claims = OfferClaim.objects.filter(member__user=user).exclude(status="cancelled").select_related("offer")
     return {"signups": list(signups[:50]), "claims": list(claims.order_by("-pk")[:50])}
 
 
@@ -102,8 +102,8 @@ def own_signup(user, pk: int) -> Signup:
     return row
 
 
-def own_claim(user, pk: int) -> Claim:
-    row = Claim.objects.select_related("offer__org", "member").filter(pk=pk, member__user=user).first()
+def own_claim(user, pk: int) -> OfferClaim:
+    row = OfferClaim.objects.select_related("offer__org", "member").filter(pk=pk, member__user=user).first()
     if row is None:
         raise NotFound()
     return row
@@ -138,9 +138,9 @@ def offer_managed(user, pk: int) -> Offer:
     return row
 
 
-def claim_managed(user, pk: int) -> Claim:
+def claim_managed(user, pk: int) -> OfferClaim:
     row = (
-        scope(Claim.objects.select_related("offer__org", "member"), user, field="offer__org")
+        scope(OfferClaim.objects.select_related("offer__org", "member"), user, field="offer__org")
         .filter(pk=pk)
         .first()
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import services
+from . import offers
 
 
 @db_periodic_task(crontab(minute="*"))
 def draw_due_lotteries() -> int:
-    return services.draw_due_lotteries()
+    return offers.draw_due_lotteries()

@@ -24,9 +24,9 @@ from unionhome.core.spreadsheets import xlsx_response
 from unionhome.core.uploads import serve
 from unionhome.members.audience import describe_audience
 
-from . import selectors, services
+from . import discounts, offers, selectors, services, tickets, venues
 from .forms import ActivityForm, BookingForm, CheckinForm, DiscountForm, FeedbackForm, OfferForm, VenueForm
-from .models import ClaimStatus, DiscountCategory, OfferMode, Signup, SignupStatus
+from .models import DiscountCategory, OfferClaimStatus, OfferMode, Signup, SignupStatus
 
 
 def _tabs(current: str) -> list[tuple[str, str, bool]]:
@@ -89,7 +89,7 @@ def activity(request, pk: int):
 def activity_signup(request, pk: int):
     item = selectors.activity_get(request.user, pk)
     try:
-        row = services.signup(user=request.user, activity=item)
+        row = services.signup_create(user=request.user, activity=item)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -146,10 +146,10 @@ def activity_materials(request, pk: int):
 
 
 @login_required
-def offers(request):
+def offer_list(request):
     rows = selectors.offers_for(request.user)
     for o in rows:
-        o.state = services.offer_status(o)
+        o.state = offers.offer_status(o)
     return render(request, "activities/offers.html", {"offers": rows, "tabs": _tabs("offers")})
 
 
@@ -158,16 +158,18 @@ def offer(request, pk: int):
     item = selectors.offer_get(request.user, pk)
     mine = selectors.my_claims(request.user, item)
     for c in mine:
-        c.queue = services.waiting_position(c)
+        c.queue = offers.waiting_position(c)
     return render(
         request,
         "activities/offer.html",
         {
             "offer": item,
-            "state": services.offer_status(item),
+            "state": offers.offer_status(item),
             "mine": mine,
             "holding": [
-                c for c in mine if c.status in (ClaimStatus.WON, ClaimStatus.ENTERED, ClaimStatus.WAITING)
+                c
+                for c in mine
+                if c.status in (OfferClaimStatus.WON, OfferClaimStatus.ENTERED, OfferClaimStatus.WAITING)
             ],
             "lottery": item.mode == OfferMode.LOTTERY,
             "audience": describe_audience(item.audience),
@@ -179,9 +181,7 @@ def offer(request, pk: int):
 def offer_remaining(request, pk: int):
     """The live count, polled by the offer page."""
     item = selectors.offer_get(request.user, pk)
-    return render(
-        request, "activities/_remaining.html", {"offer": item, "state": services.offer_status(item)}
-    )
+    return render(request, "activities/_remaining.html", {"offer": item, "state": offers.offer_status(item)})
 
 
 @login_required
@@ -190,14 +190,14 @@ def offer_claim(request, pk: int):
     item = selectors.offer_get(request.user, pk)
     try:
         if request.POST.get("action") == "waitlist":
-            row = services.waitlist_join(user=request.user, offer=item)
-            messages.success(request, _("已排队候补，第 %(n)s 位") % {"n": services.waiting_position(row)})
+            row = offers.waitlist_join(user=request.user, offer=item)
+            messages.success(request, _("已排队候补，第 %(n)s 位") % {"n": offers.waiting_position(row)})
         else:
-            row = services.claim(user=request.user, offer=item)
+            row = offers.offer_claim(user=request.user, offer=item)
             messages.success(
                 request,
                 _("已报名抽签，开奖后通知您")
-                if row.status == ClaimStatus.ENTERED
+                if row.status == OfferClaimStatus.ENTERED
                 else _("抢到了！票券在“我的票券”里。"),
             )
     except DomainError as exc:
@@ -209,28 +209,28 @@ def offer_claim(request, pk: int):
 @require_POST
 def claim_cancel(request, pk: int):
     row = selectors.own_claim(request.user, pk)
-    services.claim_give_up(actor=request.user, claim_row=row)
+    offers.claim_give_up(actor=request.user, claim_row=row)
     messages.success(request, _("已放弃，名额会转给候补的会员"))
     return _back(request, "tickets")
 
 
 @login_required
-def tickets(request):
+def ticket_list(request):
     mine = selectors.tickets_of(request.user)
     cards = []
     for row in mine["signups"] + mine["claims"]:
-        event = services.ticket_event(row)
-        valid = row.status in (SignupStatus.CONFIRMED, ClaimStatus.WON)
+        event = tickets.ticket_event(row)
+        valid = row.status in (SignupStatus.CONFIRMED, OfferClaimStatus.WON)
         cards.append(
             {
                 "row": row,
                 "event": event,
                 "when": getattr(event, "starts_at", None),
                 "valid": valid,
-                "qr": services.ticket_qr_svg(row, _("%(t)s 的入场二维码") % {"t": event.title})
+                "qr": tickets.ticket_qr_svg(row, _("%(t)s 的入场二维码") % {"t": event.title})
                 if valid
                 else "",
-                "position": services.waiting_position(row),
+                "position": tickets.waiting_position(row),
                 "cancel_url": f"/signups/{row.pk}/cancel/"
                 if isinstance(row, Signup)
                 else f"/claims/{row.pk}/cancel/",
@@ -242,7 +242,7 @@ def tickets(request):
 
 
 @login_required
-def discounts(request):
+def discount_list(request):
     category = request.GET.get("category", "")
     if category not in DiscountCategory.values:
         category = ""
@@ -375,7 +375,7 @@ def staff_offer_new(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.offer_create(
+            saved = offers.offer_create(
                 actor=request.user,
                 org=home_org(request.user),
                 data={**form.cleaned_data, "audience": form.audience()},
@@ -396,7 +396,7 @@ def staff_offer(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "draw":
-                result = services.lottery_draw(offer=item, actor=request.user)
+                result = offers.lottery_draw(offer=item, actor=request.user)
                 messages.success(
                     request,
                     _("已开奖：%(w)s 人中签，%(q)s 人候补")
@@ -404,7 +404,7 @@ def staff_offer(request, pk: int):
                 )
             elif request.POST.get("action") == "release":
                 row = selectors.claim_managed(request.user, int_param(request.POST.get("claim")))
-                services.claim_give_up(actor=request.user, claim_row=row, release=True)
+                offers.claim_give_up(actor=request.user, claim_row=row, release=True)
                 messages.success(request, _("已释放，名额转给候补"))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -415,7 +415,7 @@ def staff_offer(request, pk: int):
         "activities/staff/offer.html",
         {
             "offer": item,
-            "state": services.offer_status(item),
+            "state": offers.offer_status(item),
             "claims": claims,
             "audience": describe_audience(item.audience),
         },
@@ -428,14 +428,14 @@ def staff_checkin(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            row = services.checkin(actor=request.user, code=form.cleaned_data["token"])
+            row = tickets.ticket_checkin(actor=request.user, code=form.cleaned_data["token"])
         except DomainError as exc:
             result = {"ok": False, "message": exc.message}
         else:
             result = {
                 "ok": True,
                 "message": _("签到成功：%(name)s · %(title)s")
-                % {"name": mask_name(row.member.name), "title": services.ticket_event(row).title},
+                % {"name": mask_name(row.member.name), "title": tickets.ticket_event(row).title},
             }
         form = CheckinForm()  # ready for the next scan
     return render(request, "activities/staff/checkin.html", {"form": form, "result": result})
@@ -448,7 +448,7 @@ def staff_venues(request):
     form = VenueForm(request.POST or None, share_choices=share_choices)
     if request.method == "POST" and form.is_valid():
         try:
-            venue = services.venue_save(actor=request.user, org=org, data=form.cleaned_data)
+            venue = venues.venue_save(actor=request.user, org=org, data=form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -488,7 +488,7 @@ def staff_venue(request, pk: int):
         starts = timezone.make_aware(dt.datetime.combine(data["day"], data["start"]))
         ends = timezone.make_aware(dt.datetime.combine(data["day"], data["end"]))
         try:
-            booking = services.booking_create(
+            booking = venues.booking_create(
                 actor=request.user,
                 venue=venue,
                 org=home_org(request.user),
@@ -524,9 +524,9 @@ def staff_booking(request, pk: int):
     action = request.POST.get("action")
     try:
         if action == "cancel":
-            services.booking_cancel(actor=request.user, booking=booking)
+            venues.booking_cancel(actor=request.user, booking=booking)
         else:
-            services.booking_decide(
+            venues.booking_decide(
                 actor=request.user,
                 booking=booking,
                 approve=action == "approve",
@@ -544,7 +544,7 @@ def staff_discounts(request):
     form = DiscountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.discount_save(actor=request.user, org=home_org(request.user), data=form.cleaned_data)
+            discounts.discount_save(actor=request.user, org=home_org(request.user), data=form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

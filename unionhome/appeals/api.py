@@ -564,7 +564,7 @@ def legal_create(request, payload: LegalIn):
     member = None
     if payload.member:
         member = get_scoped(Member.objects.select_related("org"), request.user, pk=payload.member)
-    case = legal.case_open(
+    case = legal.legal_case_open(
         actor=request.user,
         kind=payload.kind,
         summary=payload.summary,

@@ -50,7 +50,7 @@ def aid_eligible(answers: dict) -> bool:
     return all(bool(answers.get(key)) for key, _label in AID_QUESTIONS)
 
 
-def case_open(
+def legal_case_open(
     *,
     actor,
     kind: str,

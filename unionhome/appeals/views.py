@@ -483,7 +483,7 @@ def legal_home(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = legal.case_open(
+            case = legal.legal_case_open(
                 actor=request.user,
                 kind=data["kind"],
                 summary=data["summary"],

@@ -400,7 +400,7 @@ def case_create(request, payload: CaseIn):
     if payload.member_id:
         member = get_scoped(Member.objects.select_related("org", "user"), request.user, pk=payload.member_id)
     proxy = proxies.proxy_for(actor=request.user, consent_id=payload.proxy_consent)
-    case = hardship.case_open(
+    case = hardship.hardship_case_open(
         actor=request.user,
         kind=payload.kind,
         summary=payload.summary,

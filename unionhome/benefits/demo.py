@@ -188,7 +188,7 @@ def _hardship(enterprise: Org, members: list[Member], staff, chair, rng) -> None
         for purpose in (ConsentPurpose.HEALTH, ConsentPurpose.FINANCIAL):
             Consent.objects.create(member=member, purpose=purpose, granted=True, recorded_by=member.user)
     # 1: urgent, just received.
-    hardship.case_open(
+    hardship.hardship_case_open(
         actor=people[0].user,
         kind="emergency",
         summary="家中突发火灾，住房受损",
@@ -196,7 +196,7 @@ def _hardship(enterprise: Org, members: list[Member], staff, chair, rng) -> None
         details={"household_size": 4, "annual_income": "52000", "unavoidable_costs": "60000"},
     )
     # 2: in consultation after a home visit.
-    second = hardship.case_open(
+    second = hardship.hardship_case_open(
         actor=staff,
         member=people[1],
         kind="illness",
@@ -211,7 +211,9 @@ def _hardship(enterprise: Org, members: list[Member], staff, chair, rng) -> None
         attachment=_upload("authorisation.png"),
     )
     # 3: decided, paid, on public notice, in follow-up; paired with the chair, visited twice.
-    third = hardship.case_open(actor=staff, member=people[2], kind="injury", summary="工伤后康复期收入下降")
+    third = hardship.hardship_case_open(
+        actor=staff, member=people[2], kind="injury", summary="工伤后康复期收入下降"
+    )
     hardship.case_advance(case=third, actor=staff, note="受理")
     hardship.case_advance(case=third, actor=staff, note="入户核实", attachment=_upload("authorisation.png"))
     hardship.case_advance(case=third, actor=staff, note="会商：工会、人力资源部、班组长一致同意")

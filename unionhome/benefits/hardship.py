@@ -183,7 +183,7 @@ def _clean_details(details: dict, *, granted: set[str]) -> dict:
     return clean
 
 
-def case_open(
+def hardship_case_open(
     *,
     actor,
     kind: str,

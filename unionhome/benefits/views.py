@@ -274,7 +274,7 @@ def care(request):
         if member is None:
             return _not_member(request)
         try:
-            case = hardship.case_open(
+            case = hardship.hardship_case_open(
                 actor=request.user,
                 kind=case_form.cleaned_data["kind"],
                 summary=case_form.cleaned_data["summary"],
@@ -621,7 +621,7 @@ def staff_hardship(request):
     if request.method == "POST" and form.is_valid():
         try:
             member = proxies.proxy_find_member(actor=request.user, query=form.cleaned_data["member"])
-            case = hardship.case_open(
+            case = hardship.hardship_case_open(
                 actor=request.user,
                 member=member,
                 kind=form.cleaned_data["kind"],

@@ -1,0 +1,169 @@
+"""Shared venues (C6): booked by half-hour slots, held in rows unique per venue and start."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from unionhome.core.audit import log_action
+from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.models import Org
+from unionhome.core.notifications import Message, notify, notify_many
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
+
+from .models import (
+    Booking,
+    BookingSlot,
+    BookingStatus,
+    Venue,
+)
+from .services import _text
+
+SLOT = dt.timedelta(minutes=30)
+BOOKING_MAX = dt.timedelta(hours=12)
+
+
+# -- venues ------------------------------------------------------------------------------------
+
+
+def venue_save(*, actor, org: Org, data: dict, venue: Venue | None = None) -> Venue:
+    ensure_role_over(actor, venue.org if venue else org)
+    errors: dict[str, str] = {}
+    name = _text(data, "name", errors, limit=100)
+    address = _text(data, "address", errors, limit=200, required=False)
+    description = _text(data, "description", errors, limit=2000, required=False)
+    try:
+        capacity = max(0, int(data.get("capacity") or 0))
+    except (TypeError, ValueError):
+        errors["capacity"] = _("请输入整数")
+        capacity = 0
+    shared_under = None
+    if data.get("shared_under"):
+        shared_under = Org.objects.filter(pk=data["shared_under"]).first()
+        if shared_under is None or not (venue.org if venue else org).path.startswith(shared_under.path):
+            errors["shared_under"] = _("只能共享给本工会或其上级工会下的单位")
+    if errors:
+        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    venue = venue or Venue(org=org)
+    venue.name, venue.address, venue.description, venue.capacity = name, address, description, capacity
+    venue.shared_under, venue.auto_approve = shared_under, bool(data.get("auto_approve"))
+    venue.save()
+    log_action(venue, "activities.venue.saved", actor)
+    return venue
+
+
+def venue_open_to(venue: Venue, org: Org) -> bool:
+    """Whether `org`'s union may book the venue: its owner, or any union under the sharing org."""
+    if org.path.startswith(venue.org.path):
+        return True
+    return venue.shared_under_id is not None and org.path.startswith(venue.shared_under.path)
+
+
+def booking_create(
+    *, actor, venue: Venue, org: Org, starts_at: dt.datetime, ends_at: dt.datetime, purpose: str
+) -> Booking:
+    """Book whole half-hour slots. Two bookings of one slot, even at the same moment, cannot both
+    stand: each holds its slots in rows unique per venue and start. Refusal: 409 `slot_taken`."""
+    ensure_role_over(actor, org)
+    if not venue.active or not venue_open_to(venue, org):
+        raise NotFound()
+    errors: dict[str, str] = {}
+    purpose = (purpose or "").strip()
+    if not purpose:
+        errors["purpose"] = _("不能为空")
+    for key, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value.minute % 30 or value.second or value.microsecond:
+            errors[key] = _("请按半小时选择，例如 09:00 或 09:30")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("结束时间应晚于开始时间")
+    elif ends_at - starts_at > BOOKING_MAX:
+        errors["ends_at"] = _("一次最多预订 12 小时")
+    if starts_at < timezone.now():
+        errors["starts_at"] = _("不能预订过去的时间")
+    local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if "ends_at" not in errors and (
+        local_end.date() != local_start.date()
+        or local_start.time() < venue.opens
+        or local_end.time() > venue.closes
+    ):
+        errors["starts_at"] = _("开放时间为每天 %(a)s–%(b)s") % {
+            "a": venue.opens.strftime("%H:%M"),
+            "b": venue.closes.strftime("%H:%M"),
+        }
+    if errors:
+        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    own = org.path.startswith(venue.org.path)
+    status = BookingStatus.APPROVED if own or venue.auto_approve else BookingStatus.PENDING
+    slots = []
+    t = starts_at
+    while t < ends_at:
+        slots.append(t)
+        t += SLOT
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                venue=venue,
+                org=org,
+                booked_by=actor,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                purpose=purpose[:200],
+                status=status,
+            )
+            BookingSlot.objects.bulk_create(
+                [BookingSlot(booking=booking, venue=venue, starts_at=s) for s in slots]
+            )
+    except IntegrityError:
+        raise Conflict("slot_taken", _("这个时段已经被预订了，请换一个时间")) from None
+    log_action(booking, "activities.booking.created", actor, {"status": status}, org=venue.org)
+    if status == BookingStatus.PENDING:
+        notify_many(
+            holders_over(venue.org, STAFF_ROLES).values_list("pk", flat=True),
+            Message(_l("场地预约待批准：%(v)s"), v=venue.name),
+            f"{org.name} {local_start:%m-%d %H:%M}–{local_end:%H:%M} {purpose}",
+            "/staff/venues/",
+        )
+    return booking
+
+
+@transaction.atomic
+def booking_decide(*, actor, booking: Booking, approve: bool, reason: str = "") -> Booking:
+    """The owner approves or refuses; a refused booking frees its slots."""
+    ensure_role_over(actor, booking.venue.org)
+    if booking.status != BookingStatus.PENDING:
+        raise Conflict("not_pending", _("该预约已处理"))
+    if not approve and not reason.strip():
+        raise DomainError("invalid", _("请说明原因"), fields={"reason": _("不能为空")})
+    booking.status = BookingStatus.APPROVED if approve else BookingStatus.REJECTED
+    booking.decided_by, booking.reason = actor, reason.strip()[:200]
+    booking.save(update_fields=["status", "decided_by", "reason"])
+    if not approve:
+        booking.slots.all().delete()
+    log_action(
+        booking, f"activities.booking.{'approved' if approve else 'rejected'}", actor, org=booking.venue.org
+    )
+    notify(
+        booking.booked_by,
+        Message(
+            _l("场地预约已批准：%(v)s") if approve else _l("场地预约未批准：%(v)s"), v=booking.venue.name
+        ),
+        booking.reason,
+        "/staff/venues/",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor, booking: Booking) -> None:
+    if not (has_role_over(actor, booking.org) or has_role_over(actor, booking.venue.org)):
+        raise NotFound()
+    if booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED):
+        return
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status"])
+    booking.slots.all().delete()
+    log_action(booking, "activities.booking.cancelled", actor, org=booking.venue.org)
