@@ -1,0 +1,331 @@
+"""Claims (B1, B2): the member's benefits page and claim forms, and staff's claim queue and claim types."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhome.core.access import staff_required
+from unionhome.core.audit import timeline_entries
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.forms import add_domain_error
+from unionhome.core.scoping import get_scoped, has_role_over, home_org, scope
+from unionhome.core.uploads import serve
+from unionhome.members import proxy as proxies
+from unionhome.members.selectors import member_of
+
+from .. import campaigns, selectors, services
+from ..forms import (
+    ClaimTypeForm,
+    DecisionForm,
+    claim_form_class,
+    claim_form_values,
+    field_lines,
+)
+from ..models import (
+    ClaimCategory,
+    ClaimStatus,
+    ClaimType,
+    Fund,
+)
+from .common import not_member, staff_sites, tabs
+
+# -- members: benefits and claims ----------------------------------------------------------------
+
+
+@login_required
+def benefits(request):
+    member = member_of(request.user)
+    if member is None:
+        return not_member(request)
+    types = selectors.claim_types_for(request.user, member)
+    grouped = [(label, [t for t in types if t.category == code]) for code, label in ClaimCategory.choices]
+    return render(
+        request,
+        "benefits/home.html",
+        {
+            "tabs": tabs("benefits"),
+            "groups": [(label, rows) for label, rows in grouped if rows],
+            "claims": selectors.my_claims(request.user)[:50],
+            "entitlements": campaigns.entitlements_for(member),
+            "service_items": [
+                (label, [(i, selectors.item_link(i)) for i in items])
+                for label, items in campaigns.items_for_member(member)
+            ],
+            "proxies": proxies.proxy_consents_of(member)[:20],
+        },
+    )
+
+
+def _proxy_from(request):
+    """The proxy consent a volunteer's form carries (`proxy`), if any; 404 if not theirs."""
+    raw = request.POST.get("proxy") or request.GET.get("proxy")
+    if not raw:
+        return None
+    try:
+        return proxies.proxy_for(actor=request.user, consent_id=int(raw))
+    except ValueError as exc:
+        raise NotFound() from exc
+
+
+def _claim_form(request, ctype, claim=None):
+    form_class = claim_form_class(ctype)
+    initial = {**(claim.values if claim else {})}
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES)
+    return form_class(initial=initial)
+
+
+def _save_claim(request, form, *, ctype=None, claim=None, proxy=None):
+    """Save (and submit when asked). On errors the good part is kept as a draft and the member
+    is taken to it, with the reasons next to the fields."""
+    values, files = claim_form_values(form)
+    submit = request.POST.get("action") != "draft"
+    try:
+        saved = services.claim_save(
+            actor=request.user,
+            ctype=ctype,
+            claim=claim,
+            values=values,
+            files=files,
+            submit=submit,
+            proxy=proxy,
+            keep_draft_on_error=True,
+        )
+    except DomainError as exc:
+        draft_id = exc.fields.pop("claim", None)
+        add_domain_error(form, exc)
+        return None, draft_id
+    return saved, None
+
+
+@login_required
+def claim_new(request, code: str):
+    proxy = _proxy_from(request)
+    member = proxy.member if proxy else member_of(request.user)
+    if member is None:
+        return not_member(request)
+    ctype = next((t for t in selectors.claim_types_for(request.user, member) if t.code == code), None)
+    if ctype is None:
+        raise NotFound()
+    form = _claim_form(request, ctype)
+    draft_id = None
+    if request.method == "POST":
+        saved, draft_id = _save_claim(request, form, ctype=ctype, proxy=proxy)
+        if saved is not None:
+            _claim_message(request, saved)
+            return redirect("benefit-claim", saved.pk)
+    return render(
+        request,
+        "benefits/claim_form.html",
+        {"ctype": ctype, "form": form, "proxy": proxy, "member": member, "draft_id": draft_id, "claim": None},
+    )
+
+
+def _claim_message(request, claim):
+    if claim.status == ClaimStatus.SUBMITTED:
+        messages.success(
+            request,
+            _("已提交，编号 %(n)s，%(d)s 前办理。进展会发到“我的消息”。")
+            % {"n": claim.number, "d": claim.due_on},
+        )
+    else:
+        messages.success(request, _("草稿已保存"))
+
+
+@login_required
+def claim_page(request, pk: int):
+    claim = selectors.claim_get(request.user, pk)
+    if (
+        has_role_over(request.user, claim.org)
+        and claim.member.user_id != request.user.pk
+        and not claim.proxy_id
+    ):
+        return redirect("staff-benefit-claim", pk)
+    editable = claim.status in (ClaimStatus.DRAFT, ClaimStatus.RETURNED)
+    form = None
+    if editable:
+        form = _claim_form(request, claim.type, claim)
+        if request.method == "POST":
+            saved, _draft = _save_claim(request, form, claim=claim)
+            if saved is not None:
+                _claim_message(request, saved)
+                return redirect("benefit-claim", pk)
+            claim.refresh_from_db()
+    secret = services.claim_sensitive(claim)
+    own = claim.member.user_id == request.user.pk
+    return render(
+        request,
+        "benefits/claim.html",
+        {
+            "claim": claim,
+            "form": form,
+            "rows": _claim_rows(claim, secret, reveal=own),
+            "files": list(claim.files.all()),
+            "timeline": timeline_entries(claim),
+            "proxy": claim.proxy if claim.proxy_id and not own else None,
+        },
+    )
+
+
+def _claim_rows(claim, secret: dict, *, reveal: bool) -> list[tuple[str, str, bool]]:
+    """(label, value, is_sensitive) in the type's field order."""
+    rows = []
+    for f in claim.type.fields:
+        name = f["name"]
+        if name in claim.values:
+            rows.append((f.get("label") or name, claim.values[name], False))
+        elif name in secret:
+            rows.append(
+                (f.get("label") or name, secret[name] if reveal else services.mask_value(secret[name]), True)
+            )
+    return rows
+
+
+@login_required
+def claim_file(request, pk: int):
+    row = services.claim_file_for(user=request.user, file_id=pk)
+    return serve(row.file, label=row.name)
+
+
+# -- staff: claims -------------------------------------------------------------------------------
+
+
+@staff_required
+def staff_claims(request):
+    status = request.GET.get("status", ClaimStatus.SUBMITTED)
+    if status not in ClaimStatus.values:
+        status = ""
+    rows = selectors.staff_claims(request.user, status=status)[:200]
+    to_sign = (
+        [
+            c
+            for c in rows
+            if c.type.fund_id
+            and c.status == ClaimStatus.SUBMITTED
+            and c.amount is not None
+            and c.type.fund.sign_threshold is not None
+            and c.amount > c.type.fund.sign_threshold
+        ]
+        if status == ClaimStatus.SUBMITTED
+        else []
+    )
+    return render(
+        request,
+        "benefits/staff/claims.html",
+        {
+            "claims": rows,
+            "status": status,
+            "statuses": [(s, label) for s, label in ClaimStatus.choices if s != ClaimStatus.DRAFT],
+            "to_sign": to_sign,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+def staff_claim(request, pk: int):
+    claim = selectors.staff_claim(request.user, pk)
+    reveal = request.method == "POST" and request.POST.get("action") == "reveal"
+    form = DecisionForm(request.POST or None) if request.method == "POST" and not reveal else DecisionForm()
+    if request.method == "POST" and not reveal and form.is_valid():
+        action = request.POST.get("action")
+        note = form.cleaned_data["note"]
+        try:
+            if action == "approve":
+                services.claim_approve(
+                    claim=claim, actor=request.user, note=note, amount=form.cleaned_data["amount"]
+                )
+            elif action == "return":
+                services.claim_return(claim=claim, actor=request.user, note=note)
+            elif action == "reject":
+                services.claim_reject(claim=claim, actor=request.user, reason=note)
+            elif action == "deliver":
+                services.claim_deliver(claim=claim, actor=request.user, note=note)
+            else:
+                raise NotFound()
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map={"reason": "note"})
+        else:
+            messages.success(request, _("已处理：%(s)s") % {"s": ClaimStatus(claim.status).label})
+            return redirect("staff-benefit-claim", pk)
+    secret = (
+        services.claim_reveal(claim=claim, actor=request.user) if reveal else services.claim_sensitive(claim)
+    )
+    return render(
+        request,
+        "benefits/staff/claim.html",
+        {
+            "claim": claim,
+            "form": form,
+            "rows": _claim_rows(claim, secret, reveal=reveal),
+            "has_secret": bool(secret),
+            "revealed": reveal,
+            "files": list(claim.files.all()),
+            "timeline": timeline_entries(claim),
+            "fund": claim.type.fund,
+        },
+    )
+
+
+@staff_required
+def staff_types(request):
+    return render(
+        request,
+        "benefits/staff/types.html",
+        {"types": scope(ClaimType.objects.select_related("org", "fund"), request.user)},
+    )
+
+
+def _funds_for(request):
+    org = home_org(request.user)
+    return Fund.objects.filter(org__path__in=org.ancestor_paths()) if org else Fund.objects.none()
+
+
+# The claim-type columns the editor shows as plain form fields.
+TYPE_FIELDS = (
+    "name",
+    "code",
+    "description",
+    "category",
+    "amount_field",
+    "approver_role",
+    "deadline_days",
+    "delivery",
+    "active",
+)
+
+
+@staff_required
+def staff_type(request, pk: int | None = None):
+    ctype = get_scoped(ClaimType.objects.select_related("org"), request.user, pk=pk) if pk else None
+    initial = {"deadline_days": 5, "active": True, "approver_role": "staff"}
+    if ctype is not None:
+        initial = {
+            **{k: getattr(ctype, k) for k in TYPE_FIELDS},
+            "fund": ctype.fund_id or "",
+            "fields_text": field_lines(ctype.fields),
+            **{k: v for k, v in ctype.audience.items()},
+        }
+    form = ClaimTypeForm(
+        request.POST or None, initial=initial, funds=_funds_for(request), sites=staff_sites(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in TYPE_FIELDS}
+        data |= {"fields": form.cleaned_data["fields_text"], "audience": form.audience()}
+        data["fund"] = int(form.cleaned_data["fund"]) if form.cleaned_data["fund"] else None
+        if ctype is not None:
+            data["code"] = ctype.code
+        try:
+            saved = services.claim_type_save(
+                actor=request.user, org=ctype.org if ctype else home_org(request.user), data=data, ctype=ctype
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map={"fields": "fields_text", "sites": "sites"})
+        else:
+            messages.success(request, _("已保存：%(n)s") % {"n": saved.name})
+            return redirect("staff-benefit-types")
+    return render(request, "benefits/staff/type.html", {"form": form, "ctype": ctype})
