@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core import fastpath
 from unionhome.core.api import local_iso
-from unionhome.core.audit import timeline_entries
+from unionhome.core.audit import timeline_entries, timeline_json
 from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
@@ -154,10 +154,7 @@ def appeal_detail_out(user, appeal: Appeal, timeline: list[tuple] | None = None)
     return {
         **appeal_out(appeal),
         "member": services.member_label(user, appeal),
-        "timeline": [
-            {"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]}
-            for e in timeline_entries(appeal, timeline)
-        ],
+        "timeline": timeline_json(timeline_entries(appeal, timeline)),
         "dispatches": [dispatch_out(d) for d in dispatches],
         "knows_result": appeal.knows_result,
         "accepts_result": appeal.accepts_result,

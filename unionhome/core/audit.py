@@ -85,6 +85,11 @@ def timeline_entries(obj: models.Model, found: list[tuple] | None = None) -> lis
     return [_entry(rows.instance(AuditLog, row)) for row in found]
 
 
+def timeline_json(entries: list[dict]) -> list[dict]:
+    """Timeline entries as the API answers them: an ISO time, the action in words, the note."""
+    return [{"at": e["at"].isoformat(), "text": e["text"], "note": e["note"]} for e in entries]
+
+
 TIMELINE_ORDER = "c.at, c.id"
 
 
