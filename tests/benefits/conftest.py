@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from unionhome.benefits import services
+from unionhome.benefits import funds, services
 from unionhome.benefits.catalogue import catalogue_install
 from unionhome.benefits.demo import sample_png, signature_png
 from unionhome.benefits.models import ClaimType
@@ -34,7 +34,7 @@ def bb(personas):
     tree = personas.tree
     chair = grant(UserFactory(username="chair", first_name="赵主席"), tree.union, Role.CHAIR)
     volunteer = grant(UserFactory(username="volunteer", first_name="小刘"), tree.union, Role.VOLUNTEER)
-    fund = services.fund_save(
+    fund = funds.fund_save(
         actor=chair,
         org=tree.union,
         data={

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from unionhome.benefits import campaigns, hardship, services
+from unionhome.benefits import campaigns, funds, hardship, services
 from unionhome.benefits.models import Claim, ClaimStatus, ClaimType, HardshipCase
 from unionhome.core.models import AuditLog, Notification
 from unionhome.members import proxy as proxies
@@ -457,7 +457,7 @@ def test_staff_pages_and_ledger_export(bb, overtime_claim):
     export = staff.get(f"/staff/funds/{bb.fund.pk}/ledger.xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == services.LEDGER_COLUMNS
+    assert list(rows[0]) == funds.LEDGER_COLUMNS
     assert (
         rows[1][2] == f"加班补贴申报 {claim.number}"
         and rows[1][3] == "王建国"

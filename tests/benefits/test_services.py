@@ -8,7 +8,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unionhome.benefits import campaigns, hardship, services
+from unionhome.benefits import campaigns, funds, hardship, services
 from unionhome.benefits.catalogue import DEFAULT_TYPES
 from unionhome.benefits.models import (
     Campaign,
@@ -228,7 +228,7 @@ def test_budget_is_never_overspent(bb, overtime_claim):
 def test_ledger_rows_run_the_balance(bb, overtime_claim):
     services.claim_approve(claim=overtime_claim(amount="300"), actor=bb.staff)
     services.claim_approve(claim=overtime_claim(amount="200"), actor=bb.staff)
-    rows = services.ledger_rows(bb.fund)
+    rows = funds.ledger_rows(bb.fund)
     assert [r[4] for r in rows] == [300.0, 200.0]
     assert [r[7] for r in rows] == [9700.0, 9500.0]
     assert rows[0][3] == "王建国"

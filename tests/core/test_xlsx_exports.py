@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from unionhome.activities import services as activities
 from unionhome.activities.models import Signup
-from unionhome.benefits import services as benefits
+from unionhome.benefits import funds
 from unionhome.benefits.models import FundEntry
 from unionhome.core.models import Role
 from unionhome.members import roster
@@ -74,7 +74,7 @@ def test_import_error_report_keeps_names_as_text(personas, as_user, django_captu
 
 def test_ledger_keeps_purpose_and_names_as_text_and_amounts_as_numbers(personas, as_user):
     chair = grant(UserFactory(username="chair"), personas.tree.union, Role.CHAIR)
-    fund = benefits.fund_save(
+    fund = funds.fund_save(
         actor=chair,
         org=personas.tree.union,
         data={"name": "=1+1", "year": 2026, "budget": Decimal("100"), "signer": chair},

@@ -17,7 +17,7 @@ from unionhome.core.models import AuditLog, Org, Role, RoleAssignment
 from unionhome.members import proxy as proxies
 from unionhome.members.models import Consent, ConsentPurpose, Member, MemberStatus
 
-from . import campaigns, hardship, services
+from . import campaigns, funds, hardship, services
 from .catalogue import catalogue_install
 from .models import ClaimType, Fund
 
@@ -116,7 +116,7 @@ def build(enterprise: Org) -> int:
     staff = _holder(enterprise, Role.STAFF)
     volunteer = _holder(enterprise, Role.VOLUNTEER)
     year = timezone.localdate().year
-    fund = services.fund_save(
+    fund = funds.fund_save(
         actor=chair,
         org=enterprise,
         data={
@@ -127,7 +127,7 @@ def build(enterprise: Org) -> int:
             "sign_threshold": Decimal("1000"),
         },
     )
-    services.fund_save(
+    funds.fund_save(
         actor=chair,
         org=enterprise,
         data={

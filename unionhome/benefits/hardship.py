@@ -36,6 +36,7 @@ from unionhome.core.workdays import workdays_after
 from unionhome.members.models import ConsentPurpose, Member, MemberStatus, ProxyConsent
 from unionhome.members.proxy import consents_in_force, proxy_check
 
+from .funds import fund_spend, money
 from .models import (
     Fund,
     HardshipCase,
@@ -49,7 +50,6 @@ from .models import (
     Visit,
     VisitKind,
 )
-from .services import fund_spend, money
 
 ORDER = [
     HardshipStage.INTAKE,

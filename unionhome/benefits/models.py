@@ -23,7 +23,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class Fund(models.Model):
-    """A budget for one year. `spent` only moves by a conditional UPDATE in `services.fund_spend`;
+    """A budget for one year. `spent` only moves by a conditional UPDATE in `funds.fund_spend`;
     the check constraint is the database's own guarantee that it never passes `budget`."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="funds")

@@ -11,7 +11,7 @@ from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
 
-from .. import services
+from .. import funds
 from ..models import Fund
 
 router = Router(tags=["benefits"])
@@ -67,14 +67,14 @@ def fund_create(request, payload: FundIn):
         if signer is None:
             raise DomainError("invalid", _("找不到审批人"), fields={"signer": _("找不到该用户")})
     data = payload.dict(exclude={"org"}) | {"signer": signer}
-    return Status(201, _fund_out(services.fund_save(actor=request.user, org=org, data=data)))
+    return Status(201, _fund_out(funds.fund_save(actor=request.user, org=org, data=data)))
 
 
 @router.get("/funds", response=list[FundOut])
 @refuses(403)
 def fund_list(request):
     require_staff(request.user)
-    return [_fund_out(f) for f in services.funds_for(request.user)]
+    return [_fund_out(f) for f in funds.funds_for(request.user)]
 
 
 class LedgerRow(Schema):
@@ -91,4 +91,4 @@ class LedgerRow(Schema):
 def fund_ledger(request, fund_id: Id):
     fund = get_scoped(Fund.objects.select_related("org"), request.user, pk=fund_id)
     keys = ["at", "fund", "purpose", "member", "amount", "approved_by", "signed_by", "balance"]
-    return [dict(zip(keys, row, strict=True)) for row in services.ledger_rows(fund)]
+    return [dict(zip(keys, row, strict=True)) for row in funds.ledger_rows(fund)]

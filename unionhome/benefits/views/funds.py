@@ -15,7 +15,7 @@ from unionhome.core.forms import add_domain_error
 from unionhome.core.scoping import STAFF_ROLES, get_scoped, holders_over, home_org
 from unionhome.core.spreadsheets import xlsx_response
 
-from .. import services
+from .. import funds
 from ..forms import (
     FundForm,
 )
@@ -42,14 +42,14 @@ def staff_funds(request):
             get_user_model().objects.filter(pk=data["signer"]).first() if data["signer"] else None
         )
         try:
-            services.fund_save(actor=request.user, org=home_org(request.user), data=data)
+            funds.fund_save(actor=request.user, org=home_org(request.user), data=data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("经费已保存"))
             return redirect("staff-funds")
     return render(
-        request, "benefits/staff/funds.html", {"funds": services.funds_for(request.user), "form": form}
+        request, "benefits/staff/funds.html", {"funds": funds.funds_for(request.user), "form": form}
     )
 
 
@@ -59,7 +59,7 @@ def staff_fund(request, pk: int):
     return render(
         request,
         "benefits/staff/fund.html",
-        {"fund": fund, "rows": services.ledger_rows(fund), "columns": services.LEDGER_COLUMNS},
+        {"fund": fund, "rows": funds.ledger_rows(fund), "columns": funds.LEDGER_COLUMNS},
     )
 
 
@@ -69,8 +69,8 @@ def staff_fund_xlsx(request, pk: int):
     response = xlsx_response(
         f"ledger-{fund.year}-{fund.pk}.xlsx",
         _("经费台账"),
-        [_(c) for c in services.LEDGER_COLUMNS],
-        services.ledger_rows(fund),
+        [_(c) for c in funds.LEDGER_COLUMNS],
+        funds.ledger_rows(fund),
     )
     log_action(fund, "benefits.fund.exported", request.user)
     return response
