@@ -4,7 +4,7 @@ import pytest
 
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Notification
-from unionhome.members import services
+from unionhome.members import joining
 from unionhome.members.models import ConsentPurpose, JoinStatus, Member, MemberStatus
 
 from ..factories import MemberFactory, UserFactory, make_id
@@ -26,7 +26,7 @@ def roster_entry(personas):
 
 def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
     user = UserFactory(phone=None)
-    application = services.join_submit(
+    application = joining.join_submit(
         user=user,
         org=personas.tree.union,
         name="赵铁柱",
@@ -61,7 +61,7 @@ def test_employee_on_roster_is_approved_at_once(personas, roster_entry):
 def test_anything_else_goes_to_the_staff_queue_with_the_reason(
     personas, roster_entry, name, employee_no, id_number, reason
 ):
-    application = services.join_submit(
+    application = joining.join_submit(
         user=UserFactory(),
         org=personas.tree.union,
         name=name,
@@ -78,38 +78,38 @@ def test_anything_else_goes_to_the_staff_queue_with_the_reason(
 
 def test_staff_approve_creates_the_member(personas):
     user = UserFactory()
-    application = services.join_submit(
+    application = joining.join_submit(
         user=user, org=personas.tree.union, name="新来的", phone="13611112223", site=personas.tree.site
     )
-    member = services.join_approve(application=application, actor=personas.staff, note="核实无误")
+    member = joining.join_approve(application=application, actor=personas.staff, note="核实无误")
     assert member.status == MemberStatus.ACTIVE and member.user == user and member.site == personas.tree.site
     application.refresh_from_db()
     assert application.status == JoinStatus.APPROVED and application.decided_by == personas.staff
 
 
 def test_staff_of_another_union_cannot_decide(personas):
-    application = services.join_submit(
+    application = joining.join_submit(
         user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223"
     )
     with pytest.raises(NotFound):
-        services.join_approve(application=application, actor=personas.staff_other)
+        joining.join_approve(application=application, actor=personas.staff_other)
     with pytest.raises(NotFound):
-        services.join_reject(application=application, actor=personas.member_user, note="不行")
+        joining.join_reject(application=application, actor=personas.member_user, note="不行")
 
 
 def test_reject_needs_a_reason(personas):
-    application = services.join_submit(
+    application = joining.join_submit(
         user=UserFactory(), org=personas.tree.union, name="新来的", phone="13611112223"
     )
     with pytest.raises(DomainError) as err:
-        services.join_reject(application=application, actor=personas.staff, note=" ")
+        joining.join_reject(application=application, actor=personas.staff, note=" ")
     assert "note" in err.value.fields
 
 
 def test_id_number_needs_its_own_consent_and_a_valid_check_digit(personas):
     bad = make_id(3)[:-1] + ("0" if make_id(3)[-1] != "0" else "1")
     with pytest.raises(DomainError) as err:
-        services.join_submit(
+        joining.join_submit(
             user=UserFactory(),
             org=personas.tree.union,
             name="甲",
@@ -119,7 +119,7 @@ def test_id_number_needs_its_own_consent_and_a_valid_check_digit(personas):
         )
     assert err.value.fields["id_number"] == "身份证号校验位不正确"
     with pytest.raises(DomainError) as err:
-        services.join_submit(
+        joining.join_submit(
             user=UserFactory(), org=personas.tree.union, name="甲", phone="13611112223", id_number=make_id(9)
         )
     assert "id_consent" in err.value.fields
@@ -127,9 +127,9 @@ def test_id_number_needs_its_own_consent_and_a_valid_check_digit(personas):
 
 def test_one_open_application_per_person(personas):
     user = UserFactory()
-    services.join_submit(user=user, org=personas.tree.union, name="甲", phone="13611112223")
+    joining.join_submit(user=user, org=personas.tree.union, name="甲", phone="13611112223")
     with pytest.raises(DomainError) as err:
-        services.join_submit(user=user, org=personas.tree.union, name="甲", phone="13611112223")
+        joining.join_submit(user=user, org=personas.tree.union, name="甲", phone="13611112223")
     assert err.value.code == "duplicate"
 
 
@@ -212,7 +212,7 @@ def test_join_api_and_field_level_errors(personas, as_user):
 
 
 def test_staff_join_queue_page_approves(personas, as_user):
-    application = services.join_submit(
+    application = joining.join_submit(
         user=UserFactory(), org=personas.tree.union, name="排队的", phone="13611112223"
     )
     client = as_user(personas.staff)

@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from unionhome.core.models import AuditLog, User
-from unionhome.members import services
+from unionhome.members import joining
 from unionhome.members.api import JoinOut
-from unionhome.members.models import JoinStatus, Member, MemberStatus
+from unionhome.members.models import JoinApplication, JoinStatus, Member, MemberStatus
 
 from ..factories import MemberFactory, UserFactory, make_id
 
@@ -99,7 +99,7 @@ def test_name_and_employee_number_do_not_take_an_entry_with_an_id(personas, clie
     with_id.refresh_from_db()
     assert with_id.user is None and with_id.status == MemberStatus.ROSTER
     assert with_id.phone == "13900000001"  # the roster's phone is not overwritten
-    application = services.JoinApplication.objects.get(user__phone="13511110000")
+    application = JoinApplication.objects.get(user__phone="13511110000")
     assert application.status == JoinStatus.SUBMITTED
     assert "身份证号" in application.auto_note  # staff see why
     assert client.get("/api/v1/me/export").status_code in (403, 404)
@@ -171,7 +171,7 @@ def test_refusals_read_the_same_whatever_the_reason(personas, with_id, phone_onl
         user = User.objects.get(phone=form["phone"])
         client.force_login(user)
         notes.add(client.get("/api/v1/me").status_code)
-        application = services.JoinApplication.objects.get(user=user)
+        application = JoinApplication.objects.get(user=user)
         notes.add(JoinOut.from_orm(application).note)
     assert len(pages) == 1, pages
     assert len(notes) == 2  # one status code, one text
@@ -192,7 +192,7 @@ def test_codes_and_submissions_are_limited(personas, client, sms):
     r = client.post("/join/", _form(personas, send_code="1"))
     assert r.status_code == 429 and "操作太频繁" in r.content.decode()
     assert len(sms) == 5
-    for _ in range(services.JOIN_SUBMITS_PER_ADDRESS):
+    for _ in range(joining.JOIN_SUBMITS_PER_ADDRESS):
         client.post("/join/", _form(personas, code="000000"))
     r = client.post("/join/", _form(personas, code="000000"))
     assert r.status_code == 429
@@ -240,7 +240,7 @@ def test_one_application_cannot_confirm_with_another_entrys_code(personas, as_us
 
 
 def test_staff_see_masked_phones_and_reveal_on_purpose(personas, as_user):
-    services.join_submit(user=UserFactory(), org=personas.tree.union, name="排队的", phone="13611112223")
+    joining.join_submit(user=UserFactory(), org=personas.tree.union, name="排队的", phone="13611112223")
     staff = as_user(personas.staff)
     assert "13611112223" not in staff.get("/staff/joins/").content.decode()
     assert "136****2223" in staff.get("/staff/joins/").content.decode()

@@ -3,7 +3,7 @@
 import pytest
 
 from unionhome.core.models import AuditLog
-from unionhome.members import services
+from unionhome.members import joining, services
 from unionhome.members.models import ConsentPurpose, DeletionStatus, JoinApplication, Member, MemberStatus
 
 
@@ -165,7 +165,7 @@ def test_outsider_staff_gets_404_on_every_record_action(
     from .test_roster import good, workbook
 
     p = personas
-    application = services.join_submit(
+    application = joining.join_submit(
         user=UserFactory(), org=p.tree.union, name="申请人", phone="13611112223"
     )
     deletion = services.deletion_request(member=p.member, actor=p.member_user)

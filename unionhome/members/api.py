@@ -19,7 +19,7 @@ from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff, scope
 from unionhome.core.throttle import address_key
 
-from . import idcard, selectors, services
+from . import idcard, joining, selectors, services
 from .card import card_token, card_verify
 from .models import (
     DeletionRequest,
@@ -247,7 +247,7 @@ class JoinOut(Schema):
     def resolve_note(a):
         if a.decision_note:
             return a.decision_note
-        return str(services.JOIN_PENDING_TEXT) if a.status == JoinStatus.SUBMITTED else ""
+        return str(joining.JOIN_PENDING_TEXT) if a.status == JoinStatus.SUBMITTED else ""
 
     @staticmethod
     def resolve_member_no(a):
@@ -290,10 +290,10 @@ def join(request, payload: JoinIn):
             "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
         )
     throttle.require(
-        "join.address", address_key(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600
+        "join.address", address_key(request), limit=joining.JOIN_SUBMITS_PER_ADDRESS, window=3600
     )
     phone = idcard.normalise_phone(payload.phone)
-    application = services.join_submit(
+    application = joining.join_submit(
         user=request.user,
         org=org,
         name=payload.name,
@@ -318,7 +318,7 @@ def join_confirm(request, payload: JoinCodeIn):
     application = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
     if application is None:
         raise NotFound()
-    return services.join_confirm(application=application, user=request.user, code=payload.code)
+    return joining.join_confirm(application=application, user=request.user, code=payload.code)
 
 
 @router.get("/cards/verify", auth=None)
@@ -532,14 +532,14 @@ def _join_for_staff(request, pk: int) -> JoinApplication:
 @refuses(409)
 def join_approve(request, pk: Id, payload: NoteIn):
     application = _join_for_staff(request, pk)
-    services.join_approve(application=application, actor=request.user, note=payload.note)
+    joining.join_approve(application=application, actor=request.user, note=payload.note)
     return JoinApplication.objects.select_related("member").get(pk=pk)
 
 
 @router.post("/joins/{pk}/reject", response=StaffJoinOut)
 @refuses(409)
 def join_reject(request, pk: Id, payload: NoteIn):
-    return services.join_reject(
+    return joining.join_reject(
         application=_join_for_staff(request, pk), actor=request.user, note=payload.note
     )
 

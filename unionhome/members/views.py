@@ -29,7 +29,7 @@ from unionhome.core.scoping import get_scoped, scope, visible_orgs
 from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
 
-from . import idcard, roster, selectors, services
+from . import idcard, joining, roster, selectors, services
 from .card import card_qr_svg
 from .forms import (
     AccountFields,
@@ -153,7 +153,7 @@ def _join_file(request, data: dict, account) -> JoinApplication:
     """Prove the phone (a code, unless it is the caller's own account's), make the account if
     there is none yet, then file. Raises DomainError for the form."""
     throttle.require(
-        "join.address", address_key(request), limit=services.JOIN_SUBMITS_PER_ADDRESS, window=3600
+        "join.address", address_key(request), limit=joining.JOIN_SUBMITS_PER_ADDRESS, window=3600
     )
     user = request.user
     phone = data["phone"]
@@ -193,7 +193,7 @@ def _join_file(request, data: dict, account) -> JoinApplication:
                     _("该手机号已有账号"),
                     fields={"phone": _("这个手机号已有账号，请直接登录")},
                 ) from None
-        application = services.join_submit(
+        application = joining.join_submit(
             user=user,
             org=data["org"],
             name=data["name"],
@@ -213,13 +213,13 @@ def _join_file(request, data: dict, account) -> JoinApplication:
 
 def _join_pending(request, application: JoinApplication):
     """Waiting for staff, or for the code texted to the roster's phone: the page is the same in
-    every case (services.JOIN_PENDING_TEXT)."""
+    every case (joining.JOIN_PENDING_TEXT)."""
     form = JoinCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             throttle.require("join.confirm.address", address_key(request), limit=30, window=3600)
-            services.join_confirm(application=application, user=request.user, code=form.cleaned_data["code"])
+            joining.join_confirm(application=application, user=request.user, code=form.cleaned_data["code"])
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status if exc.status == 429 else 200
@@ -232,7 +232,7 @@ def _join_pending(request, application: JoinApplication):
         {
             "application": application,
             "timeline": timeline_entries(application),
-            "pending_text": services.JOIN_PENDING_TEXT,
+            "pending_text": joining.JOIN_PENDING_TEXT,
             "form": form,
             "echo_code": request.session.pop("join_echo_code", None),
         },
@@ -453,10 +453,10 @@ def staff_joins(request):
         note = form.cleaned_data.get("note", "")
         try:
             if request.POST.get("decision") == "approve":
-                services.join_approve(application=application, actor=request.user, note=note)
+                joining.join_approve(application=application, actor=request.user, note=note)
                 messages.success(request, _("已通过：%(name)s") % {"name": application.name})
             else:
-                services.join_reject(application=application, actor=request.user, note=note)
+                joining.join_reject(application=application, actor=request.user, note=note)
                 messages.success(request, _("已退回：%(name)s") % {"name": application.name})
         except DomainError as exc:
             messages.error(request, exc.message)
