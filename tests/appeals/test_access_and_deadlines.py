@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from unionhome.appeals import selectors, services
+from unionhome.appeals import dispatch, selectors, services
 from unionhome.appeals.deadlines import scan_deadlines
 from unionhome.appeals.models import Appeal, Route
 from unionhome.core.errors import NotFound
@@ -35,7 +35,7 @@ def test_handler_sees_only_what_was_dispatched_to_their_department(personas):
     with pytest.raises(NotFound):
         selectors.appeal_get(personas.handler, appeal.pk)
     services.appeal_route(appeal, actor=personas.staff, route=Route.COORDINATION)
-    services.appeal_dispatch(appeal, actor=personas.staff, steps=[{"department": "人力资源部"}])
+    dispatch.appeal_dispatch(appeal, actor=personas.staff, steps=[{"department": "人力资源部"}])
     assert selectors.appeal_get(personas.handler, appeal.pk) == appeal
     assert [s.appeal for s in selectors.handler_queue(personas.handler)] == [appeal]
     # The anonymous member stays hidden from handlers but not from the audit trail.
@@ -92,7 +92,7 @@ def test_chair_of_another_union_is_not_told(personas, chair):
 
 def test_department_steps_are_reminded(personas):
     appeal = _routed(personas, dt.date(2025, 11, 3))
-    services.appeal_dispatch(
+    dispatch.appeal_dispatch(
         appeal, actor=personas.staff, steps=[{"department": "人力资源部", "due_on": dt.date(2025, 11, 5)}]
     )
     assert scan_deadlines(dt.date(2025, 11, 4))["dispatch_reminded"] == 1

@@ -8,8 +8,9 @@ import json
 
 import pytest
 
+from unionhome.appeals.dispatch import appeal_dispatch
 from unionhome.appeals.models import Appeal, Channel, Dispatch
-from unionhome.appeals.services import appeal_dispatch, appeal_route, appeal_submit
+from unionhome.appeals.services import appeal_route, appeal_submit
 from unionhome.core.models import AuditLog, Notification
 
 from ..conftest import bearer

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from unionhome.appeals import services
+from unionhome.appeals import dispatch, services
 from unionhome.appeals.models import Appeal, Dispatch, DispatchStatus, Route, Status
 from unionhome.appeals.tasks import after_intake
 from unionhome.core.audit import timeline_entries
@@ -157,7 +157,7 @@ def test_the_whole_loop_with_dispatch_in_order(personas, chair):
     admin_dept = grant(UserFactory(username="h2"), personas.tree.union, "handler", "行政部")
     appeal = submit(personas)
     services.appeal_route(appeal, actor=personas.staff, route=Route.COORDINATION)
-    steps = services.appeal_dispatch(
+    steps = dispatch.appeal_dispatch(
         appeal,
         actor=personas.staff,
         steps=[
@@ -168,15 +168,15 @@ def test_the_whole_loop_with_dispatch_in_order(personas, chair):
     assert [s.status for s in steps] == [DispatchStatus.PENDING, DispatchStatus.WAITING]
     assert Notification.objects.filter(user=personas.handler, title__contains="会办单").exists()
     with pytest.raises(NotFound):  # not their department
-        services.dispatch_answer(steps[0], actor=admin_dept, answer="已核实")
+        dispatch.dispatch_answer(steps[0], actor=admin_dept, answer="已核实")
     with pytest.raises(DomainError):  # closing before every department has answered
         services.appeal_close(appeal, actor=personas.staff, outcome="resolved", reply="已补发")
-    services.dispatch_answer(steps[0], actor=personas.handler, answer="考勤无迟到，系统误扣")
+    dispatch.dispatch_answer(steps[0], actor=personas.handler, answer="考勤无迟到，系统误扣")
     second = Dispatch.objects.get(pk=steps[1].pk)
     assert second.status == DispatchStatus.PENDING
     with pytest.raises(Conflict):  # answering twice
-        services.dispatch_answer(steps[0], actor=personas.handler, answer="again")
-    services.dispatch_answer(second, actor=admin_dept, answer="同意补发")
+        dispatch.dispatch_answer(steps[0], actor=personas.handler, answer="again")
+    dispatch.dispatch_answer(second, actor=admin_dept, answer="同意补发")
     appeal.refresh_from_db()
     assert appeal.status == Status.ROUTED
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from unionhome.appeals import services
+from unionhome.appeals import dispatch, services
 from unionhome.appeals.models import Appeal, LegalCase, Route
 
 from ..conftest import login_client
@@ -172,7 +172,7 @@ def test_handler_of_another_department_gets_404(personas, appeal):
     from ..factories import UserFactory, grant
 
     services.appeal_route(appeal, actor=personas.staff, route=Route.COORDINATION)
-    step = services.appeal_dispatch(appeal, actor=personas.staff, steps=[{"department": "人力资源部"}])[0]
+    step = dispatch.appeal_dispatch(appeal, actor=personas.staff, steps=[{"department": "人力资源部"}])[0]
     safety = grant(UserFactory(username="safety"), personas.tree.union, "handler", "安全部")
     assert login_client(safety).get(f"/handler/{step.pk}/").status_code == 404
 
@@ -225,12 +225,12 @@ def test_the_member_gets_their_photos_but_not_a_departments_evidence(personas, a
         actor=personas.member_user, text="宿舍热水器坏了一周了，请帮忙联系维修", photos=[photo]
     )
     services.appeal_route(appeal, actor=personas.staff, route="coordination")
-    services.appeal_dispatch(
+    dispatch.appeal_dispatch(
         appeal, actor=personas.staff, steps=[{"department": "人力资源部", "workdays": 3}]
     )
     step = appeal.dispatches.get()
     evidence = SimpleUploadedFile("e.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
-    services.dispatch_answer(step, actor=personas.handler, answer="已核实并补发", files=[evidence])
+    dispatch.dispatch_answer(step, actor=personas.handler, answer="已核实并补发", files=[evidence])
     own = Attachment.objects.get(appeal=appeal, dispatch__isnull=True)
     internal = Attachment.objects.get(appeal=appeal, dispatch__isnull=False)
     member = as_user(personas.member_user)

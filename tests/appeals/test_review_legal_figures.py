@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from unionhome.appeals import legal, review, services
+from unionhome.appeals import legal, recurring, review, services
 from unionhome.appeals.insights import appeal_figures
 from unionhome.appeals.models import Appeal, LegalKind, RiskKind, Route
 from unionhome.core.audit import log_action
@@ -45,7 +45,7 @@ def test_similar_appeals_at_one_site_group_and_become_a_rectification_line(
         due_on=timezone.localdate() + dt.timedelta(days=30),
     )
     assert set(item.appeals.all()) == {a, b}
-    assert item.quarter == services.quarter_of(timezone.localdate())
+    assert item.quarter == recurring.quarter_of(timezone.localdate())
     assert review.recurring_groups(personas.staff) == []  # now on the list
     with pytest.raises(NotFound):
         review.rectification_create(

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from unionhome.appeals.dispatch import handler_departments
 from unionhome.appeals.models import Appeal
-from unionhome.appeals.services import appeal_submit, handler_departments
+from unionhome.appeals.services import appeal_submit
 from unionhome.core import rows
 from unionhome.core.auth import load_user
 from unionhome.core.errors import NotFound

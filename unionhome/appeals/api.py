@@ -21,7 +21,7 @@ from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff, scope
 from unionhome.members.models import Member
 
-from . import legal, review, selectors, services
+from . import dispatch, legal, review, selectors, services
 from .insights import DIMENSIONS, appeal_figures
 from .models import (
     Appeal,
@@ -296,7 +296,7 @@ class DispatchIn(Schema):
 def appeal_dispatch(request, appeal_id: Id, payload: DispatchIn):
     """Send to departments in order (会办单), each with a feedback deadline and the evidence required."""
     appeal = selectors.appeal_get(request.user, appeal_id)
-    services.appeal_dispatch(appeal, actor=request.user, steps=[s.dict() for s in payload.steps])
+    dispatch.appeal_dispatch(appeal, actor=request.user, steps=[s.dict() for s in payload.steps])
     return _detail(request, appeal)
 
 
@@ -314,7 +314,7 @@ def dispatch_queue(request):
 @refuses(409)
 def dispatch_answer(request, dispatch_id: Id, payload: AnswerIn):
     step = selectors.handler_step(request.user, dispatch_id)
-    return dispatch_out(services.dispatch_answer(step, actor=request.user, answer=payload.answer))
+    return dispatch_out(dispatch.dispatch_answer(step, actor=request.user, answer=payload.answer))
 
 
 class CloseIn(Schema):

@@ -16,7 +16,7 @@ from unionhome.core.models import AuditLog, Site
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, scope
 
 from .models import Appeal, Category, Rectification, RectificationStatus, RiskItem, RiskKind
-from .services import quarter_bounds, quarter_of
+from .recurring import quarter_bounds, quarter_of
 
 # ---------------------------------------------------------------- A9
 

@@ -14,8 +14,8 @@ from unionhome.core.models import AuditLog
 from unionhome.core.scoping import STAFF_ROLES, role_paths, subtree_q
 from unionhome.core.workdays import WorkdayCalendar
 
+from .dispatch import handler_departments
 from .models import OPEN_STATUSES, Appeal, Channel, Dispatch, DispatchStatus, Status
-from .services import handler_departments
 
 TABS = ("new", "mine", "due", "overdue", "urgent", "channel", "closed", "all")
 

@@ -7,7 +7,6 @@ the member is told about it in their inbox."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.db.models import F
@@ -23,7 +22,7 @@ from unionhome.core.models import Notification, Role, Site
 from unionhome.core.notifications import Message, Text, notify
 from unionhome.core.outbox import later
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
-from unionhome.core.uploads import EVIDENCE_TYPES, IMAGE_TYPES, check_upload
+from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
 from unionhome.core.workflow import Workflow
 from unionhome.members.proxy import proxy_check
@@ -34,12 +33,12 @@ from .models import (
     Attachment,
     Category,
     Channel,
-    Dispatch,
     DispatchStatus,
     Outcome,
     Route,
     Status,
 )
+from .recurring import link_recurring
 from .tasks import after_intake
 
 TEXT_MIN, TEXT_MAX = 5, 2000
@@ -384,121 +383,6 @@ def appeal_assign(appeal: Appeal, *, actor, owner) -> Appeal:
     return appeal
 
 
-# ---------------------------------------------------------------- dispatch (会办单)
-
-
-def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatch]:
-    """Send to departments in order. Each step: {"department", "workdays" or "due_on", "evidence"}."""
-    ensure_staff(actor, appeal)
-    if not steps:
-        raise DomainError("invalid", _("请至少选择一个承办部门"), fields={"steps": _("必填")})
-    calendar = WorkdayCalendar()
-    today = timezone.localdate()
-    rows = []
-    for i, step in enumerate(steps):
-        department = (step.get("department") or "").strip()
-        if not department:
-            raise DomainError("invalid", _("请填写承办部门"), fields={f"steps.{i}.department": _("必填")})
-        due_on = step.get("due_on") or calendar.workdays_after(today, int(step.get("workdays") or 2))
-        rows.append(
-            Dispatch(
-                appeal=appeal,
-                round=appeal.round,
-                position=i + 1,
-                department=department[:50],
-                due_on=due_on,
-                evidence_required=(step.get("evidence") or "")[:300],
-                status=DispatchStatus.PENDING if i == 0 else DispatchStatus.WAITING,
-            )
-        )
-    with transaction.atomic():
-        APPEAL_FLOW.apply(
-            appeal,
-            "dispatch",
-            actor=actor,
-            note=_("已转 %(d)s 会办") % {"d": "、".join(r.department for r in rows)},
-            data={"departments": [r.department for r in rows]},
-        )
-        Dispatch.objects.filter(appeal=appeal, round=appeal.round).delete()
-        Dispatch.objects.bulk_create(rows)
-        _tell_department(appeal, rows[0])
-    _tell_member(appeal, Message(_l("诉求 %(n)s 已转相关部门会办"), n=appeal.number))
-    return list(appeal.dispatches.filter(round=appeal.round))
-
-
-def _tell_department(appeal: Appeal, step: Dispatch) -> None:
-    for handler in holders_over(appeal.org, [Role.HANDLER], department=step.department):
-        notify(
-            handler,
-            Message(_l("会办单 %(n)s 请于 %(due)s 前反馈"), n=appeal.number, due=step.due_on.isoformat()),
-            step.evidence_required,
-            url=f"/handler/{step.pk}/",
-        )
-
-
-def handler_departments(user) -> list[tuple[str, str]]:
-    """(org path, department) pairs where `user` is a department handler."""
-    from unionhome.core.scoping import role_grants
-
-    return [(path, dept) for role, path, dept in role_grants(user) if role == Role.HANDLER and dept]
-
-
-def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = None) -> Dispatch:
-    """A department's feedback; the next department in order is asked, and when all have
-    answered the appeal returns to its owner to reply and close."""
-    appeal = step.appeal
-    if not any(
-        appeal.org.path.startswith(path) and dept == step.department
-        for path, dept in handler_departments(actor)
-    ) and not is_staff_for(actor, appeal):
-        raise NotFound()
-    answer = (answer or "").strip()
-    if len(answer) < 2:
-        raise DomainError("invalid", _("请填写反馈意见"), fields={"answer": _("必填")})
-    files = files or []
-    kinds = [check_upload(f, field="files", allowed=EVIDENCE_TYPES) for f in files]
-    with transaction.atomic():
-        moved = Dispatch.objects.filter(pk=step.pk, status=DispatchStatus.PENDING).update(
-            status=DispatchStatus.ANSWERED,
-            answer=answer[:4000],
-            answered_by=actor,
-            answered_at=timezone.now(),
-        )
-        if not moved:
-            raise Conflict("conflict", _("该会办单当前不能反馈"))
-        for upload, kind in zip(files, kinds, strict=True):
-            Attachment.objects.create(
-                appeal=appeal,
-                dispatch=step,
-                file=upload,
-                content_type=kind,
-                size=upload.size,
-                uploaded_by=actor,
-            )
-        log_action(appeal, "appeals.dispatch.answered", actor, {"department": step.department}, timeline=True)
-        following = (
-            Dispatch.objects.filter(appeal=appeal, round=step.round, status=DispatchStatus.WAITING)
-            .order_by("position")
-            .first()
-        )
-        if following is not None:
-            following.status = DispatchStatus.PENDING
-            following.save(update_fields=["status"])
-            _tell_department(appeal, following)
-        elif appeal.status == Status.DISPATCHED:
-            APPEAL_FLOW.apply(
-                appeal, "answered", actor=actor, note=_("各部门均已反馈"), action="appeals.appeal.answered"
-            )
-            if appeal.owner_id:
-                notify(
-                    appeal.owner,
-                    Message(_l("诉求 %(n)s 各部门已反馈，请答复职工"), n=appeal.number),
-                    url=f"/staff/appeals/{appeal.pk}/",
-                )
-    step.refresh_from_db()
-    return step
-
-
 # ---------------------------------------------------------------- closing the loop
 
 
@@ -602,61 +486,3 @@ def appeal_reopen(appeal: Appeal, *, actor, note: str = "") -> Appeal:
         )
     _tell_member(appeal, Message(_l("诉求 %(n)s 已重新办理"), n=appeal.number))
     return appeal
-
-
-# ---------------------------------------------------------------- recurring issues (A9)
-
-SIMILARITY = 0.2
-_PUNCT = re.compile(r"[\s，。！？、；：“”‘’（）()!?,.;:…~\-—]+")
-
-
-def _shingles(text: str) -> set[str]:
-    text = _PUNCT.sub("", text)
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def similarity(a: str, b: str) -> float:
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
-    year, q = int(quarter[:4]), int(quarter[-1])
-    start = dt.date(year, 3 * (q - 1) + 1, 1)
-    end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
-    )
-
-
-def link_recurring(appeal: Appeal) -> Appeal | None:
-    """Group with an earlier appeal of the same site and category, with similar text, in the same
-    quarter. The group is named by its first appeal."""
-    if appeal.site_id is None:
-        return None
-    start, end = quarter_bounds(quarter_of(timezone.localdate(appeal.received_at)))
-    candidates = (
-        Appeal.objects.filter(
-            site_id=appeal.site_id, category=appeal.category, received_at__gte=start, received_at__lt=end
-        )
-        .exclude(pk=appeal.pk)
-        .order_by("received_at")
-        .only("pk", "text", "cluster_id")[:200]
-    )
-    for other in candidates:
-        if similarity(appeal.text, other.text) >= SIMILARITY:
-            root = other.cluster_id or other.pk
-            if other.cluster_id is None:
-                Appeal.objects.filter(pk=other.pk).update(cluster_id=root)
-            Appeal.objects.filter(pk=appeal.pk).update(cluster_id=root)
-            appeal.cluster_id = root
-            return other
-    return None

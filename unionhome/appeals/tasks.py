@@ -11,7 +11,8 @@ def after_intake(appeal_id: int) -> int | None:
     """What follows a new appeal's commit: the member's receipt in their inbox, and joining the
     recurring group of a similar earlier appeal (A9), if any (that group's id)."""
     from .models import Appeal
-    from .services import link_recurring, tell_received
+    from .recurring import link_recurring
+    from .services import tell_received
 
     appeal = Appeal.objects.select_related("member__user").filter(pk=appeal_id).first()
     if appeal is None:

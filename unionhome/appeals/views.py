@@ -26,7 +26,7 @@ from unionhome.core.uploads import serve
 from unionhome.members.proxy import proxy_for
 from unionhome.members.selectors import member_of
 
-from . import legal, review, selectors, services
+from . import dispatch, legal, recurring, review, selectors, services
 from .forms import (
     AnswerForm,
     AppealForm,
@@ -277,7 +277,7 @@ def staff_appeal(request, pk: int):
                 if action == "confirm":
                     services.appeal_confirm(appeal, actor=request.user, **data)
                 elif action == "dispatch":
-                    services.appeal_dispatch(appeal, actor=request.user, steps=form.steps())
+                    dispatch.appeal_dispatch(appeal, actor=request.user, steps=form.steps())
                 elif action == "close":
                     services.appeal_close(appeal, actor=request.user, **data)
                 elif action == "follow":
@@ -363,7 +363,7 @@ def _staff_choices(user):
 
 @staff_required
 def rectification(request):
-    quarter = request.GET.get("quarter") or services.quarter_of(timezone.localdate())
+    quarter = request.GET.get("quarter") or recurring.quarter_of(timezone.localdate())
     if request.method == "POST":
         try:
             if request.POST.get("action") == "done":
@@ -442,7 +442,7 @@ def stations(request):
 
 @login_required
 def handler_queue(request):
-    if not services.handler_departments(request.user):
+    if not dispatch.handler_departments(request.user):
         raise Http404
     return render(request, "appeals/handler/queue.html", {"steps": selectors.handler_queue(request.user)})
 
@@ -453,7 +453,7 @@ def handler_step(request, pk: int):
     form = AnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dispatch_answer(
+            dispatch.dispatch_answer(
                 step, actor=request.user, answer=form.cleaned_data["answer"], files=form.cleaned_data["files"]
             )
         except DomainError as exc:
