@@ -29,7 +29,7 @@ def main() -> dict:
     from django.test import RequestFactory
 
     from unionhome.appeals import classifier, selectors, services
-    from unionhome.appeals.api import AppealDetail, _detail
+    from unionhome.appeals.api.appeals import AppealDetail, _detail
 
     user = get_user_model().objects.get(username="m0100")
     appeal = services.appeal_submit(actor=user, text=TEXT)  # also loads the model

@@ -1,6 +1,4 @@
-"""Appeals API: intake, the classifier, the loop's actions, department feedback, figures, the
-rectification and risk lists, and legal services. Every record is looked up through the same
-visibility rule as the pages: outsiders get 404."""
+"""The appeal loop over the API (A1–A8): intake, the status a member polls, routing, dispatch, closing, follow-up, rating."""
 
 from __future__ import annotations
 
@@ -8,36 +6,27 @@ import datetime as dt
 from typing import Literal
 
 import pydantic
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core import fastpath
 from unionhome.core.api import local_iso
 from unionhome.core.audit import timeline_entries, timeline_json
 from unionhome.core.bounds import Day, Id, Moment
-from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import get_scoped, require_staff, scope
-from unionhome.members.models import Member
+from unionhome.core.scoping import require_staff
 
-from . import dispatch, legal, review, selectors, services
-from .insights import DIMENSIONS, appeal_figures
-from .models import (
+from .. import dispatch, selectors, services
+from ..models import (
     Appeal,
     Category,
     Channel,
     Dispatch,
-    LadderStep,
-    LegalKind,
     Outcome,
-    Rectification,
-    RightsIssue,
-    RiskItem,
     Route,
 )
 
 router = Router(tags=["appeals"])
+
 
 CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
 ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
@@ -371,246 +360,3 @@ def appeal_reopen(request, appeal_id: Id, payload: ReopenIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_reopen(appeal, actor=request.user, note=payload.note)
     return _detail(request, appeal)
-
-
-# ---------------------------------------------------------------- figures, lists
-
-
-@router.get("/insights/appeals")
-@refuses(403)
-def appeal_insights(
-    request,
-    start: Day | None = None,
-    end: Day | None = None,
-    by: Literal[DIMENSIONS] | None = None,  # type: ignore[valid-type]
-):
-    """Count, closure rate, average cycle, satisfaction and overdue rate — overall and by org, site,
-    category, group or month — each with its written definition."""
-    require_staff(request.user)
-    if start and end and start > end:
-        raise DomainError("invalid", _("开始日期不能晚于结束日期"), fields={"start": _("不能晚于结束日期")})
-    return appeal_figures(selectors.staff_appeals(request.user), start=start, end=end, by=by)
-
-
-class RectificationIn(Schema):
-    cluster: Id
-    title: str = Field(..., min_length=2, max_length=200)
-    owner: Id
-    due_on: Day
-    next_step: str = Field("", max_length=300)
-
-
-class RectificationOut(Schema):
-    id: int
-    quarter: str
-    title: str
-    category: str
-    site: str | None
-    owner: str | None
-    due_on: dt.date
-    next_step: str
-    status: str
-    appeals: list[str]
-
-    @staticmethod
-    def resolve_site(r):
-        return r.site.name if r.site_id else None
-
-    @staticmethod
-    def resolve_owner(r):
-        return r.owner.get_full_name() or r.owner.username if r.owner_id else None
-
-    @staticmethod
-    def resolve_appeals(r):
-        return [a.number for a in r.appeals.all()]
-
-
-@router.get("/appeals-recurring")
-@refuses(403)
-def recurring(request, quarter: str | None = Query(None, pattern=r"^(20[0-9]{2}|2100)Q[1-4]$")):
-    """Groups of similar appeals (same site, category, quarter) not yet on the rectification list."""
-    require_staff(request.user)
-    return [
-        {
-            "cluster": g["cluster"],
-            "count": g["count"],
-            "site": g["site"].name if g["site"] else None,
-            "category": g["category"],
-            "appeals": [a.number for a in g["appeals"]],
-        }
-        for g in review.recurring_groups(request.user, quarter)
-    ]
-
-
-def _staff_user(pk: int, field: str):
-    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-    if user is None:
-        raise DomainError("invalid", _("请选择责任人"), fields={field: _("未知的用户")})
-    return user
-
-
-@router.get("/rectifications", response=list[RectificationOut])
-@refuses(403)
-def rectification_list(request):
-    require_staff(request.user)
-    return list(scope(Rectification.objects.select_related("site", "owner"), request.user))
-
-
-@router.post("/rectifications", response={201: RectificationOut})
-@refuses(404)
-def rectification_create(request, payload: RectificationIn):
-    """Turn a recurring group into a line of the quarterly rectification list."""
-    require_staff(request.user)
-    item = review.rectification_create(
-        actor=request.user,
-        cluster=payload.cluster,
-        title=payload.title,
-        owner=_staff_user(payload.owner, "owner"),
-        due_on=payload.due_on,
-        next_step=payload.next_step,
-    )
-    return Status(201, item)
-
-
-class RiskOut(Schema):
-    id: int
-    week: str
-    kind: str
-    site: str | None
-    detail: str
-    owner: str | None
-    next_step: str
-    closed: bool
-
-    @staticmethod
-    def resolve_site(r):
-        return r.site.name if r.site_id else None
-
-    @staticmethod
-    def resolve_owner(r):
-        return r.owner.get_full_name() or r.owner.username if r.owner_id else None
-
-
-class RiskIn(Schema):
-    owner: Id | None = None
-    next_step: str | None = Field(None, max_length=300)
-    closed: bool = False
-
-
-@router.get("/risks", response=list[RiskOut])
-@refuses(403)
-def risk_list(request):
-    """The weekly risk review list."""
-    require_staff(request.user)
-    return list(scope(RiskItem.objects.select_related("site", "owner"), request.user))
-
-
-@router.patch("/risks/{risk_id}", response=RiskOut)
-def risk_patch(request, risk_id: Id, payload: RiskIn):
-    item = get_scoped(RiskItem.objects.select_related("site", "owner"), request.user, pk=risk_id)
-    owner = _staff_user(payload.owner, "owner") if payload.owner else None
-    return review.risk_update(
-        item, actor=request.user, owner=owner, next_step=payload.next_step, closed=payload.closed
-    )
-
-
-# ---------------------------------------------------------------- legal services
-
-
-class LegalIn(Schema):
-    kind: Literal[tuple(LegalKind.values)]  # type: ignore[valid-type]
-    summary: str = Field(..., min_length=5, max_length=4000)
-    issue: Literal[tuple(RightsIssue.values)] | None = None  # type: ignore[valid-type]
-    eligibility: dict[str, bool] = {}
-    member: Id | None = Field(None, description="staff: open the case for this member")
-
-
-class LegalStepOut(Schema):
-    step: str
-    on: dt.date
-    note: str
-
-
-class LegalOut(Schema):
-    id: int
-    kind: str
-    issue: str
-    summary: str
-    status: str
-    eligible: bool | None
-    eligibility: dict
-    evidence: dict
-    agreement: str
-    next_step: str | None
-    steps: list[LegalStepOut]
-
-    @staticmethod
-    def resolve_next_step(c):
-        return legal.ladder_next(c) if c.kind == LegalKind.RIGHTS else None
-
-    @staticmethod
-    def resolve_steps(c):
-        return list(c.steps.all())
-
-
-@router.post("/legal-cases", response={201: LegalOut})
-@refuses(404)
-def legal_create(request, payload: LegalIn):
-    """Contract consultation, legal-aid application (answer the eligibility questions), mediation,
-    or a wage-arrears / unpaid-insurance / excess-overtime case."""
-    member = None
-    if payload.member:
-        member = get_scoped(Member.objects.select_related("org"), request.user, pk=payload.member)
-    case = legal.legal_case_open(
-        actor=request.user,
-        kind=payload.kind,
-        summary=payload.summary,
-        member=member,
-        issue=payload.issue or "",
-        eligibility=payload.eligibility,
-    )
-    return Status(201, case)
-
-
-@router.get("/legal-cases/{case_id}", response=LegalOut)
-def legal_detail(request, case_id: Id):
-    return legal.case_get(request.user, case_id)
-
-
-class LadderIn(Schema):
-    step: Literal[tuple(LadderStep.values)]  # type: ignore[valid-type]
-    on: Day | None = None
-    note: str = Field("", max_length=500)
-
-
-@router.post("/legal-cases/{case_id}/steps", response=LegalOut)
-@refuses(409)
-def legal_step(request, case_id: Id, payload: LadderIn):
-    """The next step of 提示 → 会商 → 发函 → 整改复核 → 移交; 409 `out_of_order` or `evidence_missing`."""
-    case = legal.case_get(request.user, case_id)
-    legal.ladder_step(case, actor=request.user, step=payload.step, on=payload.on, note=payload.note)
-    return case
-
-
-class EvidenceIn(Schema):
-    collected: dict[str, bool]
-
-
-@router.post("/legal-cases/{case_id}/evidence", response=LegalOut)
-def legal_evidence(request, case_id: Id, payload: EvidenceIn):
-    case = legal.case_get(request.user, case_id)
-    return legal.evidence_set(case, actor=request.user, collected=payload.collected)
-
-
-class AgreementIn(Schema):
-    agreement: str = Field(..., min_length=5, max_length=8000)
-    signed_on: Day | None = None
-
-
-@router.post("/legal-cases/{case_id}/agreement", response=LegalOut)
-@refuses(409)
-def legal_agreement(request, case_id: Id, payload: AgreementIn):
-    case = legal.case_get(request.user, case_id)
-    return legal.mediation_record(
-        case, actor=request.user, agreement=payload.agreement, signed_on=payload.signed_on
-    )
