@@ -29,7 +29,8 @@ from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import ensure_role_over
 from unionhome.core.uploads import check_upload
 from unionhome.members.audience import audience_includes, clean_audience
-from unionhome.members.models import Member, MemberStatus
+from unionhome.members.models import Member
+from unionhome.members.selectors import require_active_member
 
 from .models import (
     ACTIVE_SIGNUP,
@@ -87,10 +88,7 @@ def _positive(data: dict, key: str, errors: dict, *, maximum: int = 100_000) -> 
 
 
 def _member_of(user) -> Member:
-    member = Member.objects.select_related("org").filter(user=user, status=MemberStatus.ACTIVE).first()
-    if member is None:
-        raise DomainError("not_member", _("只有会员可以参加，请先入会"), status=403)
-    return member
+    return require_active_member(user, _("只有会员可以参加，请先入会"))
 
 
 def _reaches(org: Org, audience: dict, member: Member) -> bool:

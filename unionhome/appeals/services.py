@@ -160,7 +160,6 @@ def appeal_submit(
     or a station QR code (with the channel and the real time it was received), or one a volunteer
     files for a member who consented (`proxy`, a `members.ProxyConsent`: 代办)."""
     from unionhome.core.scoping import is_staff_anywhere
-    from unionhome.members.models import MemberStatus
     from unionhome.members.selectors import member_of, require_active_member
 
     text = check_text(text)
@@ -184,9 +183,7 @@ def appeal_submit(
     if reason := day_error(received_at):
         raise DomainError("invalid", _("请检查填写的内容"), fields={"received_at": reason})
     if proxy is not None:
-        member = proxy.member
-        if member.status != MemberStatus.ACTIVE:
-            raise DomainError("not_member", _("请先加入工会"), status=403)
+        member = proxy.member  # proxy_check above: the member is active
     elif on_behalf_of:
         member = _find_member(on_behalf_of, actor)
     elif staff_entry:

@@ -33,8 +33,9 @@ from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
-from unionhome.members.models import ConsentPurpose, Member, MemberStatus, ProxyConsent
+from unionhome.members.models import ConsentPurpose, Member, ProxyConsent
 from unionhome.members.proxy import consents_in_force, proxy_check
+from unionhome.members.selectors import require_active_member
 
 from .funds import fund_spend, money
 from .models import (
@@ -195,17 +196,13 @@ def hardship_case_open(
 ) -> HardshipCase:
     """Open a case: a member for themselves, staff for a member of their union (at the office or
     after a visit), or a volunteer with the member's consent."""
-    from unionhome.members.selectors import member_of
-
     if proxy is not None:
         proxy_check(consent=proxy, actor=actor)
         member = proxy.member
     elif member is not None and member.user_id != actor.pk:
         ensure_role_over(actor, member.org)
     else:
-        member = member_of(actor)
-        if member is None or member.status != MemberStatus.ACTIVE:
-            raise DomainError("not_member", _("请先加入工会再申请帮扶"), status=403)
+        member = require_active_member(actor, _("请先加入工会再申请帮扶"))
     errors = {}
     if kind not in HardshipKind.values:
         errors["kind"] = _("请选择困难类型")

@@ -10,7 +10,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.scoping import has_role_over, scope
 from unionhome.members.audience import audience_matcher
-from unionhome.members.selectors import member_of
+from unionhome.members.selectors import ensure_active, member_of, require_active_member
 
 from .models import Claim, ClaimStatus, ClaimType, HardshipCase, ServiceItem, Visit
 from .services import can_view_claim
@@ -31,7 +31,11 @@ def claim_types_for(user, member=None) -> list[ClaimType]:
 
 def claim_type_by_code(user, code: str, *, member=None) -> ClaimType:
     """The type with `code` open to `member` (the caller by default, or the member a volunteer
-    acts for)."""
+    acts for); a member who left is refused as every member-only action refuses them."""
+    if member is None:
+        member = require_active_member(user, _("请先加入工会再申领"))
+    else:
+        ensure_active(member, _("这位会员已不在工会，不能代办"))
     for ctype in claim_types_for(user, member):
         if ctype.code == code:
             return ctype

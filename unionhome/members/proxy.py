@@ -33,6 +33,7 @@ from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, scope
 from unionhome.core.uploads import sniff
 
 from .models import ConsentMethod, ConsentPurpose, Member, MemberStatus, ProxyConsent
+from .selectors import ensure_active
 from .services import consent_current
 
 # Who may act for a member: volunteers and union staff over the member's union.
@@ -238,8 +239,7 @@ def proxy_check(*, consent: ProxyConsent, actor) -> None:
     who has not left."""
     if consent.actor_id != actor.pk:
         raise NotFound()
-    if consent.member.status != MemberStatus.ACTIVE:
-        raise DomainError("not_member", _("这位会员已不在工会，不能代办"), status=403)
+    ensure_active(consent.member, _("这位会员已不在工会，不能代办"))
     if consent.revoked_at is not None:
         raise DomainError("consent_revoked", _("会员已撤销代办授权"), status=403)
     if not consent.live:

@@ -96,16 +96,23 @@ def member_of(user) -> Member | None:
     return member
 
 
-def require_active_member(user) -> Member:
+def require_active_member(user, message=None) -> Member:
     """The caller's own membership, which must be active: the one check every member-only
-    action makes (an appeal, a legal case, a claim), with one code and one status. A member who
-    left, or one still on the roster, is refused the same way."""
+    action makes (an appeal, a legal case, a claim, a sign-up), with one code and one status. A
+    member who left, or one still on the roster, is refused the same way. `message` says what
+    they wanted, in the words of the page that asks."""
+    member = member_of(user)
+    ensure_active(member, message)
+    return member
+
+
+def ensure_active(member: Member | None, message=None) -> None:
+    """The same rule for a member record already in hand (a transfer, leaving, a proxy's member):
+    403 `not_member` unless the membership is active."""
     from unionhome.core.errors import DomainError
 
-    member = member_of(user)
     if member is None or member.status != MemberStatus.ACTIVE:
-        raise DomainError("not_member", _("请先加入工会"), status=403)
-    return member
+        raise DomainError("not_member", message or _("请先加入工会"), status=403)
 
 
 def member_search(

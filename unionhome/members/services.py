@@ -30,6 +30,7 @@ from .models import (
     Transfer,
     TransferStatus,
 )
+from .selectors import ensure_active
 
 TRANSFER_FLOW = Workflow(
     "members.transfer",
@@ -81,8 +82,7 @@ def _activate(member: Member, *, user, actor) -> None:
 def transfer_request(
     *, member: Member, to_org: Org, actor, reason: str = "", new_employer: str = "", new_employee_no: str = ""
 ) -> Transfer:
-    if member.status != MemberStatus.ACTIVE:
-        raise Conflict("not_member", _("只有会员才能申请转会"))
+    ensure_active(member, _("只有会员才能申请转会"))
     if to_org.pk == member.org_id:
         raise DomainError("invalid", _("请选择另一个工会"), fields={"to_org": _("请选择另一个工会")})
     if to_org.kind == OrgKind.HIGHER:
@@ -160,8 +160,7 @@ def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
 def member_leave(*, member: Member, actor, reason: str = "") -> Member:
     if member.user_id != getattr(actor, "pk", None):
         ensure_role_over(actor, member.org)
-    if member.status != MemberStatus.ACTIVE:
-        raise Conflict("not_member", _("当前不是会员"))
+    ensure_active(member, _("当前不是会员"))
     member.status = MemberStatus.LEFT
     member.save(update_fields=["status", "updated_at"])
     log_action(member, "members.member.left", actor, {"reason": reason}, timeline=True)
