@@ -206,3 +206,43 @@ def test_not_yet_open_is_a_409_not_a_place(personas, make_offer, live_server):
     results = fire(live_server.url, f"/api/v1/offers/{offer.pk}/claims", tokens)
     assert {(s, b["code"]) for s, b in results} == {(409, "not_open")}
     assert not OfferClaim.objects.filter(offer=offer).exists()
+
+
+def test_a_booking_decided_twice_at_once_is_decided_once(personas, live_server):
+    """Approve and refuse sent together, ten times each: one wins (core.workflow's conditional
+    UPDATE); the rest hear 409, and the slots match the one decision."""
+    venue = venues.venue_save(
+        actor=personas.staff_other, org=personas.tree.other_union, data={"name": "礼堂"}
+    )
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(9)))
+    booking = venues.booking_create(
+        actor=personas.staff_other,
+        venue=venue,
+        org=personas.tree.other_union,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        purpose="会议",
+    )
+    Booking.objects.filter(pk=booking.pk).update(status="pending")
+    token = secrets.token_urlsafe(24)
+    ApiToken.objects.create(
+        user=personas.staff_other, digest=_digest(token), expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    base = live_server.url
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(
+            pool.map(
+                lambda i: post(
+                    base,
+                    f"/api/v1/bookings/{booking.pk}/{'approve' if i % 2 else 'reject'}",
+                    token,
+                    {} if i % 2 else {"reason": "已被占用"},
+                ),
+                range(20),
+            )
+        )
+    assert Counter(status for status, _ in results) == {200: 1, 409: 19}
+    booking.refresh_from_db()
+    won = next(b for s, b in results if s == 200)
+    assert booking.status == won["status"]
+    assert BookingSlot.objects.filter(booking=booking).exists() == (booking.status == "approved")

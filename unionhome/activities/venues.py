@@ -14,6 +14,7 @@ from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
+from unionhome.core.workflow import Workflow
 
 from .models import (
     Booking,
@@ -28,6 +29,19 @@ BOOKING_MAX = dt.timedelta(hours=12)
 
 
 # -- venues ------------------------------------------------------------------------------------
+
+
+# A booking waits for the venue's union, which approves or refuses it; either side cancels one
+# not yet refused. Each step is one conditional UPDATE (core.workflow): two decisions at once
+# cannot both pass.
+BOOKING_FLOW = Workflow(
+    "activities.booking",
+    {
+        "approve": ({BookingStatus.PENDING}, BookingStatus.APPROVED),
+        "reject": ({BookingStatus.PENDING}, BookingStatus.REJECTED),
+        "cancel": ({BookingStatus.PENDING, BookingStatus.APPROVED}, BookingStatus.CANCELLED),
+    },
+)
 
 
 def venue_save(*, actor, org: Org, data: dict, venue: Venue | None = None) -> Venue:
@@ -134,18 +148,18 @@ def booking_create(
 def booking_decide(*, actor, booking: Booking, approve: bool, reason: str = "") -> Booking:
     """The owner approves or refuses; a refused booking frees its slots."""
     ensure_role_over(actor, booking.venue.org)
-    if booking.status != BookingStatus.PENDING:
-        raise Conflict("not_pending", _("该预约已处理"))
     if not approve and not reason.strip():
         raise DomainError("invalid", _("请说明原因"), fields={"reason": _("不能为空")})
-    booking.status = BookingStatus.APPROVED if approve else BookingStatus.REJECTED
-    booking.decided_by, booking.reason = actor, reason.strip()[:200]
-    booking.save(update_fields=["status", "decided_by", "reason"])
+    BOOKING_FLOW.apply(
+        booking,
+        "approve" if approve else "reject",
+        actor=actor,
+        note=reason.strip()[:200],
+        action=f"activities.booking.{'approved' if approve else 'rejected'}",
+        extra={"decided_by": actor, "reason": reason.strip()[:200]},
+    )
     if not approve:
         booking.slots.all().delete()
-    log_action(
-        booking, f"activities.booking.{'approved' if approve else 'rejected'}", actor, org=booking.venue.org
-    )
     notify(
         booking.booked_by,
         Message(
@@ -163,7 +177,5 @@ def booking_cancel(*, actor, booking: Booking) -> None:
         raise NotFound()
     if booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED):
         return
-    booking.status = BookingStatus.CANCELLED
-    booking.save(update_fields=["status"])
+    BOOKING_FLOW.apply(booking, "cancel", actor=actor, action="activities.booking.cancelled")
     booking.slots.all().delete()
-    log_action(booking, "activities.booking.cancelled", actor, org=booking.venue.org)

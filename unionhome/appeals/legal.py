@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over
+from unionhome.core.workflow import Workflow
 
 from .models import LADDER, LadderStep, LegalCase, LegalKind, LegalStatus, LegalStepRecord, RightsIssue
 
@@ -44,6 +45,11 @@ EVIDENCE = {
         ("post_notice", gettext_lazy("岗位告知或作业现场资料")),
     ],
 }
+
+
+# A case is open until it is closed, by its mediation agreement or by staff; a closed case is
+# not closed twice (one conditional UPDATE, core.workflow).
+LEGAL_FLOW = Workflow("appeals.legal", {"close": ({LegalStatus.OPEN}, LegalStatus.CLOSED)})
 
 
 def aid_eligible(answers: dict) -> bool:
@@ -163,17 +169,16 @@ def mediation_record(
     agreement = (agreement or "").strip()
     if len(agreement) < 5:
         raise DomainError("invalid", _("请填写调解协议内容"), fields={"agreement": _("至少 5 个字")})
-    case.agreement = agreement[:8000]
-    case.agreement_signed_on = signed_on or timezone.localdate()
-    case.status = LegalStatus.CLOSED
-    case.save(update_fields=["agreement", "agreement_signed_on", "status"])
-    log_action(case, "appeals.legal.agreement", actor, {"note": _("已达成调解协议")}, timeline=True)
-    return case
+    return LEGAL_FLOW.apply(
+        case,
+        "close",
+        actor=actor,
+        note=_("已达成调解协议"),
+        action="appeals.legal.agreement",
+        extra={"agreement": agreement[:8000], "agreement_signed_on": signed_on or timezone.localdate()},
+    )
 
 
 def case_close(case: LegalCase, *, actor, note: str = "") -> LegalCase:
     ensure_role_over(actor, case.org)
-    case.status = LegalStatus.CLOSED
-    case.save(update_fields=["status"])
-    log_action(case, "appeals.legal.closed", actor, {"note": note}, timeline=True)
-    return case
+    return LEGAL_FLOW.apply(case, "close", actor=actor, note=note, action="appeals.legal.closed")

@@ -20,6 +20,7 @@ from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org
 from unionhome.core.outbox import later
 from unionhome.core.scoping import ensure_role_over, has_role_over, scope
+from unionhome.core.workflow import Workflow
 from unionhome.members.audience import audience_members, clean_audience
 from unionhome.members.models import Member, MemberGroup, ServiceGroup
 
@@ -56,6 +57,11 @@ DEFAULT_ITEMS = {
         (gettext_lazy("疗休养"), gettext_lazy("临退职工优先安排疗休养"), "recuperation"),
     ],
 }
+
+
+# Launching starts the bulk creation once (one conditional UPDATE, core.workflow); the task
+# marks the campaign active when every entitlement is made.
+CAMPAIGN_FLOW = Workflow("benefits.campaign", {"launch": ({CampaignStatus.DRAFT}, CampaignStatus.CREATING)})
 
 
 def service_items_default(*, org: Org) -> int:
@@ -163,12 +169,7 @@ def campaign_launch(*, campaign: Campaign, actor) -> Campaign:
     from .tasks import create_entitlements
 
     ensure_role_over(actor, campaign.org)
-    if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAFT).update(
-        status=CampaignStatus.CREATING
-    ):
-        raise Conflict("invalid_transition", _("该活动已发布"))
-    campaign.status = CampaignStatus.CREATING
-    log_action(campaign, "benefits.campaign.launched", actor, {})
+    CAMPAIGN_FLOW.apply(campaign, "launch", actor=actor, action="benefits.campaign.launched")
     later(create_entitlements, campaign.pk)
     return campaign
 

@@ -33,6 +33,7 @@ from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
+from unionhome.core.workflow import Workflow
 from unionhome.members.models import ConsentPurpose, Member, ProxyConsent
 from unionhome.members.proxy import consents_in_force, proxy_check
 from unionhome.members.selectors import require_active_member
@@ -60,6 +61,13 @@ ORDER = [
     HardshipStage.FOLLOW_UP,
     HardshipStage.CLOSED,
 ]
+# The stages in order, each finished by one conditional UPDATE (core.workflow): two staff members
+# finishing the same stage at once cannot both move the case on.
+HARDSHIP_FLOW = Workflow(
+    "benefits.hardship",
+    {after: ({before}, after) for before, after in zip(ORDER, ORDER[1:], strict=False)},
+    field="stage",
+)
 # Working days each stage may take; urgent cases move on the second table.
 STAGE_DAYS = {"intake": 1, "verification": 5, "consultation": 3, "decision": 2, "follow_up": 20}
 URGENT_DAYS = {"intake": 0, "verification": 2, "consultation": 1, "decision": 1, "follow_up": 10}
@@ -349,20 +357,24 @@ def case_advance(
     now = timezone.now()
     next_owner = owner or case.owner or actor
     with transaction.atomic():
-        extra = {"stage": following, "updated_at": now}
         if following == HardshipStage.CLOSED:
-            extra |= {"closed_at": now, "due_on": None}
+            extra = {"closed_at": now, "due_on": None}
         else:
-            extra |= {"owner": next_owner, "due_on": _due(following, case.urgent)}
+            extra = {"owner": next_owner, "due_on": _due(following, case.urgent)}
         if stage == HardshipStage.DECISION:
             extra |= {"level": level}
             if level != HardshipLevel.NONE:
                 extra |= {"amount": money(amount), "fund": fund}
-        if not HardshipCase.objects.filter(pk=case.pk, stage=stage).update(**extra):
-            raise Conflict("conflict", _("该案件已被他人处理，请刷新后查看"))
-        for key, value in extra.items():
-            setattr(case, key, value)
         step = current_step(case)
+        HARDSHIP_FLOW.apply(
+            case,
+            following,
+            actor=actor,
+            note=str(_stage_note(stage, level)),
+            action=f"benefits.hardship.{following}",
+            data={"level": level},
+            extra=extra,
+        )
         if step is not None:
             step.done_at, step.done_by, step.note = now, actor, note
             if attachment is not None and kind:
@@ -379,13 +391,6 @@ def case_advance(
             )
         if following != HardshipStage.CLOSED:
             HardshipStep.objects.create(case=case, stage=following, owner=next_owner, due_on=case.due_on)
-        log_action(
-            case,
-            f"benefits.hardship.{following}",
-            actor,
-            {"from": stage, "to": following, "note": str(_stage_note(stage, level)), "level": level},
-            timeline=True,
-        )
     if following != HardshipStage.CLOSED and next_owner.pk != actor.pk:
         notify(
             next_owner, Message(_l("请办理帮扶案件 %(n)s"), n=case.number), "", f"/staff/hardship/{case.pk}/"
