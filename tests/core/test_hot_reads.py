@@ -136,72 +136,15 @@ def test_a_record_and_its_timeline_in_one_statement(personas, django_assert_num_
     assert rows.get(Appeal, 999999) is None
 
 
-def test_rows_insert_writes_what_the_orm_would(personas):
-    from django.db.models import signals
+def test_a_model_that_overrides_save_is_never_marked_saved_by_hand(personas):
+    """The one hand-written write left (an offer's claim) is marked saved by `rows.saved`, which
+    refuses a model whose own save() the statement skipped."""
+    from unionhome.activities.models import OfferClaim
+    from unionhome.core.models import User
 
-    from unionhome.core.models import AuditLog, Notification
-
-    by_hand = rows.insert(
-        AuditLog(actor=personas.staff, action="x.done", object_type="a.b", object_id="7", data={"n": "说明"})
-    )
-    by_orm = AuditLog.objects.create(
-        actor=personas.staff, action="x.done", object_type="a.b", object_id="7", data={"n": "说明"}
-    )
-    assert by_hand.pk and by_hand.pk != by_orm.pk and by_hand._state.adding is False
-    reread = AuditLog.objects.get(pk=by_hand.pk)
-    assert reread.at is not None  # auto_now_add applied
-    assert {k: v for k, v in field_values(reread).items() if k not in ("id", "at")} == {
-        k: v for k, v in field_values(by_orm).items() if k not in ("id", "at")
-    }
-    assert field_values(reread) == field_values(by_hand)  # the instance holds what was written
-
-    saved = []
-
-    def seen(sender, instance, created, **kwargs):
-        saved.append((instance.pk, created))
-
-    signals.post_save.connect(seen, sender=Notification)
-    try:
-        note = rows.insert(Notification(user=personas.member_user, title="t"))
-    finally:
-        signals.post_save.disconnect(seen, sender=Notification)
-    assert saved == [(note.pk, True)]  # a model with save signals goes through the ORM
-
-
-def test_choices_members_and_empty_dates_are_written_as_the_orm_writes_them(personas):
-    """A choices member (a str subclass) and an empty date go to the database as they are; a
-    date that is set, and a date the field fills itself (auto_now_add), are still prepared."""
-    from django.utils import timezone
-
-    from unionhome.appeals.models import Channel, Status
-
-    fields = dict(org=personas.member.org, text="热水器坏了", channel=Channel.HOTLINE, status=Status.ROUTED)
-    now = timezone.now()
-    by_hand = rows.insert(Appeal(number="SQ-hand", received_at=now, due_on=None, closed_at=None, **fields))
-    by_orm = Appeal.objects.create(number="SQ-orm", received_at=now, due_on=None, closed_at=None, **fields)
-    hand, orm = Appeal.objects.get(pk=by_hand.pk), Appeal.objects.get(pk=by_orm.pk)
-    assert (hand.channel, hand.status, hand.received_at) == (Channel.HOTLINE, Status.ROUTED, now)
-    assert hand.due_on is None and hand.closed_at is None and hand.created_at is not None
-    skip = ("id", "number", "created_at", "updated_at")
-    assert {k: v for k, v in field_values(hand).items() if k not in skip} == {
-        k: v for k, v in field_values(orm).items() if k not in skip
-    }
-
-
-def test_insert_without_the_key_and_many_in_one_statement(personas, django_assert_num_queries):
-    from unionhome.core.models import AuditLog
-
-    unread = rows.insert(AuditLog(action="x.one", object_type="a.b", object_id="1"), read_pk=False)
-    assert unread.pk is None and unread._state.adding is False
-    batch = [AuditLog(action="x.many", object_type="a.b", object_id=str(n), data={"n": n}) for n in range(3)]
-    with django_assert_num_queries(1):
-        rows.insert_many(batch)
-    written = AuditLog.objects.filter(action="x.many").order_by("id")
-    assert [(a.object_id, a.data) for a in written] == [("0", {"n": 0}), ("1", {"n": 1}), ("2", {"n": 2})]
-    assert all(a.at is not None for a in written)  # auto_now_add applied to each row
-    assert AuditLog.objects.filter(action="x.one").count() == 1
-    with pytest.raises(TypeError):
-        rows.insert_many([AuditLog(action="x"), Appeal()])
+    assert rows.saved(OfferClaim())._state.adding is False
+    with pytest.raises(TypeError, match="overrides save"):
+        rows.saved(User(username="x"))
 
 
 def test_next_id_is_the_key_the_database_would_give_and_a_row_is_written_with_it(personas):
@@ -212,14 +155,14 @@ def test_next_id_is_the_key_the_database_would_give_and_a_row_is_written_with_it
 
     from unionhome.core.models import AuditLog
 
-    first = rows.insert(AuditLog(action="k.first", object_type="a.b", object_id="1"))
+    first = AuditLog.objects.create(action="k.first", object_type="a.b", object_id="1")
     rows.execute("DELETE FROM core_auditlog WHERE id = %s", [first.pk])  # the largest key goes
     with transaction.atomic():
         taken = rows.next_id(AuditLog)
-        own = rows.insert(AuditLog(pk=taken, action="k.own", object_type="a.b", object_id="2"), read_pk=False)
+        own = AuditLog.objects.create(pk=taken, action="k.own", object_type="a.b", object_id="2")
     assert taken > first.pk and own.pk == taken
     assert AuditLog.objects.get(pk=taken).action == "k.own"
-    after = rows.insert(AuditLog(action="k.after", object_type="a.b", object_id="3"))
+    after = AuditLog.objects.create(action="k.after", object_type="a.b", object_id="3")
     assert after.pk > taken
 
 
@@ -233,28 +176,6 @@ def test_an_appeal_is_numbered_from_its_key(personas):
     assert second.pk > appeal.pk and second.number.endswith(f"{second.pk:06d}")
 
 
-def test_pipelined_writes_commit_and_a_failure_rolls_all_back(personas):
-    """On PostgreSQL the block's statements go out without waiting; on SQLite the block is plain.
-    Either way: what it writes commits with its transaction, and a statement that fails without
-    having been waited for still fails the block, as a Django database error, and undoes it."""
-    from django.db import IntegrityError, transaction
-
-    from unionhome.core.models import AuditLog
-
-    with transaction.atomic(), rows.pipelined():
-        rows.insert(AuditLog(action="p.first", object_type="a.b", object_id="1"), read_pk=False)
-        note = rows.insert(AuditLog(action="p.second", object_type="a.b", object_id="2"))
-        assert note.pk  # a result read inside the block waits for it
-        rows.execute("UPDATE core_auditlog SET object_id = %s WHERE id = %s", ["22", note.pk])
-    assert AuditLog.objects.get(pk=note.pk).object_id == "22"
-    assert AuditLog.objects.filter(action="p.first").exists()
-
-    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipelined():
-        rows.insert(AuditLog(action="p.undone", object_type="a.b", object_id="3"), read_pk=False)
-        rows.insert(AuditLog(action=None, object_type="p.bad", object_id="4"), read_pk=False)  # NOT NULL
-    assert not AuditLog.objects.filter(action="p.undone").exists()
-
-
 def test_a_statement_alone_commits_by_itself_or_under_a_savepoint(personas):
     """Outside a transaction the statement is its own; inside one, its failure is undone alone
     and the enclosing block goes on."""
@@ -263,9 +184,11 @@ def test_a_statement_alone_commits_by_itself_or_under_a_savepoint(personas):
     from unionhome.core.models import AuditLog
 
     with transaction.atomic():
-        rows.insert(AuditLog(action="a.kept", object_type="a.b", object_id="1"))
+        AuditLog.objects.create(action="a.kept", object_type="a.b", object_id="1")
         with pytest.raises(IntegrityError), rows.alone():
-            rows.insert(AuditLog(action=None, object_type="a.b", object_id="2"))  # NOT NULL
+            rows.execute(
+                "INSERT INTO core_auditlog (action, object_type, object_id) VALUES (NULL, 'a', '2')", []
+            )
         assert connection.in_atomic_block and not connection.needs_rollback
         assert AuditLog.objects.filter(action="a.kept").exists()
 
@@ -278,7 +201,7 @@ def test_a_statement_alone_outside_a_transaction_is_committed(personas):
 
     assert not connection.in_atomic_block
     with rows.alone():
-        rows.insert(AuditLog(action="a.auto", object_type="a.b", object_id="3"))
+        AuditLog.objects.create(action="a.auto", object_type="a.b", object_id="3")
     assert connection.get_autocommit() and AuditLog.objects.filter(action="a.auto").exists()
 
 

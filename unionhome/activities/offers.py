@@ -241,7 +241,7 @@ def _take_place_in_transaction(row: OfferClaim) -> OfferClaim | None:
     """`update` and `lock`: the member's row first, the place last, in one transaction, so the
     offer row is locked only from the count's UPDATE to the commit."""
     with transaction.atomic():
-        rows.insert(row)
+        row.save(force_insert=True)
         if not _count_down(row.offer_id):
             transaction.set_rollback(True)  # the member's row goes too
             return None

@@ -202,32 +202,28 @@ def appeal_submit(
         ensure_role_over(actor, org)
     site_obj = _site_for(site, org, member)
     suggestion = classifier.suggest(text)
-    # Written by hand (core.rows), pipelined on PostgreSQL and with one INSERT for the outbox:
-    # intake is the loop's busiest write, and a statement that waits for no answer costs no trip.
-    with transaction.atomic(), rows.pipelined(), outbox.collected():
+    # One INSERT for the outbox's rows (outbox.collected): intake is the loop's busiest write.
+    with transaction.atomic(), outbox.collected():
         # The number is made from the key, so the key is taken first and the row written once.
         pk = rows.next_id(Appeal)
         received = received_at or now
-        appeal = rows.insert(
-            Appeal(
-                pk=pk,
-                number=Appeal.number_for(received, pk),
-                org=org,
-                site=site_obj,
-                member=member,
-                submitted_by=actor,
-                anonymous=bool(anonymous),
-                channel=channel,
-                title=title,
-                text=text,
-                received_at=received,
-                category=suggestion.category,
-                category_suggested=suggestion.category,
-                confidence=suggestion.confidence,
-                urgent=suggestion.urgent,
-                urgent_signals=suggestion.signals,
-            ),
-            read_pk=False,
+        appeal = Appeal.objects.create(
+            pk=pk,
+            number=Appeal.number_for(received, pk),
+            org=org,
+            site=site_obj,
+            member=member,
+            submitted_by=actor,
+            anonymous=bool(anonymous),
+            channel=channel,
+            title=title,
+            text=text,
+            received_at=received,
+            category=suggestion.category,
+            category_suggested=suggestion.category,
+            confidence=suggestion.confidence,
+            urgent=suggestion.urgent,
+            urgent_signals=suggestion.signals,
         )
         for upload, kind in zip(photos, kinds, strict=True):
             Attachment.objects.create(

@@ -39,22 +39,18 @@ def log_action(
     org=None,
     timeline: bool = False,
 ) -> None:
-    """Write one audit entry. Its key is not read back, so in a pipelined write
-    (`rows.pipelined`) the entry does not wait for the database's answer."""
+    """Write one audit entry."""
     object_type, object_id = object_ref(obj)
     if org is None:
         org = getattr(obj, "org", None)
-    rows.insert(
-        AuditLog(
-            actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            org=org,
-            data=data or {},
-            timeline=timeline,
-        ),
-        read_pk=False,
+    AuditLog.objects.create(
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        org=org,
+        data=data or {},
+        timeline=timeline,
     )
 
 

@@ -168,10 +168,8 @@ def notify(
 ) -> Notification:
     """One message to one user. `secret`: it carries a code or another secret (see above)."""
     language = user.language
-    notification = rows.insert(
-        Notification(
-            user=user, title=in_language(title, language), body=in_language(body, language), url=url, ref=ref
-        )
+    notification = Notification.objects.create(
+        user=user, title=in_language(title, language), body=in_language(body, language), url=url, ref=ref
     )
     notification.secret = secret
     _queue_delivery([notification.pk], secret=secret)

@@ -47,7 +47,7 @@ def later(task, *args) -> None:
     if pending is not None:
         pending.append(row)
     else:
-        rows.insert(row, read_pk=False)
+        row.save(force_insert=True)
     if task.huey.immediate:
         # Tests and HUEY_IMMEDIATE: no worker runs the relay, so the commit does.
         transaction.on_commit(relay)
@@ -70,7 +70,7 @@ def collected():
         pending = _collecting.rows
     finally:
         _collecting.rows = None
-    rows.insert_many(pending)
+    OutboxTask.objects.bulk_create(pending)
 
 
 @transaction.atomic

@@ -6,9 +6,10 @@ makes (the logged-in user, their membership, the badge counts) are written by ha
 the column list of a model
 is built once per model, and a row becomes a model instance through the same converters the ORM
 would apply (dates on SQLite, encrypted fields), so the instance behaves exactly as one the ORM
-loaded. The same goes for the few rows a hot write adds (`insert`: an appeal, its audit entry,
-the member's notice): the INSERT statement of a model is built once. Anything that is not on every
-request stays ordinary ORM code.
+loaded. Writes are the ORM's (`save()` and what a model's own `save` adds are never skipped), but
+for the one a benchmark holds to a member-facing target: an offer's claim in its opening second,
+one hand-written statement (activities.offers), marked saved here (`saved`), which refuses a model
+that overrides `save()`. Anything that is not on every request stays ordinary ORM code.
 """
 
 from __future__ import annotations
@@ -19,28 +20,7 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model, QuerySet, signals
-from django.db.models import fields as plain
 from django.db.models.base import ModelState
-
-# Fields whose value goes to the database as it is when it already has the type the field holds
-# (their preparation is only a conversion to that type). Looked up by exact class, so a subclass
-# with a preparation of its own (an encrypted text field, say) always takes the ORM's path.
-_PLAIN_TYPES: dict[type, tuple[type, ...]] = {
-    plain.CharField: (str,),
-    plain.TextField: (str,),
-    plain.BooleanField: (bool,),
-    plain.IntegerField: (int,),
-    plain.BigIntegerField: (int,),
-    plain.SmallIntegerField: (int,),
-    plain.PositiveIntegerField: (int,),
-    plain.PositiveSmallIntegerField: (int,),
-    plain.PositiveBigIntegerField: (int,),
-    plain.FloatField: (float,),
-    plain.AutoField: (int,),
-    plain.BigAutoField: (int,),
-    plain.SmallAutoField: (int,),
-}
-_DATES = (plain.DateField, plain.DateTimeField, plain.TimeField)
 
 
 @cache
@@ -160,43 +140,6 @@ def got(model: type[Model], row: Sequence | None, related: tuple[str, ...] = ())
     return obj
 
 
-def _as_is(field) -> tuple[type, ...]:
-    """The Python types `field` sends to the database unchanged; () if it always prepares."""
-    if field.is_relation:
-        return _as_is(field.target_field) if field.many_to_one or field.one_to_one else ()
-    types = _PLAIN_TYPES.get(type(field), ())
-    if types:
-        return (*types, type(None))
-    if type(field) in _DATES and not (field.auto_now or field.auto_now_add):
-        return (type(None),)  # an empty date is NULL; a date itself is adapted per database
-    return ()
-
-
-@cache
-def _insert_plan(
-    model: type[Model], vendor: str, read_pk: bool, with_pk: bool = False
-) -> tuple[tuple, str, str, str, bool]:
-    """(fields, INSERT up to VALUES, one row's placeholders, the one-row statement, whether it
-    returns the new key). `with_pk`: the row brings its own key (see `next_id`)."""
-    meta = model._meta
-    fields = tuple(
-        (f, f.attname, _as_is(f))
-        for f in meta.concrete_fields
-        if not f.generated and (with_pk or f is not meta.auto_field)
-    )
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f, _, _ in fields)}) VALUES "  # noqa: S608 — names from the model
-    row = f"({', '.join(['%s'] * len(fields))})"
-    returning = (
-        read_pk
-        and not with_pk
-        and meta.auto_field is not None
-        and connection.features.can_return_columns_from_insert
-    )
-    sql = head + row + (f" RETURNING {quote(meta.auto_field.column)}" if returning else "")
-    return fields, head, row, sql, returning
-
-
 def next_id(model: type[Model]) -> int:
     """The key the database gives `model`'s next row, taken now, so that a row with a column
     made from its own key (an appeal's number) is written by one INSERT rather than an INSERT
@@ -219,97 +162,14 @@ def _sequence(model: type[Model]) -> str:
     return fetch_one("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])[0]
 
 
-def _params(obj: Model, fields, conn) -> list:
-    params = []
-    values = obj.__dict__
-    for field, attname, as_is in fields:
-        value = values.get(attname)
-        # A str of a subclass (a choices member, e.g. Status.OPEN) goes as the ORM sends it: as is.
-        if type(value) not in as_is and not (isinstance(value, str) and str in as_is):
-            value = field.get_db_prep_save(field.pre_save(obj, True), conn)
-        params.append(value)
-    return params
-
-
-def _saved_by_orm(model: type[Model]) -> bool:
-    meta = model._meta
-    return (
-        bool(meta.parents) or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
-    )
-
-
-def insert(obj: Model, *, read_pk: bool = True) -> Model:
-    """`obj.save(force_insert=True)` for a new row of a plain model, with the statement built once
-    per model: defaults, `auto_now_add` and field preparation are the ORM's own (`pre_save`,
-    `get_db_prep_save`). A model with save signals or multi-table inheritance is saved by the ORM.
-    With `read_pk=False` the new key is not read back (`obj.pk` stays None, unless the ORM saved
-    it): in a `pipelined` block such a statement does not wait for its answer. A row that has its
-    key already (`next_id`) is written with it."""
-    model = type(obj)
-    meta = model._meta
-    if _saved_by_orm(model):
-        obj.save(force_insert=True)
-        return obj
-    conn = connections[DEFAULT_DB_ALIAS]
-    with_pk = meta.auto_field is not None and obj.pk is not None
-    fields, _, _, sql, returning = _insert_plan(model, conn.vendor, read_pk, with_pk)
-    with conn.cursor() as cursor:
-        cursor.execute(sql, _params(obj, fields, conn))
-        if read_pk and meta.auto_field is not None and not with_pk:
-            if returning:
-                pk = cursor.fetchone()[0]
-            else:
-                pk = conn.ops.last_insert_id(cursor, meta.db_table, meta.auto_field.column)
-            for convert in meta.auto_field.get_db_converters(conn):
-                pk = convert(pk, meta.auto_field, conn)
-            setattr(obj, meta.auto_field.attname, pk)
-    return saved(obj, conn.alias)
-
-
 def saved(obj: Model, alias: str = DEFAULT_DB_ALIAS) -> Model:
-    """Mark `obj` as a row the database holds (as `save()` leaves it), after a hand-written write."""
+    """Mark `obj` as a row the database holds (as `save()` leaves it), after a hand-written write.
+    A model that overrides `save()` is refused: the hand-written write skipped what it adds."""
+    if type(obj).save is not Model.save:
+        raise TypeError(f"{type(obj).__name__} overrides save(): write it with the ORM")
     obj._state.adding = False
     obj._state.db = alias
     return obj
-
-
-def insert_many(objs: Sequence[Model]) -> None:
-    """New rows of one plain model in a single INSERT, as `insert` writes each; their keys are not
-    read back."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if _saved_by_orm(model):
-        for obj in objs:
-            obj.save(force_insert=True)
-        return
-    conn = connections[DEFAULT_DB_ALIAS]
-    fields, head, row, _, _ = _insert_plan(model, conn.vendor, False)
-    params = []
-    for obj in objs:
-        if type(obj) is not model:
-            raise TypeError(f"insert_many: {type(obj).__name__} among {model.__name__} rows")
-        params += _params(obj, fields, conn)
-    with conn.cursor() as cursor:
-        cursor.execute(head + ", ".join([row] * len(objs)), params)
-    for obj in objs:
-        saved(obj, conn.alias)
-
-
-@contextmanager
-def pipelined():
-    """On PostgreSQL, the block's statements are sent without waiting for each one's answer
-    (psycopg's pipeline mode): a statement waits only when its result is read (an INSERT's new
-    key, a SELECT's rows), and what is still in flight is answered together at the end of the
-    block, in one round trip. An error in a statement that was not waited for is raised there.
-    Elsewhere (SQLite answers in process) it changes nothing."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    if conn.vendor != "postgresql":
-        yield
-        return
-    conn.ensure_connection()
-    with conn.wrap_database_errors, conn.connection.pipeline():
-        yield
 
 
 @contextmanager
