@@ -1,7 +1,8 @@
 import pytest
 
-from unionhome.core.audit import timeline_for
+from unionhome.core.audit import object_ref
 from unionhome.core.errors import Conflict
+from unionhome.core.models import AuditLog
 from unionhome.members.models import Transfer, TransferStatus
 from unionhome.members.services import TRANSFER_FLOW
 
@@ -17,7 +18,7 @@ def test_transition_moves_state_and_writes_timeline_and_audit(personas, transfer
     TRANSFER_FLOW.apply(transfer, "accept", actor=personas.staff_other, note="欢迎")
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.ACCEPTED
-    entry = timeline_for(transfer).get()
+    entry = timeline_rows(transfer).get()
     assert entry.action == "members.transfer.accepted"
     assert entry.actor == personas.staff_other
     assert entry.data == {"from": "requested", "to": "accepted", "note": "欢迎"}
@@ -37,3 +38,9 @@ def test_stale_copy_loses_the_race(personas, transfer):
         TRANSFER_FLOW.apply(stale, "reject", actor=personas.staff_other, note="晚了")
     assert err.value.code == "conflict"
     assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.ACCEPTED
+
+
+def timeline_rows(obj):
+    """The audit rows of `obj`'s timeline, as written."""
+    object_type, object_id = object_ref(obj)
+    return AuditLog.objects.filter(object_type=object_type, object_id=object_id, timeline=True)

@@ -1,7 +1,8 @@
 import pytest
 
-from unionhome.core.audit import timeline_for
+from unionhome.core.audit import object_ref
 from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.models import AuditLog
 from unionhome.members import services
 from unionhome.members.models import MemberStatus, TransferStatus
 
@@ -21,7 +22,7 @@ def test_transfer_keeps_membership_across_employers(personas):
     assert p.member.org == p.tree.other_union
     assert (p.member.member_no, p.member.joined_on, p.member.status) == (number, joined, MemberStatus.ACTIVE)
     assert p.member.employee_no == "JM900"
-    actions = [e.action for e in timeline_for(p.member)]
+    actions = [e.action for e in timeline_rows(p.member)]
     assert "members.transfer.requested" in actions and "members.member.employer_changed" in actions
     assert transfer.status == TransferStatus.ACCEPTED
 
@@ -89,3 +90,9 @@ def test_transfer_page(personas, as_user):
     assert "等待对方工会接收" in client.get("/transfer/").content.decode()
     staff_page = as_user(personas.staff_other).get("/staff/transfers/").content.decode()
     assert "王建国" in staff_page and "接收" in staff_page
+
+
+def timeline_rows(obj):
+    """The audit rows of `obj`'s timeline, as written."""
+    object_type, object_id = object_ref(obj)
+    return AuditLog.objects.filter(object_type=object_type, object_id=object_id, timeline=True)

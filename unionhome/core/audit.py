@@ -1,11 +1,10 @@
 """One way to write the audit trail: `log_action(obj, "members.member.updated", actor, data)`.
 
 The dotted action names are turned into human text in one place (`describe`), and the member's
-status timeline is built from the same rows (`timeline_for`)."""
+status timeline is built from the same rows (`timelines_for`, `timeline_entries`)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.db import models
@@ -58,13 +57,6 @@ def describe(action: str) -> str:
     return str(ACTION_TEXT.get(action, action))
 
 
-def timeline_for(obj: models.Model):
-    object_type, object_id = object_ref(obj)
-    return AuditLog.objects.filter(
-        object_type=object_type, object_id=object_id, timeline=True
-    ).select_related("actor")
-
-
 def _entry(log: AuditLog) -> dict:
     from django.utils import timezone
 
@@ -72,12 +64,11 @@ def _entry(log: AuditLog) -> dict:
 
 
 def timeline_entries(obj: models.Model, found: list[tuple] | None = None) -> list[dict]:
-    """The timeline as people read it: local time, the action in words, the note. Read by hand
-    (core.rows): a member polling a request's status reads it each time. `found`: its rows, when
-    they were read with the record (`rows.get_with_children` with `timeline_link`)."""
+    """The timeline as people read it: local time, the action in words, the note. `found`: its
+    rows, when they were read with the record in one statement (`rows.get_with_children` with
+    `timeline_link`: the appeal a member polls); otherwise `timelines_for`'s one query."""
     if found is None:
-        object_type, object_id = object_ref(obj)
-        found = rows.fetch_all(_timeline_sql(), [object_type, object_id])
+        return timelines_for([obj])[str(obj.pk)]
     return [_entry(rows.instance(AuditLog, row)) for row in found]
 
 
@@ -94,17 +85,9 @@ def timeline_link(model: type[models.Model], pk) -> tuple[str, list]:
     return "c.object_type = %s AND c.object_id = %s AND c.timeline", [model._meta.label_lower, str(pk)]
 
 
-@functools.cache
-def _timeline_sql() -> str:
-    return (
-        f"SELECT {rows.columns(AuditLog, 'a')} FROM {AuditLog._meta.db_table} a"  # noqa: S608 — names from the model
-        " WHERE a.object_type = %s AND a.object_id = %s AND a.timeline ORDER BY a.at, a.id"
-    )
-
-
 def timelines_for(objs) -> dict[str, list[dict]]:
-    """The timelines of many records of one model in one query, keyed by primary key (as text):
-    for lists that show each record's timeline."""
+    """The timeline query: the timelines of records of one model, in one query, keyed by primary
+    key (as text); a page of one record asks for one, a list for all of its rows at once."""
     objs = list(objs)
     if not objs:
         return {}
