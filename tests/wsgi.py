@@ -22,6 +22,7 @@ SECURITY_HEADERS = (
     "Content-Security-Policy",
     "Content-Language",
     "Cache-Control",
+    "Vary",
 )
 
 

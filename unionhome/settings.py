@@ -258,6 +258,9 @@ AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 14)
+# The lean path in front of the framework for an offer's claims (core.fastpath); off, every call
+# goes through Django (for comparison in `make bench`).
+FAST_PATH = env_bool("FAST_PATH", True)
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -5,19 +5,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from unionhome.api import api
-from unionhome.core.urlgroups import grouped
 
 handler403 = "unionhome.core.views.error_403"
 handler404 = "unionhome.core.api.django_not_found"
 handler500 = "unionhome.core.api.django_server_error"
 
-# The API first: apps and integrations call it most, and its routes are grouped by their first
-# segment (core.urlgroups) so a call is matched against a few patterns, not all of them.
+# The API first: apps and integrations call it most.
 api_patterns, api_app, api_namespace = api.urls
 
 # Then each app's pages, from its own urls.py.
 urlpatterns = [
-    path("api/v1/", include((grouped(api_patterns), api_app), namespace=api_namespace)),
+    path("api/v1/", include((api_patterns, api_app), namespace=api_namespace)),
     path("", include("unionhome.members.urls")),
     path("", include("unionhome.core.urls")),
     path("", include("unionhome.activities.urls")),

@@ -12,7 +12,13 @@ from unionhome.core.fastpath import FastPathApp  # noqa: E402
 from unionhome.members.identity import token_caller, token_identity  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 — import the URLconf now, not on the first request
-application = FastPathApp(django_application, identity=token_identity, caller=token_caller)
+from django.conf import settings  # noqa: E402
+
+application = (
+    FastPathApp(django_application, identity=token_identity, caller=token_caller)
+    if settings.FAST_PATH
+    else django_application
+)
 
 # The assistant's index and the appeal classifier are built as the process starts, not on the
 # first question or appeal; then the heap they make is frozen out of full collections.

@@ -1,4 +1,4 @@
-"""Claims (B1, B2), funds with 一支笔 sign-off (B7) and proxy consent (B8).
+"""Claims (B1, B2); funds are in `funds`, proxy consent in `members.proxy`.
 
 One status model for every claim type:
 

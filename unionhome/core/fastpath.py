@@ -2,15 +2,21 @@
 
 When a limited offer opens, thousands of members press the button in the same second; members
 on shift send their appeals and poll their status from the app. The work of these calls is a
-few indexed statements, but the full request path (twelve middleware, the URL resolver, the
-framework's parsing, response validation and rendering) cost as much again or more. The endpoints
-registered here are served by the WSGI application directly when the request carries a bearer
-token, with the same service functions, the same JSON bodies and status codes, and the same
-response headers as the ordinary route; every other request — a page session, a missing or bad
-token, a body the handler leaves to the framework (`Fallback`) — goes through Django unchanged,
-which also answers the 401 and the 422. The ordinary routes stay registered (OpenAPI, the test
-client, ASGI), and `tests/activities/test_fastpath.py` and `tests/appeals/test_fastpath.py` hold
-the two to the same answers."""
+few indexed statements, but the full request path (fifteen middleware, the URL resolver, the
+framework's parsing, response validation and rendering) cost as much again or more: on the
+benchmark's machine the framework path misses the member-facing targets that this path meets
+(docs/benchmarks.md, `FAST_PATH=0`), and only those routes are served here.
+
+A route registered here is served by the WSGI application directly when the request carries a
+bearer token, with the framework's own pieces: the token read by the same reader as the API's
+bearer authentication (handed in by unionhome/wsgi.py), the host and HTTPS judged by Django's
+request (`_checked`), the language by the middleware's rule, the headers of Django's answers
+(`common_headers`, plus the middleware's Cache-Control and Vary), the same service functions
+and the same error bodies (`DomainError.body`, `core.api.server_error_body`). Every other
+request — a page session, a missing or bad token, a body the handler leaves to the framework
+(`Fallback`) — goes through Django unchanged, which also answers the 401 and the 422. The
+ordinary routes stay registered (OpenAPI, the test client, ASGI), and
+tests/core/test_fastpath_parity.py holds every route of `ROUTES` to the framework's answers."""
 
 from __future__ import annotations
 
@@ -23,15 +29,16 @@ from functools import cached_property
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import close_old_connections
 from django.http.cookie import parse_cookie
-from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 
 from .api import server_error_body
 from .auth import load_user
 from .errors import DomainError
-from .middleware import LANG_COOKIE, PRIVATE, chosen_language
+from .middleware import LANG_COOKIE, LANGUAGE_VARY, PRIVATE, chosen_language
 
 log = logging.getLogger("django.request")
 
@@ -96,18 +103,16 @@ def _language(environ: dict) -> str:
     return chosen_language(parse_cookie(environ.get("HTTP_COOKIE", "")).get(LANG_COOKIE))
 
 
-def _secure(environ: dict) -> bool:
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, value = settings.SECURE_PROXY_SSL_HEADER
-        return environ.get(header, "").split(",")[0].strip() == value
-    return environ.get("wsgi.url_scheme") == "https"
-
-
-def _host_allowed(environ: dict) -> bool:
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    domain, _port = split_domain_port(host)
-    allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
-    return bool(domain) and validate_host(domain, allowed)
+def _checked(environ: dict) -> bool | None:
+    """Django's own answer to "may this host be served, and over HTTPS?" (its request's
+    `get_host` and `is_secure`, so ALLOWED_HOSTS and SECURE_PROXY_SSL_HEADER mean here what they
+    mean to it): whether the request is secure, or None for a host Django would refuse."""
+    request = WSGIRequest(environ)
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    return request.is_secure()
 
 
 class FastPathApp:
@@ -156,8 +161,8 @@ class FastPathApp:
             if match is None:
                 continue
             token = _bearer(environ)
-            secure = _secure(environ)
-            if token is None or not _host_allowed(environ) or (settings.SECURE_SSL_REDIRECT and not secure):
+            secure = _checked(environ) if token is not None else None
+            if secure is None or (settings.SECURE_SSL_REDIRECT and not secure):
                 break  # Django answers: 401, 400 for a bad host, or the redirect to HTTPS
             headers = self.common_headers(environ, secure)
             answered = self._serve(
@@ -196,6 +201,7 @@ class FastPathApp:
             ("Cache-Control", PRIVATE),  # an answer to a bearer token: core.middleware's rule
             *common,
             ("Content-Language", language),
+            ("Vary", ", ".join(LANGUAGE_VARY)),  # core.middleware's: the words follow the cookie
             ("Content-Length", str(len(payload))),
         ]
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)

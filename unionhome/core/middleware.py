@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 ELDER_COOKIE = "uh_elder"
 LANG_COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -18,9 +19,14 @@ def chosen_language(cookie: str | None) -> str:
     return cookie if cookie in SUPPORTED else settings.LANGUAGE_CODE
 
 
+# What an answer's words depend on besides its URL: the language cookie.
+LANGUAGE_VARY = ("Cookie",)
+
+
 class LanguageMiddleware:
     """Chinese unless the person chose otherwise; the browser's Accept-Language is not used,
-    because most members' phones are set to Chinese anyway and staff want one predictable default."""
+    because most members' phones are set to Chinese anyway and staff want one predictable default.
+    Every answer says it varies by the cookie that chose its language (the fast path too)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,6 +37,7 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
+        patch_vary_headers(response, LANGUAGE_VARY)
         translation.deactivate()
         return response
 

@@ -185,8 +185,7 @@ def alone():
 
 
 def execute(sql: str, params: Sequence) -> int:
-    """Run one hand-written write; the number of rows it changed (in a `pipelined` block, not
-    known before the block ends: -1)."""
+    """Run one hand-written write; the number of rows it changed."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

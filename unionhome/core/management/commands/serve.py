@@ -56,17 +56,19 @@ class Command(BaseCommand):
     help = "Serve the web app and run the task consumer until Ctrl-C."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument(
-            "--server", choices=["gunicorn", "granian"], default=os.environ.get("UNIONHOME_SERVER", "granian")
+            "--server",
+            choices=["gunicorn", "granian"],
+            default=os.environ.get("UNIONHOME_SERVER") or "granian",
         )
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2))),
+            default=int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2),
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS") or 2))
         parser.add_argument("--no-worker", action="store_true", help="do not start the task consumer")
 
     def handle(self, *args, **opts):
