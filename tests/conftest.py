@@ -164,3 +164,33 @@ def stub_server():
     yield state
     server.shutdown()
     server.server_close()
+
+
+class Sent(list):
+    """The texts sent, as (to, body). A text to a roster phone is sent by the task queue after
+    the request's commit; a test's transaction never commits, so reading runs the queue first."""
+
+    def __iter__(self):
+        from unionhome.core.outbox import relay
+
+        relay()
+        return super().__iter__()
+
+
+@pytest.fixture
+def sms(settings, monkeypatch):
+    """The SMS gateway: every text sent, as (to, body)."""
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
+    settings.SMS_DEV_ECHO = False
+    sent = Sent()
+    monkeypatch.setattr(
+        "unionhome.core.http.post_json", lambda url, p, **kw: sent.append((p["to"], p["body"]))
+    )
+    return sent
+
+
+def code_to(sent, phone: str) -> str:
+    """The last code texted to `phone`."""
+    import re
+
+    return re.search(r"(\d{6})", [body for to, body in sent if to == phone][-1]).group(1)

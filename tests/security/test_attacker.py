@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import re
 
 import pytest
 from django.test import Client
@@ -22,8 +21,8 @@ from unionhome.core.models import Role, User
 from unionhome.members import proxy as proxies
 from unionhome.members.models import MemberStatus, ProxyConsent
 
+from ..conftest import code_to
 from ..factories import PASSWORD, MemberFactory, UserFactory, grant, make_id
-from ..members.test_join_takeover import Sent
 
 
 def token_of(client: Client, username: str, password: str = PASSWORD, **extra) -> str | None:
@@ -34,21 +33,6 @@ def token_of(client: Client, username: str, password: str = PASSWORD, **extra) -
 
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-@pytest.fixture
-def sms(settings, monkeypatch):
-    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
-    settings.SMS_DEV_ECHO = False
-    sent = Sent()
-    monkeypatch.setattr(
-        "unionhome.core.http.post_json", lambda url, p, **kw: sent.append((p["to"], p["body"]))
-    )
-    return sent
-
-
-def code_to(sent, phone: str) -> str:
-    return re.search(r"(\d{6})", [body for to, body in sent if to == phone][-1]).group(1)
 
 
 @pytest.fixture

@@ -1,14 +1,6 @@
 """Activities (C1): publish, sign up or join the waiting list, give a place back, feedback; and the
-helpers the app's other services share (offers, tickets, venues, discounts live beside this).
-
-How places are never oversold: a place is taken by a conditional
-`UPDATE … SET remaining = remaining - 1 WHERE id = %s AND remaining > 0` that writes the member's
-row with it, both or neither: on PostgreSQL in one statement (`WITH took AS (UPDATE …) INSERT …`),
-elsewhere in one transaction. If the insert meets the unique constraint (the member already holds
-that place) the place is given back. The database's check constraint `remaining >= 0` and the
-partial unique constraints stand behind it. `bench/offer_burst.py` compares the one statement, the
-transaction and a row lock (`SELECT … FOR UPDATE`); the setting `OFFER_CLAIM_STRATEGY` chooses,
-and the one statement is the default because it measured fastest (docs/benchmarks.md)."""
+helpers the app's other services share (offers, tickets, venues, discounts live beside this;
+how an offer's places are never oversold is told in `offers`)."""
 
 from __future__ import annotations
 
