@@ -14,11 +14,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
 from unionhome.members.models import Member
 
 
-class Activity(models.Model):
+class Activity(Scoped):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(_("活动名称"), max_length=120)
     description = models.TextField(_("活动介绍"), blank=True)
@@ -59,7 +60,7 @@ class SignupStatus(models.TextChoices):
 ACTIVE_SIGNUP = Q(status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING])
 
 
-class Signup(models.Model):
+class Signup(Scoped):
     # As with claims: the activity's lookups use `signup_queue`, the code a unique constraint.
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups", db_index=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="signups")
@@ -92,7 +93,7 @@ class OfferMode(models.TextChoices):
     LOTTERY = "lottery", _("报名抽签")
 
 
-class Offer(models.Model):
+class Offer(Scoped):
     """A limited offer: movie tickets, family photo sessions, driving-school places."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="offers")
@@ -138,7 +139,7 @@ class OfferClaimStatus(models.TextChoices):
 ACTIVE_CLAIM = Q(status__in=[OfferClaimStatus.WON, OfferClaimStatus.ENTERED, OfferClaimStatus.WAITING])
 
 
-class OfferClaim(models.Model):
+class OfferClaim(Scoped):
     """One place of an offer held by a member (`slot` 1..per_member), a lottery entry, or a
     place in the waiting list (`position`)."""
 
@@ -172,7 +173,7 @@ class OfferClaim(models.Model):
     kind = "claim"
 
 
-class Venue(models.Model):
+class Venue(Scoped):
     """A room or ground an enterprise union lends: to its own union only, or to every union
     under `shared_under` (e.g. all unions of the street)."""
 
@@ -204,7 +205,7 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-class Booking(models.Model):
+class Booking(Scoped):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="venue_bookings")
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -225,7 +226,7 @@ class Booking(models.Model):
         ]
 
 
-class BookingSlot(models.Model):
+class BookingSlot(Scoped):
     """The half-hour slots a pending or approved booking holds. Unique per venue and start: two
     bookings that overlap by even one slot cannot both be written, on any database."""
 
@@ -246,7 +247,7 @@ class DiscountCategory(models.TextChoices):
     LIFE = "life", _("生活服务")
 
 
-class Discount(models.Model):
+class Discount(Scoped):
     """A member discount from a member enterprise (普惠优惠)."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="discounts")

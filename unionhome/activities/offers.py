@@ -31,7 +31,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
-from unionhome.core.scoping import ensure_role_over
+from unionhome.core.scoping import by_rule, ensure_role_over, held
 from unionhome.members.audience import audience_includes, clean_audience
 from unionhome.members.identity import Identity, member_identity
 from unionhome.members.models import Member
@@ -115,9 +115,7 @@ def _sold_out_holders(offer: Offer) -> Counter | None:
     if hit is None:
         return None
     if time.monotonic() - hit[0] > SOLD_OUT_REFRESH_SECONDS:
-        holders = Counter(
-            OfferClaim.objects.filter(ACTIVE_CLAIM, offer_id=offer.pk).values_list("member_id", flat=True)
-        )
+        holders = Counter(offer.claims.filter(ACTIVE_CLAIM).values_list("member_id", flat=True))
         hit = _sold_out[key] = (time.monotonic(), holders)
     return hit[1]
 
@@ -145,7 +143,8 @@ def offer_snapshot(pk: int) -> Offer:
     hit = _offers.get(pk)
     if hit and time.monotonic() - hit[0] < OFFER_SNAPSHOT_SECONDS:
         return hit[1]
-    offer = Offer.objects.select_related("org").filter(pk=pk).first()
+    offers = by_rule(Offer.objects, "an offer by number: a claim then checks it reaches the member")
+    offer = offers.select_related("org").filter(pk=pk).first()
     if offer is None:
         raise NotFound()
     if len(_offers) > 1000:
@@ -301,8 +300,10 @@ def _insert_claim(offer: Offer, member_id: int, slot: int, status: str) -> Offer
 
 
 def _waiting_claims(offer_id: int):
-    return OfferClaim.objects.filter(offer_id=offer_id, status=OfferClaimStatus.WAITING).order_by(
-        F("position").asc(nulls_last=True), "pk"
+    return (
+        by_rule(OfferClaim.objects, "the waiting list of an offer in hand")
+        .filter(offer_id=offer_id, status=OfferClaimStatus.WAITING)
+        .order_by(F("position").asc(nulls_last=True), "pk")
     )
 
 
@@ -327,7 +328,7 @@ def waitlist_join(*, user, offer: Offer, now: dt.datetime | None = None) -> Offe
         raise NotFound()
     if offer.mode != OfferMode.FIRST_COME or offer_status(offer, now) != "sold_out":
         raise Conflict("not_sold_out", _("还有名额，可以直接领取") if offer.remaining else _("现在不能排队"))
-    if OfferClaim.objects.filter(offer=offer, member=member).filter(ACTIVE_CLAIM).exists():
+    if offer.claims.filter(ACTIVE_CLAIM, member=member).exists():
         raise Conflict("already_claimed", _("您已经领到或在排队了"))
     return _insert_claim(offer, member.pk, 1, OfferClaimStatus.WAITING)
 
@@ -336,8 +337,8 @@ def waitlist_join(*, user, offer: Offer, now: dt.datetime | None = None) -> Offe
 def claim_give_up(*, actor, claim_row: OfferClaim, release: bool = False) -> None:
     """The member gives a place back (or, `release`, staff free a place never picked up): it
     goes to the first in the waiting list, else back to the count."""
-    offer = Offer.objects.select_for_update().get(pk=claim_row.offer_id)
-    row = OfferClaim.objects.select_for_update().get(pk=claim_row.pk)
+    offer = held(Offer, claim_row.offer_id).select_for_update().get()
+    row = held(claim_row).select_for_update().get()
     if release:
         ensure_role_over(actor, offer.org)
         if row.status != OfferClaimStatus.WON or row.checked_in_at:
@@ -354,7 +355,7 @@ def claim_give_up(*, actor, claim_row: OfferClaim, release: bool = False) -> Non
         return
     nxt = _waiting_claims(offer.pk).select_for_update().first()
     if nxt is None:
-        Offer.objects.filter(pk=offer.pk).update(remaining=F("remaining") + 1)
+        held(offer).update(remaining=F("remaining") + 1)
         return
     nxt.status = OfferClaimStatus.WON
     nxt.won_at = timezone.now()
@@ -384,7 +385,7 @@ def lottery_draw(
     """Draw once the entry window has closed: winners get a place, everyone else an ordered place
     in the waiting list. Drawing twice does nothing."""
     now = now or timezone.now()
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = held(offer).select_for_update().get()
     if actor is not None:
         ensure_role_over(actor, offer.org)
     if offer.mode != OfferMode.LOTTERY:
@@ -394,18 +395,14 @@ def lottery_draw(
     if now < offer.closes_at:
         raise Conflict("not_closed", _("报名还没结束，不能抽签"))
     seed = seed or secrets.token_hex(16)
-    entries = dict(
-        OfferClaim.objects.filter(offer=offer, status=OfferClaimStatus.ENTERED).values_list("member_id", "pk")
-    )
+    entries = dict(offer.claims.filter(status=OfferClaimStatus.ENTERED).values_list("member_id", "pk"))
     winners, waiting = lottery_pick(list(entries), offer.quantity, seed)
-    OfferClaim.objects.filter(pk__in=[entries[m] for m in winners]).update(
-        status=OfferClaimStatus.WON, won_at=now
-    )
-    rows = OfferClaim.objects.in_bulk([entries[m] for m in waiting])
+    offer.claims.filter(pk__in=[entries[m] for m in winners]).update(status=OfferClaimStatus.WON, won_at=now)
+    rows = offer.claims.in_bulk([entries[m] for m in waiting])
     for position, member_id in enumerate(waiting, start=1):
         row = rows[entries[member_id]]
         row.status, row.position = OfferClaimStatus.WAITING, position
-    OfferClaim.objects.bulk_update(rows.values(), ["status", "position"], batch_size=1000)
+    offer.claims.bulk_update(rows.values(), ["status", "position"], batch_size=1000)
     offer.seed, offer.drawn_at, offer.remaining = seed, now, offer.quantity - len(winners)
     offer.save(update_fields=["seed", "drawn_at", "remaining"])
     entrant_digest = hashlib.sha256(",".join(map(str, sorted(entries))).encode()).hexdigest()
@@ -415,7 +412,8 @@ def lottery_draw(
         actor,
         {"seed": seed, "entrants": len(entries), "entrants_sha256": entrant_digest, "winners": winners},
     )
-    users = dict(Member.objects.filter(pk__in=list(entries)).values_list("pk", "user_id"))
+    entrants = by_rule(Member.objects, "the entrants of the offer in hand")
+    users = dict(entrants.filter(pk__in=list(entries)).values_list("pk", "user_id"))
     notify_many(
         [users[m] for m in winners if users.get(m)],
         Message(_l("恭喜中签：%(t)s"), t=offer.title),

@@ -6,16 +6,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from unionhome.core.errors import NotFound
-from unionhome.core.scoping import require_staff, role_paths, scope
+from unionhome.core.scoping import by_rule, own, require_staff, role_paths, scope
 from unionhome.members.audience import audience_includes
 from unionhome.members.models import Member
-from unionhome.members.selectors import org_ids_upward
+from unionhome.members.selectors import published_to
 
 from .models import Activity, Booking, BookingStatus, Discount, Offer, OfferClaim, Signup, Venue
 
 
 def _member(user) -> Member | None:
-    return Member.objects.select_related("org").filter(user=user).first()
+    return own(Member.objects.select_related("org"), user, field="user").first()
 
 
 def _reaching(qs: QuerySet, user, member: Member | None) -> list:
@@ -23,7 +23,7 @@ def _reaching(qs: QuerySet, user, member: Member | None) -> list:
     one query for the rows, one per distinct non-empty audience."""
     if member is None:
         return []
-    rows = list(qs.filter(org_id__in=org_ids_upward(user, member.org.path)).select_related("org"))
+    rows = list(published_to(qs, user, member.org.path).select_related("org"))
     verdict: dict[tuple, bool] = {}
     out = []
     for row in rows:
@@ -71,7 +71,8 @@ def offer_get(user, pk: int) -> Offer:
 
 def my_signup(user, activity: Activity) -> Signup | None:
     return (
-        Signup.objects.filter(activity=activity, member__user=user, status__in=["confirmed", "waiting"])
+        own(Signup.objects, user, field="member__user")
+        .filter(activity=activity, status__in=["confirmed", "waiting"])
         .order_by("-pk")
         .first()
     )
@@ -79,31 +80,48 @@ def my_signup(user, activity: Activity) -> Signup | None:
 
 def my_claims(user, offer: Offer) -> list[OfferClaim]:
     return list(
-        OfferClaim.objects.filter(offer=offer, member__user=user).exclude(status="cancelled").order_by("pk")
+        own(OfferClaim.objects, user, field="member__user")
+        .filter(offer=offer)
+        .exclude(status="cancelled")
+        .order_by("pk")
     )
 
 
 def tickets_of(user) -> dict:
     """A member's sign-ups and places, current first."""
     signups = (
-        Signup.objects.filter(member__user=user)
+        own(Signup.objects, user, field="member__user")
         .exclude(status="cancelled")
         .select_related("activity")
         .order_by("-activity__starts_at")
     )
-    claims = OfferClaim.objects.filter(member__user=user).exclude(status="cancelled").select_related("offer")
+    claims = (
+        own(OfferClaim.objects, user, field="member__user")
+        .exclude(status="cancelled")
+        .select_related("offer")
+    )
     return {"signups": list(signups[:50]), "claims": list(claims.order_by("-pk")[:50])}
 
 
 def own_signup(user, pk: int) -> Signup:
-    row = Signup.objects.select_related("activity__org", "member").filter(pk=pk, member__user=user).first()
+    row = (
+        own(Signup.objects, user, field="member__user")
+        .select_related("activity__org", "member")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row
 
 
 def own_claim(user, pk: int) -> OfferClaim:
-    row = OfferClaim.objects.select_related("offer__org", "member").filter(pk=pk, member__user=user).first()
+    row = (
+        own(OfferClaim.objects, user, field="member__user")
+        .select_related("offer__org", "member")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row
@@ -156,15 +174,16 @@ def attendance(activity: Activity) -> QuerySet[Signup]:
 def venues_for(user) -> list[Venue]:
     """Venues the caller's unions may book: their own, and those shared under an org above them."""
     require_staff(user)
-    paths = role_paths(user)
+    venues = by_rule(Venue.objects, "the caller's unions' venues and those shared under a union over them")
+    venues = venues.filter(active=True).select_related("org", "shared_under")
     if user.is_superuser:
-        return list(Venue.objects.filter(active=True).select_related("org", "shared_under"))
+        return list(venues)
     q = Q(pk__in=[])
-    for path in paths:
+    for path in role_paths(user):
         q |= Q(org__path__startswith=path)
         ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "."]
         q |= Q(shared_under__path__in=ancestors) | Q(shared_under__path__startswith=path)
-    return list(Venue.objects.filter(q, active=True).select_related("org", "shared_under").distinct())
+    return list(venues.filter(q).distinct())
 
 
 def venue_get(user, pk: int) -> Venue:
@@ -210,9 +229,7 @@ def discounts_for(user, category: str = "") -> QuerySet[Discount]:
     today = timezone.localdate()
     member = _member(user)
     path = member.org.path if member else None
-    qs = Discount.objects.filter(
-        org_id__in=org_ids_upward(user, path), valid_from__lte=today, valid_until__gte=today
-    )
+    qs = published_to(Discount.objects, user, path).filter(valid_from__lte=today, valid_until__gte=today)
     if category:
         qs = qs.filter(category=category)
     return qs.select_related("org")

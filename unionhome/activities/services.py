@@ -18,7 +18,7 @@ from unionhome.core.bounds import day_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
-from unionhome.core.scoping import ensure_role_over
+from unionhome.core.scoping import by_rule, ensure_role_over, held
 from unionhome.core.uploads import check_upload
 from unionhome.members.audience import audience_includes, clean_audience
 from unionhome.members.models import Member
@@ -134,7 +134,7 @@ def activity_save(
         activity.save()
         log_action(activity, "activities.activity.published", actor, {"capacity": activity.capacity})
         return activity
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = held(activity).select_for_update().get()
     taken = activity.capacity - activity.remaining
     if fields["capacity"] < taken:
         raise DomainError(
@@ -165,10 +165,8 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> None:
     ensure_role_over(actor, activity.org)
     if not reason.strip():
         raise DomainError("invalid", _("请说明取消原因"), fields={"reason": _("不能为空")})
-    Activity.objects.filter(pk=activity.pk).update(cancelled=True)
-    users = Signup.objects.filter(
-        activity=activity, status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING]
-    )
+    held(activity).update(cancelled=True)
+    users = activity.signups.filter(status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING])
     notify_many(
         users.values_list("member__user_id", flat=True),
         Message(_l("活动取消：%(t)s"), t=activity.title),
@@ -187,13 +185,11 @@ def signup_create(*, user, activity: Activity, now: dt.datetime | None = None) -
         raise NotFound()
     if activity.cancelled or now >= activity.signup_closes_at:
         raise Conflict("closed", _("报名已截止"))
-    if Signup.objects.filter(ACTIVE_SIGNUP, activity=activity, member=member).exists():
+    if activity.signups.filter(ACTIVE_SIGNUP, member=member).exists():
         raise Conflict("duplicate", _("您已经报过名了"))
     try:
         with transaction.atomic():
-            taken = Activity.objects.filter(pk=activity.pk, remaining__gt=0).update(
-                remaining=F("remaining") - 1
-            )
+            taken = held(activity).filter(remaining__gt=0).update(remaining=F("remaining") - 1)
             row = Signup.objects.create(
                 activity=activity,
                 member=member,
@@ -210,7 +206,9 @@ def waiting_position(row: Signup) -> int | None:
     """A sign-up's place on its activity's waiting list: 1 for the first in line."""
     if row.status != SignupStatus.WAITING:
         return None
-    ahead = Signup.objects.filter(activity_id=row.activity_id, status=SignupStatus.WAITING, pk__lt=row.pk)
+    ahead = by_rule(Signup.objects, "the waiting list of a sign-up in hand").filter(
+        activity_id=row.activity_id, status=SignupStatus.WAITING, pk__lt=row.pk
+    )
     return ahead.count() + 1
 
 
@@ -222,8 +220,8 @@ def local_time(value: dt.datetime) -> str:
 @transaction.atomic
 def signup_cancel(*, user, signup_row: Signup) -> None:
     """A member withdraws: a confirmed place goes to the first in the waiting list."""
-    activity = Activity.objects.select_for_update().get(pk=signup_row.activity_id)
-    row = Signup.objects.select_for_update().get(pk=signup_row.pk)
+    activity = held(Activity, signup_row.activity_id).select_for_update().get()
+    row = held(signup_row).select_for_update().get()
     if row.status == SignupStatus.CANCELLED:
         return
     was = row.status
@@ -231,7 +229,7 @@ def signup_cancel(*, user, signup_row: Signup) -> None:
     row.save(update_fields=["status"])
     log_action(row, "activities.signup.cancelled", user, {"was": was}, org=activity.org)
     if was == SignupStatus.CONFIRMED:
-        Activity.objects.filter(pk=activity.pk).update(remaining=F("remaining") + 1)
+        held(activity).update(remaining=F("remaining") + 1)
         activity.refresh_from_db(fields=["remaining"])
         _promote_waiting(activity)
 
@@ -239,15 +237,10 @@ def signup_cancel(*, user, signup_row: Signup) -> None:
 def _promote_waiting(activity: Activity) -> None:
     """Fill free places from the front of the waiting list (call with the activity locked)."""
     while True:
-        nxt = (
-            Signup.objects.select_for_update()
-            .filter(activity=activity, status=SignupStatus.WAITING)
-            .order_by("pk")
-            .first()
-        )
+        nxt = activity.signups.select_for_update().filter(status=SignupStatus.WAITING).order_by("pk").first()
         if nxt is None:
             return
-        if not Activity.objects.filter(pk=activity.pk, remaining__gt=0).update(remaining=F("remaining") - 1):
+        if not held(activity).filter(remaining__gt=0).update(remaining=F("remaining") - 1):
             return
         nxt.status = SignupStatus.CONFIRMED
         nxt.confirmed_at = timezone.now()

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from unionhome.core.scoping import by_rule
+
 from .lexicon import DANGER_SIGNALS, LEXICON
 
 TRAIN_FILE = Path(__file__).parent / "data" / "appeals_train.json"
@@ -111,9 +113,9 @@ def confirmed_examples() -> list[dict]:
 
     return [
         {"text": text, "category": category, "urgent": urgent}
-        for text, category, urgent in Appeal.objects.filter(category_confirmed=True).values_list(
-            "text", "category", "urgent"
-        )
+        for text, category, urgent in by_rule(Appeal.objects, "every confirmed category teaches the model")
+        .filter(category_confirmed=True)
+        .values_list("text", "category", "urgent")
     ]
 
 

@@ -13,7 +13,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Role
 from unionhome.core.notifications import Message, notify
-from unionhome.core.scoping import holders_over
+from unionhome.core.scoping import held, holders_over
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
 
@@ -59,7 +59,7 @@ def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatc
             note=_("已转 %(d)s 会办") % {"d": "、".join(r.department for r in rows)},
             data={"departments": [r.department for r in rows]},
         )
-        Dispatch.objects.filter(appeal=appeal, round=appeal.round).delete()
+        appeal.dispatches.filter(round=appeal.round).delete()
         Dispatch.objects.bulk_create(rows)
         _tell_department(appeal, rows[0])
     _tell_member(appeal, Message(_l("诉求 %(n)s 已转相关部门会办"), n=appeal.number))
@@ -98,11 +98,15 @@ def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = 
     files = files or []
     kinds = [check_upload(f, field="files", allowed=EVIDENCE_TYPES) for f in files]
     with transaction.atomic():
-        moved = Dispatch.objects.filter(pk=step.pk, status=DispatchStatus.PENDING).update(
-            status=DispatchStatus.ANSWERED,
-            answer=answer[:4000],
-            answered_by=actor,
-            answered_at=timezone.now(),
+        moved = (
+            held(step)
+            .filter(status=DispatchStatus.PENDING)
+            .update(
+                status=DispatchStatus.ANSWERED,
+                answer=answer[:4000],
+                answered_by=actor,
+                answered_at=timezone.now(),
+            )
         )
         if not moved:
             raise Conflict("conflict", _("该会办单当前不能反馈"))
@@ -117,7 +121,7 @@ def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = 
             )
         log_action(appeal, "appeals.dispatch.answered", actor, {"department": step.department}, timeline=True)
         following = (
-            Dispatch.objects.filter(appeal=appeal, round=step.round, status=DispatchStatus.WAITING)
+            appeal.dispatches.filter(round=step.round, status=DispatchStatus.WAITING)
             .order_by("position")
             .first()
         )

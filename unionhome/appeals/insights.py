@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.models import Org, Site
+from unionhome.core.scoping import by_rule
 
 from .models import Category, Status
 
@@ -77,9 +78,8 @@ def appeal_figures(
         from unionhome.members.models import MemberGroup
 
         member_ids = {r[10] for r in rows if r[10]}
-        for member_id, group in MemberGroup.objects.filter(member_id__in=member_ids).values_list(
-            "member_id", "group"
-        ):
+        groups = by_rule(MemberGroup.objects, "the members of appeals already in scope")
+        for member_id, group in groups.filter(member_id__in=member_ids).values_list("member_id", "group"):
             groups_of[member_id].append(group)
     total = _blank()
     buckets: dict = defaultdict(_blank)
@@ -135,7 +135,8 @@ def _names(by: str, keys: list) -> dict:
     model = {"org": Org, "site": Site}.get(by)
     if model is None:
         return {}
-    return dict(model.objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+    named = by_rule(model.objects, "the orgs and sites of rows already in scope")
+    return dict(named.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
 
 
 def _label(by: str, key, names: dict) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from unionhome.core.audit import log_action
 from unionhome.core.errors import Conflict, DomainError, NotFound
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over
+from unionhome.core.scoping import ensure_role_over, own, scope
 from unionhome.core.workflow import Workflow
 
 from .models import LADDER, LadderStep, LegalCase, LegalKind, LegalStatus, LegalStepRecord, RightsIssue
@@ -104,11 +104,10 @@ def legal_case_open(
 
 
 def case_get(user, pk: int) -> LegalCase:
-    case = LegalCase.objects.select_related("org", "member").filter(pk=pk).first()
+    """A case, to the member it is for and to staff over its union; NotFound for anyone else."""
+    cases = LegalCase.objects.select_related("org", "member")
+    case = (own(cases, user, field="member__user") | scope(cases, user)).filter(pk=pk).first()
     if case is None:
-        raise NotFound()
-    own = case.member is not None and case.member.user_id == user.pk
-    if not own and not has_role_over(user, case.org, STAFF_ROLES):
         raise NotFound()
     return case
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
 
 
@@ -64,7 +65,7 @@ class Outcome(models.TextChoices):
     UNRESOLVABLE = "unresolvable", _("暂难解决")
 
 
-class Appeal(models.Model):
+class Appeal(Scoped):
     # Unique by a constraint below rather than `unique=True`, which on PostgreSQL adds a second
     # index for LIKE searches: a number is only ever matched whole.
     number = models.CharField(_("编号"), max_length=20)
@@ -170,7 +171,7 @@ class DispatchStatus(models.TextChoices):
     ANSWERED = "answered", _("已反馈")
 
 
-class Dispatch(models.Model):
+class Dispatch(Scoped):
     """One department's step of a 会办单; steps are answered in their order."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="dispatches")
@@ -194,7 +195,7 @@ class Dispatch(models.Model):
         ]
 
 
-class Attachment(models.Model):
+class Attachment(Scoped):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     dispatch = models.ForeignKey(
         Dispatch, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -211,7 +212,7 @@ class RectificationStatus(models.TextChoices):
     DONE = "done", _("已整改")
 
 
-class Rectification(models.Model):
+class Rectification(Scoped):
     """A line of the quarterly rectification list (季度整改清单), made from a recurring group."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="rectifications")
@@ -240,7 +241,7 @@ class RiskKind(models.TextChoices):
     OVERTIME = "overtime", _("加班诉求上升")
 
 
-class RiskItem(models.Model):
+class RiskItem(Scoped):
     """A line of the weekly risk review (周研判): found by the weekly job, owned by a person."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="risks")
@@ -278,7 +279,7 @@ class LegalStatus(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-class LegalCase(models.Model):
+class LegalCase(Scoped):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="legal_cases")
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.SET_NULL)
     appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="legal")
@@ -311,7 +312,7 @@ class LadderStep(models.TextChoices):
 LADDER = list(LadderStep.values)
 
 
-class LegalStepRecord(models.Model):
+class LegalStepRecord(Scoped):
     case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(max_length=10, choices=LadderStep.choices)
     on = models.DateField(_("日期"))

@@ -9,6 +9,8 @@ import re
 
 from django.utils import timezone
 
+from unionhome.core.scoping import by_rule, held
+
 from .models import Appeal
 
 SIMILARITY = 0.2
@@ -49,9 +51,8 @@ def link_recurring(appeal: Appeal) -> Appeal | None:
         return None
     start, end = quarter_bounds(quarter_of(timezone.localdate(appeal.received_at)))
     candidates = (
-        Appeal.objects.filter(
-            site_id=appeal.site_id, category=appeal.category, received_at__gte=start, received_at__lt=end
-        )
+        by_rule(Appeal.objects, "the appeals of one site, the new appeal's")
+        .filter(site_id=appeal.site_id, category=appeal.category, received_at__gte=start, received_at__lt=end)
         .exclude(pk=appeal.pk)
         .order_by("received_at")
         .only("pk", "text", "cluster_id")[:200]
@@ -60,8 +61,8 @@ def link_recurring(appeal: Appeal) -> Appeal | None:
         if similarity(appeal.text, other.text) >= SIMILARITY:
             root = other.cluster_id or other.pk
             if other.cluster_id is None:
-                Appeal.objects.filter(pk=other.pk).update(cluster_id=root)
-            Appeal.objects.filter(pk=appeal.pk).update(cluster_id=root)
+                held(other).update(cluster_id=root)
+            held(appeal).update(cluster_id=root)
             appeal.cluster_id = root
             return other
     return None

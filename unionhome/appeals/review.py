@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
-from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.errors import DomainError
 from unionhome.core.models import AuditLog, Site
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, scope
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, get_scoped, has_role_over, scope
 
 from .models import Appeal, Category, Rectification, RectificationStatus, RiskItem, RiskKind
 from .recurring import quarter_bounds, quarter_of
@@ -61,17 +61,16 @@ def recurring_groups(user, quarter: str | None = None) -> list[dict]:
 def rectification_create(
     *, actor, cluster: int, title: str, owner, due_on: dt.date, next_step: str = ""
 ) -> Rectification:
-    root = Appeal.objects.filter(pk=cluster).select_related("org").first()
-    if root is None:
-        raise NotFound()
-    ensure_role_over(actor, root.org)
+    root = get_scoped(Appeal.objects.select_related("org"), actor, pk=cluster)
     if owner is None or not has_role_over(owner, root.org, STAFF_ROLES):
         raise DomainError("invalid", _("请选择责任人"), fields={"owner": _("请选择本单位工会干部")})
     title = (title or "").strip()
     if not title:
         raise DomainError("invalid", _("请填写整改事项"), fields={"title": _("必填")})
     start, end = quarter_bounds(quarter_of(timezone.localdate(root.received_at)))
-    appeals = Appeal.objects.filter(cluster_id=cluster, received_at__gte=start, received_at__lt=end)
+    appeals = scope(Appeal.objects, actor).filter(
+        cluster_id=cluster, received_at__gte=start, received_at__lt=end
+    )
     item = Rectification.objects.create(
         org=root.org,
         site=root.site,

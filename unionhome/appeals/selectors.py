@@ -11,7 +11,7 @@ from unionhome.core import rows
 from unionhome.core.audit import TIMELINE_ORDER, timeline_link
 from unionhome.core.errors import NotFound
 from unionhome.core.models import AuditLog
-from unionhome.core.scoping import STAFF_ROLES, role_paths, subtree_q
+from unionhome.core.scoping import by_rule, has_role_over, own, scope
 from unionhome.core.workdays import WorkdayCalendar
 
 from .dispatch import handler_departments
@@ -28,15 +28,13 @@ def may_see(user, appeal: Appeal, *, internal: bool = False) -> bool:
     department's steps under the union."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser and user.is_active:
-        return True
     if not internal and appeal.member is not None and appeal.member.user_id == user.pk:
         return True
-    path = appeal.org.path
-    if any(path.startswith(p) for p in role_paths(user, STAFF_ROLES)):
+    if has_role_over(user, appeal.org):
         return True
+    path = appeal.org.path
     departments = [dept for p, dept in handler_departments(user) if path.startswith(p)]
-    return bool(departments) and Dispatch.objects.filter(appeal=appeal, department__in=departments).exists()
+    return bool(departments) and appeal.dispatches.filter(department__in=departments).exists()
 
 
 _RELATED = ("org", "site", "member", "owner")
@@ -65,15 +63,11 @@ def _visible(user, appeal: Appeal | None) -> Appeal:
 
 
 def my_appeals(user) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(member__user=user).order_by("-received_at")
+    return own(Appeal.objects, user, field="member__user").order_by("-received_at")
 
 
 def staff_appeals(user) -> QuerySet[Appeal]:
-    paths = role_paths(user, STAFF_ROLES)
-    qs = Appeal.objects.select_related("site", "owner", "member")
-    if getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(subtree_q(paths, "org")) if paths else qs.none()
+    return scope(Appeal.objects.select_related("site", "owner", "member"), user)
 
 
 def workbench(user, tab: str, channel: str = "", today: dt.date | None = None) -> QuerySet[Appeal]:
@@ -107,28 +101,25 @@ def workbench_counts(user, today: dt.date | None = None) -> dict[str, int]:
     }
 
 
-def _handler_q(user) -> Q:
+def handler_steps(user) -> QuerySet[Dispatch]:
     """Dispatch steps of the user's departments within the subtrees where they handle them."""
     q = Q(pk__in=[])
     for path, dept in handler_departments(user):
         q |= Q(appeal__org__path__startswith=path, department=dept)
-    return q
+    return by_rule(Dispatch.objects, "a handler's departments, under where they handle them").filter(q)
 
 
 def handler_queue(user) -> QuerySet[Dispatch]:
     return (
-        Dispatch.objects.filter(_handler_q(user), status=DispatchStatus.PENDING)
+        handler_steps(user)
+        .filter(status=DispatchStatus.PENDING)
         .select_related("appeal", "appeal__site")
         .order_by("due_on")
     )
 
 
 def handler_step(user, pk: int) -> Dispatch:
-    step = (
-        Dispatch.objects.filter(_handler_q(user), pk=pk)
-        .select_related("appeal", "appeal__org", "appeal__site")
-        .first()
-    )
+    step = handler_steps(user).filter(pk=pk).select_related("appeal", "appeal__org", "appeal__site").first()
     if step is None:
         raise NotFound()
     return step

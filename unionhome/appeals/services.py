@@ -21,7 +21,7 @@ from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Role, Site
 from unionhome.core.notifications import Message, Text, notify
 from unionhome.core.outbox import later
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, own, within
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
 from unionhome.core.workflow import Workflow
@@ -107,7 +107,7 @@ def tell_received(appeal: Appeal) -> None:
     """The member's receipt in their inbox, once (the task that sends it may run again)."""
     user = _member_user(appeal)
     ref = f"appeal:{appeal.pk}:received"
-    if user is None or Notification.objects.filter(ref=ref).exists():
+    if user is None or own(Notification.objects, user, field="user").filter(ref=ref).exists():
         return
     title = Message(_l("诉求已收到：%(n)s"), n=appeal.number)
     _tell_member(appeal, title, _l("工会会尽快受理并告诉您办理期限。"), ref=ref)
@@ -255,11 +255,10 @@ def _site_for(site, org, member) -> Site | None:
         return member.site if member is not None and member.site_id else None
     site_id = site.pk if isinstance(site, Site) else site
     try:
-        found = Site.objects.select_related("org").get(pk=int(site_id))
-    except (Site.DoesNotExist, TypeError, ValueError):
+        found = within(Site.objects, org.enterprise() or org).filter(pk=int(site_id)).first()
+    except (TypeError, ValueError):
         found = None
-    enterprise = org.enterprise() or org
-    if found is None or not found.org.path.startswith(enterprise.path):
+    if found is None:
         raise DomainError("invalid", _("工作地点不正确"), fields={"site": _("请选择本单位的工作地点")})
     return found
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +20,16 @@ from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.models import Site
 from unionhome.core.qr import qr_svg
-from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, role_paths, scope
+from unionhome.core.scoping import (
+    STAFF_ROLES,
+    by_rule,
+    colleagues,
+    get_scoped,
+    has_role_over,
+    own,
+    scope,
+    within,
+)
 from unionhome.core.uploads import serve
 from unionhome.members.proxy import proxy_for
 from unionhome.members.selectors import member_of
@@ -56,10 +64,7 @@ from .models import (
 
 
 def _sites_for(member):
-    if member is None:
-        return Site.objects.none()
-    enterprise = member.org.enterprise() or member.org
-    return Site.objects.filter(org__path__startswith=enterprise.path)
+    return within(Site.objects, (member.org.enterprise() or member.org) if member else None)
 
 
 def _submit(request, form, **extra) -> Appeal | None:
@@ -129,7 +134,8 @@ def appeal_file(request, pk: int):
     as the pages show it (core.uploads.serve)."""
     from .models import Attachment
 
-    row = Attachment.objects.select_related("appeal__org", "appeal__member").filter(pk=pk).first()
+    photos = by_rule(Attachment.objects, "may_see below: the appeal's member, its staff, its handlers")
+    row = photos.select_related("appeal__org", "appeal__member").filter(pk=pk).first()
     if row is None or not selectors.may_see(request.user, row.appeal, internal=row.dispatch_id is not None):
         raise Http404
     label = _("诉求 %(number)s 附件 %(n)s") % {"number": row.appeal.number, "n": row.pk}
@@ -350,17 +356,6 @@ def _dimension_labels():
     ]
 
 
-def _staff_choices(user):
-    paths = role_paths(user, STAFF_ROLES)
-    from unionhome.core.scoping import subtree_q
-
-    return (
-        get_user_model()
-        .objects.filter(subtree_q(paths, "roles__org"), roles__role__in=STAFF_ROLES)
-        .distinct()
-    )
-
-
 @staff_required
 def rectification(request):
     quarter = request.GET.get("quarter") or recurring.quarter_of(timezone.localdate())
@@ -372,7 +367,7 @@ def rectification(request):
                 )
                 review.rectification_update(item, actor=request.user, done=True)
             else:
-                owner = _staff_choices(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
+                owner = colleagues(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
                 review.rectification_create(
                     actor=request.user,
                     cluster=int_param(request.POST.get("cluster")),
@@ -394,7 +389,7 @@ def rectification(request):
             "items": scope(
                 Rectification.objects.select_related("site", "owner"), request.user
             ).prefetch_related("appeals"),
-            "staff": _staff_choices(request.user),
+            "staff": colleagues(request.user),
             "default_due": timezone.localdate() + dt.timedelta(days=30),
         },
     )
@@ -404,7 +399,7 @@ def rectification(request):
 def risks(request):
     if request.method == "POST":
         item = get_scoped(RiskItem.objects.all(), request.user, pk=int_param(request.POST.get("id")))
-        owner = _staff_choices(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
+        owner = colleagues(request.user).filter(pk=int_param(request.POST.get("owner"))).first()
         try:
             review.risk_update(
                 item,
@@ -422,7 +417,7 @@ def risks(request):
         "appeals/staff/risks.html",
         {
             "items": scope(RiskItem.objects.select_related("site", "owner"), request.user),
-            "staff": _staff_choices(request.user),
+            "staff": colleagues(request.user),
         },
     )
 
@@ -495,7 +490,7 @@ def legal_home(request):
         else:
             messages.success(request, _("已登记，工会法律服务人员会联系您"))
             return redirect("legal-case", case.pk)
-    cases = LegalCase.objects.filter(member=member) if member else LegalCase.objects.none()
+    cases = own(LegalCase.objects, member)
     return render(request, "appeals/legal.html", {"form": form, "cases": cases})
 
 

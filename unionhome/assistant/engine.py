@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unionhome.core.guard import system
+
 from .retrieval import Doc, Index, analyse_entry, normalise
 
 DATA = Path(__file__).parent / "data"
@@ -213,28 +215,35 @@ def current() -> Assistant:
     with _lock:
         if state["assistant"] is not None and time.monotonic() - state["checked"] < REFRESH_SECONDS:
             return state["assistant"]
-        stamp = _stamp()
-        if state["assistant"] is None or stamp != state["stamp"]:
-            from .models import Entry
-
-            entries = list(
-                Entry.objects.filter(active=True).only(
-                    "kb_id", "org_id", "question", "keywords", "synonyms", "terms", "terms_version", "answer"
-                )
-            )
-            _refresh_terms(entries)
-            sig = signature(entries)
-            if sig != state["signature"]:
-                state["assistant"] = build(entries)
-                state["signature"] = sig
-                state["builds"] += 1
-            else:  # the same content again (e.g. re-saved): keep the index, hold the fresh rows
-                state["assistant"].entries = {e.kb_id: e for e in entries}
-            for e in entries:  # held for their answers; the terms are in the matrix now
-                e.terms = {}
-            state["stamp"] = stamp
+        with system():  # one index of every entry for the process; answers keep to the asker's unions
+            _refresh(state)
         state["checked"] = time.monotonic()
         return state["assistant"]
+
+
+def _refresh(state) -> None:
+    """Rebuild the index when the entries' stamp moved."""
+    stamp = _stamp()
+    if state["assistant"] is not None and stamp == state["stamp"]:
+        return
+    from .models import Entry
+
+    entries = list(
+        Entry.objects.filter(active=True).only(
+            "kb_id", "org_id", "question", "keywords", "synonyms", "terms", "terms_version", "answer"
+        )
+    )
+    _refresh_terms(entries)
+    sig = signature(entries)
+    if sig != state["signature"]:
+        state["assistant"] = build(entries)
+        state["signature"] = sig
+        state["builds"] += 1
+    else:  # the same content again (e.g. re-saved): keep the index, hold the fresh rows
+        state["assistant"].entries = {e.kb_id: e for e in entries}
+    for e in entries:  # held for their answers; the terms are in the matrix now
+        e.terms = {}
+    state["stamp"] = stamp
 
 
 def invalidate() -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org
 
 
@@ -27,7 +28,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Entry(models.Model):
+class Entry(Scoped):
     """One question and its answer. `org` empty: shared by every union; otherwise the union's
     own entry (a local rule, a local guide), seen by its members and those below it."""
 
@@ -67,7 +68,7 @@ class QuestionStatus(models.TextChoices):
     DISMISSED = "dismissed", _("已忽略")
 
 
-class Question(models.Model):
+class Question(Scoped):
     """A question a member asked, what the assistant said, and what became of it."""
 
     user = models.ForeignKey(

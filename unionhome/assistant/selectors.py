@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from unionhome.core.errors import NotFound
-from unionhome.core.scoping import require_staff, role_paths, scope, subtree_q
+from unionhome.core.scoping import by_rule, require_staff, role_paths, scope, subtree_q
 
 from .models import Entry, Question, QuestionStatus
 
@@ -14,9 +14,10 @@ def entries_editable(user) -> QuerySet[Entry]:
     """The entries a staff member manages: shared ones (read by all staff, edited by admins) and
     their unions' own."""
     require_staff(user)
+    entries = by_rule(Entry.objects, "the shared entries, and those of the caller's unions")
     if user.is_superuser:
-        return Entry.objects.all()
-    return Entry.objects.filter(Q(org__isnull=True) | subtree_q(role_paths(user), "org"))
+        return entries
+    return entries.filter(Q(org__isnull=True) | subtree_q(role_paths(user), "org"))
 
 
 def entry_get(user, kb_id: str) -> Entry:
@@ -41,10 +42,7 @@ def unanswered(user) -> QuerySet[Question]:
     """Questions it could not answer, or whose answer did not help: the staff's to-do list.
     Questions from people outside any union are the platform admins' to look at."""
     require_staff(user)
-    qs = Question.objects.filter(status=QuestionStatus.OPEN).select_related("entry")
-    if user.is_superuser:
-        return qs
-    return scope(qs, user)
+    return scope(Question.objects.filter(status=QuestionStatus.OPEN).select_related("entry"), user)
 
 
 def question_get(user, pk: int) -> Question:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError, Forbidden, NotFound
 from unionhome.core.models import Role
-from unionhome.core.scoping import ensure_role_over, has_role_over, role_paths
+from unionhome.core.scoping import by_rule, ensure_role_over, has_role_over, own, role_paths
 from unionhome.members.models import Member
 from unionhome.members.selectors import org_ids_upward
 
@@ -64,7 +64,9 @@ def ask(*, user, text: str) -> Answer:
     assistant = engine.current()
     authenticated = getattr(user, "is_authenticated", False)
     member = (
-        Member.objects.filter(user=user).values_list("org_id", "org__path").first() if authenticated else None
+        own(Member.objects, user if authenticated else None, field="user")
+        .values_list("org_id", "org__path")
+        .first()
     )
     orgs = org_ids_upward(user, member_path=member[1] if member else "")
     reply = assistant.reply(text, orgs=orgs)
@@ -88,7 +90,11 @@ def ask(*, user, text: str) -> Answer:
 
 
 def _own_question(user, question_id: int) -> Question:
-    question = Question.objects.filter(pk=question_id, user=user).first() if user.is_authenticated else None
+    question = (
+        own(Question.objects, user if user.is_authenticated else None, field="user")
+        .filter(pk=question_id)
+        .first()
+    )
     if question is None:
         raise NotFound()
     return question
@@ -109,7 +115,9 @@ def handoff(*, user, question_ids: list[int], note: str = ""):
     """转人工: open an appeal that carries the conversation, so nobody has to ask again."""
     from unionhome.appeals.services import TEXT_MAX, appeal_submit
 
-    questions = list(Question.objects.filter(pk__in=question_ids, user=user).select_related("entry"))
+    questions = list(
+        own(Question.objects, user, field="user").filter(pk__in=question_ids).select_related("entry")
+    )
     if not questions and not note.strip():
         raise DomainError("invalid", _("请说明需要人工帮忙的问题"), fields={"question_ids": _("不能为空")})
     lines = [_("【智能客服转人工】")]
@@ -120,7 +128,7 @@ def handoff(*, user, question_ids: list[int], note: str = ""):
         lines.append(_("答：%(a)s") % {"a": q.entry.question if q.entry else _("（未能回答）")})
     text = "\n".join(lines)[:TEXT_MAX]
     appeal = appeal_submit(actor=user, text=text, title=_("智能客服转人工"))
-    Question.objects.filter(pk__in=[q.pk for q in questions]).update(appeal=appeal)
+    own(Question.objects, user, field="user").filter(pk__in=[q.pk for q in questions]).update(appeal=appeal)
     log_action(appeal, "assistant.handoff", user, {"questions": [q.pk for q in questions]})
     return appeal
 
@@ -167,7 +175,9 @@ def _clean(data: dict) -> dict:
 def _next_kb_id() -> str:
     numbers = [
         int(m.group(1))
-        for kb_id in Entry.objects.filter(kb_id__startswith="kb-").values_list("kb_id", flat=True)
+        for kb_id in by_rule(Entry.objects, "entry numbers run across every union")
+        .filter(kb_id__startswith="kb-")
+        .values_list("kb_id", flat=True)
         if (m := re.fullmatch(r"kb-(\d+)", kb_id))
     ]
     return f"kb-{max(numbers, default=0) + 1:03d}"

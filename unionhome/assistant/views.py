@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, Forbidden
 from unionhome.core.forms import add_domain_error, int_param
-from unionhome.core.scoping import home_org
+from unionhome.core.scoping import by_rule, home_org, own
 
 from . import selectors, services
 from .forms import AskForm, EntryForm
@@ -31,9 +31,10 @@ CHIPS = [
 
 def _conversation(user):
     """The member's recent questions (the last 12), oldest first, with their related entries."""
-    turns = list(Question.objects.filter(user=user).select_related("entry")[:12])[::-1]
+    turns = list(own(Question.objects, user, field="user").select_related("entry")[:12])[::-1]
     keys = {k for t in turns for k in t.related}
-    entries = {e.kb_id: e for e in Entry.objects.filter(kb_id__in=keys)}
+    named = by_rule(Entry.objects, "the entries the caller's own answers named")
+    entries = {e.kb_id: e for e in named.filter(kb_id__in=keys)}
     for turn in turns:
         turn.related_entries = [entries[k] for k in turn.related if k in entries]
     return turns

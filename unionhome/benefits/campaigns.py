@@ -19,7 +19,15 @@ from unionhome.core.bounds import day_error, money_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org
 from unionhome.core.outbox import later
-from unionhome.core.scoping import ensure_role_over, has_role_over, scope
+from unionhome.core.scoping import (
+    above,
+    ensure_role_over,
+    get_scoped,
+    held,
+    own,
+    scope,
+    within,
+)
 from unionhome.core.workflow import Workflow
 from unionhome.members.audience import audience_members, clean_audience
 from unionhome.members.models import Member, MemberGroup, ServiceGroup
@@ -72,8 +80,8 @@ def service_items_default(*, org: Org) -> int:
             claim_type = None
             url = link if link.startswith("/") else ""
             if link and not url:
-                claim_type = ClaimType.objects.filter(org__path__in=org.ancestor_paths(), code=link).first()
-            _item, created = ServiceItem.objects.get_or_create(
+                claim_type = above(ClaimType.objects, org).filter(code=link).first()
+            _item, created = within(ServiceItem.objects, org).get_or_create(
                 org=org,
                 group=group,
                 title=str(title),
@@ -103,10 +111,8 @@ def items_for_member(member: Member | None) -> list[tuple[str, list[ServiceItem]
     profile because `members.groups` recomputes them on every change."""
     if member is None:
         return []
-    groups = list(MemberGroup.objects.filter(member=member).values_list("group", flat=True))
-    items = ServiceItem.objects.filter(
-        org__path__in=member.org.ancestor_paths(), group__in=groups
-    ).select_related("claim_type")
+    groups = list(own(MemberGroup.objects, member).values_list("group", flat=True))
+    items = above(ServiceItem.objects, member.org).filter(group__in=groups).select_related("claim_type")
     by_group: dict[str, list[ServiceItem]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
@@ -121,9 +127,8 @@ def group_members(*, actor, group: str):
 
 
 def group_counts(actor) -> list[tuple[str, str, int]]:
-    members = scope(Member.objects.all(), actor)
     counts = dict(
-        MemberGroup.objects.filter(member__in=members)
+        scope(MemberGroup.objects, actor, field="member__org")
         .values_list("group")
         .annotate(n=Count("pk"))
         .values_list("group", "n")
@@ -239,8 +244,10 @@ def campaign_progress(campaign: Campaign) -> list[dict]:
 
 def entitlement_deliver(*, actor, entitlement: Entitlement) -> Entitlement:
     ensure_role_over(actor, entitlement.campaign.org)
-    if not Entitlement.objects.filter(pk=entitlement.pk, delivered_at__isnull=True).update(
-        delivered_at=timezone.now(), delivered_by=actor
+    if (
+        not held(entitlement)
+        .filter(delivered_at__isnull=True)
+        .update(delivered_at=timezone.now(), delivered_by=actor)
     ):
         raise Conflict("duplicate", _("已经发放过了"))
     entitlement.refresh_from_db()
@@ -275,10 +282,8 @@ def entitlements_deliver_site(*, actor, campaign: Campaign, site_id: int | None)
 
 
 def entitlements_for(member: Member | None):
-    if member is None:
-        return Entitlement.objects.none()
     return (
-        Entitlement.objects.filter(member=member)
+        own(Entitlement.objects, member)
         .select_related("campaign", "site")
         .exclude(campaign__status=CampaignStatus.CLOSED)
         .order_by("-campaign__starts_on")
@@ -290,7 +295,4 @@ def campaigns_for(user):
 
 
 def campaign_get(*, user, pk: int) -> Campaign:
-    campaign = Campaign.objects.select_related("org").filter(pk=pk).first()
-    if campaign is None or not has_role_over(user, campaign.org):
-        raise NotFound()
-    return campaign
+    return get_scoped(Campaign.objects.select_related("org"), user, pk=pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.models import Org
+from unionhome.core.scoping import within
 
 from .models import ClaimCategory, ClaimType, Delivery, Fund
 
@@ -143,6 +144,8 @@ def catalogue_install(*, org: Org, fund: Fund | None = None) -> int:
             "position": position,
             "fund": fund if uses_fund else None,
         }
-        _row, created = ClaimType.objects.get_or_create(org=org, code=spec["code"], defaults=defaults)
+        _row, created = within(ClaimType.objects, org).get_or_create(
+            org=org, code=spec["code"], defaults=defaults
+        )
         made += created
     return made

@@ -14,7 +14,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.bounds import YEAR_MAX, YEAR_MIN, money_error
 from unionhome.core.errors import Conflict, DomainError, Forbidden
 from unionhome.core.models import Org, Role
-from unionhome.core.scoping import ensure_role_over, has_role_over, scope
+from unionhome.core.scoping import ensure_role_over, has_role_over, held, scope
 
 from .models import (
     Fund,
@@ -78,7 +78,7 @@ def fund_spend(
                 % {"t": fund.sign_threshold, "who": who},
             )
         signed_by = actor
-    moved = Fund.objects.filter(pk=fund.pk, spent__lte=F("budget") - amount).update(spent=F("spent") + amount)
+    moved = held(fund).filter(spent__lte=F("budget") - amount).update(spent=F("spent") + amount)
     if not moved:
         fund.refresh_from_db(fields=["spent", "budget"])
         raise Conflict(

@@ -30,7 +30,18 @@ from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Org, Role
 from unionhome.core.notifications import Message, notify, notify_many
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, scope
+from unionhome.core.scoping import (
+    STAFF_ROLES,
+    above,
+    by_rule,
+    ensure_role_over,
+    has_role_over,
+    held,
+    holders_over,
+    own,
+    scope,
+    within,
+)
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
 from unionhome.core.workflow import Workflow
@@ -92,11 +103,7 @@ class Thresholds:
 
 def policy_for(org: Org) -> Thresholds:
     """The nearest locality policy at or above `org`, else the configured default."""
-    policy = (
-        HardshipPolicy.objects.filter(org__path__in=org.ancestor_paths()).order_by("-org__path").first()
-        if org is not None
-        else None
-    )
+    policy = above(HardshipPolicy.objects, org).order_by("-org__path").first()
     if policy is None:
         return Thresholds(Decimal(str(settings.HARDSHIP_MIN_LIVING_MONTHLY)))
     return Thresholds(policy.min_living_monthly, policy.relative_multiple, policy.accident_ratio)
@@ -297,9 +304,9 @@ def case_assign(*, case: HardshipCase, actor, owner) -> HardshipCase:
         )
     step = current_step(case)
     with transaction.atomic():
-        HardshipCase.objects.filter(pk=case.pk).update(owner=owner)
+        held(case).update(owner=owner)
         if step:
-            HardshipStep.objects.filter(pk=step.pk).update(owner=owner)
+            held(step).update(owner=owner)
         case.owner = owner
         log_action(case, "benefits.hardship.assigned", actor, {"owner": owner.pk, "note": owner.display_name})
     notify(owner, Message(_l("请办理帮扶案件 %(n)s"), n=case.number), "", f"/staff/hardship/{case.pk}/")
@@ -423,8 +430,9 @@ def cases_for(user, *, stage: str = "", overdue: bool = False):
 
 def case_get(*, user, pk: int) -> HardshipCase:
     """The member's own case, or any case in the staff member's subtree; 404 for anyone else."""
-    case = HardshipCase.objects.select_related("member__user", "org", "owner", "fund").filter(pk=pk).first()
-    if case is None or not (case.member.user_id == user.pk or has_role_over(user, case.org)):
+    cases = HardshipCase.objects.select_related("member__user", "org", "owner", "fund")
+    case = (own(cases, user, field="member__user") | scope(cases, user)).filter(pk=pk).first()
+    if case is None:
         raise NotFound()
     return case
 
@@ -442,7 +450,7 @@ def notice_publish(*, case: HardshipCase, actor, until: dt.date) -> HardshipNoti
         "level": HardshipLevel(case.level).label,
         "amount": case.amount,
     }
-    notice, _created = HardshipNotice.objects.update_or_create(
+    notice, _created = by_rule(HardshipNotice.objects, "the notice of the case in hand").update_or_create(
         case=case, defaults={"org": case.org.enterprise() or case.org, "text": text, "until": until}
     )
     log_action(case, "benefits.hardship.notice_published", actor, {"until": until.isoformat(), "note": ""})
@@ -451,11 +459,11 @@ def notice_publish(*, case: HardshipCase, actor, until: dt.date) -> HardshipNoti
 
 def notices_for(member: Member | None):
     """Notices in force for the member's union: those of their enterprise and the unions above."""
-    if member is None:
-        return HardshipNotice.objects.none()
-    return HardshipNotice.objects.filter(
-        org__path__in=member.org.ancestor_paths(), until__gte=timezone.localdate()
-    ).order_by("-published_at")
+    return (
+        above(HardshipNotice.objects, member.org if member else None)
+        .filter(until__gte=timezone.localdate())
+        .order_by("-published_at")
+    )
 
 
 def remind_due_cases(today: dt.date | None = None) -> int:
@@ -490,7 +498,7 @@ def pairing_create(
         raise DomainError(
             "invalid", _("结对干部须是本工会的干部或志愿者"), fields={"cadre": _("请选择本工会的人")}
         )
-    if Pairing.objects.filter(cadre=cadre, member=member, ended_on__isnull=True).exists():
+    if own(Pairing.objects, member).filter(cadre=cadre, ended_on__isnull=True).exists():
         raise Conflict("duplicate", _("已经结对"))
     pairing = Pairing.objects.create(
         org=member.org,
@@ -507,7 +515,7 @@ def pairing_create(
 
 def pairing_end(*, pairing: Pairing, actor) -> Pairing:
     ensure_role_over(actor, pairing.org)
-    Pairing.objects.filter(pk=pairing.pk, ended_on__isnull=True).update(ended_on=timezone.localdate())
+    held(pairing).filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
     pairing.refresh_from_db()
     log_action(pairing, "benefits.pairing.ended", actor, {})
     return pairing
@@ -564,22 +572,20 @@ def visit_evaluate(*, visit: Visit, actor, rating: int, evaluation: str = "") ->
 def visit_summary(org: Org, year: int | None = None) -> dict:
     """The public display (活动公示): counts and the average rating, never a name."""
     year = year or timezone.localdate().year
-    visits = Visit.objects.filter(org__path__startswith=org.path, planned_on__year=year)
+    visits = within(Visit.objects, org).filter(planned_on__year=year)
     done = visits.filter(visited_on__isnull=False)
     by_kind = {row["kind"]: row["n"] for row in done.values("kind").annotate(n=Count("pk"))}
     return {
         "year": year,
-        "pairings": Pairing.objects.filter(org__path__startswith=org.path, ended_on__isnull=True).count(),
+        "pairings": within(Pairing.objects, org).filter(ended_on__isnull=True).count(),
         "families": done.values("member").distinct().count(),
         "planned": visits.count(),
         "done": done.count(),
         "by_kind": [(str(VisitKind(k).label), by_kind.get(k, 0)) for k in VisitKind.values],
         "rating": done.aggregate(avg=Avg("rating"))["avg"],
         "rated": done.filter(rating__isnull=False).count(),
-        "cases_closed": HardshipCase.objects.filter(
-            org__path__startswith=org.path, stage=HardshipStage.CLOSED, closed_at__year=year
-        ).count(),
-        "cases_open": HardshipCase.objects.filter(org__path__startswith=org.path)
-        .filter(~Q(stage=HardshipStage.CLOSED))
+        "cases_closed": within(HardshipCase.objects, org)
+        .filter(stage=HardshipStage.CLOSED, closed_at__year=year)
         .count(),
+        "cases_open": within(HardshipCase.objects, org).filter(~Q(stage=HardshipStage.CLOSED)).count(),
     }

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.crypto import EncryptedTextField
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
 from unionhome.members.models import Member, ServiceGroup
 
@@ -22,7 +23,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 # -- B7 funds ----------------------------------------------------------------------------------
 
 
-class Fund(models.Model):
+class Fund(Scoped):
     """A budget for one year. `spent` only moves by a conditional UPDATE in `funds.fund_spend`;
     the check constraint is the database's own guarantee that it never passes `budget`."""
 
@@ -64,7 +65,7 @@ class EntryKind(models.TextChoices):
     REFUND = "refund", _("退回")
 
 
-class FundEntry(models.Model):
+class FundEntry(Scoped):
     """One line of the ledger (台账): what was paid, for what, who approved and who signed."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
@@ -115,7 +116,7 @@ class ClaimCategory(models.TextChoices):
     HEALTH = "health", _("健康关爱")
 
 
-class ClaimType(models.Model):
+class ClaimType(Scoped):
     """What members may claim, configured by staff.
 
     `fields` is a list of {"name", "label", "kind", "required", "choices", "max", "sensitive"}:
@@ -174,7 +175,7 @@ class ClaimStatus(models.TextChoices):
     DELIVERED = "delivered", _("已发放")
 
 
-class Claim(models.Model):
+class Claim(Scoped):
     number = models.CharField(max_length=20, unique=True)
     type = models.ForeignKey(ClaimType, on_delete=models.PROTECT, related_name="claims")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="benefit_claims")
@@ -212,7 +213,7 @@ class Claim(models.Model):
         return self.number
 
 
-class ClaimFile(models.Model):
+class ClaimFile(Scoped):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="files")
     field = models.CharField(max_length=40)
     file = models.FileField(upload_to="benefits/%Y/%m/")
@@ -251,7 +252,7 @@ class HardshipLevel(models.TextChoices):
     NONE = "none", _("暂不符合")
 
 
-class HardshipPolicy(models.Model):
+class HardshipPolicy(Scoped):
     """A locality's thresholds for the self-test and for decisions."""
 
     org = models.OneToOneField(Org, on_delete=models.CASCADE, related_name="hardship_policy")
@@ -262,7 +263,7 @@ class HardshipPolicy(models.Model):
     )
 
 
-class HardshipCase(models.Model):
+class HardshipCase(Scoped):
     number = models.CharField(max_length=20, unique=True)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="hardship_cases")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -299,7 +300,7 @@ class HardshipCase(models.Model):
         return self.number
 
 
-class HardshipStep(models.Model):
+class HardshipStep(Scoped):
     """One stage of a case: who owns it, by when, and what was recorded when it was done."""
 
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="steps")
@@ -320,7 +321,7 @@ class HardshipStep(models.Model):
         ordering = ["pk"]
 
 
-class HardshipNotice(models.Model):
+class HardshipNotice(Scoped):
     """公示: the minimum — masked name, union, level, amount — until its date."""
 
     case = models.OneToOneField(HardshipCase, on_delete=models.CASCADE, related_name="notice")
@@ -336,7 +337,7 @@ class HardshipNotice(models.Model):
 # -- B4 pairing and visits ---------------------------------------------------------------------
 
 
-class Pairing(models.Model):
+class Pairing(Scoped):
     """A cadre paired with a family in hardship (结对帮扶)."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -364,7 +365,7 @@ class VisitKind(models.TextChoices):
     ILLNESS = "illness", _("病困慰问")
 
 
-class Visit(models.Model):
+class Visit(Scoped):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="visits")
     pairing = models.ForeignKey(
@@ -393,7 +394,7 @@ class Visit(models.Model):
 # -- B5 service items --------------------------------------------------------------------------
 
 
-class ServiceItem(models.Model):
+class ServiceItem(Scoped):
     """What a service group is entitled to (seed 002 §3.2), optionally a claim type to apply."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="service_items")
@@ -431,7 +432,7 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class Campaign(models.Model):
+class Campaign(Scoped):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(_("活动名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=CampaignKind.choices)
@@ -452,7 +453,7 @@ class Campaign(models.Model):
         ordering = ["-starts_on", "-pk"]
 
 
-class Entitlement(models.Model):
+class Entitlement(Scoped):
     """One member's share of a campaign, and whether it reached them."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entitlements")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org
-from unionhome.core.scoping import has_role_over, scope
+from unionhome.core.scoping import above, by_rule, get_scoped, has_role_over, own, scope
 from unionhome.members.audience import audience_matcher
 from unionhome.members.selectors import ensure_active, member_of, require_active_member
 
@@ -23,9 +23,7 @@ def claim_types_for(user, member=None) -> list[ClaimType]:
     if member is None:
         return []
     matches = audience_matcher(member)
-    types = ClaimType.objects.filter(org__path__in=member.org.ancestor_paths(), active=True).select_related(
-        "org"
-    )
+    types = above(ClaimType.objects, member.org).filter(active=True).select_related("org")
     return [t for t in types if matches(t.org, t.audience)]
 
 
@@ -44,7 +42,7 @@ def claim_type_by_code(user, code: str, *, member=None) -> ClaimType:
 
 def my_claims(user) -> QuerySet[Claim]:
     return (
-        Claim.objects.filter(member__user=user)
+        own(Claim.objects, user, field="member__user")
         .select_related("type", "proxy__actor", "member")
         .prefetch_related("files")
     )
@@ -52,12 +50,14 @@ def my_claims(user) -> QuerySet[Claim]:
 
 def claims_filed_by(user) -> QuerySet[Claim]:
     """What a volunteer has filed for others."""
-    return Claim.objects.filter(proxy__actor=user).select_related("type", "member").order_by("-created_at")
+    filed = own(Claim.objects, user, field="proxy__actor")
+    return filed.select_related("type", "member").order_by("-created_at")
 
 
 def claim_get(user, pk: int) -> Claim:
     claim = (
-        Claim.objects.select_related("type__fund", "member__user", "org", "proxy__actor")
+        by_rule(Claim.objects, "can_view_claim below: the member, a proxy while consent lasts, staff")
+        .select_related("type__fund", "member__user", "org", "proxy__actor")
         .prefetch_related("files")
         .filter(pk=pk)
         .first()
@@ -68,10 +68,8 @@ def claim_get(user, pk: int) -> Claim:
 
 
 def staff_claim(user, pk: int) -> Claim:
-    claim = claim_get(user, pk)
-    if not has_role_over(user, claim.org):
-        raise NotFound()
-    return claim
+    claims = Claim.objects.select_related("type__fund", "member__user", "org", "proxy__actor")
+    return get_scoped(claims.prefetch_related("files"), user, pk=pk)
 
 
 def staff_claims(user, *, status: str = "", type_code: str = "") -> QuerySet[Claim]:
@@ -89,11 +87,12 @@ def staff_claims(user, *, status: str = "", type_code: str = "") -> QuerySet[Cla
 
 
 def my_cases(user) -> QuerySet[HardshipCase]:
-    return HardshipCase.objects.filter(member__user=user).order_by("-created_at")
+    return own(HardshipCase.objects, user, field="member__user").order_by("-created_at")
 
 
 def visit_for(user, pk: int) -> Visit:
-    visit = Visit.objects.select_related("member__user", "org").filter(pk=pk).first()
+    visits = by_rule(Visit.objects, "checked below: the member visited, the visitor, staff")
+    visit = visits.select_related("member__user", "org").filter(pk=pk).first()
     if visit is None or not (
         visit.member.user_id == user.pk or visit.visitor_id == user.pk or has_role_over(user, visit.org)
     ):

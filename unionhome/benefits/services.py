@@ -24,7 +24,15 @@ from unionhome.core.bounds import LIFE_MIN, MONEY_MAX, day_error, order_error
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
 from unionhome.core.models import Org, Role
 from unionhome.core.notifications import Message, Text, notify, notify_many
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
+from unionhome.core.scoping import (
+    STAFF_ROLES,
+    above,
+    by_rule,
+    ensure_role_over,
+    has_role_over,
+    holders_over,
+    within,
+)
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import workdays_after
 from unionhome.core.workflow import Workflow
@@ -102,11 +110,11 @@ def claim_type_save(*, actor, org: Org, data: dict, ctype: ClaimType | None = No
     data = claim_type_clean(org=org, data=data)
     fund = data.pop("fund", None)
     if fund is not None and not isinstance(fund, Fund):
-        fund = Fund.objects.filter(pk=fund, org__path__in=org.ancestor_paths()).first()
+        fund = above(Fund.objects, org).filter(pk=fund).first()
         if fund is None:
             raise DomainError("invalid", _("经费不存在"), fields={"fund": _("请选择本工会的经费")})
     if ctype is None:
-        if ClaimType.objects.filter(org=org, code=data["code"]).exists():
+        if within(ClaimType.objects, org).filter(org=org, code=data["code"]).exists():
             raise DomainError("invalid", _("代码已被使用"), fields={"code": _("代码已被使用")})
         ctype = ClaimType(org=org)
     for key, value in data.items():
@@ -499,7 +507,8 @@ def claim_deliver(*, claim: Claim, actor, note: str = "") -> Claim:
 
 
 def claim_file_for(*, user, file_id: int) -> ClaimFile:
-    row = ClaimFile.objects.select_related("claim__member", "claim__proxy").filter(pk=file_id).first()
+    files = by_rule(ClaimFile.objects, "can_view_claim below: the member, a proxy while consent lasts, staff")
+    row = files.select_related("claim__member", "claim__proxy").filter(pk=file_id).first()
     if row is None or not can_view_claim(user, row.claim):
         raise NotFound()
     if row.claim.member.user_id != user.pk:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org
 
 
@@ -27,7 +28,7 @@ def article_upload(instance, filename: str) -> str:
     return f"content/{instance.org_id}/{filename}"
 
 
-class Article(models.Model):
+class Article(Scoped):
     """A news item. `body` is HTML that has been sanitised on save (services.clean_html)."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="articles")
@@ -59,7 +60,7 @@ class NoticeStatus(models.TextChoices):
     SENT = "sent", _("已送达")
 
 
-class Notice(models.Model):
+class Notice(Scoped):
     """A targeted notice: sent to every member of `org`'s subtree who matches `audience`
     ({"sites": [ids], "groups": [...], "posts": [...], "age_min", "age_max", "roles": [...]},
     every key optional, an empty audience meaning all). Read receipts are the inbox rows' read

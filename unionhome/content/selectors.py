@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from unionhome.core.errors import NotFound
 from unionhome.core.models import Notification
-from unionhome.core.scoping import require_staff, role_paths, scope, subtree_q
-from unionhome.members.selectors import org_ids_upward
+from unionhome.core.scoping import require_staff, scope
+from unionhome.members.selectors import published_to
 
 from .models import Article, ArticleStatus, Notice
 
@@ -18,11 +18,8 @@ def articles_published(user, column: str = "") -> QuerySet[Article]:
     """What a member reads: published articles of their union and the unions above it (a higher
     union's news reaches every union below); staff also see their subtree's."""
     now = timezone.now()
-    visible = Q(org_id__in=org_ids_upward(user))
-    paths = role_paths(user)
-    if paths:
-        visible |= subtree_q(paths, "org")
-    qs = Article.objects.filter(visible, status=ArticleStatus.PUBLISHED, published_at__lte=now)
+    visible = published_to(Article.objects, user) | scope(Article.objects, user)
+    qs = visible.filter(status=ArticleStatus.PUBLISHED, published_at__lte=now)
     if column:
         qs = qs.filter(column=column)
     return qs.select_related("org")

@@ -16,7 +16,7 @@ from unionhome.core.links import link_or, link_refusal, safe_link
 from unionhome.core.models import Notification, Org
 from unionhome.core.notifications import notify_many, optional_channels
 from unionhome.core.outbox import later
-from unionhome.core.scoping import ensure_role_over
+from unionhome.core.scoping import by_rule, ensure_role_over
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.members.audience import audience_count, audience_members, clean_audience  # noqa: F401 — used by views and the API
 
@@ -179,6 +179,7 @@ def notice_reach(notice: Notice) -> dict:
     Uses the count `selectors.notices_managed` annotated in its query, else counts now."""
     read = getattr(notice, "read_count", None)
     if read is None:
-        read = Notification.objects.filter(ref=notice.ref, read_at__isnull=False).count()
+        receipts = by_rule(Notification.objects, "the read receipts of the notice in hand")
+        read = receipts.filter(ref=notice.ref, read_at__isnull=False).count()
     sent = notice.recipients
     return {"recipients": sent, "read": read, "rate": round(read / sent, 3) if sent else 0.0}

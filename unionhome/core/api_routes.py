@@ -13,7 +13,7 @@ from . import auth
 from .api import ErrorOut, local_iso
 from .bounds import Id
 from .errors import DomainError
-from .models import Notification
+from .notifications import inbox as inbox_of
 from .notifications import mark_read, unread_count
 from .openapi import refuses
 
@@ -113,8 +113,7 @@ class InboxOut(Schema):
 @router.get("/me/notifications", response=InboxOut)
 def inbox(request, limit: int = 50):
     """The caller's in-app inbox, newest first."""
-    items = list(Notification.objects.filter(user=request.user)[: max(1, min(limit, 200))])
-    return {"unread": unread_count(request.user), "items": items}
+    return {"unread": unread_count(request.user), "items": inbox_of(request.user, limit)}
 
 
 @router.post("/me/notifications/read")

@@ -26,3 +26,16 @@ class CoreConfig(AppConfig):
         from .sqlite import start_checkpointer
 
         connection_created.connect(start_checkpointer, dispatch_uid="unionhome.sqlite.checkpointer")
+
+        from huey.contrib.djhuey import HUEY
+
+        from .guard import task_ends, task_starts
+
+        HUEY.pre_execute(name="scope_guard_off")(task_starts)
+        HUEY.post_execute(name="scope_guard_back")(task_ends)
+
+        from django.contrib import admin
+
+        # The admin reads every org (core.guard): it opens for an active superuser only, whom
+        # core.scoping lets see everything anyway.
+        admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rows
 from .models import AuditLog
+from .scoping import by_rule
 
 # Human text for each action, registered by the app that writes it (`describe_actions`, from its
 # AppConfig.ready); an action not registered is shown by its dotted name.
@@ -91,9 +92,11 @@ def timelines_for(objs) -> dict[str, list[dict]]:
     objs = list(objs)
     if not objs:
         return {}
-    logs = AuditLog.objects.filter(
-        object_type=objs[0]._meta.label_lower, object_id__in=[str(o.pk) for o in objs], timeline=True
-    ).order_by("at", "pk")
+    logs = (
+        by_rule(AuditLog.objects, "the timelines of records in hand")
+        .filter(object_type=objs[0]._meta.label_lower, object_id__in=[str(o.pk) for o in objs], timeline=True)
+        .order_by("at", "pk")
+    )
     found: dict[str, list[dict]] = {str(o.pk): [] for o in objs}
     for log in logs:
         found[log.object_id].append(_entry(log))

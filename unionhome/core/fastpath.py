@@ -38,6 +38,7 @@ from django.utils import translation
 from .api import server_error_body
 from .auth import load_user
 from .errors import DomainError
+from .guard import guarded
 from .middleware import LANG_COOKIE, LANGUAGE_VARY, PRIVATE, chosen_language
 
 log = logging.getLogger("django.request")
@@ -185,7 +186,8 @@ class FastPathApp:
             if caller is None or caller[0] is None:
                 return None  # Django answers the 401
             try:
-                status, body = handler(FastRequest(environ, *caller), **kwargs)
+                with guarded():  # core.guard, as ScopeGuardMiddleware does for Django's path
+                    status, body = handler(FastRequest(environ, *caller), **kwargs)
             except Fallback:
                 return None
             except DomainError as exc:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .guard import guarded
+
 ELDER_COOKIE = "uh_elder"
 LANG_COOKIE = settings.LANGUAGE_COOKIE_NAME
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
@@ -40,6 +42,22 @@ class LanguageMiddleware:
         patch_vary_headers(response, LANGUAGE_VARY)
         translation.deactivate()
         return response
+
+
+class ScopeGuardMiddleware:
+    """Every request is answered with the scope guard on (core.guard): an org-scoped model read
+    without a door in core.scoping fails instead of answering. The admin site, open to active
+    superusers only, reads without it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from django.urls import reverse
+
+        self.admin_prefix = reverse("admin:index")
+
+    def __call__(self, request):
+        with guarded(not request.path_info.startswith(self.admin_prefix)):
+            return self.get_response(request)
 
 
 class ElderModeMiddleware:

@@ -12,6 +12,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .guard import Scoped
+
 
 class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, unique=True, null=True, blank=True)
@@ -114,7 +116,7 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip(".").split(".") if part]
 
 
-class Site(models.Model):
+class Site(Scoped):
     """A work site under an org: a residential community, a building, a project, a station."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="sites")
@@ -156,7 +158,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} {self.get_role_display()} @ {self.org}"
 
 
-class AuditLog(models.Model):
+class AuditLog(Scoped):
     """Every state change and every read of personal data. Rows are only ever added.
 
     `timeline` marks the entries a member sees in the status timeline of their own record; the
@@ -189,7 +191,7 @@ class AuditLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
 
-class Notification(models.Model):
+class Notification(Scoped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

@@ -33,6 +33,7 @@ from django.utils.functional import Promise
 from . import rows
 from .models import Notification
 from .outbox import later
+from .scoping import own
 
 log = logging.getLogger("unionhome.notify")
 BATCH = 1000
@@ -256,8 +257,13 @@ def unread_count(user) -> int:
     return row[0]
 
 
+def inbox(user, limit: int = 100) -> list[Notification]:
+    """The user's own notifications, newest first."""
+    return list(own(Notification.objects, user, field="user")[: max(1, min(limit, 200))])
+
+
 def mark_read(user, notification_id: int | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    qs = own(Notification.objects, user, field="user").filter(read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())

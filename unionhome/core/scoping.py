@@ -1,7 +1,19 @@
-"""Who may see what. One helper narrows any queryset to the org subtrees a user holds a role in.
+"""Who may see what: the doors through which an org-scoped model is read.
 
-Views and APIs never filter by org by hand: they call `scope()` (lists) or `get_scoped()`
-(one record, NotFound for anyone outside, so an outsider cannot tell a record exists)."""
+Views, APIs and services never filter by org by hand. They read through one of these doors, and
+the scope guard (core.guard) fails any read of an org-scoped model that came through none:
+
+- `scope(qs, user)` / `get_scoped(qs, user, pk=…)`: the org subtrees where `user` holds a staff
+  role (a list; one record, NotFound for anyone outside, so an outsider cannot tell it exists);
+- `within(qs, org)`: an org in hand and everything below it (figures for an org the caller was
+  checked over, a roster match inside one enterprise);
+- `above(qs, org)`: an org and the unions above it (what is offered to that org's members);
+- `own(qs, who)`: one member's or one user's own records;
+- `held(obj)`: the row of a record already in hand (a conditional update);
+- `by_rule(qs, rule)`: a narrowing the caller wrote itself, named (a handler's department, what
+  unions above a member published, a record checked right after by its own rule) — or a
+  deliberately whole read (the classifier's examples), said so.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +22,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .errors import NotFound
+from .guard import ScopedQuerySet
 from .models import Org, Role, RoleAssignment
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.CHAIR, Role.ADMIN})
@@ -48,14 +61,62 @@ def subtree_q(paths: list[str], field: str) -> Q:
     return q
 
 
+def _door(qs, name: str) -> QuerySet:
+    qs = qs.all()
+    return qs._via(name) if isinstance(qs, ScopedQuerySet) else qs
+
+
 def scope(qs: QuerySet, user, *, field: str = "org", roles: Iterable[str] = STAFF_ROLES) -> QuerySet:
-    """Narrow `qs` to rows whose `field` org lies in a subtree where `user` holds one of `roles`."""
+    """Narrow `qs` to rows whose `field` org lies in a subtree where `user` holds one of `roles`
+    (an active superuser: everything)."""
+    qs = _door(qs, "staff")
     if getattr(user, "is_superuser", False) and user.is_active:
         return qs
     paths = role_paths(user, roles)
     if not paths:
         return qs.none()
     return qs.filter(subtree_q(paths, field))
+
+
+def within(qs: QuerySet, org: Org | None, *, field: str = "org") -> QuerySet:
+    """Rows whose `field` org is `org` or below it. The caller holds `org` rightly: one it was
+    checked over, or the member's own."""
+    qs = _door(qs, "within")
+    if org is None:
+        return qs.none()
+    return qs.filter(subtree_q([org.path], field))
+
+
+def above(qs: QuerySet, org: Org | None, *, field: str = "org") -> QuerySet:
+    """Rows whose `field` org is `org` or a union above it: what is offered to its members."""
+    qs = _door(qs, "above")
+    if org is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__path__in": org.ancestor_paths()})
+
+
+def own(qs: QuerySet, who, *, field: str = "member") -> QuerySet:
+    """One member's (or, with field="user", one user's) own rows; nobody's for None."""
+    qs = _door(qs, "own")
+    if who is None or getattr(who, "pk", None) is None:
+        return qs.none()
+    return qs.filter(**{field: who})
+
+
+def held(obj, pk=None) -> QuerySet:
+    """The row of a record already in hand (read through a door) — `held(offer)`, or
+    `held(Offer, claim.offer_id)` for the record one in hand points at — to lock, re-read or
+    update conditionally."""
+    model, pk = (obj, pk) if pk is not None else (type(obj), obj.pk)
+    return _door(model.objects.filter(pk=pk), "in hand")
+
+
+def by_rule(qs: QuerySet, rule: str) -> QuerySet:
+    """A read narrowed by a rule written where it is called, or deliberately whole (the system's
+    work, a public lookup with its own limits). `rule` says which, for the reader."""
+    if not rule.strip():
+        raise ValueError("by_rule needs the rule it stands for")
+    return _door(qs, rule)
 
 
 def visible_orgs(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Org]:
@@ -79,6 +140,20 @@ def holders_over(org: Org, roles: Iterable[str], *, department: str | None = Non
     if department is not None:
         same_assignment["roles__department"] = department
     return get_user_model().objects.filter(is_active=True, **same_assignment).distinct()
+
+
+def colleagues(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet:
+    """Active users holding one of `roles` somewhere in the subtrees where `user` holds a staff
+    role: whom a record can be handed to."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return users.filter(roles__role__in=list(roles)).distinct()
+    paths = role_paths(user, STAFF_ROLES)
+    if not paths:
+        return users.none()
+    return users.filter(subtree_q(paths, "roles__org"), roles__role__in=list(roles)).distinct()
 
 
 def get_scoped(qs: QuerySet, user, *, field: str = "org", roles: Iterable[str] = STAFF_ROLES, **lookup):

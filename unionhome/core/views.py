@@ -18,7 +18,7 @@ from .errors import NotFound
 from .forms import int_param
 from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
-from .models import Notification
+from .notifications import inbox as inbox_of
 from .notifications import mark_read
 from .throttle import Throttled
 
@@ -168,8 +168,7 @@ def set_language(request):
 
 @login_required
 def inbox(request):
-    items = list(Notification.objects.filter(user=request.user)[:100])
-    return render(request, "core/inbox.html", {"items": items})
+    return render(request, "core/inbox.html", {"items": inbox_of(request.user, 100)})
 
 
 @login_required

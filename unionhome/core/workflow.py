@@ -54,7 +54,7 @@ class Workflow:
         if any(f.name == "updated_at" for f in obj._meta.fields):
             changes["updated_at"] = timezone.now()
         with transaction.atomic():
-            moved = type(obj)._default_manager.filter(pk=obj.pk, **{self.field: current}).update(**changes)
+            moved = type(obj)._base_manager.filter(pk=obj.pk, **{self.field: current}).update(**changes)
             if moved == 0:
                 raise Conflict("conflict", gettext("该记录已被他人处理，请刷新后查看"))
             for key, value in changes.items():

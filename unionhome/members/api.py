@@ -16,7 +16,7 @@ from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import get_scoped, require_staff, scope
+from unionhome.core.scoping import by_rule, get_scoped, own, require_staff, scope
 from unionhome.core.throttle import address_key
 
 from . import idcard, joining, selectors, services
@@ -127,7 +127,8 @@ def _profile_data(payload: Schema) -> dict:
     data = payload.dict(exclude_unset=True)
     if "site_id" in data:
         site_id = data.pop("site_id")
-        site = Site.objects.filter(pk=site_id).select_related("org").first() if site_id else None
+        sites = by_rule(Site.objects, "any site by number: member_update keeps it to the enterprise")
+        site = sites.filter(pk=site_id).select_related("org").first() if site_id else None
         if site_id and site is None:
             raise DomainError(
                 "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
@@ -158,7 +159,7 @@ def me_update(request, payload: ProfileIn):
     """Change the caller's working profile; service groups are recomputed."""
     member = _own_member(request)
     services.member_update(member=member, actor=request.user, data=_profile_data(payload))
-    return _member_qs().get(pk=member.pk)
+    return own(_member_qs(), request.user, field="user").get(pk=member.pk)
 
 
 def _own_member(request) -> Member:
@@ -217,7 +218,7 @@ def me_deletion_request(request, payload: ReasonIn):
 def me_leave(request, payload: ReasonIn):
     """Leave the union (the record and history are kept)."""
     member = services.member_leave(member=_own_member(request), actor=request.user, reason=payload.reason)
-    return _member_qs().get(pk=member.pk)
+    return own(_member_qs(), request.user, field="user").get(pk=member.pk)
 
 
 # --- joining ------------------------------------------------------------------------------------
@@ -284,7 +285,8 @@ def join(request, payload: JoinIn):
     org = Org.objects.filter(pk=payload.org_id).first()
     if org is None:
         raise DomainError("invalid", _("请检查填写的内容"), fields={"org_id": _("未知的工会")}, status=422)
-    site = Site.objects.select_related("org").filter(pk=payload.site_id).first() if payload.site_id else None
+    sites = by_rule(Site.objects, "any site by number: join_submit keeps it to the chosen union")
+    site = sites.select_related("org").filter(pk=payload.site_id).first() if payload.site_id else None
     if payload.site_id and site is None:
         raise DomainError(
             "invalid", _("请检查填写的内容"), fields={"site_id": _("未知的工作地点")}, status=422
@@ -315,7 +317,7 @@ def join(request, payload: JoinIn):
 def join_confirm(request, payload: JoinCodeIn):
     """The code texted to the phone on the roster entry the caller's open application claims."""
     throttle.require("join.confirm.address", address_key(request), limit=30, window=3600)
-    application = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
+    application = selectors.pending_join(request.user)
     if application is None:
         raise NotFound()
     return joining.join_confirm(application=application, user=request.user, code=payload.code)
@@ -429,7 +431,7 @@ def transfer_reject(request, pk: Id, payload: NoteIn):
 @refuses(409)
 def transfer_cancel(request, pk: Id):
     """The member withdraws their own request."""
-    transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
+    transfer = own(Transfer.objects, request.user, field="member__user").filter(pk=pk).first()
     if transfer is None:
         raise NotFound()
     return services.transfer_cancel(transfer=transfer, actor=request.user)
@@ -475,7 +477,7 @@ def member_detail(request, pk: Id):
 def member_update(request, pk: Id, payload: StaffProfileIn):
     member = get_scoped(_member_qs(), request.user, pk=pk)
     services.member_update(member=member, actor=request.user, data=_profile_data(payload))
-    return _member_qs().get(pk=pk)
+    return get_scoped(_member_qs(), request.user, pk=pk)
 
 
 class RevealIn(Schema):
@@ -533,7 +535,7 @@ def _join_for_staff(request, pk: int) -> JoinApplication:
 def join_approve(request, pk: Id, payload: NoteIn):
     application = _join_for_staff(request, pk)
     joining.join_approve(application=application, actor=request.user, note=payload.note)
-    return JoinApplication.objects.select_related("member").get(pk=pk)
+    return get_scoped(JoinApplication.objects.select_related("member"), request.user, pk=pk)
 
 
 @router.post("/joins/{pk}/reject", response=StaffJoinOut)

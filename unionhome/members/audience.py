@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from unionhome.core.bounds import Age, Id
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Org, Role, RoleAssignment, Site
+from unionhome.core.scoping import by_rule, within
 
 from .models import Member, MemberStatus, Post, ServiceGroup, Shift
 
@@ -43,9 +44,7 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
         errors["audience"] = _("不认识的条件：%(keys)s") % {"keys": ", ".join(sorted(unknown))}
     if "sites" in audience:
         ids = [int(s) for s in audience["sites"] if str(s).isdigit()]
-        found = set(
-            Site.objects.filter(pk__in=ids, org__path__startswith=org.path).values_list("pk", flat=True)
-        )
+        found = set(within(Site.objects, org).filter(pk__in=ids).values_list("pk", flat=True))
         if len(found) != len(set(audience["sites"])):
             errors["sites"] = _("站点不属于本工会")
         audience["sites"] = sorted(found)
@@ -76,7 +75,7 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
 def audience_members(org: Org, audience: dict, *, registered_only: bool = True):
     """Members of `org`'s subtree who match every condition; with `registered_only`, only those
     with an account (who can be told on the phone)."""
-    qs = Member.objects.filter(org__path__startswith=org.path, status=MemberStatus.ACTIVE)
+    qs = within(Member.objects, org).filter(status=MemberStatus.ACTIVE)
     if registered_only:
         qs = qs.filter(user__isnull=False)
     if audience.get("sites"):
@@ -159,7 +158,8 @@ def describe_audience(audience: dict) -> str:
     """The audience in words, for pages ("全体会员" when empty)."""
     parts = []
     if audience.get("sites"):
-        parts.append("、".join(Site.objects.filter(pk__in=audience["sites"]).values_list("name", flat=True)))
+        sites = by_rule(Site.objects, "an audience's sites, held within its union when it was saved")
+        parts.append("、".join(sites.filter(pk__in=audience["sites"]).values_list("name", flat=True)))
     for key, choices in (("groups", ServiceGroup), ("posts", Post), ("shifts", Shift), ("roles", Role)):
         if audience.get(key):
             parts.append("、".join(str(choices(v).label) for v in audience[key]))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from unionhome.core.crypto import mask_name
 from unionhome.core.qr import qr_svg
+from unionhome.core.scoping import by_rule
 
 from .models import Member, MemberStatus
 
@@ -27,7 +28,8 @@ def card_verify(token: str) -> dict:
         member_no = signing.Signer(salt=SALT).unsign(token.strip())
     except signing.BadSignature:
         return {"valid": False}
-    member = Member.objects.select_related("org").filter(member_no=member_no).first()
+    members = by_rule(Member.objects, "the member a signed card names")
+    member = members.select_related("org").filter(member_no=member_no).first()
     if member is None or member.status != MemberStatus.ACTIVE:
         return {"valid": False}
     return {

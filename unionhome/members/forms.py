@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unionhome.core.bounds import LifeDayField
 from unionhome.core.crypto import mask_phone
 from unionhome.core.models import Org, OrgKind, Role, Site
+from unionhome.core.scoping import by_rule, within
 
 from . import idcard
 from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
@@ -75,7 +76,8 @@ class JoinForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
-        self.fields["site"].queryset = Site.objects.filter(
+        sites = by_rule(Site.objects, "the join form lists every workplace to choose from")
+        self.fields["site"].queryset = sites.filter(
             org__kind__in=[OrgKind.ENTERPRISE, OrgKind.BRANCH]
         ).order_by("name")
 
@@ -121,7 +123,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         enterprise = self.instance.org.enterprise() or self.instance.org
-        self.fields["site"].queryset = Site.objects.filter(org__path__startswith=enterprise.path)
+        self.fields["site"].queryset = within(Site.objects, enterprise)
         self.fields["site"].empty_label = _("未选择")
 
 
@@ -150,7 +152,7 @@ class StaffMemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         enterprise = self.instance.org.enterprise() or self.instance.org
-        self.fields["site"].queryset = Site.objects.filter(org__path__startswith=enterprise.path)
+        self.fields["site"].queryset = within(Site.objects, enterprise)
         # The phone is never put into the page: the box starts empty, shows the masked number,
         # and an empty box keeps the number (reading it in full is a logged reveal).
         phone = self.fields["phone"]

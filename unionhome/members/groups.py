@@ -24,6 +24,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from unionhome.core.scoping import by_rule, own
+
 from .models import Gender, Member, MemberGroup, Post, ServiceGroup, Shift
 
 NEW_HIRE_DAYS = 365
@@ -99,9 +101,10 @@ def recompute(member: Member, today: dt.date | None = None) -> set[str]:
     """Bring the stored groups in line with the profile; returns the groups now held."""
     wanted = groups_for(member, today)
     with transaction.atomic():
-        have = set(MemberGroup.objects.filter(member=member).values_list("group", flat=True))
+        held = own(MemberGroup.objects, member)
+        have = set(held.values_list("group", flat=True))
         if have - wanted:
-            MemberGroup.objects.filter(member=member, group__in=have - wanted).delete()
+            held.filter(group__in=have - wanted).delete()
         if wanted - have:
             MemberGroup.objects.bulk_create([MemberGroup(member=member, group=g) for g in wanted - have])
     return wanted
@@ -112,5 +115,7 @@ def recompute_many(members: list[Member], today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     rows = [MemberGroup(member=m, group=g) for m in members for g in groups_for(m, today)]
     with transaction.atomic():
-        MemberGroup.objects.filter(member__in=[m.pk for m in members]).delete()
+        by_rule(MemberGroup.objects, "the groups of members in hand").filter(
+            member__in=[m.pk for m in members]
+        ).delete()
         MemberGroup.objects.bulk_create(rows, batch_size=1000)

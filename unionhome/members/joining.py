@@ -16,7 +16,7 @@ from unionhome.core.crypto import digest
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Org, OrgKind, Site
 from unionhome.core.notifications import Message, notify
-from unionhome.core.scoping import ensure_role_over
+from unionhome.core.scoping import ensure_role_over, within
 from unionhome.core.workflow import Workflow
 
 from . import idcard
@@ -187,11 +187,7 @@ def _tell_joined(application: JoinApplication) -> None:
 
 
 def _roster_match(enterprise: Org, employee_no: str) -> Member | None:
-    return (
-        Member.objects.filter(org__path__startswith=enterprise.path, employee_no=employee_no)
-        .select_related("org")
-        .first()
-    )
+    return within(Member.objects, enterprise).filter(employee_no=employee_no).select_related("org").first()
 
 
 class Review(NamedTuple):

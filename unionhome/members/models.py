@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.crypto import EncryptedTextField, mask_id_number, mask_phone
+from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
 
 
@@ -62,7 +63,7 @@ class ServiceGroup(models.TextChoices):
     NEAR_RETIREMENT = "near_retirement", _("临退人员")
 
 
-class Member(models.Model):
+class Member(Scoped):
     """A person the union knows: an employee on the roster, a union member, or a former one.
 
     A member keeps one row for life: a transfer or a new employer changes `org`, never the row,
@@ -146,7 +147,7 @@ class Member(models.Model):
         return [str(ServiceGroup(g).label) for g in self.group_codes]
 
 
-class MemberGroup(models.Model):
+class MemberGroup(Scoped):
     """A member's membership of a service group, derived by `members.groups.recompute`."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="groups")
@@ -162,7 +163,7 @@ class JoinStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
-class JoinApplication(models.Model):
+class JoinApplication(Scoped):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_applications"
     )
@@ -206,7 +207,7 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤回")
 
 
-class Transfer(models.Model):
+class Transfer(Scoped):
     """Moving a membership from one union to another (转会, 异地接转): the receiving union accepts."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
@@ -250,7 +251,7 @@ class ConsentPurpose(models.TextChoices):
 SENSITIVE_PURPOSES = {ConsentPurpose.ID_NUMBER, ConsentPurpose.HEALTH, ConsentPurpose.FINANCIAL}
 
 
-class Consent(models.Model):
+class Consent(Scoped):
     """One row per decision; the latest row per purpose is in force. Rows are never changed, so
     the record proves what was agreed and when."""
 
@@ -273,7 +274,7 @@ class DeletionStatus(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
-class DeletionRequest(models.Model):
+class DeletionRequest(Scoped):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="deletion_requests")
     status = models.CharField(max_length=20, choices=DeletionStatus.choices, default=DeletionStatus.REQUESTED)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
@@ -303,7 +304,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class RosterImport(models.Model):
+class RosterImport(Scoped):
     """An uploaded roster. The file holds ID numbers, so it is kept encrypted and dropped once read."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="roster_imports")
@@ -336,7 +337,7 @@ class ConsentMethod(models.TextChoices):
     SIGNATURE = "signature", _("会员手写签名")
 
 
-class ProxyConsent(models.Model):
+class ProxyConsent(Scoped):
     """A member's consent that `actor` may file for them (代办). Granted by a one-time code sent to
     the member or by the member's signature; valid for a limited time, for that actor only, until
     the member revokes it. Kept apart from the member's own `members.Consent` rows: what it

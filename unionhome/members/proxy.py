@@ -29,7 +29,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.images import ink_error
 from unionhome.core.models import Role
 from unionhome.core.notifications import Message, notify
-from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, scope
+from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, held, own, scope
 from unionhome.core.uploads import sniff
 
 from .models import ConsentMethod, ConsentPurpose, Member, MemberStatus, ProxyConsent
@@ -129,9 +129,11 @@ def proxy_confirm_code(*, consent: ProxyConsent, actor, code: str) -> ProxyConse
         raise NotFound()
     if consent.granted_at is not None:
         return consent
-    tried = ProxyConsent.objects.filter(
-        pk=consent.pk, granted_at__isnull=True, attempts__lt=PROXY_MAX_ATTEMPTS, expires_at__gt=timezone.now()
-    ).update(attempts=F("attempts") + 1)
+    tried = (
+        held(consent)
+        .filter(granted_at__isnull=True, attempts__lt=PROXY_MAX_ATTEMPTS, expires_at__gt=timezone.now())
+        .update(attempts=F("attempts") + 1)
+    )
     if not tried:
         raise DomainError("expired", _("验证码已失效，请重新发送"), fields={"code": _("请重新发送验证码")})
     if not hmac.compare_digest(digest(str(code or "").strip()), consent.code_digest):
@@ -185,7 +187,7 @@ def _grant(consent: ProxyConsent, actor) -> ProxyConsent:
     now = timezone.now()
     with transaction.atomic():
         ends = now + dt.timedelta(hours=PROXY_VALID_HOURS)
-        if consent.pk and not ProxyConsent.objects.filter(pk=consent.pk, granted_at__isnull=True).update(
+        if consent.pk and not held(consent).filter(granted_at__isnull=True).update(
             granted_at=now, expires_at=ends
         ):
             consent.refresh_from_db()  # granted meanwhile by the same code sent twice
@@ -231,7 +233,7 @@ def proxy_revoke(*, consent: ProxyConsent, member: Member, actor) -> ProxyConsen
 
 def proxy_consents_of(member: Member):
     """Every proxy consent the member gave (or was asked for), newest first: for the member's list."""
-    return ProxyConsent.objects.select_related("actor").filter(member=member, granted_at__isnull=False)
+    return own(ProxyConsent.objects, member).select_related("actor").filter(granted_at__isnull=False)
 
 
 def proxy_check(*, consent: ProxyConsent, actor) -> None:
@@ -250,8 +252,9 @@ def proxy_for(*, actor, consent_id: int | None) -> ProxyConsent | None:
     if consent_id in (None, ""):
         return None
     consent = (
-        ProxyConsent.objects.select_related("member__org", "member__user", "actor")
-        .filter(pk=consent_id, actor=actor)
+        own(ProxyConsent.objects, actor, field="actor")
+        .select_related("member__org", "member__user", "actor")
+        .filter(pk=consent_id)
         .first()
     )
     if consent is None:
@@ -266,7 +269,10 @@ def proxy_minutes_left(consent: ProxyConsent) -> int:
 
 def pending_proxy(user, pk: int) -> ProxyConsent:
     consent = (
-        ProxyConsent.objects.select_related("member__user", "member__org").filter(pk=pk, actor=user).first()
+        own(ProxyConsent.objects, user, field="actor")
+        .select_related("member__user", "member__org")
+        .filter(pk=pk)
+        .first()
     )
     if consent is None:
         raise NotFound()

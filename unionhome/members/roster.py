@@ -20,6 +20,7 @@ from unionhome.core.bounds import LIFE_MIN, day_error
 from unionhome.core.crypto import digest
 from unionhome.core.models import Org
 from unionhome.core.outbox import later
+from unionhome.core.scoping import by_rule, within
 
 from . import groups, idcard
 from .models import EmploymentType, ImportStatus, Member, MemberStatus, Post, RosterImport, Shift
@@ -102,10 +103,10 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
     enterprise = org.enterprise() or org
     sites = {s.name: s for s in sites_under(enterprise)}
     existing = {
-        m.employee_no: m
-        for m in Member.objects.filter(org__path__startswith=enterprise.path, employee_no__isnull=False)
+        m.employee_no: m for m in within(Member.objects, enterprise).filter(employee_no__isnull=False)
     }
-    owners = dict(Member.objects.filter(id_digest__isnull=False).values_list("id_digest", "employee_no"))
+    everyone = by_rule(Member.objects, "ID numbers across every union: one person is one member")
+    owners = dict(everyone.filter(id_digest__isnull=False).values_list("id_digest", "employee_no"))
     seen: dict[str, int] = {}
     to_create: list[Member] = []
     to_update: list[Member] = []
@@ -221,14 +222,14 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
         m.updated_at = now
     with transaction.atomic():
         Member.objects.bulk_create(to_create, batch_size=500)
-        Member.objects.bulk_update(to_update, fields, batch_size=500)
+        by_rule(Member.objects, "the rows of this import").bulk_update(to_update, fields, batch_size=500)
         touched = to_create + to_update
         if touched and not all(m.pk for m in touched):
             # Backends without RETURNING: fetch the new rows' ids by employee number.
             ids = dict(
-                Member.objects.filter(
-                    org=org, employee_no__in=[m.employee_no for m in to_create]
-                ).values_list("employee_no", "pk")
+                within(Member.objects, org)
+                .filter(org=org, employee_no__in=[m.employee_no for m in to_create])
+                .values_list("employee_no", "pk")
             )
             for m in to_create:
                 m.pk = ids[m.employee_no]

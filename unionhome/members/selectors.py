@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from unionhome.core import rows
 from unionhome.core.models import Org, Role, Site, path_ids
-from unionhome.core.scoping import role_paths, scope, visible_orgs
+from unionhome.core.scoping import by_rule, own, role_paths, scope, visible_orgs, within
 
 from .models import (
     JoinApplication,
@@ -133,8 +133,7 @@ def member_search(
             cond |= Q(name_initials__startswith=q.lower())
         qs = qs.filter(cond)
     if org_id:
-        org = Org.objects.filter(pk=org_id).first()
-        qs = qs.filter(org__path__startswith=org.path) if org else qs.none()
+        qs = within(qs, Org.objects.filter(pk=org_id).first())
     if group:
         qs = qs.filter(groups__group=group)
     if status:
@@ -160,6 +159,11 @@ def org_tree(*, user) -> list[Org]:
     )
 
 
+def pending_join(user) -> JoinApplication | None:
+    """The caller's own application still waiting for an answer."""
+    return own(JoinApplication.objects, user, field="user").filter(status=JoinStatus.SUBMITTED).first()
+
+
 def join_queue(*, user) -> QuerySet[JoinApplication]:
     return scope(JoinApplication.objects.select_related("org", "site", "user"), user).filter(
         status=JoinStatus.SUBMITTED
@@ -171,7 +175,7 @@ def transfer_queue(*, user) -> QuerySet[Transfer]:
     incoming = scope(Transfer.objects.all(), user, field="to_org")
     outgoing = scope(Transfer.objects.all(), user, field="from_org")
     return (
-        Transfer.objects.filter(Q(pk__in=incoming.values("pk")) | Q(pk__in=outgoing.values("pk")))
+        (incoming | outgoing)
         .filter(status=TransferStatus.REQUESTED)
         .select_related("member", "from_org", "to_org")
     )
@@ -214,7 +218,14 @@ def registration_rates(*, user) -> tuple[Rate, list[Rate], list[Rate]]:
 
 
 def sites_under(org: Org) -> QuerySet[Site]:
-    return Site.objects.filter(org__path__startswith=org.path).order_by("name")
+    return within(Site.objects, org).order_by("name")
+
+
+def published_to(qs: QuerySet, user, member_path: str | None = None, *, field: str = "org") -> QuerySet:
+    """Rows of `qs` published by a union that reaches `user` (`org_ids_upward`); what each row's
+    audience then allows is the caller's to check."""
+    reach = by_rule(qs, "published by the caller's unions or a union above them")
+    return reach.filter(**{f"{field}__in": org_ids_upward(user, member_path)})
 
 
 def org_ids_upward(user, member_path: str | None = None) -> set[int]:
@@ -226,6 +237,6 @@ def org_ids_upward(user, member_path: str | None = None) -> set[int]:
     if member_path is not None:
         paths = [member_path] if member_path else []
     else:
-        paths = list(Member.objects.filter(user=user).values_list("org__path", flat=True))
+        paths = list(own(Member.objects, user, field="user").values_list("org__path", flat=True))
     paths += role_paths(user, [r for r, _ in Role.choices])
     return {pk for path in paths for pk in path_ids(path)}

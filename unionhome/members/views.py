@@ -25,7 +25,7 @@ from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
-from unionhome.core.scoping import get_scoped, scope, visible_orgs
+from unionhome.core.scoping import get_scoped, own, scope, visible_orgs, within
 from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
 
@@ -66,10 +66,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def home(request):
     """The member's home: who they are in the union, the service areas, the common tasks."""
     member = selectors.member_of(request.user)
-    pending = (
-        member is None
-        and JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).exists()
-    )
+    pending = member is None and selectors.pending_join(request.user) is not None
     return render(request, "core/home.html", {"areas": AREAS, "member": member, "pending_join": pending})
 
 
@@ -92,7 +89,7 @@ def join(request):
         member = selectors.member_of(request.user)
         if member and member.status == MemberStatus.ACTIVE:
             return redirect("card")
-        pending = JoinApplication.objects.filter(user=request.user, status=JoinStatus.SUBMITTED).first()
+        pending = selectors.pending_join(request.user)
         if pending:
             return _join_pending(request, pending)
     initial = {"logged_in": logged_in}
@@ -256,7 +253,8 @@ def profile(request):
         return render(request, "members/profile.html", {"member": None, "devices": signed_in})
     # The form gets its own copy: validating a ModelForm writes the typed values onto its
     # instance, and the service must compare them with what is stored to log what changed.
-    form = ProfileForm(request.POST or None, instance=Member.objects.select_related("org").get(pk=member.pk))
+    copy = own(Member.objects.select_related("org"), request.user, field="user").get(pk=member.pk)
+    form = ProfileForm(request.POST or None, instance=copy)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
@@ -353,7 +351,7 @@ def transfer(request):
 @login_required
 @require_POST
 def transfer_cancel(request, pk: int):
-    transfer = Transfer.objects.filter(pk=pk, member__user=request.user).first()
+    transfer = own(Transfer.objects, request.user, field="member__user").filter(pk=pk).first()
     if transfer is None:
         raise Http404
     try:
@@ -397,9 +395,8 @@ def staff_members(request):
 @staff_required
 def staff_member(request, pk: int):
     member = get_scoped(Member.objects.select_related("org", "site", "user"), request.user, pk=pk)
-    form = StaffMemberForm(
-        request.POST or None, instance=Member.objects.select_related("org").get(pk=pk), prefix="m"
-    )
+    copy = get_scoped(Member.objects.select_related("org"), request.user, pk=pk)  # the form's own copy
+    form = StaffMemberForm(request.POST or None, instance=copy, prefix="m")
     reveal = RevealForm(prefix="r")
     revealed = None
     if request.method == "POST" and request.POST.get("reveal") in services.REVEALABLE:
@@ -563,11 +560,7 @@ def staff_roster_export(request):
     org = orgs.filter(pk=int_param(org_id)).first() if org_id else orgs.first()
     if org is None:
         raise Http404
-    members = (
-        scope(Member.objects.all(), request.user)
-        .filter(org__path__startswith=org.path)
-        .exclude(status=MemberStatus.ANONYMISED)
-    )
+    members = within(scope(Member.objects.all(), request.user), org).exclude(status=MemberStatus.ANONYMISED)
     response = HttpResponse(
         roster.export_roster(members=members, actor=request.user, org=org), content_type=XLSX
     )

@@ -17,7 +17,15 @@ from unionhome.core.audit import log_action, timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Role
-from unionhome.core.scoping import STAFF_ROLES, get_scoped, has_role_over, holders_over, home_org, scope
+from unionhome.core.scoping import (
+    STAFF_ROLES,
+    above,
+    get_scoped,
+    holders_over,
+    home_org,
+    own,
+    scope,
+)
 from unionhome.core.uploads import serve
 from unionhome.members import proxy as proxies
 from unionhome.members.selectors import member_of
@@ -79,9 +87,7 @@ def care(request):
             messages.success(request, _("已受理，编号 %(n)s。工会会尽快联系您。") % {"n": case.number})
             return redirect("care")
     org = selectors.public_org(request.user)
-    visits = (
-        Visit.objects.filter(member=member, visited_on__isnull=False, rating__isnull=True) if member else []
-    )
+    visits = own(Visit.objects, member).filter(visited_on__isnull=False, rating__isnull=True)
     return render(
         request,
         "benefits/care.html",
@@ -166,7 +172,7 @@ def staff_case(request, pk: int):
         HardshipCase.objects.select_related("member__user", "org", "owner", "fund"), request.user, pk=pk
     )
     owners = holders_over(case.org, {*STAFF_ROLES, Role.HANDLER})
-    funds = Fund.objects.filter(org__path__in=case.org.ancestor_paths())
+    funds = above(Fund.objects, case.org)
     action = request.POST.get("action") if request.method == "POST" else None
     advance = AdvanceForm(
         request.POST if action == "advance" else None,
@@ -227,8 +233,9 @@ def staff_case(request, pk: int):
 
 @staff_required
 def staff_case_file(request, pk: int):
-    step = HardshipStep.objects.select_related("case__org").filter(pk=pk).exclude(attachment="").first()
-    if step is None or not has_role_over(request.user, step.case.org):
+    steps = scope(HardshipStep.objects.select_related("case__org"), request.user, field="case__org")
+    step = steps.filter(pk=pk).exclude(attachment="").first()
+    if step is None:
         raise NotFound()
     log_action(step.case, "benefits.hardship.file_opened", request.user, {"step": step.pk})
     return serve(step.attachment, label=_("核查授权书"))
@@ -257,7 +264,7 @@ def staff_visits(request):
             return redirect("staff-visits")
         if action == "plan" and plan_form.is_valid():
             member = proxies.proxy_find_member(actor=request.user, query=plan_form.cleaned_data["member"])
-            pairing = Pairing.objects.filter(member=member, ended_on__isnull=True).first()
+            pairing = own(Pairing.objects, member).filter(ended_on__isnull=True).first()
             hardship.visit_plan(
                 actor=request.user,
                 member=member,

@@ -12,7 +12,7 @@ from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
-from unionhome.core.scoping import get_scoped, has_role_over, home_org, scope
+from unionhome.core.scoping import above, get_scoped, has_role_over, home_org, scope
 from unionhome.core.uploads import serve
 from unionhome.members import proxy as proxies
 from unionhome.members.selectors import member_of
@@ -281,8 +281,7 @@ def staff_types(request):
 
 
 def _funds_for(request):
-    org = home_org(request.user)
-    return Fund.objects.filter(org__path__in=org.ancestor_paths()) if org else Fund.objects.none()
+    return above(Fund.objects, home_org(request.user))
 
 
 # The claim-type columns the editor shows as plain form fields.

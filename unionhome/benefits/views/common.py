@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from unionhome.core.models import Site
-from unionhome.core.scoping import home_org
+from unionhome.core.scoping import home_org, within
 
 
 def tabs(current: str) -> list[tuple[str, str, bool]]:
@@ -27,5 +27,4 @@ def not_member(request):
 
 
 def staff_sites(request):
-    org = home_org(request.user)
-    return Site.objects.filter(org__path__startswith=org.path) if org else Site.objects.none()
+    return within(Site.objects, home_org(request.user))
