@@ -56,12 +56,10 @@ def main() -> dict:
     offer = offers.offer_create(
         actor=staff,
         org=org.enterprise() or org,
-        data={
-            "title": "bench",
-            "quantity": 1,
-            "opens_at": timezone.now() - dt.timedelta(hours=1),
-            "closes_at": timezone.now() + dt.timedelta(hours=1),
-        },
+        title="bench",
+        quantity=1,
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(hours=1),
     )
     Offer.objects.filter(pk=offer.pk).update(remaining=0)
 

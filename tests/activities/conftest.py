@@ -23,7 +23,7 @@ def make_activity(personas):
             "capacity": capacity,
             **extra,
         }
-        return services.activity_save(actor=personas.staff, org=personas.tree.union, data=data)
+        return services.activity_save(actor=personas.staff, org=personas.tree.union, **data)
 
     return make
 
@@ -38,6 +38,6 @@ def make_offer(personas):
             "closes_at": soon(24),
             **extra,
         }
-        return offers.offer_create(actor=personas.staff, org=personas.tree.union, data=data)
+        return offers.offer_create(actor=personas.staff, org=personas.tree.union, **data)
 
     return make

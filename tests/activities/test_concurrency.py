@@ -178,7 +178,9 @@ def test_two_unions_book_one_slot_at_the_same_moment(personas, live_server):
     venue = venues.venue_save(
         actor=personas.staff_other,
         org=personas.tree.other_union,
-        data={"name": "共享礼堂", "shared_under": personas.tree.street.pk, "auto_approve": True},
+        name="共享礼堂",
+        shared_under=personas.tree.street.pk,
+        auto_approve=True,
     )
     staff_tokens = []
     for user in (personas.staff, personas.staff_other):
@@ -211,9 +213,7 @@ def test_not_yet_open_is_a_409_not_a_place(personas, make_offer, live_server):
 def test_a_booking_decided_twice_at_once_is_decided_once(personas, live_server):
     """Approve and refuse sent together, ten times each: one wins (core.workflow's conditional
     UPDATE); the rest hear 409, and the slots match the one decision."""
-    venue = venues.venue_save(
-        actor=personas.staff_other, org=personas.tree.other_union, data={"name": "礼堂"}
-    )
+    venue = venues.venue_save(actor=personas.staff_other, org=personas.tree.other_union, name="礼堂")
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(9)))
     booking = venues.booking_create(
         actor=personas.staff_other,

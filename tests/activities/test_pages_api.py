@@ -289,7 +289,9 @@ def test_venue_calendar_booking_keeps_input_on_conflict(personas):
     venue = venues.venue_save(
         actor=personas.staff_other,
         org=personas.tree.other_union,
-        data={"name": "篮球场", "shared_under": personas.tree.street.pk, "auto_approve": True},
+        name="篮球场",
+        shared_under=personas.tree.street.pk,
+        auto_approve=True,
     )
     staff = login_client(personas.staff)
     day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
@@ -309,13 +311,11 @@ def test_member_discount_page(personas):
     discounts.discount_save(
         actor=personas.staff,
         org=personas.tree.union,
-        data={
-            "merchant": "惠民药房",
-            "category": "health",
-            "title": "会员九折",
-            "valid_from": today,
-            "valid_until": today,
-        },
+        merchant="惠民药房",
+        category="health",
+        title="会员九折",
+        valid_from=today,
+        valid_until=today,
     )
     page = login_client(personas.member_user).get("/discounts/?category=health").content.decode()
     assert "惠民药房" in page and "会员九折" in page
@@ -367,6 +367,6 @@ def test_outsiders_get_404_on_offers_claims_materials_and_venues(client, persona
         == 404
     )
     # A venue its union keeps to itself does not exist for another union's staff.
-    own = venues.venue_save(actor=personas.staff, org=personas.tree.union, data={"name": "内部会议室"})
+    own = venues.venue_save(actor=personas.staff, org=personas.tree.union, name="内部会议室")
     assert login_client(personas.staff_other).get(f"/staff/venues/{own.pk}/").status_code == 404
     assert client.get(f"/api/v1/venues/{own.pk}/bookings", **other_staff).status_code == 404

@@ -28,7 +28,7 @@ def _offer(personas, quantity=1):
         "opens_at": now - timezone.timedelta(hours=1),
         "closes_at": now + timezone.timedelta(days=1),
     }
-    return offers.offer_create(actor=personas.staff, org=personas.tree.union, data=data)
+    return offers.offer_create(actor=personas.staff, org=personas.tree.union, **data)
 
 
 # (method, pattern) → the calls to make, each (method, path, body, who): asked of the fast path and

@@ -107,13 +107,11 @@ def test_cancelling_a_sign_up_never_returns_off_site(personas, target):
     activity = services.activity_save(
         actor=personas.staff,
         org=personas.tree.union,
-        data={
-            "title": "运动会",
-            "starts_at": start,
-            "ends_at": start + dt.timedelta(hours=2),
-            "place": "活动中心",
-            "capacity": 5,
-        },
+        title="运动会",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place="活动中心",
+        capacity=5,
     )
     row = services.signup_create(user=personas.member_user, activity=activity)
     r = login_client(personas.member_user).post(f"/signups/{row.pk}/cancel/", {"next": target})

@@ -32,13 +32,11 @@ def test_attendance_sheet_keeps_feedback_and_names_as_text(personas, as_user):
     activity = activities.activity_save(
         actor=personas.staff,
         org=personas.tree.union,
-        data={
-            "title": "趣味运动会",
-            "starts_at": soon(48),
-            "ends_at": soon(50),
-            "place": "活动中心",
-            "capacity": 5,
-        },
+        title="趣味运动会",
+        starts_at=soon(48),
+        ends_at=soon(50),
+        place="活动中心",
+        capacity=5,
     )
     row = activities.signup_create(user=personas.member_user, activity=activity)
     Signup.objects.filter(pk=row.pk).update(feedback=LINK, rating=5)

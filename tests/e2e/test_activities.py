@@ -30,23 +30,19 @@ def test_sign_up_show_qr_and_check_in(personas, live_server, page, browser):
     activity = services.activity_save(
         actor=personas.staff,
         org=personas.tree.union,
-        data={
-            "title": "消防安全知识讲座",
-            "starts_at": now + dt.timedelta(days=2),
-            "ends_at": now + dt.timedelta(days=2, hours=2),
-            "place": "物业大楼三楼会议室",
-            "capacity": 40,
-        },
+        title="消防安全知识讲座",
+        starts_at=now + dt.timedelta(days=2),
+        ends_at=now + dt.timedelta(days=2, hours=2),
+        place="物业大楼三楼会议室",
+        capacity=40,
     )
     offer = offers.offer_create(
         actor=personas.staff,
         org=personas.tree.union,
-        data={
-            "title": "周末电影票",
-            "quantity": 50,
-            "opens_at": now + dt.timedelta(hours=1),
-            "closes_at": now + dt.timedelta(days=1),
-        },
+        title="周末电影票",
+        quantity=50,
+        opens_at=now + dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
     )
     base = live_server.url
     login(page, base, "member", PASSWORD)

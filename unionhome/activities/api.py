@@ -14,12 +14,13 @@ from unionhome.core.api import ErrorOut, caller_identity, local_iso, staff_org
 from unionhome.core.bounds import Day, Id, Moment
 from unionhome.core.crypto import mask_name
 from unionhome.core.errors import Conflict
+from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.members.audience import AudienceIn
 from unionhome.members.identity import member_identity
 
 from . import discounts, offers, selectors, services, tickets, venues
-from .models import DiscountCategory, OfferClaim, OfferMode, Signup
+from .models import Activity, Booking, Discount, DiscountCategory, Offer, OfferClaim, OfferMode, Signup, Venue
 
 router = Router(tags=["activities"])
 
@@ -63,15 +64,15 @@ class ActivityOut(Schema):
         return f"/activities/{a.pk}/materials/" if a.materials else None
 
 
-class ActivityIn(Schema):
-    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
-    description: str = Field("", max_length=5000)
+class ActivityIn(InSchema):
+    title: str = schema_field(Activity, "title")
+    description: str = schema_field(Activity, "description")
     starts_at: Moment
     ends_at: Moment
     signup_closes_at: Moment | None = None
-    place: str = Field("", max_length=200)
-    online_url: str = Field("", max_length=200)
-    capacity: int = Field(..., ge=1, le=100_000)
+    place: str = schema_field(Activity, "place")
+    online_url: str = schema_field(Activity, "online_url")
+    capacity: int = schema_field(Activity, "capacity")
     audience: AudienceIn = Field(default_factory=AudienceIn)
     org: Id | None = None
 
@@ -86,8 +87,7 @@ def activity_list(request, past: bool = False):
 @refuses(404)
 def activity_create(request, payload: ActivityIn):
     org = staff_org(request, payload.org)
-    data = payload.dict(exclude={"org"})
-    return Status(201, services.activity_save(actor=request.user, org=org, data=data))
+    return Status(201, services.activity_save(actor=request.user, org=org, **payload.dict(exclude={"org"})))
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
@@ -180,14 +180,14 @@ def attendance(request, activity_id: Id):
 # -- offers ------------------------------------------------------------------------------------
 
 
-class OfferIn(Schema):
-    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
-    description: str = Field("", max_length=5000)
-    quantity: int = Field(..., ge=1, le=100_000)
+class OfferIn(InSchema):
+    title: str = schema_field(Offer, "title")
+    description: str = schema_field(Offer, "description")
+    quantity: int = schema_field(Offer, "quantity")
     opens_at: Moment
     closes_at: Moment
     mode: Literal["first_come", "lottery"] = OfferMode.FIRST_COME
-    per_member: int = Field(1, ge=1, le=10)
+    per_member: int = schema_field(Offer, "per_member")
     audience: AudienceIn = Field(default_factory=AudienceIn)
     org: Id | None = None
 
@@ -232,7 +232,7 @@ class OfferOut(Schema):
 def offer_create(request, payload: OfferIn):
     """Staff: a limited offer, first come or by lottery."""
     org = staff_org(request, payload.org)
-    offer = offers.offer_create(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    offer = offers.offer_create(actor=request.user, org=org, **payload.dict(exclude={"org"}))
     return Status(201, offer)
 
 
@@ -374,11 +374,11 @@ def checkin(request, payload: CheckinIn):
 # -- venues ------------------------------------------------------------------------------------
 
 
-class VenueIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    address: str = Field("", max_length=200)
-    capacity: int = Field(0, ge=0, le=100_000)
-    description: str = Field("", max_length=2000)
+class VenueIn(InSchema):
+    name: str = schema_field(Venue, "name")
+    address: str = schema_field(Venue, "address")
+    capacity: int = schema_field(Venue, "capacity")
+    description: str = schema_field(Venue, "description")
     shared_under: Id | None = Field(None, description="org id above the owner: every union under it may book")
     auto_approve: bool = False
     org: Id | None = None
@@ -423,13 +423,13 @@ def venue_list(request):
 @refuses(404)
 def venue_create(request, payload: VenueIn):
     org = staff_org(request, payload.org)
-    return Status(201, venues.venue_save(actor=request.user, org=org, data=payload.dict(exclude={"org"})))
+    return Status(201, venues.venue_save(actor=request.user, org=org, **payload.dict(exclude={"org"})))
 
 
-class BookingIn(Schema):
+class BookingIn(InSchema):
     starts_at: Moment
     ends_at: Moment
-    purpose: str = Field(..., min_length=1, max_length=200)
+    purpose: str = schema_field(Booking, "purpose")
     org: Id | None = Field(None, description="the booking union; default the caller's")
 
 
@@ -515,13 +515,13 @@ def booking_cancel(request, booking_id: Id):
 CategoryCode = Literal[tuple(DiscountCategory.values)]  # type: ignore[valid-type]
 
 
-class DiscountIn(Schema):
-    merchant: str = Field(..., min_length=1, max_length=100)
+class DiscountIn(InSchema):
+    merchant: str = schema_field(Discount, "merchant")
     category: CategoryCode  # type: ignore[valid-type]
-    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
-    description: str = Field("", max_length=2000)
-    address: str = Field("", max_length=200)
-    phone: str = Field("", max_length=30)
+    title: str = schema_field(Discount, "title")
+    description: str = schema_field(Discount, "description")
+    address: str = schema_field(Discount, "address")
+    phone: str = schema_field(Discount, "phone")
     valid_from: Day
     valid_until: Day
     org: Id | None = None
@@ -554,6 +554,4 @@ def discount_list(request, category: CategoryCode | None = None):  # type: ignor
 @refuses(404)
 def discount_create(request, payload: DiscountIn):
     org = staff_org(request, payload.org)
-    return Status(
-        201, discounts.discount_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
-    )
+    return Status(201, discounts.discount_save(actor=request.user, org=org, **payload.dict(exclude={"org"})))

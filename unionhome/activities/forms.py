@@ -4,25 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import DayField, MomentField
+from unionhome.core.fields import form_field
 from unionhome.members.forms import AudienceFields
 
-from .models import DiscountCategory, OfferMode
-from .services import TITLE_MAX
+from .models import Activity, Booking, Discount, DiscountCategory, Offer, OfferMode, Venue
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ActivityForm(AudienceFields):
-    title = forms.CharField(label=_("活动名称"), max_length=TITLE_MAX)
-    description = forms.CharField(
-        label=_("活动介绍"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    title = form_field(Activity, "title")
+    description = form_field(Activity, "description", widget=forms.Textarea(attrs={"rows": 4}))
     starts_at = MomentField(label=_("开始时间"), widget=WHEN)
     ends_at = MomentField(label=_("结束时间"), widget=WHEN)
     signup_closes_at = MomentField(label=_("报名截止（不填为开始时间）"), required=False, widget=WHEN)
-    place = forms.CharField(label=_("地点"), max_length=200, required=False)
-    online_url = forms.CharField(label=_("线上参加链接"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100_000)
+    place = form_field(Activity, "place")
+    online_url = form_field(Activity, "online_url")
+    capacity = form_field(Activity, "capacity")
     materials = forms.FileField(label=_("活动资料（PDF 或图片，活动后会员可下载）"), required=False)
     field_order = [
         "title",
@@ -37,11 +35,11 @@ class ActivityForm(AudienceFields):
 
 
 class OfferForm(AudienceFields):
-    title = forms.CharField(label=_("名称"), max_length=TITLE_MAX)
-    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = form_field(Offer, "title")
+    description = form_field(Offer, "description", widget=forms.Textarea(attrs={"rows": 3}))
     mode = forms.ChoiceField(label=_("方式"), choices=OfferMode.choices, widget=forms.RadioSelect)
-    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100_000)
-    per_member = forms.IntegerField(label=_("每人限领"), min_value=1, max_value=10, initial=1)
+    quantity = form_field(Offer, "quantity")
+    per_member = form_field(Offer, "per_member")
     opens_at = MomentField(label=_("开始时间"), widget=WHEN)
     closes_at = MomentField(label=_("结束时间（抽签：报名截止，随后开奖）"), widget=WHEN)
     field_order = ["title", "description", "mode", "quantity", "per_member", "opens_at", "closes_at"]
@@ -72,9 +70,10 @@ class CheckinForm(forms.Form):
 
 
 class VenueForm(forms.Form):
-    name = forms.CharField(label=_("场地名称"), max_length=100)
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("容纳人数"), min_value=0, max_value=100_000, required=False)
+    name = form_field(Venue, "name", label=_("场地名称"))
+    address = form_field(Venue, "address")
+    capacity = form_field(Venue, "capacity", required=False)
+    description = form_field(Venue, "description", widget=forms.Textarea(attrs={"rows": 2}))
     shared_under = forms.ChoiceField(label=_("共享给"), required=False)
     auto_approve = forms.BooleanField(label=_("预约自动批准"), required=False)
 
@@ -84,6 +83,12 @@ class VenueForm(forms.Form):
             (str(o.pk), _("%(org)s 下的所有工会") % {"org": o.name}) for o in share_choices
         ]
 
+    def clean_capacity(self) -> int:
+        return self.cleaned_data.get("capacity") or 0
+
+    def clean_shared_under(self) -> int | None:
+        return int(self.cleaned_data["shared_under"]) if self.cleaned_data.get("shared_under") else None
+
 
 class BookingForm(forms.Form):
     day = DayField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -91,17 +96,15 @@ class BookingForm(forms.Form):
         label=_("开始（整点或半点）"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
     )
     end = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    purpose = forms.CharField(label=_("用途"), max_length=200)
+    purpose = form_field(Booking, "purpose")
 
 
 class DiscountForm(forms.Form):
-    merchant = forms.CharField(label=_("商家"), max_length=100)
+    merchant = form_field(Discount, "merchant")
     category = forms.ChoiceField(label=_("类别"), choices=DiscountCategory.choices)
-    title = forms.CharField(label=_("优惠内容"), max_length=TITLE_MAX)
-    description = forms.CharField(
-        label=_("使用说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    title = form_field(Discount, "title")
+    description = form_field(Discount, "description", widget=forms.Textarea(attrs={"rows": 3}))
+    address = form_field(Discount, "address")
+    phone = form_field(Discount, "phone")
     valid_from = DayField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = DayField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,16 +19,20 @@ from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
 from unionhome.members.models import Member
 
+PLACES_MAX = 100_000  # places of one activity or offer, seats of a venue
+
 
 class Activity(Scoped):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(_("活动名称"), max_length=120)
-    description = models.TextField(_("活动介绍"), blank=True)
+    description = models.TextField(_("活动介绍"), max_length=5000, blank=True)
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
     online_url = models.URLField(_("线上参加链接"), blank=True)
-    capacity = models.PositiveIntegerField(_("名额"))
+    capacity = models.PositiveIntegerField(
+        _("名额"), validators=[MinValueValidator(1), MaxValueValidator(PLACES_MAX)]
+    )
     remaining = models.IntegerField(_("剩余名额"))
     signup_closes_at = models.DateTimeField(_("报名截止"))
     audience = models.JSONField(default=dict, blank=True)
@@ -98,13 +103,17 @@ class Offer(Scoped):
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="offers")
     title = models.CharField(_("名称"), max_length=120)
-    description = models.TextField(_("说明"), blank=True)
-    quantity = models.PositiveIntegerField(_("数量"))
+    description = models.TextField(_("说明"), max_length=5000, blank=True)
+    quantity = models.PositiveIntegerField(
+        _("数量"), validators=[MinValueValidator(1), MaxValueValidator(PLACES_MAX)]
+    )
     remaining = models.IntegerField()
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("结束时间"))
     mode = models.CharField(_("方式"), max_length=20, choices=OfferMode.choices, default=OfferMode.FIRST_COME)
-    per_member = models.PositiveSmallIntegerField(_("每人限领"), default=1)
+    per_member = models.PositiveSmallIntegerField(
+        _("每人限领"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     audience = models.JSONField(default=dict, blank=True)
     # The lottery: the seed and when it was drawn; with the entrants' order it replays exactly.
     seed = models.CharField(max_length=64, blank=True)
@@ -181,8 +190,10 @@ class Venue(Scoped):
     name = models.CharField(_("名称"), max_length=100)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    capacity = models.PositiveIntegerField(_("容纳人数"), default=0)
-    description = models.TextField(_("说明"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("容纳人数"), default=0, validators=[MinValueValidator(0), MaxValueValidator(PLACES_MAX)]
+    )
+    description = models.TextField(_("说明"), max_length=2000, blank=True)
     shared_under = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.SET_NULL, related_name="shared_venues"
     )
@@ -254,7 +265,7 @@ class Discount(Scoped):
     merchant = models.CharField(_("商家"), max_length=100)
     category = models.CharField(_("类别"), max_length=20, choices=DiscountCategory.choices)
     title = models.CharField(_("优惠内容"), max_length=120)
-    description = models.TextField(_("使用说明"), blank=True)
+    description = models.TextField(_("使用说明"), max_length=2000, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     valid_from = models.DateField(_("开始日期"))

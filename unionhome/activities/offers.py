@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import rows
 from unionhome.core.audit import log_action
-from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import by_rule, ensure_role_over, held
@@ -43,32 +43,32 @@ from .models import (
     OfferClaimStatus,
     OfferMode,
 )
-from .services import TITLE_MAX, _code, _member_of, _positive, _reaches, _text, _when, local_time
+from .services import _code, _member_of, _reaches, local_time
 
 # -- offers ------------------------------------------------------------------------------------
 
 
-def offer_create(*, actor, org: Org, data: dict) -> Offer:
+def offer_create(
+    *,
+    actor,
+    org: Org,
+    title: str,
+    quantity: int,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    description: str = "",
+    mode: str = OfferMode.FIRST_COME,
+    per_member: int = 1,
+    audience: dict | None = None,
+) -> Offer:
     ensure_role_over(actor, org)
     errors: dict[str, str] = {}
-    title = _text(data, "title", errors, limit=TITLE_MAX)
-    description = _text(data, "description", errors, limit=5000, required=False)
-    quantity = _positive(data, "quantity", errors)
-    opens_at = _when(data, "opens_at", errors)
-    closes_at = _when(data, "closes_at", errors)
-    mode = data.get("mode") or OfferMode.FIRST_COME
-    if mode not in OfferMode.values:
-        errors["mode"] = _("不是可选的值：%(opts)s") % {"opts": ", ".join(OfferMode.values)}
-    per_member = _positive({"p": data.get("per_member") or 1}, "p", errors, maximum=10)
-    if "p" in errors:
-        errors["per_member"] = errors.pop("p")
-    if opens_at and closes_at and closes_at <= opens_at:
+    if closes_at <= opens_at:
         errors["closes_at"] = _("结束时间应晚于开始时间")
     if mode == OfferMode.LOTTERY and per_member != 1:
         errors["per_member"] = _("抽签每人只能中一个名额")
-    if errors:
-        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
-    audience = clean_audience(org, data.get("audience"))
+    refuse(errors)
+    audience = clean_audience(org, audience)
     offer = Offer.objects.create(
         org=org,
         title=title,

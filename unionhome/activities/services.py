@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
-from unionhome.core.bounds import day_error
-from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import by_rule, ensure_role_over, held
@@ -31,52 +30,10 @@ from .models import (
     SignupStatus,
 )
 
-TITLE_MAX = 120
-
 
 def _code() -> str:
     """The ten digits printed under a ticket's QR code, for typing when a camera will not do."""
     return f"{secrets.randbelow(10**10):010d}"
-
-
-def _text(data: dict, key: str, errors: dict, *, limit: int, required: bool = True) -> str:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        errors[key] = _("不能为空")
-    elif len(value) > limit:
-        errors[key] = _("最多 %(n)s 个字") % {"n": limit}
-    return value
-
-
-def _when(data: dict, key: str, errors: dict, *, required: bool = True) -> dt.datetime | None:
-    value = data.get(key)
-    if value in (None, ""):
-        if required:
-            errors[key] = _("不能为空")
-        return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            errors[key] = _("时间格式应为 2024-03-01T09:30:00+08:00")
-            return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if reason := day_error(value):
-        errors[key] = reason
-        return None
-    return value
-
-
-def _positive(data: dict, key: str, errors: dict, *, maximum: int = 100_000) -> int:
-    try:
-        value = int(data.get(key))
-    except (TypeError, ValueError):
-        errors[key] = _("请输入整数")
-        return 0
-    if not 1 <= value <= maximum:
-        errors[key] = _("应在 1 到 %(n)s 之间") % {"n": maximum}
-    return value
 
 
 def _member_of(user) -> Member:
@@ -93,42 +50,57 @@ def _reaches(org: Org, audience: dict, member: Member) -> bool:
 # -- activities --------------------------------------------------------------------------------
 
 
-def _activity_fields(org: Org, data: dict) -> dict:
+def _activity_rules(*, starts_at, ends_at, signup_closes_at, place: str, online_url: str) -> None:
+    """What no single field can tell: a place or a link members can open, an end after the start,
+    sign-up closing by the start."""
     errors: dict[str, str] = {}
-    fields = {
-        "title": _text(data, "title", errors, limit=TITLE_MAX),
-        "description": _text(data, "description", errors, limit=5000, required=False),
-        "place": _text(data, "place", errors, limit=200, required=False),
-        "online_url": _text(data, "online_url", errors, limit=200, required=False),
-        "starts_at": _when(data, "starts_at", errors),
-        "ends_at": _when(data, "ends_at", errors),
-        "signup_closes_at": _when(data, "signup_closes_at", errors, required=False),
-        "capacity": _positive(data, "capacity", errors),
-    }
-    if fields["online_url"] and not fields["online_url"].startswith(("https://", "http://")):
+    if online_url and not online_url.startswith(("https://", "http://")):
         errors["online_url"] = _("请填写以 https:// 开头的链接")
-    if not fields["place"] and not fields["online_url"] and "place" not in errors:
+    if not place and not online_url:
         errors["place"] = _("请填写地点或线上链接")
-    starts, ends = fields["starts_at"], fields["ends_at"]
-    if starts and ends and ends <= starts:
+    if ends_at <= starts_at:
         errors["ends_at"] = _("结束时间应晚于开始时间")
-    if starts and not fields["signup_closes_at"]:
-        fields["signup_closes_at"] = starts
-    if starts and fields["signup_closes_at"] and fields["signup_closes_at"] > starts:
+    if signup_closes_at and signup_closes_at > starts_at:
         errors["signup_closes_at"] = _("报名截止不能晚于开始时间")
-    if errors:
-        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
-    fields["audience"] = clean_audience(org, data.get("audience"))
-    return fields
+    refuse(errors)
 
 
 @transaction.atomic
 def activity_save(
-    *, actor, org: Org, data: dict, activity: Activity | None = None, materials=None
+    *,
+    actor,
+    org: Org,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    description: str = "",
+    place: str = "",
+    online_url: str = "",
+    signup_closes_at: dt.datetime | None = None,
+    audience: dict | None = None,
+    activity: Activity | None = None,
 ) -> Activity:
     """Publish an activity, or edit one; a larger capacity lets waiting members in at once."""
     ensure_role_over(actor, activity.org if activity else org)
-    fields = _activity_fields(activity.org if activity else org, data)
+    _activity_rules(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        signup_closes_at=signup_closes_at,
+        place=place,
+        online_url=online_url,
+    )
+    fields = {
+        "title": title,
+        "description": description,
+        "place": place,
+        "online_url": online_url,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "signup_closes_at": signup_closes_at or starts_at,
+        "capacity": capacity,
+        "audience": clean_audience(activity.org if activity else org, audience),
+    }
     if activity is None:
         activity = Activity(org=org, created_by=actor, remaining=fields["capacity"], **fields)
         activity.save()
@@ -145,8 +117,6 @@ def activity_save(
     activity.remaining = fields["capacity"] - taken
     for name, value in fields.items():
         setattr(activity, name, value)
-    if materials is not None:
-        activity.materials = materials
     activity.save()
     log_action(activity, "activities.activity.updated", actor, {"capacity": activity.capacity})
     _promote_waiting(activity)

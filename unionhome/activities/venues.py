@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
-from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Org
 from unionhome.core.notifications import Message, notify, notify_many
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over
@@ -22,7 +22,6 @@ from .models import (
     BookingStatus,
     Venue,
 )
-from .services import _text
 
 SLOT = dt.timedelta(minutes=30)
 BOOKING_MAX = dt.timedelta(hours=12)
@@ -44,27 +43,30 @@ BOOKING_FLOW = Workflow(
 )
 
 
-def venue_save(*, actor, org: Org, data: dict, venue: Venue | None = None) -> Venue:
-    ensure_role_over(actor, venue.org if venue else org)
-    errors: dict[str, str] = {}
-    name = _text(data, "name", errors, limit=100)
-    address = _text(data, "address", errors, limit=200, required=False)
-    description = _text(data, "description", errors, limit=2000, required=False)
-    try:
-        capacity = max(0, int(data.get("capacity") or 0))
-    except (TypeError, ValueError):
-        errors["capacity"] = _("请输入整数")
-        capacity = 0
-    shared_under = None
-    if data.get("shared_under"):
-        shared_under = Org.objects.filter(pk=data["shared_under"]).first()
-        if shared_under is None or not (venue.org if venue else org).path.startswith(shared_under.path):
-            errors["shared_under"] = _("只能共享给本工会或其上级工会下的单位")
-    if errors:
-        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+def venue_save(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    address: str = "",
+    description: str = "",
+    capacity: int = 0,
+    shared_under: int | None = None,
+    auto_approve: bool = False,
+    venue: Venue | None = None,
+) -> Venue:
+    """Add or edit a venue; `shared_under` (an org's id) lends it to every union under that org,
+    which must be its own union or one above it."""
+    owner = venue.org if venue else org
+    ensure_role_over(actor, owner)
+    sharing = None
+    if shared_under:
+        sharing = Org.objects.filter(pk=shared_under, path__in=owner.ancestor_paths()).first()
+        if sharing is None:
+            refuse({"shared_under": _("只能共享给本工会或其上级工会下的单位")})
     venue = venue or Venue(org=org)
     venue.name, venue.address, venue.description, venue.capacity = name, address, description, capacity
-    venue.shared_under, venue.auto_approve = shared_under, bool(data.get("auto_approve"))
+    venue.shared_under, venue.auto_approve = sharing, auto_approve
     venue.save()
     log_action(venue, "activities.venue.saved", actor)
     return venue
@@ -86,9 +88,6 @@ def booking_create(
     if not venue.active or not venue_open_to(venue, org):
         raise NotFound()
     errors: dict[str, str] = {}
-    purpose = (purpose or "").strip()
-    if not purpose:
-        errors["purpose"] = _("不能为空")
     for key, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.minute % 30 or value.second or value.microsecond:
             errors[key] = _("请按半小时选择，例如 09:00 或 09:30")

@@ -295,10 +295,12 @@ def staff_activity_edit(request, pk: int | None = None):
         }
     form = ActivityForm(request.POST or None, request.FILES or None, initial=initial, sites=_sites(request))
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "audience": form.audience()}
         try:
             saved = services.activity_save(
-                actor=request.user, org=item.org if item else home_org(request.user), data=data, activity=item
+                actor=request.user,
+                org=item.org if item else home_org(request.user),
+                activity=item,
+                **form.values(leave=("materials",)),
             )
             if form.cleaned_data.get("materials"):
                 services.activity_materials(
@@ -378,7 +380,7 @@ def staff_offer_new(request):
             saved = offers.offer_create(
                 actor=request.user,
                 org=home_org(request.user),
-                data={**form.cleaned_data, "audience": form.audience()},
+                **form.values(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -448,7 +450,7 @@ def staff_venues(request):
     form = VenueForm(request.POST or None, share_choices=share_choices)
     if request.method == "POST" and form.is_valid():
         try:
-            venue = venues.venue_save(actor=request.user, org=org, data=form.cleaned_data)
+            venue = venues.venue_save(actor=request.user, org=org, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -544,7 +546,7 @@ def staff_discounts(request):
     form = DiscountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            discounts.discount_save(actor=request.user, org=home_org(request.user), data=form.cleaned_data)
+            discounts.discount_save(actor=request.user, org=home_org(request.user), **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -41,3 +41,12 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def refuse(errors: dict[str, str]) -> None:
+    """Refuse with each reason next to its field, when there is any (a service's rules that span
+    fields, gathered so the form shows them all at once)."""
+    if errors:
+        from django.utils.translation import gettext
+
+        raise DomainError("invalid", gettext("请检查标出的内容"), fields=errors)

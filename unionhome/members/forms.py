@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from unionhome.core.bounds import LifeDayField
+from unionhome.core.bounds import AGE_MAX, AGE_MIN, LifeDayField
 from unionhome.core.crypto import mask_phone
 from unionhome.core.models import Org, OrgKind, Role, Site
 from unionhome.core.scoping import by_rule, within
@@ -248,8 +248,8 @@ class AudienceFields(forms.Form):
     shifts = forms.MultipleChoiceField(
         label=_("班次"), required=False, choices=Shift.choices, widget=forms.CheckboxSelectMultiple
     )
-    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=16, max_value=100)
-    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=16, max_value=100)
+    age_min = forms.IntegerField(label=_("最小年龄"), required=False, min_value=AGE_MIN, max_value=AGE_MAX)
+    age_max = forms.IntegerField(label=_("最大年龄"), required=False, min_value=AGE_MIN, max_value=AGE_MAX)
 
     roles = forms.MultipleChoiceField(
         label=_("角色"), required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple
@@ -274,3 +274,9 @@ class AudienceFields(forms.Form):
         if self.with_roles:
             audience["roles"] = data.get("roles") or []
         return audience
+
+    def values(self, *, leave: tuple[str, ...] = ()) -> dict:
+        """What the form's service takes: every other field as typed (but those in `leave`), and
+        the audience as one value."""
+        own = set(AudienceFields.base_fields) | set(leave)
+        return {k: v for k, v in self.cleaned_data.items() if k not in own} | {"audience": self.audience()}
