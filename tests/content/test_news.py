@@ -16,7 +16,7 @@ from ..factories import MemberFactory, UserFactory, make_id
 
 def publish(personas, title="工会动态", org=None, actor=None, **extra):
     data = {"title": title, "body": "<p>正文</p>", "column": "news", "publish": True, **extra}
-    return services.article_save(actor=actor or personas.staff, org=org or personas.tree.union, data=data)
+    return services.article_save(actor=actor or personas.staff, org=org or personas.tree.union, **data)
 
 
 def test_script_and_handlers_are_removed_images_and_links_kept(personas):
@@ -49,7 +49,7 @@ def test_members_of_the_union_and_below_read_it_others_get_404(personas, tree):
 
 def test_drafts_and_scheduled_items_stay_hidden_until_their_time(personas):
     draft = services.article_save(
-        actor=personas.staff, org=personas.tree.union, data={"title": "草稿", "body": "x", "publish": False}
+        actor=personas.staff, org=personas.tree.union, title="草稿", body="x", publish=False
     )
     later = publish(personas, title="下周发布", published_at=timezone.now() + dt.timedelta(days=7))
     member = login_client(personas.member_user)
@@ -98,9 +98,7 @@ def test_article_image_checked_by_content(personas):
 
     fake = SimpleUploadedFile("photo.png", b"<script>not an image</script>", content_type="image/png")
     with pytest.raises(DomainError) as err:
-        services.article_save(
-            actor=personas.staff, org=personas.tree.union, data={"title": "t", "body": "b"}, image=fake
-        )
+        services.article_save(actor=personas.staff, org=personas.tree.union, title="t", body="b", image=fake)
     assert "image" in err.value.fields
 
 
@@ -132,7 +130,9 @@ def test_unticking_publish_takes_an_article_back_to_draft(personas):
         actor=personas.staff,
         org=personas.tree.union,
         article=article,
-        data={"title": "工会动态", "body": "<p>正文</p>"},
+        title="工会动态",
+        body="<p>正文</p>",
+        publish=False,
     )
     article.refresh_from_db()
     assert article.status == ArticleStatus.DRAFT

@@ -103,7 +103,9 @@ def test_a_news_picture_is_stored_under_our_name_and_shown(personas, as_user):
     article = content.article_save(
         actor=personas.staff,
         org=personas.tree.union,
-        data={"title": "通知", "body": "<p>正文</p>", "publish": True},
+        title="通知",
+        body="<p>正文</p>",
+        publish=True,
         image=picture,
     )
     assert article.image.name.endswith(".png") and "poster" not in article.image.name

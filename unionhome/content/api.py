@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
 
 from unionhome.core.api import local_iso, staff_org
 from unionhome.core.bounds import Id, Moment
-from unionhome.core.links import link_refusal, safe_link
+from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.members.audience import AudienceIn
 
 from . import selectors, services
-from .models import Column
+from .models import Article, Column, Notice
 
 router = Router(tags=["content"])
 
@@ -65,11 +64,12 @@ def news_get(request, article_id: Id):
     return selectors.article_get(request.user, article_id)
 
 
-class ArticleIn(Schema):
-    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
-    body: str = Field(..., min_length=1, max_length=services.BODY_MAX, description="HTML; sanitised")
+class ArticleIn(InSchema):
+    title: str = schema_field(Article, "title")
+    body: str = schema_field(Article, "body", description="HTML; sanitised")
     column: ColumnCode = Column.NEWS  # type: ignore[valid-type]
-    summary: str = Field("", max_length=200)
+    summary: str = schema_field(Article, "summary")
+    image_alt: str = schema_field(Article, "image_alt")
     pinned: bool = False
     publish: bool = True
     published_at: Moment | None = Field(None, description="later than now: scheduled")
@@ -80,24 +80,17 @@ class ArticleIn(Schema):
 @refuses(404)
 def news_create(request, payload: ArticleIn):
     org = staff_org(request, payload.org)
-    article = services.article_save(actor=request.user, org=org, data=payload.dict(exclude={"org"}))
+    article = services.article_save(actor=request.user, org=org, **payload.dict(exclude={"org"}))
     return Status(201, article)
 
 
-class NoticeIn(Schema):
-    title: str = Field(..., min_length=1, max_length=services.TITLE_MAX)
-    body: str = Field(..., min_length=1, max_length=services.NOTICE_BODY_MAX)
+class NoticeIn(InSchema):
+    title: str = schema_field(Notice, "title")
+    body: str = schema_field(Notice, "body")
     audience: AudienceIn = Field(default_factory=AudienceIn)
     channels: list[Literal["sms", "wechat"]] = Field(default_factory=list)
-    url: str = Field("", max_length=300, description="a path on this site, or https on a listed host")
+    url: str = schema_field(Notice, "url", description="a path on this site, or https on a listed host")
     org: Id | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url_stays_on_site(cls, value: str) -> str:
-        if value and not safe_link(value):
-            raise ValueError(link_refusal())
-        return value
 
 
 class NoticeOut(Schema):

@@ -4,19 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MomentField
+from unionhome.core.fields import form_field
 from unionhome.members.forms import AudienceFields
 
-from .models import Column
-from .services import BODY_MAX, NOTICE_BODY_MAX, TITLE_MAX
+from .models import Article, Column, Notice
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
+    title = form_field(Article, "title")
     column = forms.ChoiceField(label=_("栏目"), choices=Column.choices)
-    summary = forms.CharField(label=_("摘要"), max_length=200, required=False)
-    body = forms.CharField(
-        label=_("正文"),
-        max_length=BODY_MAX,
+    summary = form_field(Article, "summary")
+    body = form_field(
+        Article,
+        "body",
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("可用 HTML：段落、标题、列表、加粗、链接、图片；脚本和样式会被去掉。"),
     )
@@ -25,7 +25,7 @@ class ArticleForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    image_alt = forms.CharField(label=_("题图说明"), max_length=100, required=False)
+    image_alt = form_field(Article, "image_alt")
     published_at = MomentField(
         label=_("发布时间（不填为现在）"),
         required=False,
@@ -37,10 +37,8 @@ class ArticleForm(forms.Form):
 
 class NoticeForm(AudienceFields):
     with_roles = True
-    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
-    body = forms.CharField(
-        label=_("内容"), max_length=NOTICE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    title = form_field(Notice, "title")
+    body = form_field(Notice, "body", widget=forms.Textarea(attrs={"rows": 5}))
     channels = forms.MultipleChoiceField(
         label=_("同时发送到"), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -35,7 +35,7 @@ class Article(Scoped):
     column = models.CharField(_("栏目"), max_length=20, choices=Column.choices, default=Column.NEWS)
     title = models.CharField(_("标题"), max_length=120)
     summary = models.CharField(_("摘要"), max_length=200, blank=True)
-    body = models.TextField(_("正文"))
+    body = models.TextField(_("正文"), max_length=50_000)
     image = models.FileField(_("题图"), upload_to=article_upload, blank=True)
     image_alt = models.CharField(_("题图说明"), max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
@@ -68,7 +68,7 @@ class Notice(Scoped):
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="notices")
     title = models.CharField(_("标题"), max_length=120)
-    body = models.TextField(_("内容"))
+    body = models.TextField(_("内容"), max_length=2000)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     audience = models.JSONField(default=dict, blank=True)
     channels = models.JSONField(default=list, blank=True)

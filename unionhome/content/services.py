@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
-from unionhome.core.bounds import day_error
-from unionhome.core.errors import DomainError
+from unionhome.core.errors import refuse
 from unionhome.core.links import link_or, link_refusal, safe_link
 from unionhome.core.models import Notification, Org
 from unionhome.core.notifications import notify_many, optional_channels
@@ -21,10 +20,6 @@ from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.members.audience import audience_count, audience_members, clean_audience  # noqa: F401 — used by views and the API
 
 from .models import Article, ArticleStatus, Column, Notice, NoticeStatus
-
-TITLE_MAX = 120
-BODY_MAX = 50_000
-NOTICE_BODY_MAX = 2000
 
 # Rich text members may see: structure, emphasis, links and images — no script, no style, no
 # event handlers (nh3 removes whatever is not listed here).
@@ -48,55 +43,35 @@ def clean_html(html: str) -> str:
 # -- news --------------------------------------------------------------------------------------
 
 
-def _article_fields(data: dict) -> dict:
-    errors: dict[str, str] = {}
-    title = (data.get("title") or "").strip()
-    body = data.get("body") or ""
-    if not title:
-        errors["title"] = _("不能为空")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("最多 %(n)s 个字") % {"n": TITLE_MAX}
-    if not body.strip():
-        errors["body"] = _("不能为空")
-    elif len(body) > BODY_MAX:
-        errors["body"] = _("正文太长")
-    column = data.get("column") or Column.NEWS
-    if column not in Column.values:
-        errors["column"] = _("没有这个栏目")
-    published_at = data.get("published_at")
-    if isinstance(published_at, dt.date) and not isinstance(published_at, dt.datetime):
-        published_at = timezone.make_aware(dt.datetime.combine(published_at, dt.time(8)))
-    if reason := day_error(published_at):
-        errors["published_at"] = reason
-    if errors:
-        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
-    return {
-        "title": title,
-        "summary": (data.get("summary") or "").strip()[:200],
-        "body": clean_html(body),
-        "column": column,
-        "pinned": bool(data.get("pinned")),
-        "image_alt": (data.get("image_alt") or "").strip()[:100],
-        "published_at": published_at,
-        "publish": bool(data.get("publish")),
-    }
-
-
 @transaction.atomic
-def article_save(*, actor, org: Org, data: dict, image=None, article: Article | None = None) -> Article:
+def article_save(
+    *,
+    actor,
+    org: Org,
+    title: str,
+    body: str,
+    column: str = Column.NEWS,
+    summary: str = "",
+    pinned: bool = False,
+    image=None,
+    image_alt: str = "",
+    publish: bool = True,
+    published_at: dt.datetime | None = None,
+    article: Article | None = None,
+) -> Article:
     """Create or edit an article; `publish` makes it visible from `published_at` (now if not
-    given; a later date schedules it)."""
+    given; a later date schedules it). The body is HTML, kept only as far as it is safe."""
     ensure_role_over(actor, article.org if article else org)
-    fields = _article_fields(data)
+    body = clean_html(body)
+    if not body.strip():
+        refuse({"body": _("不能为空")})  # nothing left once scripts and styles are removed
     if image is not None:
         check_upload(image, field="image", allowed=IMAGE_TYPES)
-    publish = fields.pop("publish")
-    published_at = fields.pop("published_at")
     created = article is None
     if created:
         article = Article(org=org, author=actor)
-    for name, value in fields.items():
-        setattr(article, name, value)
+    article.title, article.body, article.column, article.summary = title, body, column, summary
+    article.pinned, article.image_alt = pinned, image_alt
     if image is not None:
         article.image = image
     if publish:
@@ -119,23 +94,13 @@ def notice_send(
     """Record the notice and hand the fan-out to the task queue (after commit): the sender's
     request returns at once however large the audience."""
     ensure_role_over(actor, org)
-    title, body = (title or "").strip(), (body or "").strip()
     errors = {}
-    if not title:
-        errors["title"] = _("不能为空")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("最多 %(n)s 个字") % {"n": TITLE_MAX}
-    if not body:
-        errors["body"] = _("不能为空")
-    elif len(body) > NOTICE_BODY_MAX:
-        errors["body"] = _("最多 %(n)s 个字") % {"n": NOTICE_BODY_MAX}
     channels = list(dict.fromkeys(channels or []))
     if not set(channels) <= set(optional_channels()):
         errors["channels"] = _("该渠道未开通")
     if url and not safe_link(url):
         errors["url"] = link_refusal()
-    if errors:
-        raise DomainError("invalid", _("请检查标出的内容"), fields=errors)
+    refuse(errors)
     audience = clean_audience(org, audience)
     notice = Notice.objects.create(
         org=org, title=title, body=body, url=url, audience=audience, channels=channels, created_by=actor

@@ -84,9 +84,8 @@ def staff_article(request, pk: int | None = None):
             saved = services.article_save(
                 actor=request.user,
                 org=item.org if item else home_org(request.user),
-                data=form.cleaned_data,
-                image=form.cleaned_data.get("image") or None,
                 article=item,
+                **form.cleaned_data | {"image": form.cleaned_data.get("image") or None},
             )
         except DomainError as exc:
             add_domain_error(form, exc)
