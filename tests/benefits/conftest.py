@@ -37,13 +37,11 @@ def bb(personas):
     fund = funds.fund_save(
         actor=chair,
         org=tree.union,
-        data={
-            "name": "职工福利经费",
-            "year": 2026,
-            "budget": Decimal("10000"),
-            "signer": chair,
-            "sign_threshold": Decimal("1000"),
-        },
+        name="职工福利经费",
+        year=2026,
+        budget=Decimal("10000"),
+        signer=chair,
+        sign_threshold=Decimal("1000"),
     )
     catalogue_install(org=tree.union, fund=fund)
     personas.member.post = Post.SECURITY

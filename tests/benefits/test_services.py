@@ -574,14 +574,12 @@ def test_campaign_creates_entitlements_in_bulk_and_tracks_delivery(bb, settings)
     campaign = campaigns.campaign_save(
         actor=bb.staff,
         org=bb.tree.union,
-        data={
-            "name": "2026 送清凉",
-            "kind": "cool",
-            "items": "绿豆汤、藿香正气水",
-            "audience": {"shifts": ["night"]},
-            "starts_on": dt.date(2026, 7, 1),
-            "ends_on": dt.date(2026, 8, 31),
-        },
+        name="2026 送清凉",
+        kind="cool",
+        items="绿豆汤、藿香正气水",
+        audience={"shifts": ["night"]},
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 8, 31),
     )
     total = campaigns.entitlements_create(campaign.pk)
     campaign.refresh_from_db()
@@ -608,13 +606,11 @@ def test_campaign_launch_queues_the_job_and_refuses_twice(bb, django_capture_on_
     campaign = campaigns.campaign_save(
         actor=bb.staff,
         org=bb.tree.union,
-        data={
-            "name": "送温暖",
-            "kind": "warm",
-            "items": "棉大衣",
-            "starts_on": dt.date(2026, 12, 1),
-            "ends_on": dt.date(2027, 1, 31),
-        },
+        name="送温暖",
+        kind="warm",
+        items="棉大衣",
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2027, 1, 31),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         campaigns.campaign_launch(campaign=campaign, actor=bb.staff)

@@ -73,9 +73,7 @@ def test_import_error_report_keeps_names_as_text(personas, as_user, django_captu
 def test_ledger_keeps_purpose_and_names_as_text_and_amounts_as_numbers(personas, as_user):
     chair = grant(UserFactory(username="chair"), personas.tree.union, Role.CHAIR)
     fund = funds.fund_save(
-        actor=chair,
-        org=personas.tree.union,
-        data={"name": "=1+1", "year": 2026, "budget": Decimal("100"), "signer": chair},
+        actor=chair, org=personas.tree.union, name="=1+1", year=2026, budget=Decimal("100"), signer=chair
     )
     FundEntry.objects.create(
         fund=fund, amount=Decimal("300"), purpose=LINK, member=personas.member, approved_by=chair

@@ -105,13 +105,11 @@ def test_staff_benefit_pages(bb, live_server, page, overtime_claim):  # noqa: F8
     campaign = campaigns.campaign_save(
         actor=bb.staff,
         org=bb.tree.union,
-        data={
-            "name": "送清凉",
-            "kind": "cool",
-            "items": "绿豆汤",
-            "starts_on": dt.date(2026, 7, 1),
-            "ends_on": dt.date(2026, 8, 31),
-        },
+        name="送清凉",
+        kind="cool",
+        items="绿豆汤",
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 8, 31),
     )
     base = live_server.url
     login(page, base, "chair", PASSWORD)

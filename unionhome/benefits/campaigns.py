@@ -6,7 +6,9 @@ one statement, not 100,000 saves. Delivery is then ticked off per member or per 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -15,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionhome.core.audit import log_action
-from unionhome.core.bounds import day_error, money_error
-from unionhome.core.errors import Conflict, DomainError, NotFound
+from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Notification, Org
 from unionhome.core.outbox import later
 from unionhome.core.scoping import (
@@ -32,7 +33,7 @@ from unionhome.core.workflow import Workflow
 from unionhome.members.audience import audience_members, clean_audience
 from unionhome.members.models import Member, MemberGroup, ServiceGroup
 
-from .models import Campaign, CampaignKind, CampaignStatus, ClaimType, Entitlement, ServiceItem
+from .models import Campaign, CampaignStatus, ClaimType, Entitlement, ServiceItem
 
 # Seed 002 §3.2: what each of the six service groups is entitled to.
 DEFAULT_ITEMS = {
@@ -91,16 +92,26 @@ def service_items_default(*, org: Org) -> int:
     return made
 
 
-def service_item_save(*, actor, org: Org, data: dict, item: ServiceItem | None = None) -> ServiceItem:
+def service_item_save(
+    *,
+    actor,
+    org: Org,
+    group: str,
+    title: str,
+    description: str = "",
+    url: str = "",
+    claim_type: ClaimType | None = None,
+    item: ServiceItem | None = None,
+) -> ServiceItem:
     ensure_role_over(actor, org if item is None else item.org)
-    if data.get("group") not in ServiceGroup.values:
-        raise DomainError("invalid", _("请选择服务群体"), fields={"group": _("请选择服务群体")})
-    if not (data.get("title") or "").strip():
-        raise DomainError("invalid", _("请填写服务项目"), fields={"title": _("必填")})
     item = item or ServiceItem(org=org)
-    for key in ("group", "title", "description", "url", "claim_type"):
-        if key in data:
-            setattr(item, key, data[key])
+    item.group, item.title, item.description, item.url, item.claim_type = (
+        group,
+        title,
+        description,
+        url,
+        claim_type,
+    )
     item.save()
     log_action(item, "benefits.service_item.saved", actor, {"group": item.group, "title": item.title})
     return item
@@ -139,31 +150,28 @@ def group_counts(actor) -> list[tuple[str, str, int]]:
 # -- campaigns ---------------------------------------------------------------------------------
 
 
-def campaign_save(*, actor, org: Org, data: dict, campaign: Campaign | None = None) -> Campaign:
+def campaign_save(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    kind: str,
+    items: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    value: Decimal | None = None,
+    audience: dict | None = None,
+    campaign: Campaign | None = None,
+) -> Campaign:
     ensure_role_over(actor, org if campaign is None else campaign.org)
     if campaign is not None and campaign.status != CampaignStatus.DRAFT:
         raise Conflict("invalid_transition", _("已发布的活动不能修改对象"))
-    errors = {}
-    if not (data.get("name") or "").strip():
-        errors["name"] = _("必填")
-    if data.get("kind") not in CampaignKind.values:
-        errors["kind"] = _("请选择类型")
-    if not (data.get("items") or "").strip():
-        errors["items"] = _("请写明慰问物品")
-    if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-        errors["ends_on"] = _("结束日期不能早于开始日期")
-    for key in ("starts_on", "ends_on"):
-        if reason := day_error(data.get(key)):
-            errors[key] = reason
-    if reason := money_error(data.get("value")):
-        errors["value"] = reason
-    if errors:
-        raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
-    data = {**data, "audience": clean_audience(org, data.get("audience"))}
+    if ends_on < starts_on:
+        refuse({"ends_on": _("结束日期不能早于开始日期")})
     campaign = campaign or Campaign(org=org, created_by=actor)
-    for key in ("name", "kind", "items", "audience", "value", "starts_on", "ends_on"):
-        if key in data:
-            setattr(campaign, key, data[key])
+    campaign.name, campaign.kind, campaign.items, campaign.value = name, kind, items, value
+    campaign.starts_on, campaign.ends_on = starts_on, ends_on
+    campaign.audience = clean_audience(org, audience)
     campaign.save()
     log_action(campaign, "benefits.campaign.saved", actor, {"name": campaign.name})
     return campaign

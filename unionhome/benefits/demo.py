@@ -119,24 +119,20 @@ def build(enterprise: Org) -> int:
     fund = funds.fund_save(
         actor=chair,
         org=enterprise,
-        data={
-            "name": "职工福利经费",
-            "year": year,
-            "budget": Decimal("200000"),
-            "signer": chair,
-            "sign_threshold": Decimal("1000"),
-        },
+        name="职工福利经费",
+        year=year,
+        budget=Decimal("200000"),
+        signer=chair,
+        sign_threshold=Decimal("1000"),
     )
     funds.fund_save(
         actor=chair,
         org=enterprise,
-        data={
-            "name": "困难职工帮扶资金",
-            "year": year,
-            "budget": Decimal("80000"),
-            "signer": chair,
-            "sign_threshold": Decimal("2000"),
-        },
+        name="困难职工帮扶资金",
+        year=year,
+        budget=Decimal("80000"),
+        signer=chair,
+        sign_threshold=Decimal("2000"),
     )
     catalogue_install(org=enterprise, fund=fund)
     campaigns.service_items_default(org=enterprise)
@@ -256,15 +252,13 @@ def _campaign(enterprise: Org, staff) -> None:
     summer = campaigns.campaign_save(
         actor=staff,
         org=enterprise,
-        data={
-            "name": f"{today.year} 夏季送清凉",
-            "kind": "cool",
-            "items": "绿豆汤、藿香正气水、防暑毛巾",
-            "audience": {"posts": ["security", "cleaning", "greening", "repair"]},
-            "value": Decimal("60"),
-            "starts_on": today - dt.timedelta(days=10),
-            "ends_on": today + dt.timedelta(days=30),
-        },
+        name=f"{today.year} 夏季送清凉",
+        kind="cool",
+        items="绿豆汤、藿香正气水、防暑毛巾",
+        audience={"posts": ["security", "cleaning", "greening", "repair"]},
+        value=Decimal("60"),
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=30),
     )
     summer.status = "creating"
     summer.save(update_fields=["status"])

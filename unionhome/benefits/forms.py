@@ -5,10 +5,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MONEY_MAX, DayField, MoneyField, money_error
+from unionhome.core.fields import form_field
 from unionhome.members.forms import AudienceFields
-from unionhome.members.models import ServiceGroup
 
-from .models import CampaignKind, ClaimCategory, Delivery, FieldKind, HardshipKind, HardshipLevel, VisitKind
+from .models import (
+    Campaign,
+    ClaimType,
+    FieldKind,
+    Fund,
+    HardshipKind,
+    HardshipLevel,
+    ServiceItem,
+    VisitKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVE_HELP = {
@@ -120,10 +129,10 @@ def field_lines(fields: list[dict]) -> str:
 
 
 class ClaimTypeForm(AudienceFields):
-    name = forms.CharField(label=_("名称"), max_length=60)
-    code = forms.SlugField(label=_("代码（英文，创建后不变）"), max_length=40)
-    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    category = forms.ChoiceField(label=_("类别"), choices=ClaimCategory.choices)
+    name = form_field(ClaimType, "name")
+    code = form_field(ClaimType, "code", label=_("代码（英文，创建后不变）"))
+    description = form_field(ClaimType, "description", widget=forms.Textarea(attrs={"rows": 2}))
+    category = form_field(ClaimType, "category")
     fields_text = forms.CharField(
         label=_("表单字段"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -131,16 +140,12 @@ class ClaimTypeForm(AudienceFields):
             "每行一个：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项（max=上限、选项用 / 分隔、sensitive=health 或 financial）"
         ),
     )
-    amount_field = forms.CharField(
-        label=_("金额字段（从经费支出的数字字段名）"), required=False, max_length=40
-    )
-    fund = forms.ChoiceField(label=_("支出经费"), required=False)
-    approver_role = forms.ChoiceField(
-        label=_("审批"), choices=[("staff", _("工会干部")), ("chair", _("工会主席"))]
-    )
-    deadline_days = forms.IntegerField(label=_("办理时限（工作日）"), min_value=0, max_value=60)
-    delivery = forms.ChoiceField(label=_("发放方式"), choices=Delivery.choices)
-    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    amount_field = form_field(ClaimType, "amount_field", label=_("金额字段（从经费支出的数字字段名）"))
+    fund = forms.TypedChoiceField(label=_("支出经费"), required=False, coerce=int, empty_value=None)
+    approver_role = form_field(ClaimType, "approver_role")
+    deadline_days = form_field(ClaimType, "deadline_days")
+    delivery = form_field(ClaimType, "delivery")
+    active = form_field(ClaimType, "active")
     field_order = ["name", "code", "description", "category", "fields_text", "amount_field", "fund"]
 
     def __init__(self, *args, funds=(), **kwargs):
@@ -149,6 +154,10 @@ class ClaimTypeForm(AudienceFields):
 
     def clean_fields_text(self):
         return parse_field_lines(self.cleaned_data["fields_text"])
+
+    def values(self, *, leave: tuple[str, ...] = ()) -> dict:
+        values = super().values(leave=("fields_text", *leave))
+        return values | {"fields": self.cleaned_data["fields_text"]}
 
 
 class DecisionForm(forms.Form):
@@ -159,15 +168,16 @@ class DecisionForm(forms.Form):
 
 
 class FundForm(forms.Form):
-    name = forms.CharField(label=_("经费名称"), max_length=100)
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = form_field(Fund, "name")
+    year = form_field(Fund, "year")
     budget = MoneyField(label=_("预算（元）"))
-    signer = forms.ChoiceField(label=_("一支笔审批人"), required=False)
+    signer = forms.ModelChoiceField(label=_("一支笔审批人"), required=False, queryset=None, empty_label="——")
     sign_threshold = MoneyField(label=_("超过多少元须一支笔签批"), required=False)
 
-    def __init__(self, *args, signers=(), **kwargs):
+    def __init__(self, *args, signers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signer"].choices = [("", "——")] + [(str(u.pk), u.display_name) for u in signers]
+        self.fields["signer"].queryset = signers
+        self.fields["signer"].label_from_instance = lambda user: user.display_name
 
 
 class SelfTestForm(forms.Form):
@@ -257,15 +267,15 @@ class RatingForm(forms.Form):
 
 
 class ServiceItemForm(forms.Form):
-    group = forms.ChoiceField(label=_("服务群体"), choices=ServiceGroup.choices)
-    title = forms.CharField(label=_("服务项目"), max_length=60)
-    description = forms.CharField(label=_("说明"), required=False, max_length=300)
+    group = form_field(ServiceItem, "group")
+    title = form_field(ServiceItem, "title")
+    description = form_field(ServiceItem, "description")
 
 
 class CampaignForm(AudienceFields):
-    name = forms.CharField(label=_("活动名称"), max_length=100)
-    kind = forms.ChoiceField(label=_("类型"), choices=CampaignKind.choices)
-    items = forms.CharField(label=_("慰问物品"), max_length=200)
+    name = form_field(Campaign, "name")
+    kind = form_field(Campaign, "kind")
+    items = form_field(Campaign, "items")
     value = MoneyField(label=_("每人价值（元）"), required=False)
     starts_on = DayField(label=_("开始日期"), widget=DATE)
     ends_on = DayField(label=_("结束日期"), widget=DATE)

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.audit import log_action
-from unionhome.core.bounds import YEAR_MAX, YEAR_MIN, money_error
-from unionhome.core.errors import Conflict, DomainError, Forbidden
+from unionhome.core.errors import Conflict, DomainError, Forbidden, refuse
 from unionhome.core.models import Org, Role
 from unionhome.core.scoping import ensure_role_over, has_role_over, held, scope
 
@@ -27,29 +26,29 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def fund_save(*, actor, org: Org, data: dict, fund: Fund | None = None) -> Fund:
+def fund_save(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    year: int,
+    budget: Decimal,
+    sign_threshold: Decimal | None = None,
+    signer=None,
+    fund: Fund | None = None,
+) -> Fund:
+    """Set up a fund, or change it: its budget never below what it has spent; the 一支笔
+    approver one of the union's officers."""
     ensure_role_over(actor, org if fund is None else fund.org, {Role.CHAIR, Role.ADMIN, Role.STAFF})
     errors = {}
-    budget = data.get("budget")
-    if budget is None or Decimal(budget) < 0:
-        errors["budget"] = _("预算不能为负")
-    elif reason := money_error(budget):
-        errors["budget"] = reason
-    elif fund is not None and Decimal(budget) < fund.spent:
+    if fund is not None and budget < fund.spent:
         errors["budget"] = _("预算不能少于已支出的 %(s)s 元") % {"s": fund.spent}
-    if reason := money_error(data.get("sign_threshold")):
-        errors["sign_threshold"] = reason
-    if "year" in data and not (YEAR_MIN <= int(data["year"]) <= YEAR_MAX):
-        errors["year"] = _("应在 %(a)s 到 %(b)s 之间") % {"a": YEAR_MIN, "b": YEAR_MAX}
-    signer = data.get("signer")
     if signer is not None and not has_role_over(signer, org, {Role.CHAIR, Role.ADMIN, Role.STAFF}):
         errors["signer"] = _("一支笔审批人须是本工会的干部")
-    if errors:
-        raise DomainError("invalid", _("请检查经费设置"), fields=errors)
+    refuse(errors)
     fund = fund or Fund(org=org)
-    for key in ("name", "year", "budget", "signer", "sign_threshold"):
-        if key in data:
-            setattr(fund, key, data[key])
+    fund.name, fund.year, fund.budget = name, year, budget
+    fund.signer, fund.sign_threshold = signer, sign_threshold
     fund.save()
     log_action(fund, "benefits.fund.saved", actor, {"budget": str(fund.budget), "year": fund.year})
     return fund

@@ -8,10 +8,12 @@ in encrypted columns and are only ever shown masked in lists."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from unionhome.core.bounds import YEAR_MAX, YEAR_MIN
 from unionhome.core.crypto import EncryptedTextField
 from unionhome.core.guard import Scoped
 from unionhome.core.models import Org, Site
@@ -29,7 +31,9 @@ class Fund(Scoped):
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="funds")
     name = models.CharField(_("经费名称"), max_length=100)
-    year = models.PositiveIntegerField(_("年度"))
+    year = models.PositiveIntegerField(
+        _("年度"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+    )
     budget = models.DecimalField(_("预算（元）"), **MONEY)
     spent = models.DecimalField(_("已支出（元）"), default=0, **MONEY)
     signer = models.ForeignKey(
@@ -133,8 +137,15 @@ class ClaimType(Scoped):
     )
     fields = models.JSONField(_("表单字段"), default=list, blank=True)
     audience = models.JSONField(_("可申领人员"), default=dict, blank=True)
-    approver_role = models.CharField(_("审批角色"), max_length=20, default="staff")
-    deadline_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), default=5)
+    approver_role = models.CharField(
+        _("审批"),
+        max_length=20,
+        default="staff",
+        choices=[("staff", _("工会干部")), ("chair", _("工会主席"))],
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("办理时限（工作日）"), default=5, validators=[MaxValueValidator(60)]
+    )
     delivery = models.CharField(
         _("发放方式"), max_length=10, choices=Delivery.choices, default=Delivery.ONLINE
     )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
 from unionhome.core.bounds import LIFE_MIN, MONEY_MAX, day_error, order_error
-from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound
+from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound, refuse
 from unionhome.core.models import Org, Role
 from unionhome.core.notifications import Message, Text, notify, notify_many
 from unionhome.core.scoping import (
@@ -43,9 +43,11 @@ from unionhome.members.proxy import consents_in_force, proxy_check
 from .funds import fund_spend, money
 from .models import (
     Claim,
+    ClaimCategory,
     ClaimFile,
     ClaimStatus,
     ClaimType,
+    Delivery,
     FieldKind,
     Fund,
 )
@@ -73,11 +75,10 @@ def _next_number(prefix: str, row) -> str:
 # -- claim types -------------------------------------------------------------------------------
 
 
-def claim_type_clean(*, org: Org, data: dict) -> dict:
-    """Check a staff-defined claim type: field names unique, kinds known, caps numbers, an amount
-    field that is a number field, an approver role that exists."""
+def _claim_type_rules(*, fields: list[dict], amount_field: str) -> None:
+    """What a claim type's form must be: field names unique, kinds known, choices listed, the
+    sensitive kinds known, and an amount field that is one of its number fields."""
     errors: dict[str, str] = {}
-    fields = data.get("fields") or []
     names = set()
     for i, f in enumerate(fields):
         name = str(f.get("name") or "").strip()
@@ -94,32 +95,47 @@ def claim_type_clean(*, org: Org, data: dict) -> dict:
         if f.get("sensitive") and f["sensitive"] not in SENSITIVE_KINDS:
             errors["fields"] = _("敏感类型只能是 health 或 financial")
             break
-    amount_field = data.get("amount_field") or ""
     if amount_field and not any(f["name"] == amount_field and f["kind"] == FieldKind.NUMBER for f in fields):
         errors["amount_field"] = _("金额字段必须是表单里的数字字段")
-    if data.get("approver_role", "staff") not in APPROVER_ROLES:
-        errors["approver_role"] = _("审批角色只能是工会干部或工会主席")
-    if errors:
-        raise DomainError("invalid", _("请检查申领类型的设置"), fields=errors)
-    data = {**data, "audience": clean_audience(org, data.get("audience"))}
-    return data
+    refuse(errors)
 
 
-def claim_type_save(*, actor, org: Org, data: dict, ctype: ClaimType | None = None) -> ClaimType:
-    ensure_role_over(actor, org if ctype is None else ctype.org)
-    data = claim_type_clean(org=org, data=data)
-    fund = data.pop("fund", None)
-    if fund is not None and not isinstance(fund, Fund):
-        fund = above(Fund.objects, org).filter(pk=fund).first()
-        if fund is None:
-            raise DomainError("invalid", _("经费不存在"), fields={"fund": _("请选择本工会的经费")})
+def claim_type_save(
+    *,
+    actor,
+    org: Org,
+    code: str,
+    name: str,
+    fields: list[dict],
+    description: str = "",
+    category: str = ClaimCategory.FRONTLINE,
+    audience: dict | None = None,
+    approver_role: str = "staff",
+    deadline_days: int = 5,
+    delivery: str = Delivery.ONLINE,
+    amount_field: str = "",
+    fund: int | None = None,
+    active: bool = True,
+    ctype: ClaimType | None = None,
+) -> ClaimType:
+    """Define a claim type, or change one (its code stays what it was); `fund` is the id of a
+    fund of the union or one above it."""
+    owner = org if ctype is None else ctype.org
+    ensure_role_over(actor, owner)
+    _claim_type_rules(fields=fields, amount_field=amount_field)
+    paid_from = None
+    if fund is not None:
+        paid_from = above(Fund.objects, owner).filter(pk=fund).first()
+        if paid_from is None:
+            refuse({"fund": _("请选择本工会的经费")})
     if ctype is None:
-        if within(ClaimType.objects, org).filter(org=org, code=data["code"]).exists():
-            raise DomainError("invalid", _("代码已被使用"), fields={"code": _("代码已被使用")})
-        ctype = ClaimType(org=org)
-    for key, value in data.items():
-        setattr(ctype, key, value)
-    ctype.fund = fund
+        if within(ClaimType.objects, org).filter(org=org, code=code).exists():
+            refuse({"code": _("代码已被使用")})
+        ctype = ClaimType(org=org, code=code)
+    ctype.name, ctype.description, ctype.category, ctype.fields = name, description, category, fields
+    ctype.audience = clean_audience(owner, audience)
+    ctype.approver_role, ctype.deadline_days, ctype.delivery = approver_role, deadline_days, delivery
+    ctype.amount_field, ctype.fund, ctype.active = amount_field, paid_from, active
     ctype.save()
     log_action(ctype, "benefits.claim_type.saved", actor, {"code": ctype.code})
     return ctype

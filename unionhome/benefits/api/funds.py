@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from unionhome.core.api import staff_org
-from unionhome.core.bounds import Id, Money, Year
+from unionhome.core.bounds import Id, Money
 from unionhome.core.errors import DomainError
+from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped, require_staff
 
@@ -20,9 +21,9 @@ router = Router(tags=["benefits"])
 # -- funds -------------------------------------------------------------------------------------
 
 
-class FundIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    year: Year
+class FundIn(InSchema):
+    name: str = schema_field(Fund, "name")
+    year: int = schema_field(Fund, "year")
     budget: Money
     sign_threshold: Money | None = None
     signer: str | None = Field(None, max_length=150, description="username of the 一支笔 approver")
@@ -66,8 +67,8 @@ def fund_create(request, payload: FundIn):
         signer = get_user_model().objects.filter(username=payload.signer).first()
         if signer is None:
             raise DomainError("invalid", _("找不到审批人"), fields={"signer": _("找不到该用户")})
-    data = payload.dict(exclude={"org"}) | {"signer": signer}
-    return Status(201, _fund_out(funds.fund_save(actor=request.user, org=org, data=data)))
+    fund = funds.fund_save(actor=request.user, org=org, **payload.dict(exclude={"org"}) | {"signer": signer})
+    return Status(201, _fund_out(fund))
 
 
 @router.get("/funds", response=list[FundOut])

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Router, Schema, Status
 
 from unionhome.core.api import local_iso, staff_org
 from unionhome.core.bounds import Day, Id, Money
+from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import require_staff
 from unionhome.members.audience import AudienceIn
 
 from .. import campaigns, selectors
-from ..models import Campaign
+from ..models import Campaign, CampaignKind
 
 router = Router(tags=["benefits"])
 
@@ -61,10 +64,13 @@ def service_group_members(request, group: str):
     ]
 
 
-class CampaignIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    kind: str
-    items: str = Field(..., min_length=1, max_length=200)
+KindCode = Literal[tuple(CampaignKind.values)]  # type: ignore[valid-type]
+
+
+class CampaignIn(InSchema):
+    name: str = schema_field(Campaign, "name")
+    kind: KindCode  # type: ignore[valid-type]
+    items: str = schema_field(Campaign, "items")
     audience: AudienceIn = Field(default_factory=AudienceIn)
     value: Money | None = None
     starts_on: Day
@@ -98,8 +104,8 @@ def _campaign_out(c: Campaign) -> dict:
 @refuses(404)
 def campaign_create(request, payload: CampaignIn):
     org = staff_org(request, payload.org)
-    data = payload.dict(exclude={"org"})
-    return Status(201, _campaign_out(campaigns.campaign_save(actor=request.user, org=org, data=data)))
+    campaign = campaigns.campaign_save(actor=request.user, org=org, **payload.dict(exclude={"org"}))
+    return Status(201, _campaign_out(campaign))
 
 
 @router.post("/campaigns/{campaign_id}/launch", response={202: CampaignOut})

@@ -313,14 +313,12 @@ def staff_type(request, pk: int | None = None):
         request.POST or None, initial=initial, funds=_funds_for(request), sites=staff_sites(request)
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in TYPE_FIELDS}
-        data |= {"fields": form.cleaned_data["fields_text"], "audience": form.audience()}
-        data["fund"] = int(form.cleaned_data["fund"]) if form.cleaned_data["fund"] else None
-        if ctype is not None:
-            data["code"] = ctype.code
         try:
             saved = services.claim_type_save(
-                actor=request.user, org=ctype.org if ctype else home_org(request.user), data=data, ctype=ctype
+                actor=request.user,
+                org=ctype.org if ctype else home_org(request.user),
+                ctype=ctype,
+                **form.values(),
             )
         except DomainError as exc:
             add_domain_error(form, exc, field_map={"fields": "fields_text", "sites": "sites"})

@@ -37,12 +37,8 @@ def staff_funds(request):
         request.POST or None, initial={"year": timezone.localdate().year}, signers=_signers(request)
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["signer"] = (
-            get_user_model().objects.filter(pk=data["signer"]).first() if data["signer"] else None
-        )
         try:
-            funds.fund_save(actor=request.user, org=home_org(request.user), data=data)
+            funds.fund_save(actor=request.user, org=home_org(request.user), **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

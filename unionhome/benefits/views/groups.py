@@ -37,7 +37,7 @@ def staff_groups(request):
         return redirect("staff-groups")
     if form.is_bound and form.is_valid() and org:
         try:
-            campaigns.service_item_save(actor=request.user, org=org, data=form.cleaned_data)
+            campaigns.service_item_save(actor=request.user, org=org, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -78,10 +78,10 @@ def staff_group(request, group: str):
 def staff_campaigns(request):
     form = CampaignForm(request.POST or None, sites=staff_sites(request))
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("name", "kind", "items", "value", "starts_on", "ends_on")}
-        data["audience"] = form.audience()
         try:
-            campaign = campaigns.campaign_save(actor=request.user, org=home_org(request.user), data=data)
+            campaign = campaigns.campaign_save(
+                actor=request.user, org=home_org(request.user), **form.values()
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
