@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
+from unionhome.core.bounds import Day
+from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped
 
 from . import selectors, services
-from .models import Category
+from .models import Category, Entry
 
 router = Router(tags=["assistant"])
 
@@ -113,14 +115,20 @@ def unanswered(request, limit: int = Query(100, ge=1, le=500)):
 # -- knowledge base ----------------------------------------------------------------------------
 
 
-class EntryIn(Schema):
-    question: str = Field(..., min_length=1, max_length=200)
-    answer: str = Field(..., min_length=1, max_length=5000)
+Keyword = Annotated[str, Field(min_length=1, max_length=Entry.KEYWORD_LENGTH)]
+Synonym = Annotated[str, Field(min_length=1, max_length=Entry.SYNONYM_LENGTH)]
+
+
+class EntryIn(InSchema):
+    question: str = schema_field(Entry, "question")
+    answer: str = schema_field(Entry, "answer")
     category: CategoryCode = Category.OTHER  # type: ignore[valid-type]
-    keywords: list[str] = Field(default_factory=list, max_length=50)
-    synonyms: list[str] = Field(default_factory=list, max_length=100, description="similar questions")
-    source: str = Field("", max_length=200)
-    reviewed_on: dt.date | None = None
+    keywords: list[Keyword] = Field(default_factory=list, max_length=Entry.KEYWORDS_MAX)
+    synonyms: list[Synonym] = Field(
+        default_factory=list, max_length=Entry.SYNONYMS_MAX, description="similar questions"
+    )
+    source: str = schema_field(Entry, "source")
+    reviewed_on: Day | None = None
     is_guide: bool = False
     org: int | None = Field(None, description="the union owning the entry; empty: shared by all")
     from_question: int | None = Field(None, description="the unanswered question this entry answers")
@@ -163,18 +171,14 @@ def kb_create(request, payload: EntryIn):
         if payload.org
         else None
     )
-    data = payload.dict(exclude={"org", "from_question"})
-    entry = services.entry_save(actor=request.user, data=data, org=org, from_question=payload.from_question)
+    entry = services.entry_save(actor=request.user, org=org, **payload.dict(exclude={"org"}))
     return Status(201, entry)
 
 
 @router.put("/kb/{kb_id}", response=EntryOut)
 def kb_update(request, kb_id: str, payload: EntryIn):
     entry = selectors.entry_get(request.user, kb_id)
-    data = payload.dict(exclude={"org", "from_question"})
-    return services.entry_save(
-        actor=request.user, data=data, entry=entry, from_question=payload.from_question
-    )
+    return services.entry_save(actor=request.user, entry=entry, **payload.dict(exclude={"org"}))
 
 
 @router.delete("/kb/{kb_id}", response={204: None})

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category
-from .services import FIELD_LIMITS, QUESTION_MAX
+from unionhome.core.bounds import DayField
+from unionhome.core.fields import form_field
+
+from .models import Entry
+from .services import QUESTION_MAX
 
 
 class AskForm(forms.Form):
@@ -16,12 +22,23 @@ class AskForm(forms.Form):
     )
 
 
+def _pieces(value: str, pattern: str, *, most: int, longest: int) -> list[str]:
+    """A box of words or lines as a list: the pieces trimmed, the empty ones dropped, each no
+    longer than `longest` and no more than `most` of them (the schema's own limits)."""
+    pieces = [p.strip() for p in re.split(pattern, value or "") if p.strip()]
+    if len(pieces) > most:
+        raise forms.ValidationError(gettext("最多 %(n)s 个") % {"n": most})
+    if too_long := next((p for p in pieces if len(p) > longest), None):
+        raise forms.ValidationError(
+            gettext("“%(p)s”太长：每个最多 %(n)s 个字") % {"p": too_long[:20], "n": longest}
+        )
+    return pieces
+
+
 class EntryForm(forms.Form):
-    question = forms.CharField(label=_("标准问题"), max_length=FIELD_LIMITS["question"])
-    answer = forms.CharField(
-        label=_("答案"), max_length=FIELD_LIMITS["answer"], widget=forms.Textarea(attrs={"rows": 8})
-    )
-    category = forms.ChoiceField(label=_("分类"), choices=Category.choices)
+    question = form_field(Entry, "question", label=_("标准问题"))
+    answer = form_field(Entry, "answer", widget=forms.Textarea(attrs={"rows": 8}))
+    category = form_field(Entry, "category")
     keywords = forms.CharField(
         label=_("关键词"), required=False, help_text=_("用空格或逗号分开，例如：欠薪 讨薪 拖欠工资")
     )
@@ -31,8 +48,21 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("职工可能怎么问，一行一个，例如：老板不发工钱咋整"),
     )
-    source = forms.CharField(label=_("来源"), max_length=FIELD_LIMITS["source"], required=False)
-    reviewed_on = forms.DateField(
+    source = form_field(Entry, "source")
+    reviewed_on = DayField(
         label=_("审核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     is_guide = forms.BooleanField(label=_("这是一篇办事指南"), required=False)
+
+    def clean_keywords(self) -> list[str]:
+        return _pieces(
+            self.cleaned_data["keywords"],
+            r"[\s,，、;；]+",
+            most=Entry.KEYWORDS_MAX,
+            longest=Entry.KEYWORD_LENGTH,
+        )
+
+    def clean_synonyms(self) -> list[str]:
+        return _pieces(
+            self.cleaned_data["synonyms"], r"[\r\n]+", most=Entry.SYNONYMS_MAX, longest=Entry.SYNONYM_LENGTH
+        )

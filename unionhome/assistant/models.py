@@ -32,11 +32,15 @@ class Entry(Scoped):
     """One question and its answer. `org` empty: shared by every union; otherwise the union's
     own entry (a local rule, a local guide), seen by its members and those below it."""
 
+    # How many keywords and similar questions an entry may hold, and how long each may be.
+    KEYWORDS_MAX, KEYWORD_LENGTH = 50, 30
+    SYNONYMS_MAX, SYNONYM_LENGTH = 100, 200
+
     kb_id = models.CharField(_("编号"), max_length=20, unique=True)
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.CASCADE, related_name="kb_entries")
     category = models.CharField(_("分类"), max_length=20, choices=Category.choices, default=Category.OTHER)
     question = models.CharField(_("问题"), max_length=200)
-    answer = models.TextField(_("答案"))
+    answer = models.TextField(_("答案"), max_length=5000)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
     synonyms = models.JSONField(_("相似问法"), default=list, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)

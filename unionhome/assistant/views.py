@@ -144,7 +144,7 @@ def staff_entry(request, kb_id: str | None = None):
         from_question = int_param(request.POST.get("from_question")) or None
         try:
             saved = services.entry_save(
-                actor=request.user, data=form.cleaned_data, entry=entry, org=org, from_question=from_question
+                actor=request.user, entry=entry, org=org, from_question=from_question, **form.cleaned_data
             )
         except DomainError as exc:
             add_domain_error(form, exc)
