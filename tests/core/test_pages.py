@@ -85,7 +85,7 @@ def test_script_in_a_name_is_escaped(personas, as_user):
     from unionhome.members import services
 
     services.member_update(
-        member=personas.member, actor=personas.staff, data={"name": "<script>alert(1)</script>"}
+        member=personas.member, actor=personas.staff, changes={"name": "<script>alert(1)</script>"}
     )
     html = as_user(personas.staff).get(f"/staff/members/{personas.member.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html

@@ -70,9 +70,9 @@ def test_age_band():
 def test_groups_are_recomputed_when_the_profile_changes(personas):
     m = personas.member
     assert ServiceGroup.FRONTLINE_SHIFT not in m.group_codes
-    services.member_update(member=m, actor=personas.member_user, data={"shift": Shift.NIGHT})
+    services.member_update(member=m, actor=personas.member_user, changes={"shift": Shift.NIGHT})
     assert ServiceGroup.FRONTLINE_SHIFT in Member.objects.get(pk=m.pk).group_codes
-    services.member_update(member=m, actor=personas.staff, data={"hardship": True, "shift": Shift.DAY})
+    services.member_update(member=m, actor=personas.staff, changes={"hardship": True, "shift": Shift.DAY})
     assert set(Member.objects.get(pk=m.pk).group_codes) == {ServiceGroup.HARDSHIP}
 
 
@@ -80,12 +80,12 @@ def test_member_cannot_set_staff_only_fields(personas):
     from unionhome.core.errors import DomainError
 
     with pytest.raises(DomainError) as err:
-        services.member_update(member=personas.member, actor=personas.member_user, data={"hardship": True})
+        services.member_update(member=personas.member, actor=personas.member_user, changes={"hardship": True})
     assert "hardship" in err.value.fields
 
 
 def test_staff_group_filter_follows_profile_changes(personas, as_user):
     client = as_user(personas.staff)
     assert "王建国" not in client.get("/staff/members/", {"group": "posted"}).content.decode()
-    services.member_update(member=personas.member, actor=personas.staff, data={"posted_away": True})
+    services.member_update(member=personas.member, actor=personas.staff, changes={"posted_away": True})
     assert "王建国" in client.get("/staff/members/", {"group": "posted"}).content.decode()

@@ -41,7 +41,7 @@ def test_staff_reveal_needs_a_reason_and_is_audited(personas, as_user):
 
 
 def test_profile_change_is_audited_without_the_values(personas):
-    services.member_update(member=personas.member, actor=personas.staff, data={"phone": "13800001111"})
+    services.member_update(member=personas.member, actor=personas.staff, changes={"phone": "13800001111"})
     log = AuditLog.objects.get(action="members.member.updated")
     assert log.data == {"fields": ["phone"]} and "13800001111" not in str(log.data)
 

@@ -158,7 +158,7 @@ def me(request):
 def me_update(request, payload: ProfileIn):
     """Change the caller's working profile; service groups are recomputed."""
     member = _own_member(request)
-    services.member_update(member=member, actor=request.user, data=_profile_data(payload))
+    services.member_update(member=member, actor=request.user, changes=_profile_data(payload))
     return own(_member_qs(), request.user, field="user").get(pk=member.pk)
 
 
@@ -476,7 +476,7 @@ def member_detail(request, pk: Id):
 @refuses(409)
 def member_update(request, pk: Id, payload: StaffProfileIn):
     member = get_scoped(_member_qs(), request.user, pk=pk)
-    services.member_update(member=member, actor=request.user, data=_profile_data(payload))
+    services.member_update(member=member, actor=request.user, changes=_profile_data(payload))
     return get_scoped(_member_qs(), request.user, pk=pk)
 
 

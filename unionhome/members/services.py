@@ -170,9 +170,13 @@ def member_leave(*, member: Member, actor, reason: str = "") -> Member:
 # --- profile ------------------------------------------------------------------------------------
 
 
-def member_update(*, member: Member, actor, data: dict[str, Any]) -> Member:
-    """Change profile fields. Members change their own working profile; staff also the fields only
-    the union may set. Sensitive values are never written to the log, only that they changed."""
+def member_update(*, member: Member, actor, changes: dict[str, Any]) -> Member:
+    """Change profile fields: a partial update, `changes` holding only the fields to change (as
+    the API's PATCH and the form's changed fields give them). Members change their own working
+    profile; staff also the fields only the union may set. The phone and ID rules are
+    `members.idcard`'s, shared with joining and roster imports. Sensitive values are never
+    written to the log, only that they changed."""
+    data = changes
     own = member.user_id is not None and member.user_id == getattr(actor, "pk", None)
     allowed = set(PROFILE_FIELDS)
     if not own or has_role_over(actor, member.org):

@@ -258,7 +258,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
-            services.member_update(member=member, actor=request.user, data=data)
+            services.member_update(member=member, actor=request.user, changes=data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -412,7 +412,7 @@ def staff_member(request, pk: int):
     elif request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
-            services.member_update(member=member, actor=request.user, data=data)
+            services.member_update(member=member, actor=request.user, changes=data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
