@@ -558,12 +558,15 @@ def deletion_queue(request):
     ]
 
 
+def _deletion_for_staff(request, pk: int) -> DeletionRequest:
+    requests = DeletionRequest.objects.select_related("member__org")
+    return get_scoped(requests, request.user, field="member__org", pk=pk)
+
+
 @router.post("/deletion-requests/{pk}/approve")
 @refuses(409)
 def deletion_approve(request, pk: Id, payload: NoteIn):
-    req = get_scoped(
-        DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
-    )
+    req = _deletion_for_staff(request, pk)
     services.deletion_approve(request=req, actor=request.user, note=payload.note)
     return {"id": req.pk, "status": req.status}
 
@@ -571,9 +574,7 @@ def deletion_approve(request, pk: Id, payload: NoteIn):
 @router.post("/deletion-requests/{pk}/reject")
 @refuses(409)
 def deletion_reject(request, pk: Id, payload: NoteIn):
-    req = get_scoped(
-        DeletionRequest.objects.select_related("member__org"), request.user, field="member__org", pk=pk
-    )
+    req = _deletion_for_staff(request, pk)
     services.deletion_reject(request=req, actor=request.user, note=payload.note)
     return {"id": req.pk, "status": req.status}
 
