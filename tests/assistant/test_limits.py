@@ -4,8 +4,8 @@ core.fields); the page's boxes of words and lines become the lists the API takes
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
+from tests.limits import page_and_api_refuse
 from unionhome.assistant.api import EntryIn
 from unionhome.assistant.forms import EntryForm
 
@@ -28,13 +28,7 @@ FORM = {"question": "食堂几点开饭？", "answer": "早上六点半。", "ca
     ],
 )
 def test_the_page_and_the_api_refuse_the_same_values(field, on_the_page, on_the_api):
-    assert EntryForm(FORM).is_valid()
-    EntryIn.model_validate(FORM)
-    form = EntryForm({**FORM, field: on_the_page})
-    assert not form.is_valid() and set(form.errors) == {field}
-    with pytest.raises(ValidationError) as refused:
-        EntryIn.model_validate({**FORM, field: on_the_api})
-    assert {error["loc"][0] for error in refused.value.errors()} == {field}
+    page_and_api_refuse(EntryForm, EntryIn, FORM, field, on_the_page, on_the_api)
 
 
 def test_the_page_splits_words_and_lines_into_lists():

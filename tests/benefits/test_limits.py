@@ -4,11 +4,12 @@ limits, core.fields); the services keep the rules that need more than one field 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
-from pydantic import ValidationError
 
+from tests.limits import page_and_api_refuse
 from unionhome.benefits import funds, services
 from unionhome.benefits.api.funds import FundIn
 from unionhome.benefits.api.groups import CampaignIn
@@ -45,13 +46,7 @@ def _form(form_class, data):
 
 @pytest.mark.parametrize(("form_class", "schema", "valid", "field", "bad"), CASES)
 def test_the_page_and_the_api_refuse_the_same_values(db, form_class, schema, valid, field, bad):
-    assert _form(form_class, valid).is_valid()
-    schema.model_validate(valid)
-    form = _form(form_class, {**valid, field: bad})
-    assert not form.is_valid() and field in form.errors
-    with pytest.raises(ValidationError) as refused:
-        schema.model_validate({**valid, field: bad})
-    assert {error["loc"][0] for error in refused.value.errors()} == {field}
+    page_and_api_refuse(partial(_form, form_class), schema, valid, field, bad)
 
 
 def test_a_fund_keeps_its_budget_above_what_it_spent_and_an_officer_as_signer(bb, overtime_claim):

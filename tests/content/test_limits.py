@@ -4,8 +4,8 @@ limits (core.fields)."""
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
+from tests.limits import page_and_api_refuse
 from unionhome.content.api import ArticleIn, NoticeIn
 from unionhome.content.forms import ArticleForm, NoticeForm
 
@@ -27,13 +27,7 @@ CASES = [
 
 @pytest.mark.parametrize(("form_class", "schema", "valid", "field", "bad"), CASES)
 def test_the_page_and_the_api_refuse_the_same_values(form_class, schema, valid, field, bad):
-    assert form_class(valid).is_valid()
-    schema.model_validate(valid)
-    form = form_class({**valid, field: bad})
-    assert not form.is_valid() and field in form.errors
-    with pytest.raises(ValidationError) as refused:
-        schema.model_validate({**valid, field: bad})
-    assert {error["loc"][0] for error in refused.value.errors()} == {field}
+    page_and_api_refuse(form_class, schema, valid, field, bad)
 
 
 def test_a_body_of_nothing_but_script_is_refused_by_the_service(personas):
