@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import DayField, MomentField
 from unionhome.core.fields import form_field
+from unionhome.core.forms import DateInput, DateTimeInput
 from unionhome.members.forms import AudienceFields
 
 from .models import Activity, Booking, Discount, DiscountCategory, Offer, OfferMode, Venue
 
-WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+WHEN = DateTimeInput()
 
 
 class ActivityForm(AudienceFields):
@@ -91,7 +92,7 @@ class VenueForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    day = DayField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("日期"), widget=DateInput())
     start = forms.TimeField(
         label=_("开始（整点或半点）"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
     )
@@ -106,5 +107,5 @@ class DiscountForm(forms.Form):
     description = form_field(Discount, "description", widget=forms.Textarea(attrs={"rows": 3}))
     address = form_field(Discount, "address")
     phone = form_field(Discount, "phone")
-    valid_from = DayField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = DayField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DayField(label=_("开始日期"), widget=DateInput())
+    valid_until = DayField(label=_("截止日期"), widget=DateInput())

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MomentField
+from unionhome.core.forms import DateTimeInput
 from unionhome.core.models import Site
 
 from .legal import AID_QUESTIONS
@@ -68,7 +69,7 @@ class HotlineForm(AppealForm):
     )
     received_at = MomentField(
         label=_("来电/收到时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import DayField
 from unionhome.core.fields import form_field
+from unionhome.core.forms import DateInput
 
 from .models import Entry
 from .services import QUESTION_MAX
@@ -49,9 +50,7 @@ class EntryForm(forms.Form):
         help_text=_("职工可能怎么问，一行一个，例如：老板不发工钱咋整"),
     )
     source = form_field(Entry, "source")
-    reviewed_on = DayField(
-        label=_("审核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reviewed_on = DayField(label=_("审核日期"), required=False, widget=DateInput())
     is_guide = forms.BooleanField(label=_("这是一篇办事指南"), required=False)
 
     def clean_keywords(self) -> list[str]:

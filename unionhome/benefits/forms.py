@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MONEY_MAX, DayField, MoneyField, money_error
 from unionhome.core.fields import form_field
+from unionhome.core.forms import DateInput
 from unionhome.members.forms import AudienceFields
 
 from .models import (
@@ -19,7 +20,6 @@ from .models import (
     VisitKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVE_HELP = {
     "health": _("健康信息，加密保存，仅审批人可见"),
     "financial": _("银行账户，加密保存，仅审批人可见"),
@@ -47,9 +47,7 @@ def claim_form_class(ctype, *, secret_initial: dict | None = None):
                     "m": f["max"]
                 }
         elif kind == FieldKind.DATE:
-            field = forms.CharField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-            )
+            field = forms.CharField(label=label, required=False, widget=DateInput())
         elif kind == FieldKind.CHOICE:
             field = forms.ChoiceField(
                 label=label,
@@ -231,7 +229,7 @@ class AdvanceForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    until = DayField(label=_("公示截止日期"), widget=DATE)
+    until = DayField(label=_("公示截止日期"), widget=DateInput())
 
 
 class PairingForm(forms.Form):
@@ -247,11 +245,11 @@ class PairingForm(forms.Form):
 class VisitPlanForm(forms.Form):
     member = forms.CharField(label=_("走访对象（手机号、用户名或会员号）"), max_length=50)
     kind = forms.ChoiceField(label=_("类型"), choices=VisitKind.choices)
-    planned_on = DayField(label=_("计划日期"), widget=DATE)
+    planned_on = DayField(label=_("计划日期"), widget=DateInput())
 
 
 class VisitRecordForm(forms.Form):
-    visited_on = DayField(label=_("走访日期"), widget=DATE)
+    visited_on = DayField(label=_("走访日期"), widget=DateInput())
     record = forms.CharField(label=_("走访记录"), widget=forms.Textarea(attrs={"rows": 3}))
     gifts = forms.CharField(label=_("慰问物品/金额"), required=False, max_length=200)
 
@@ -277,8 +275,8 @@ class CampaignForm(AudienceFields):
     kind = form_field(Campaign, "kind")
     items = form_field(Campaign, "items")
     value = MoneyField(label=_("每人价值（元）"), required=False)
-    starts_on = DayField(label=_("开始日期"), widget=DATE)
-    ends_on = DayField(label=_("结束日期"), widget=DATE)
+    starts_on = DayField(label=_("开始日期"), widget=DateInput())
+    ends_on = DayField(label=_("结束日期"), widget=DateInput())
     field_order = ["name", "kind", "items", "value", "starts_on", "ends_on"]
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MomentField
 from unionhome.core.fields import form_field
+from unionhome.core.forms import DateTimeInput
 from unionhome.members.forms import AudienceFields
 
 from .models import Article, Column, Notice
@@ -29,7 +30,7 @@ class ArticleForm(forms.Form):
     published_at = MomentField(
         label=_("发布时间（不填为现在）"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     pinned = forms.BooleanField(label=_("置顶"), required=False)
     publish = forms.BooleanField(label=_("发布（不勾选则保存为草稿）"), required=False, initial=True)

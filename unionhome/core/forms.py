@@ -23,3 +23,32 @@ def int_param(value) -> int:
     """A record id from a form or query string; anything that is not one — negative, not a number,
     or beyond what a row's key can be — finds nothing (0)."""
     return id_value(value) or 0
+
+
+class DateInput(forms.DateInput):
+    """A browser's date box reads and writes ISO dates only: given the page language's format
+    ("2020/07/15") it shows empty, and saving the form unchanged would erase the date. Every date
+    box in the project is this one."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The same for a date and a time (`datetime-local`: no seconds, a T between)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MonthInput(forms.DateInput):
+    """A month box (2026-07): for a month, a calendar of days is one tap too many."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")

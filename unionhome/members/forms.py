@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import AGE_MAX, AGE_MIN, LifeDayField
 from unionhome.core.crypto import mask_phone
+from unionhome.core.forms import DateInput
 from unionhome.core.models import Org, OrgKind, Role, Site
 from unionhome.core.scoping import by_rule, within
 
@@ -116,7 +117,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = ["site", "post", "employment_type", "shift", "hired_on", "skills", "interests"]
-        widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"hired_on": DateInput()}
         labels = {"site": _("工作地点")}
         field_classes = {"hired_on": LifeDayField}
 
@@ -145,7 +146,7 @@ class StaffMemberForm(forms.ModelForm):
             "posted_away",
             "hardship",
         ]
-        widgets = {"hired_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"hired_on": DateInput()}
         labels = {"site": _("工作地点")}
         field_classes = {"hired_on": LifeDayField}
 
