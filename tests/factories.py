@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from unionhome.core.crypto import digest
-from unionhome.core.models import Org, OrgKind, Role, RoleAssignment, Site
+from unionhome.core.guard import system
+from unionhome.core.models import Department, Org, OrgKind, Role, RoleAssignment, Site
 from unionhome.members import groups, idcard
 from unionhome.members.models import Member, MemberStatus
 from unionhome.members.services import name_initials
@@ -78,7 +79,11 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user, org, role=Role.STAFF, department=""):
+    """Give `user` a role; a handler's department goes on the union's list of departments."""
     RoleAssignment.objects.create(user=user, org=org, role=role, department=department)
+    if department:
+        with system():
+            Department.objects.get_or_create(org=org, name=department)
     if hasattr(user, "_role_cache"):
         del user._role_cache
     return user

@@ -6,8 +6,10 @@ import pytest
 
 from unionhome.appeals import dispatch, services
 from unionhome.appeals.models import Appeal, LegalCase, Route
+from unionhome.core.models import Role
 
 from ..conftest import login_client
+from ..factories import UserFactory, grant
 
 TEXT = "宿舍热水器坏了半个月，报修好几次都没人来，下了班洗不了澡。"
 
@@ -135,9 +137,16 @@ def test_staff_page_walks_route_dispatch_close_follow(personas, appeal):
     client.post(url, {"action": "route", "route": "coordination", "workdays": "3"})
     appeal.refresh_from_db()
     assert appeal.workdays == 3 and appeal.category_confirmed
+    grant(UserFactory(username="h2"), personas.tree.union, Role.HANDLER, "行政部")
     client.post(
         url,
-        {"action": "dispatch", "departments": "人力资源部、行政部", "workdays": "2", "evidence": "维修记录"},
+        {
+            "action": "dispatch",
+            "department_1": "人力资源部",
+            "department_2": "行政部",
+            "workdays": "2",
+            "evidence": "维修记录",
+        },
     )
     assert list(appeal.dispatches.values_list("department", flat=True)) == ["人力资源部", "行政部"]
     handler = login_client(personas.handler)
@@ -149,7 +158,6 @@ def test_staff_page_walks_route_dispatch_close_follow(personas, appeal):
     assert (
         "还有部门没有反馈" in r.content.decode() and "已修好" in r.content.decode()
     )  # 行政部 has not answered
-    from ..factories import UserFactory, grant
 
     admin_dept = login_client(
         grant(UserFactory(username="h_admin"), personas.tree.union, "handler", "行政部")

@@ -5,6 +5,7 @@ answered the appeal returns to its owner to reply and close."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -16,8 +17,10 @@ from unionhome.core.notifications import Message, notify
 from unionhome.core.scoping import held, holders_over
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
+from unionhome.members.departments import departments_over, handler_counts
 
 from .models import (
+    OPEN_STEPS,
     Appeal,
     Attachment,
     Dispatch,
@@ -28,42 +31,58 @@ from .services import APPEAL_FLOW, _tell_member, ensure_staff, is_staff_for
 
 
 def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatch]:
-    """Send to departments in order. Each step: {"department", "workdays" or "due_on", "evidence"}."""
+    """Send to departments in order. Each step: {"department", "workdays" or "due_on", "evidence"}.
+    A department must be on the union's list and have a handler: a step sent to nobody would
+    hold the appeal open forever. Steps of earlier dispatches in the round are kept."""
     ensure_staff(actor, appeal)
     if not steps:
         raise DomainError("invalid", _("请至少选择一个承办部门"), fields={"steps": _("必填")})
     calendar = WorkdayCalendar()
     today = timezone.localdate()
-    rows = []
-    for i, step in enumerate(steps):
-        department = (step.get("department") or "").strip()
-        if not department:
-            raise DomainError("invalid", _("请填写承办部门"), fields={f"steps.{i}.department": _("必填")})
-        due_on = step.get("due_on") or calendar.workdays_after(today, int(step.get("workdays") or 2))
-        rows.append(
-            Dispatch(
-                appeal=appeal,
-                round=appeal.round,
-                position=i + 1,
-                department=department[:50],
-                due_on=due_on,
-                evidence_required=(step.get("evidence") or "")[:300],
-                status=DispatchStatus.PENDING if i == 0 else DispatchStatus.WAITING,
-            )
-        )
+    known = {d.name: d for d in departments_over(appeal.org)}
+    staffed = handler_counts(known.values())
+    names = [(step.get("department") or "").strip() for step in steps]
+    for i, name in enumerate(names):
+        if reason := _department_error(name, known, staffed):
+            raise DomainError("invalid", reason, fields={f"steps.{i}.department": reason})
+    if len(set(names)) < len(names):
+        raise DomainError("invalid", _("同一个部门只需选一次"), fields={"steps": _("部门重复")})
     with transaction.atomic():
         APPEAL_FLOW.apply(
             appeal,
             "dispatch",
             actor=actor,
-            note=_("已转 %(d)s 会办") % {"d": "、".join(r.department for r in rows)},
-            data={"departments": [r.department for r in rows]},
+            note=_("已转 %(d)s 会办") % {"d": "、".join(names)},
+            data={"departments": names},
         )
-        appeal.dispatches.filter(round=appeal.round).delete()
+        after = appeal.dispatches.filter(round=appeal.round).aggregate(last=Max("position"))["last"] or 0
+        rows = [
+            Dispatch(
+                appeal=appeal,
+                round=appeal.round,
+                position=after + i + 1,
+                department=name,
+                due_on=step.get("due_on") or calendar.workdays_after(today, int(step.get("workdays") or 2)),
+                evidence_required=(step.get("evidence") or "")[:300],
+                status=DispatchStatus.PENDING if i == 0 else DispatchStatus.WAITING,
+            )
+            for i, (name, step) in enumerate(zip(names, steps, strict=True))
+        ]
         Dispatch.objects.bulk_create(rows)
-        _tell_department(appeal, rows[0])
+        first = appeal.dispatches.get(round=appeal.round, position=after + 1)
+        _tell_department(appeal, first)
     _tell_member(appeal, Message(_l("诉求 %(n)s 已转相关部门会办"), n=appeal.number))
-    return list(appeal.dispatches.filter(round=appeal.round))
+    return list(appeal.dispatches.filter(round=appeal.round, position__gt=after))
+
+
+def _department_error(name: str, known: dict, staffed: dict) -> str | None:
+    if not name:
+        return _("请选择承办部门")
+    if name not in known:
+        return _("没有“%(d)s”这个部门，请从部门名单中选择") % {"d": name}
+    if not staffed.get(known[name].pk):
+        return _("“%(d)s”还没有承办人，请先在部门名单中指定") % {"d": name}
+    return None
 
 
 def _tell_department(appeal: Appeal, step: Dispatch) -> None:
@@ -83,18 +102,25 @@ def handler_departments(user) -> list[tuple[str, str]]:
     return [(path, dept) for role, path, dept in role_grants(user) if role == Role.HANDLER and dept]
 
 
+def is_handler_for(user, step: Dispatch) -> bool:
+    return any(
+        step.appeal.org.path.startswith(path) and dept == step.department
+        for path, dept in handler_departments(user)
+    )
+
+
 def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = None) -> Dispatch:
     """A department's feedback; the next department in order is asked, and when all have
-    answered the appeal returns to its owner to reply and close."""
+    answered the appeal returns to its owner to reply and close. Staff may answer on the
+    department's behalf (it is marked so, and `answer` says what the department said and how)."""
     appeal = step.appeal
-    if not any(
-        appeal.org.path.startswith(path) and dept == step.department
-        for path, dept in handler_departments(actor)
-    ) and not is_staff_for(actor, appeal):
+    for_department = not is_handler_for(actor, step)
+    if for_department and not is_staff_for(actor, appeal):
         raise NotFound()
     answer = (answer or "").strip()
     if len(answer) < 2:
-        raise DomainError("invalid", _("请填写反馈意见"), fields={"answer": _("必填")})
+        reason = _("请说明部门的意见和代为反馈的原因") if for_department else _("请填写反馈意见")
+        raise DomainError("invalid", reason, fields={"answer": _("必填")})
     files = files or []
     kinds = [check_upload(f, field="files", allowed=EVIDENCE_TYPES) for f in files]
     with transaction.atomic():
@@ -106,6 +132,7 @@ def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = 
                 answer=answer[:4000],
                 answered_by=actor,
                 answered_at=timezone.now(),
+                answered_for=for_department,
             )
         )
         if not moved:
@@ -119,25 +146,108 @@ def dispatch_answer(step: Dispatch, *, actor, answer: str, files: list | None = 
                 size=upload.size,
                 uploaded_by=actor,
             )
-        log_action(appeal, "appeals.dispatch.answered", actor, {"department": step.department}, timeline=True)
-        following = (
-            appeal.dispatches.filter(round=step.round, status=DispatchStatus.WAITING)
-            .order_by("position")
-            .first()
+        log_action(
+            appeal,
+            "appeals.dispatch.answered_for" if for_department else "appeals.dispatch.answered",
+            actor,
+            {"department": step.department},
+            timeline=True,
         )
-        if following is not None:
-            following.status = DispatchStatus.PENDING
-            following.save(update_fields=["status"])
-            _tell_department(appeal, following)
-        elif appeal.status == Status.DISPATCHED:
-            APPEAL_FLOW.apply(
-                appeal, "answered", actor=actor, note=_("各部门均已反馈"), action="appeals.appeal.answered"
-            )
-            if appeal.owner_id:
-                notify(
-                    appeal.owner,
-                    Message(_l("诉求 %(n)s 各部门已反馈，请答复职工"), n=appeal.number),
-                    url=f"/staff/appeals/{appeal.pk}/",
-                )
+        _next_step(appeal, step.round, actor)
     step.refresh_from_db()
     return step
+
+
+def dispatch_withdraw(step: Dispatch, *, actor, reason: str) -> Dispatch:
+    """Staff take back a step not yet answered (sent by mistake, the matter settled another way).
+    The next department in order is asked; with none left the appeal returns to its owner."""
+    appeal = step.appeal
+    ensure_staff(actor, appeal)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("invalid", _("请说明撤回原因"), fields={"reason": _("请说明撤回原因")})
+    with transaction.atomic():
+        moved = (
+            held(step)
+            .filter(status__in=OPEN_STEPS)
+            .update(status=DispatchStatus.WITHDRAWN, note=reason[:300])
+        )
+        if not moved:
+            raise Conflict("conflict", _("该会办单已反馈或已撤回"))
+        log_action(
+            appeal,
+            "appeals.dispatch.withdrawn",
+            actor,
+            {"department": step.department, "reason": reason[:300]},
+            timeline=True,
+        )
+        if step.status == DispatchStatus.PENDING:
+            _next_step(appeal, step.round, actor)
+    step.refresh_from_db()
+    return step
+
+
+def dispatch_resend(step: Dispatch, *, actor, department: str, workdays: int = 2) -> Dispatch:
+    """Send a step not yet answered again: to another department on the list (改派), or to the same
+    one with a new deadline (催办). Its handlers are told again when it is their turn."""
+    appeal = step.appeal
+    ensure_staff(actor, appeal)
+    department = (department or "").strip()
+    known = {d.name: d for d in departments_over(appeal.org)}
+    if reason := _department_error(department, known, handler_counts(known.values())):
+        raise DomainError("invalid", reason, fields={"department": reason})
+    if (
+        department != step.department
+        and appeal.dispatches.filter(round=step.round, department=department, status__in=OPEN_STEPS).exists()
+    ):
+        reason = _("“%(d)s”已在本轮会办中") % {"d": department}
+        raise DomainError("invalid", reason, fields={"department": reason})
+    due_on = WorkdayCalendar().workdays_after(timezone.localdate(), max(1, min(int(workdays), 30)))
+    before = step.department
+    with transaction.atomic():
+        moved = (
+            held(step)
+            .filter(status__in=OPEN_STEPS)
+            .update(department=department, due_on=due_on, reminded_on=None)
+        )
+        if not moved:
+            raise Conflict("conflict", _("该会办单已反馈或已撤回"))
+        log_action(
+            appeal,
+            "appeals.dispatch.resent",
+            actor,
+            {"from": before, "to": department, "due_on": due_on.isoformat()},
+            timeline=True,
+        )
+        step.refresh_from_db()
+        if step.status == DispatchStatus.PENDING:
+            _tell_department(appeal, step)
+    return step
+
+
+def _next_step(appeal: Appeal, round_: int, actor) -> None:
+    """After a step is answered or withdrawn: ask the next department waiting in the round, or,
+    with none left, hand the appeal back to its owner to reply and close."""
+    following = (
+        appeal.dispatches.filter(round=round_, status=DispatchStatus.WAITING).order_by("position").first()
+    )
+    if following is not None:
+        following.status = DispatchStatus.PENDING
+        following.save(update_fields=["status"])
+        _tell_department(appeal, following)
+        return
+    if appeal.dispatches.filter(round=round_, status__in=OPEN_STEPS).exists():
+        return
+    appeal.refresh_from_db(fields=["status"])
+    if appeal.status != Status.DISPATCHED:
+        return
+    some_withdrawn = appeal.dispatches.filter(round=round_, status=DispatchStatus.WITHDRAWN).exists()
+    action = "appeals.appeal.dispatch_ended" if some_withdrawn else "appeals.appeal.answered"
+    APPEAL_FLOW.apply(appeal, "answered", actor=actor, note=_("会办已结束，请答复职工"), action=action)
+
+    if appeal.owner_id:
+        notify(
+            appeal.owner,
+            Message(_l("诉求 %(n)s 会办已结束，请答复职工"), n=appeal.number),
+            url=f"/staff/appeals/{appeal.pk}/",
+        )

@@ -118,20 +118,24 @@ class ConfirmForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    departments = forms.CharField(
-        label=_("承办部门（按办理顺序，用顿号或逗号分隔）"),
-        max_length=300,
-        help_text=_("例如：人力资源部、行政部、安全部"),
-    )
+    """Up to three departments from the union's list, asked in this order."""
+
+    ORDER = (_("第一承办部门"), _("第二承办部门（可不选）"), _("第三承办部门（可不选）"))
+
     workdays = forms.IntegerField(
         label=_("每个部门的反馈时限（工作日）"), min_value=1, max_value=30, initial=2
     )
     evidence = forms.CharField(label=_("需提供的证据材料"), max_length=300, required=False)
 
-    def steps(self) -> list[dict]:
-        import re
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "——")] + [(d.name, d.label) for d in departments]
+        for i, label in enumerate(self.ORDER, start=1):
+            self.fields[f"department_{i}"] = forms.ChoiceField(label=label, choices=choices, required=i == 1)
+        self.order_fields([f"department_{i}" for i in range(1, 4)])
 
-        names = [n.strip() for n in re.split(r"[、,，;；\s]+", self.cleaned_data["departments"]) if n.strip()]
+    def steps(self) -> list[dict]:
+        names = [self.cleaned_data[f"department_{i}"] for i in range(1, 4)]
         return [
             {
                 "department": n,
@@ -139,7 +143,29 @@ class DispatchForm(forms.Form):
                 "evidence": self.cleaned_data["evidence"],
             }
             for n in names
+            if n
         ]
+
+    # The service's reasons, by step, shown next to the box that chose the step's department.
+    FIELD_MAP = {f"steps.{i}.department": f"department_{i + 1}" for i in range(3)} | {"steps": "department_1"}
+
+
+class StepForm(forms.Form):
+    """Staff acting on one open step: withdraw it (with the reason), send it again to this or
+    another department, or answer on the department's behalf."""
+
+    reason = forms.CharField(label=_("撤回原因"), max_length=300, required=False)
+    department = forms.ChoiceField(label=_("改派给"), required=False)
+    answer = forms.CharField(
+        label=_("代为反馈（写明部门的意见和代为反馈的原因）"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [(d.name, d.label) for d in departments]
 
 
 class AnswerForm(forms.Form):

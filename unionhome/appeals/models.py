@@ -169,6 +169,11 @@ class DispatchStatus(models.TextChoices):
     WAITING = "waiting", _("排队")
     PENDING = "pending", _("待反馈")
     ANSWERED = "answered", _("已反馈")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# A step still asked of its department, and the steps that no longer hold the appeal.
+OPEN_STEPS = (DispatchStatus.WAITING, DispatchStatus.PENDING)
 
 
 class Dispatch(Scoped):
@@ -187,6 +192,10 @@ class Dispatch(Scoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Staff answered on the department's behalf (the department never did; `answer` says why).
+    answered_for = models.BooleanField(_("工会代为反馈"), default=False)
+    # Why the step was withdrawn or sent to another department.
+    note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["appeal_id", "round", "position"]

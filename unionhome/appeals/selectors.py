@@ -118,6 +118,16 @@ def handler_queue(user) -> QuerySet[Dispatch]:
     )
 
 
+def handler_done(user) -> QuerySet[Dispatch]:
+    """What the handler's departments have finished: answered (newest first) or withdrawn."""
+    return (
+        handler_steps(user)
+        .filter(status__in=(DispatchStatus.ANSWERED, DispatchStatus.WITHDRAWN))
+        .select_related("appeal", "appeal__site", "answered_by")
+        .order_by("-answered_at", "-pk")
+    )
+
+
 def handler_step(user, pk: int) -> Dispatch:
     step = handler_steps(user).filter(pk=pk).select_related("appeal", "appeal__org", "appeal__site").first()
     if step is None:

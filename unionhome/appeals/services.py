@@ -29,11 +29,11 @@ from unionhome.members.proxy import proxy_check
 
 from . import classifier
 from .models import (
+    OPEN_STEPS,
     Appeal,
     Attachment,
     Category,
     Channel,
-    DispatchStatus,
     Outcome,
     Route,
     Status,
@@ -388,7 +388,7 @@ def appeal_close(appeal: Appeal, *, actor, outcome: str, reply: str) -> Appeal:
         fields["reply"] = _("请填写给职工的答复")
     if fields:
         raise DomainError("invalid", _("请补全办结信息"), fields=fields)
-    if appeal.dispatches.filter(round=appeal.round).exclude(status=DispatchStatus.ANSWERED).exists():
+    if appeal.dispatches.filter(round=appeal.round, status__in=OPEN_STEPS).exists():
         raise Conflict("dispatch_pending", _("还有部门没有反馈，暂不能办结"))
     APPEAL_FLOW.apply(
         appeal,

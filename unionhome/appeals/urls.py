@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import handler_views, legal_views, views
 
 urlpatterns = [
     path("appeals/", views.my_appeals, name="appeals"),
     path("appeals/new/", views.appeal_new, name="appeal-new"),
     path("appeals/<id:pk>/", views.appeal_page, name="appeal"),
     path("appeals/files/<id:pk>/", views.appeal_file, name="appeal-file"),
-    path("legal/", views.legal_home, name="legal"),
-    path("legal/<id:pk>/", views.legal_case, name="legal-case"),
-    path("handler/", views.handler_queue, name="handler-queue"),
-    path("handler/<id:pk>/", views.handler_step, name="handler-step"),
+    path("legal/", legal_views.legal_home, name="legal"),
+    path("legal/<id:pk>/", legal_views.legal_case, name="legal-case"),
+    path("handler/", handler_views.handler_queue, name="handler-queue"),
+    path("handler/<id:pk>/", handler_views.handler_step, name="handler-step"),
     path("staff/appeals/", views.workbench, name="staff-appeals"),
     path("staff/appeals/new/", views.hotline, name="staff-hotline"),
     path("staff/appeals/figures/", views.figures, name="staff-figures"),
@@ -21,5 +21,5 @@ urlpatterns = [
     path("staff/appeals/stations/", views.stations, name="staff-stations"),
     path("staff/appeals/<id:pk>/", views.staff_appeal, name="staff-appeal"),
     path("staff/appeals/<id:pk>/route/", views.quick_route, name="staff-appeal-route"),
-    path("staff/legal/", views.staff_legal, name="staff-legal"),
+    path("staff/legal/", legal_views.staff_legal, name="staff-legal"),
 ]

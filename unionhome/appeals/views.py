@@ -17,43 +17,37 @@ from django.views.decorators.http import require_POST
 from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
-from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.forms import add_domain_error, day_param, int_param
 from unionhome.core.models import Site
 from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import (
-    STAFF_ROLES,
     by_rule,
     colleagues,
     get_scoped,
-    has_role_over,
-    own,
     scope,
     within,
 )
 from unionhome.core.uploads import serve
+from unionhome.members.departments import department_choices
 from unionhome.members.proxy import proxy_for
 from unionhome.members.selectors import member_of
 
-from . import dispatch, legal, recurring, review, selectors, services
+from . import dispatch, recurring, review, selectors, services
 from .forms import (
-    AnswerForm,
     AppealForm,
     CloseForm,
     ConfirmForm,
     DispatchForm,
     FollowUpForm,
     HotlineForm,
-    LegalForm,
     RateForm,
+    StepForm,
 )
 from .insights import DEFINITIONS, DIMENSIONS, appeal_figures
 from .models import (
     Appeal,
     Category,
     Channel,
-    LadderStep,
-    LegalCase,
-    LegalKind,
     Rectification,
     RiskItem,
     Route,
@@ -240,17 +234,22 @@ def _staff_appeal(request, pk: int) -> Appeal:
     return get_scoped(Appeal.objects.select_related("org", "site", "member", "owner"), request.user, pk=pk)
 
 
-@staff_required
-def staff_appeal(request, pk: int):
-    appeal = _staff_appeal(request, pk)
-    forms = {
+def _appeal_forms(appeal: Appeal, choices) -> dict:
+    return {
         "confirm": ConfirmForm(initial={"category": appeal.category, "urgent": appeal.urgent}),
-        "dispatch": DispatchForm(),
+        "dispatch": DispatchForm(departments=choices),
         "close": CloseForm(),
         "follow": FollowUpForm(
             initial={"knows_result": appeal.knows_result, "accepts_result": appeal.accepts_result}
         ),
     }
+
+
+@staff_required
+def staff_appeal(request, pk: int):
+    appeal = _staff_appeal(request, pk)
+    choices = department_choices(appeal.org)
+    forms = _appeal_forms(appeal, choices)
     if request.method == "POST":
         action = request.POST.get("action", "")
         bound = {
@@ -259,9 +258,15 @@ def staff_appeal(request, pk: int):
             "close": CloseForm,
             "follow": FollowUpForm,
         }.get(action)
-        form = bound(request.POST) if bound else None
+        form = (
+            bound(request.POST, **({"departments": choices} if action == "dispatch" else {}))
+            if bound
+            else None
+        )
         if form is not None:
             forms[action] = form
+        if action in STEP_ACTIONS:
+            return _staff_step(request, appeal, action)
         try:
             if action == "route":
                 services.appeal_route(
@@ -271,7 +276,7 @@ def staff_appeal(request, pk: int):
                     workdays=(int_param(request.POST.get("workdays")) or None)
                     if request.POST.get("route") == Route.COORDINATION
                     else None,
-                    meeting_on=_date(request.POST.get("meeting_on")),
+                    meeting_on=day_param(request.POST.get("meeting_on")),
                 )
                 messages.success(request, _("已受理，期限 %(d)s") % {"d": appeal.due_on})
                 return redirect("staff-appeal", pk)
@@ -292,28 +297,67 @@ def staff_appeal(request, pk: int):
                 return redirect("staff-appeal", pk)
         except DomainError as exc:
             if form is not None:
-                add_domain_error(form, exc)
+                add_domain_error(form, exc, field_map=DispatchForm.FIELD_MAP)
             else:
                 messages.error(request, exc.message)
+    return _appeal_page(request, appeal, forms, choices)
+
+
+def _appeal_page(request, appeal: Appeal, forms: dict, choices, step_form=None, step_id=None):
+    steps = appeal.dispatches.filter(round=appeal.round).prefetch_related("attachments")
     return render(
         request,
         "appeals/staff/appeal.html",
         {
             "appeal": appeal,
             "timeline": timeline_entries(appeal),
-            "dispatches": appeal.dispatches.filter(round=appeal.round).prefetch_related("attachments"),
+            "dispatches": [
+                (
+                    d,
+                    step_form
+                    if d.pk == step_id
+                    else StepForm(
+                        departments=choices, prefix=f"s{d.pk}", initial={"department": d.department}
+                    ),
+                )
+                for d in steps
+            ],
             "photos": appeal.attachments.filter(dispatch__isnull=True),
             "routes": Route.choices,
             **{f"{k}_form": v for k, v in forms.items()},
         },
+        status=400 if step_form is not None else 200,
     )
 
 
-def _date(value) -> dt.date | None:
+STEP_ACTIONS = ("withdraw", "resend", "answer_for")
+
+
+def _staff_step(request, appeal: Appeal, action: str):
+    """Withdraw, resend or answer for one open step of the appeal's 会办单."""
+    choices = department_choices(appeal.org)
+    step = appeal.dispatches.filter(pk=int_param(request.POST.get("step"))).first()
+    if step is None:
+        raise Http404
+    step.appeal = appeal
+    form = StepForm(request.POST, departments=choices, prefix=f"s{step.pk}")
+    form.is_valid()
+    data = form.cleaned_data
     try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+        if action == "withdraw":
+            dispatch.dispatch_withdraw(step, actor=request.user, reason=data.get("reason", ""))
+            messages.success(request, _("已撤回“%(d)s”的会办单") % {"d": step.department})
+        elif action == "resend":
+            dispatch.dispatch_resend(step, actor=request.user, department=data.get("department", ""))
+            messages.success(request, _("已发给“%(d)s”") % {"d": data.get("department", "")})
+        else:
+            dispatch.dispatch_answer(step, actor=request.user, answer=data.get("answer", ""))
+            messages.success(request, _("已代“%(d)s”反馈") % {"d": step.department})
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        forms = _appeal_forms(appeal, choices)
+        return _appeal_page(request, appeal, forms, choices, step_form=form, step_id=step.pk)
+    return redirect("staff-appeal", appeal.pk)
 
 
 @staff_required
@@ -336,8 +380,8 @@ def quick_route(request, pk: int):
 def figures(request):
     by = request.GET.get("by", "category")
     by = by if by in DIMENSIONS else "category"
-    start = _date(request.GET.get("start"))
-    end = _date(request.GET.get("end"))
+    start = day_param(request.GET.get("start"))
+    end = day_param(request.GET.get("end"))
     result = appeal_figures(selectors.staff_appeals(request.user), start=start, end=end, by=by)
     return render(
         request,
@@ -373,7 +417,8 @@ def rectification(request):
                     cluster=int_param(request.POST.get("cluster")),
                     title=request.POST.get("title", ""),
                     owner=owner,
-                    due_on=_date(request.POST.get("due_on")) or timezone.localdate() + dt.timedelta(days=30),
+                    due_on=day_param(request.POST.get("due_on"))
+                    or timezone.localdate() + dt.timedelta(days=30),
                     next_step=request.POST.get("next_step", ""),
                 )
             messages.success(request, _("已保存"))
@@ -430,115 +475,3 @@ def stations(request):
         url = request.build_absolute_uri(f"/appeals/new/?site={site.pk}&station=1")
         items.append({"site": site, "url": url, "svg": qr_svg(url, title=site.name, scale=4)})
     return render(request, "appeals/staff/stations.html", {"items": items})
-
-
-# ---------------------------------------------------------------- department handlers
-
-
-@login_required
-def handler_queue(request):
-    if not dispatch.handler_departments(request.user):
-        raise Http404
-    return render(request, "appeals/handler/queue.html", {"steps": selectors.handler_queue(request.user)})
-
-
-@login_required
-def handler_step(request, pk: int):
-    step = selectors.handler_step(request.user, pk)
-    form = AnswerForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispatch.dispatch_answer(
-                step, actor=request.user, answer=form.cleaned_data["answer"], files=form.cleaned_data["files"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已反馈"))
-            return redirect("handler-queue")
-    return render(
-        request,
-        "appeals/handler/step.html",
-        {
-            "step": step,
-            "appeal": step.appeal,
-            "member": services.member_label(request.user, step.appeal),
-            "form": form,
-        },
-    )
-
-
-# ---------------------------------------------------------------- legal services
-
-
-@login_required
-def legal_home(request):
-    member = member_of(request.user)
-    form = LegalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = legal.legal_case_open(
-                actor=request.user,
-                kind=data["kind"],
-                summary=data["summary"],
-                issue=data["issue"],
-                eligibility={k[2:]: v for k, v in data.items() if k.startswith("q_")},
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记，工会法律服务人员会联系您"))
-            return redirect("legal-case", case.pk)
-    cases = own(LegalCase.objects, member)
-    return render(request, "appeals/legal.html", {"form": form, "cases": cases})
-
-
-@login_required
-def legal_case(request, pk: int):
-    case = legal.case_get(request.user, pk)
-    staff = has_role_over(request.user, case.org, STAFF_ROLES)
-    if request.method == "POST" and staff:
-        action = request.POST.get("action")
-        try:
-            if action == "step":
-                legal.ladder_step(
-                    case,
-                    actor=request.user,
-                    step=request.POST.get("step", ""),
-                    on=_date(request.POST.get("on")),
-                    note=request.POST.get("note", ""),
-                )
-            elif action == "evidence":
-                legal.evidence_set(
-                    case, actor=request.user, collected={k: True for k in request.POST.getlist("evidence")}
-                )
-            elif action == "agreement":
-                legal.mediation_record(case, actor=request.user, agreement=request.POST.get("agreement", ""))
-            elif action == "close":
-                legal.case_close(case, actor=request.user, note=request.POST.get("note", ""))
-            messages.success(request, _("已保存"))
-        except DomainError as exc:
-            messages.error(request, exc.message + " " + " ".join(exc.fields.values()))
-        return redirect("legal-case", pk)
-    evidence_labels = dict(legal.EVIDENCE.get(case.issue, []))
-    return render(
-        request,
-        "appeals/legal_case.html",
-        {
-            "case": case,
-            "staff": staff,
-            "timeline": timeline_entries(case),
-            "steps": case.steps.all(),
-            "next_step": legal.ladder_next(case) if case.kind == LegalKind.RIGHTS else None,
-            "ladder": LadderStep.choices,
-            "evidence": [(k, evidence_labels.get(k, k), v) for k, v in case.evidence.items()],
-            "questions": [(label, case.eligibility.get(k)) for k, label in legal.AID_QUESTIONS],
-        },
-    )
-
-
-@staff_required
-def staff_legal(request):
-    cases = scope(LegalCase.objects.select_related("member"), request.user)[:200]
-    return render(request, "appeals/staff/legal.html", {"cases": cases})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import AuditLog, Org, RoleAssignment, Site, User, WorkdayOverride
+from .models import AuditLog, Department, Org, RoleAssignment, Site, User, WorkdayOverride
 
 
 @admin.register(User)
@@ -28,6 +28,15 @@ class OrgAdmin(admin.ModelAdmin):
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     list_display = ("name", "org", "address")
+    search_fields = ("name",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    """The list staff keep on /staff/departments/; here for the system's administrator."""
+
+    list_display = ("name", "org", "active")
+    list_filter = ("active",)
     search_fields = ("name",)
 
 

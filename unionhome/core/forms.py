@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
-from .bounds import id_value
+from .bounds import day_error, id_value
 from .errors import DomainError
 
 
@@ -17,6 +19,16 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, field_map: dict[str,
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def day_param(value) -> dt.date | None:
+    """A day from a form or query string (2026-07-01); anything else, or a day outside the
+    bounds every stored date keeps, is no day (None)."""
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return None if day is None or day_error(day) else day
 
 
 def int_param(value) -> int:

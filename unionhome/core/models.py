@@ -158,6 +158,26 @@ class RoleAssignment(models.Model):
         return f"{self.user} {self.get_role_display()} @ {self.org}"
 
 
+class Department(Scoped):
+    """A department of an enterprise (人力资源部, 行政部 …) that the union sends 会办单 to. The
+    list is kept by the union's staff; a department's handlers hold the HANDLER role on the same
+    org with its name. A department is retired, never deleted: old dispatches still name it."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("部门名称"), max_length=50)
+    active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="department_unique_name")]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditLog(Scoped):
     """Every state change and every read of personal data. Rows are only ever added.
 

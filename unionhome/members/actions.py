@@ -34,4 +34,9 @@ ACTIONS = {
     "members.deletion.rejected": _("删除申请未批准"),
     "members.roster.imported": _("导入花名册"),
     "members.roster.exported": _("导出花名册"),
+    "members.department.added": _("新增部门"),
+    "members.department.retired": _("停用部门"),
+    "members.department.restored": _("恢复部门"),
+    "members.department.handler_added": _("指定部门承办人"),
+    "members.department.handler_removed": _("移除部门承办人"),
 }

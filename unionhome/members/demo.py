@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unionhome.core.crypto import digest
-from unionhome.core.models import Org, OrgKind, Role, RoleAssignment, Site
+from unionhome.core.models import Department, Org, OrgKind, Role, RoleAssignment, Site
 
 from . import groups, idcard
 from .models import Consent, ConsentPurpose, EmploymentType, Gender, Member, MemberStatus, Post, Shift
@@ -324,6 +324,7 @@ def build(seed: int = 2026) -> dict:
     person("staff1", "李秀梅", Role.STAFF, enterprise)
     person("staff2", "王志刚", Role.STAFF, enterprise)
     for code, dept in HANDLER_DEPTS:
+        Department.objects.create(org=enterprise, name=dept)
         person(f"handler_{code}", f"{dept}承办人", Role.HANDLER, enterprise, dept)
     younger = [m for m in members if m.user_id and m.birth_date and (today - m.birth_date).days < 35 * 365][
         :3

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import AGE_MAX, AGE_MIN, LifeDayField
 from unionhome.core.crypto import mask_phone
+from unionhome.core.fields import form_field
 from unionhome.core.forms import DateInput
-from unionhome.core.models import Org, OrgKind, Role, Site
+from unionhome.core.models import Department, Org, OrgKind, Role, Site
 from unionhome.core.scoping import by_rule, within
 
 from . import idcard
@@ -281,3 +282,21 @@ class AudienceFields(forms.Form):
         the audience as one value."""
         own = set(AudienceFields.base_fields) | set(leave)
         return {k: v for k, v in self.cleaned_data.items() if k not in own} | {"audience": self.audience()}
+
+
+class DepartmentForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("所属单位"), queryset=Org.objects.none(), empty_label=None)
+    name = form_field(Department, "name")
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class HandlerForm(forms.Form):
+    who = forms.CharField(
+        label=_("承办人手机号或工号"),
+        max_length=30,
+        help_text=_("须是本单位已注册的会员"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )

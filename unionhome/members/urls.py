@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import department_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,13 @@ urlpatterns = [
     path("staff/members/", views.staff_members, name="staff-members"),
     path("staff/members/<id:pk>/", views.staff_member, name="staff-member"),
     path("staff/orgs/", views.staff_orgs, name="staff-orgs"),
+    path("staff/departments/", department_views.department_list, name="staff-departments"),
+    path("staff/departments/<id:pk>/", department_views.department_detail, name="staff-department"),
+    path(
+        "staff/departments/<id:pk>/active/",
+        department_views.department_active,
+        name="staff-department-active",
+    ),
     path("staff/joins/", views.staff_joins, name="staff-joins"),
     path("staff/transfers/", views.staff_transfers, name="staff-transfers"),
     path("staff/deletions/", views.staff_deletions, name="staff-deletions"),

@@ -12,8 +12,10 @@ from unionhome.core import fastpath
 from unionhome.core.api import local_iso
 from unionhome.core.audit import timeline_entries, timeline_json
 from unionhome.core.bounds import Day, Id, Moment
+from unionhome.core.errors import NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import require_staff
+from unionhome.members.departments import department_choices
 
 from .. import dispatch, selectors, services
 from ..models import (
@@ -59,6 +61,8 @@ class DispatchOut(Schema):
     status: str
     answer: str
     answered_at: str | None
+    answered_for: bool = Field(description="staff answered on the department's behalf")
+    note: str = Field(description="why the step was withdrawn")
 
 
 class AppealOut(Schema):
@@ -106,6 +110,8 @@ def dispatch_out(d: Dispatch) -> dict:
         "status": d.status,
         "answer": d.answer,
         "answered_at": local_iso(d.answered_at),
+        "answered_for": d.answered_for,
+        "note": d.note,
     }
 
 
@@ -304,6 +310,69 @@ def dispatch_queue(request):
 def dispatch_answer(request, dispatch_id: Id, payload: AnswerIn):
     step = selectors.handler_step(request.user, dispatch_id)
     return dispatch_out(dispatch.dispatch_answer(step, actor=request.user, answer=payload.answer))
+
+
+def _staff_step(request, appeal_id: int, dispatch_id: int) -> Dispatch:
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    step = appeal.dispatches.filter(pk=dispatch_id).first()
+    if step is None:
+        raise NotFound()
+    step.appeal = appeal
+    return step
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=300)
+
+
+@router.post("/appeals/{appeal_id}/dispatches/{dispatch_id}/withdraw", response=DispatchOut)
+@refuses(409)
+def dispatch_withdraw(request, appeal_id: Id, dispatch_id: Id, payload: WithdrawIn):
+    """Staff take back a step not yet answered; the next department is asked, or with none left
+    the appeal returns to its owner."""
+    step = _staff_step(request, appeal_id, dispatch_id)
+    return dispatch_out(dispatch.dispatch_withdraw(step, actor=request.user, reason=payload.reason))
+
+
+class ResendIn(Schema):
+    department: str = Field(..., min_length=1, max_length=50)
+    workdays: int = Field(2, ge=1, le=30)
+
+
+@router.post("/appeals/{appeal_id}/dispatches/{dispatch_id}/resend", response=DispatchOut)
+@refuses(409)
+def dispatch_resend(request, appeal_id: Id, dispatch_id: Id, payload: ResendIn):
+    """Send a step not yet answered to another department on the list, or again to the same one
+    with a new deadline."""
+    step = _staff_step(request, appeal_id, dispatch_id)
+    return dispatch_out(
+        dispatch.dispatch_resend(
+            step, actor=request.user, department=payload.department, workdays=payload.workdays
+        )
+    )
+
+
+@router.post("/appeals/{appeal_id}/dispatches/{dispatch_id}/answer-for", response=DispatchOut)
+@refuses(409)
+def dispatch_answer_for(request, appeal_id: Id, dispatch_id: Id, payload: AnswerIn):
+    """Staff answer on a department's behalf (marked so on the step)."""
+    step = _staff_step(request, appeal_id, dispatch_id)
+    if not services.is_staff_for(request.user, step.appeal):
+        raise NotFound()
+    return dispatch_out(dispatch.dispatch_answer(step, actor=request.user, answer=payload.answer))
+
+
+class DepartmentOut(Schema):
+    name: str
+    has_handler: bool
+
+
+@router.get("/appeals/{appeal_id}/departments", response=list[DepartmentOut])
+def appeal_departments(request, appeal_id: Id):
+    """The departments this appeal can be sent to (the union's list)."""
+    appeal = selectors.appeal_get(request.user, appeal_id)
+    services.ensure_staff(request.user, appeal)
+    return [{"name": c.name, "has_handler": c.staffed} for c in department_choices(appeal.org)]
 
 
 class CloseIn(Schema):

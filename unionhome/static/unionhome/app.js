@@ -172,3 +172,13 @@
     form.querySelector("input[name=signature]").value = inked && method() === "signature" ? canvas.toDataURL("image/png") : "";
   });
 })();
+
+// A form or button with data-confirm asks before it acts (a decision that is hard to undo).
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var asker = (button && button.closest("[data-confirm]")) || event.target.closest("[data-confirm]");
+    if (asker && !window.confirm(asker.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+})();
