@@ -23,14 +23,22 @@ def _hammer(path: str, key: str, times: int) -> None:
 
 def test_counts_from_threads_and_processes_at_once_are_all_kept(tmp_path):
     path = str(tmp_path / "limits.sqlite3")
-    threads = [threading.Thread(target=_hammer, args=(path, "k", 100)) for _ in range(4)]
+    failures = []
+
+    def hammer(*args):
+        try:
+            _hammer(*args)
+        except Exception as exc:  # noqa: BLE001 — a thread's error is the test's failure
+            failures.append(exc)
+
+    threads = [threading.Thread(target=hammer, args=(path, "k", 100)) for _ in range(4)]
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_hammer, args=(path, "k", 100)) for _ in range(2)]
     for worker in [*threads, *processes]:
         worker.start()
     for worker in [*threads, *processes]:
         worker.join(timeout=120)
-    assert all(p.exitcode == 0 for p in processes)
+    assert all(p.exitcode == 0 for p in processes) and failures == []
     assert SqliteStore(path).count("k") == 600
 
 

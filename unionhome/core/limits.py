@@ -45,12 +45,25 @@ class SqliteStore:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            for statement in _SCHEMA:
-                db.execute(statement)
+            self._set_up(db)
             self._local.db = db
         return db
+
+    @staticmethod
+    def _set_up(db: sqlite3.Connection) -> None:
+        """Switching a new file to WAL does not wait on the busy timeout: two connections doing
+        it at once get "database is locked" at once. It is tried again for up to ten seconds."""
+        for attempt in range(200):
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                return
+            except sqlite3.OperationalError:
+                if attempt == 199:
+                    raise
+                time.sleep(0.05)
 
     def _maybe_purge(self, now: float) -> None:
         if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 — housekeeping, not security
