@@ -10,9 +10,20 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .scoping import is_staff_anywhere
+from .scoping import is_handler, is_staff_anywhere
+
+
+def work_home(user) -> str | None:
+    """Where a person with union work starts after logging in: staff (and the chair) on the
+    workbench, a department's handler on their queue; a member on the member home (None)."""
+    if is_staff_anywhere(user):
+        return reverse("staff-home")
+    if is_handler(user):
+        return reverse("handler-queue")
+    return None
 
 
 def staff_required(view):

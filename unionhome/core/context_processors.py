@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .notifications import unread_count
-from .scoping import is_staff_anywhere
+from .scoping import is_handler, is_staff_anywhere
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class ShellState:
 
     unread: int
     staff: bool
+    handler: bool
 
 
 def shell_state(request) -> ShellState:
@@ -22,9 +23,9 @@ def shell_state(request) -> ShellState:
     if state is None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            state = ShellState(unread_count(user), is_staff_anywhere(user))
+            state = ShellState(unread_count(user), is_staff_anywhere(user), is_handler(user))
         else:
-            state = ShellState(0, False)
+            state = ShellState(0, False, False)
         request._shell_state = state
     return state
 
@@ -36,5 +37,6 @@ def shell(request):
         "elder_mode": getattr(request, "elder_mode", False),
         "unread_count": lambda: shell_state(request).unread,
         "is_union_staff": lambda: shell_state(request).staff,
+        "is_handler": lambda: shell_state(request).handler,
         "languages": settings.LANGUAGES,
     }

@@ -53,6 +53,11 @@ def is_staff_anywhere(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or role_paths(user, STAFF_ROLES))
 
 
+def is_handler(user) -> bool:
+    """A department handler somewhere (a HANDLER role with its department)."""
+    return any(role == Role.HANDLER and dept for role, _, dept in role_grants(user))
+
+
 def subtree_q(paths: list[str], field: str) -> Q:
     lookup = f"{field}__path__startswith" if field else "path__startswith"
     q = Q(pk__in=[])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import throttle
+from .access import work_home
 from .areas import BY_SLUG
 from .auth import device_end as device_end_for
 from .auth import login_gate, record_session
@@ -110,6 +111,10 @@ class LoginView(auth_views.LoginView):
     def get_redirect_url(self):
         # Django's own check lets "/%5Cevil.example" through; ours is the platform's one rule.
         return link_or(super().get_redirect_url())
+
+    def get_default_redirect_url(self):
+        """Without a `next`, staff and handlers land on their own work, members on their home."""
+        return work_home(self.request.user) or super().get_default_redirect_url()
 
     def form_valid(self, form):
         response = super().form_valid(form)
