@@ -266,7 +266,7 @@ def _site_for(site, org, member) -> Site | None:
 def _alert_chairs(appeal: Appeal) -> None:
     title = Message(_l("紧急诉求 %(n)s：请立即处理"), n=appeal.number)
     for chair in holders_over(appeal.org, [Role.CHAIR]):
-        notify(chair, title, appeal.text[:120], url=f"/staff/appeals/{appeal.pk}/")
+        notify(chair, title, appeal.text[:120], url=f"/staff/appeals/{appeal.pk}/", urgent=True)
     log_action(appeal, "appeals.appeal.urgent_alert", None, {"signals": appeal.urgent_signals})
 
 

@@ -269,6 +269,7 @@ def hardship_case_open(
         (_l("【急难】") if case.urgent else "", Message(_l("新的帮扶申请 %(n)s"), n=case.number)),
         HardshipKind(kind).label,
         f"/staff/hardship/{case.pk}/",
+        urgent=case.urgent,
     )
     if member.user_id:
         notify(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
@@ -165,12 +166,25 @@ def _translatable(*texts: Text) -> bool:
 
 
 def notify(
-    user, title: Text, body: Text = "", url: str = "", *, ref: str = "", secret: bool = False
+    user,
+    title: Text,
+    body: Text = "",
+    url: str = "",
+    *,
+    ref: str = "",
+    secret: bool = False,
+    urgent: bool = False,
 ) -> Notification:
-    """One message to one user. `secret`: it carries a code or another secret (see above)."""
+    """One message to one user. `secret`: it carries a code or another secret (see above).
+    `urgent`: pinned at the top of the inbox until read."""
     language = user.language
     notification = Notification.objects.create(
-        user=user, title=in_language(title, language), body=in_language(body, language), url=url, ref=ref
+        user=user,
+        title=in_language(title, language),
+        body=in_language(body, language),
+        url=url,
+        ref=ref,
+        urgent=urgent,
     )
     notification.secret = secret
     _queue_delivery([notification.pk], secret=secret)
@@ -186,6 +200,7 @@ def notify_many(
     ref: str = "",
     channels=None,
     secret: bool = False,
+    urgent: bool = False,
 ) -> int:
     """Fan-out in batches of bulk inserts: one statement per thousand members, not one each.
     `users`: users or their keys. A translatable message is put into words once per language,
@@ -196,14 +211,16 @@ def notify_many(
     for user in users:
         batch.append(user if isinstance(user, int) else user.pk)
         if len(batch) >= BATCH:
-            count += _flush(batch, title, body, url, ref, channels, secret)
+            count += _flush(batch, title, body, url, ref, channels, secret, urgent)
             batch = []
     if batch:
-        count += _flush(batch, title, body, url, ref, channels, secret)
+        count += _flush(batch, title, body, url, ref, channels, secret, urgent)
     return count
 
 
-def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, channels, secret: bool) -> int:
+def _flush(
+    user_ids: list[int], title: Text, body: Text, url: str, ref: str, channels, secret: bool, urgent: bool
+) -> int:
     languages = {}
     if _translatable(title, body):
         languages = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "language"))
@@ -214,7 +231,9 @@ def _flush(user_ids: list[int], title: Text, body: Text, url: str, ref: str, cha
         if language not in words:
             words[language] = (in_language(title, language), in_language(body, language))
         title_words, body_words = words[language]
-        batch.append(Notification(user_id=user_id, title=title_words, body=body_words, url=url, ref=ref))
+        batch.append(
+            Notification(user_id=user_id, title=title_words, body=body_words, url=url, ref=ref, urgent=urgent)
+        )
     created = Notification.objects.bulk_create(batch)
     ids = [n.pk for n in created if n.pk]
     if ids:
@@ -262,8 +281,51 @@ def inbox(user, limit: int = 100) -> list[Notification]:
     return list(own(Notification.objects, user, field="user")[: max(1, min(limit, 200))])
 
 
-def mark_read(user, notification_id: int | None = None) -> int:
+@dataclass
+class Thread:
+    """Messages with the same title shown as one row: the newest, and how many more."""
+
+    lead: Notification
+    others: list[Notification] = field(default_factory=list)
+
+    @property
+    def unread(self) -> bool:
+        return any(n.read_at is None for n in (self.lead, *self.others))
+
+    @property
+    def ids(self) -> list[int]:
+        return [n.pk for n in (self.lead, *self.others)]
+
+
+def inbox_threads(user, limit: int = 100) -> tuple[list[Thread], list[Thread]]:
+    """(urgent unread, the rest): urgent alerts not yet read are pinned above everything; the
+    rest are grouped by title, newest first, so "新的福利申领" three times is one row of three."""
+    pinned: list[Thread] = []
+    threads: dict[str, Thread] = {}
+    for n in inbox(user, limit):
+        if n.urgent and n.read_at is None:
+            pinned.append(Thread(n))
+        elif n.title in threads:
+            threads[n.title].others.append(n)
+        else:
+            threads[n.title] = Thread(n)
+    return pinned, list(threads.values())
+
+
+def open_message(user, notification_id: int) -> Notification | None:
+    """The user opens one of their messages: it is read from now on. None if it is not theirs."""
+    found = own(Notification.objects, user, field="user").filter(pk=notification_id).first()
+    if found is not None and found.read_at is None:
+        found.read_at = timezone.now()
+        found.save(update_fields=["read_at"])
+    return found
+
+
+def mark_read(user, notification_id: int | None = None, *, ids: list[int] | None = None) -> int:
+    """Mark the user's own messages read: one, some (`ids`), or all of them."""
     qs = own(Notification.objects, user, field="user").filter(read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())

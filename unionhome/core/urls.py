@@ -16,4 +16,5 @@ urlpatterns = [
     path("area/<slug:slug>/", views.area, name="area"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox-read"),
+    path("inbox/<id:pk>/", views.inbox_open, name="inbox-open"),
 ]

@@ -19,8 +19,7 @@ from .errors import NotFound
 from .forms import int_param
 from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
-from .notifications import inbox as inbox_of
-from .notifications import mark_read
+from .notifications import inbox_threads, mark_read, open_message
 from .throttle import Throttled
 
 YEAR = 365 * 24 * 3600
@@ -173,7 +172,21 @@ def set_language(request):
 
 @login_required
 def inbox(request):
-    return render(request, "core/inbox.html", {"items": inbox_of(request.user, 100)})
+    pinned, threads = inbox_threads(request.user, 100)
+    return render(request, "core/inbox.html", {"pinned": pinned, "threads": threads})
+
+
+@login_required
+def inbox_open(request, pk: int):
+    """Opening a message reads it — with the repeats of the same title shown beside it — and
+    goes where it points (or back to the inbox)."""
+    opened = open_message(request.user, pk)
+    if opened is None:
+        raise Http404
+    ids = [int_param(i) for i in request.GET.getlist("also")][:200]
+    if ids:
+        mark_read(request.user, ids=ids)
+    return HttpResponseRedirect(link_or(opened.url, f"/inbox/#m{opened.pk}"))
 
 
 @login_required

@@ -1,0 +1,9 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0006_department")]
+
+    operations = [
+        migrations.AddField(model_name="notification", name="urgent", field=models.BooleanField(default=False)),
+    ]
