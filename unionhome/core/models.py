@@ -219,8 +219,9 @@ class Notification(Scoped):
     # What sent it, when a figure needs the rows back (e.g. "notice:12" for a notice's reach).
     ref = models.CharField(max_length=40, blank=True, default="")
     # An alert that must not be buried (an urgent appeal, a 急难 case): pinned above the rest
-    # until read.
-    urgent = models.BooleanField(default=False)
+    # until read. A database default too: a bulk INSERT … SELECT (benefits.campaigns) need not
+    # name it.
+    urgent = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

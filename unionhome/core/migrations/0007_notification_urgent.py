@@ -5,5 +5,5 @@ class Migration(migrations.Migration):
     dependencies = [("core", "0006_department")]
 
     operations = [
-        migrations.AddField(model_name="notification", name="urgent", field=models.BooleanField(default=False)),
+        migrations.AddField(model_name="notification", name="urgent", field=models.BooleanField(db_default=False, default=False)),
     ]
