@@ -8,7 +8,7 @@ from unionhome.core.forms import DateTimeInput
 from unionhome.core.models import Site
 
 from .legal import AID_QUESTIONS
-from .models import Category, Channel, LegalKind, Outcome, RightsIssue
+from .models import Category, Channel, LegalKind, Outcome, RightsIssue, Status
 from .services import MAX_PHOTOS, TEXT_MAX
 
 
@@ -192,3 +192,34 @@ class LegalForm(forms.Form):
             self.fields[f"q_{key}"] = forms.BooleanField(
                 label=label, required=False, help_text=_("申请法律援助时填写")
             )
+
+
+class AppealFilterForm(forms.Form):
+    """The workbench's search and filters (GET); a value that is not a choice is ignored."""
+
+    q = forms.CharField(label=_("编号、姓名、手机号或工号"), max_length=50, required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部类别")), *Category.choices]
+    )
+    site = forms.ModelChoiceField(label=_("工作地点"), required=False, queryset=Site.objects.none())
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].empty_label = _("全部地点")
+
+    def filters(self) -> dict:
+        self.is_valid()  # what is valid is kept; a bad value alone is dropped
+        data = self.cleaned_data
+        site = data.get("site")
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status", ""),
+            "category": data.get("category", ""),
+            "site": site.pk if site else None,
+            "overdue": data.get("overdue", False),
+        }

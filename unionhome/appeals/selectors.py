@@ -13,9 +13,10 @@ from unionhome.core.errors import NotFound
 from unionhome.core.models import AuditLog
 from unionhome.core.scoping import by_rule, has_role_over, own, scope
 from unionhome.core.workdays import WorkdayCalendar
+from unionhome.members.selectors import person_q
 
 from .dispatch import handler_departments
-from .models import OPEN_STATUSES, Appeal, Channel, Dispatch, DispatchStatus, Status
+from .models import OPEN_STATUSES, Appeal, Category, Channel, Dispatch, DispatchStatus, Status
 
 TABS = ("new", "mine", "due", "overdue", "urgent", "channel", "closed", "all")
 
@@ -93,6 +94,31 @@ def workbench(user, tab: str, channel: str = "", today: dt.date | None = None) -
     if tab == "closed":
         return qs.filter(status__in=(Status.CLOSED, Status.RATED)).order_by("-closed_at")
     return qs.order_by("-received_at")
+
+
+def appeals_filtered(
+    qs: QuerySet[Appeal],
+    *,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    site: int | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Appeal]:
+    """A workbench list narrowed by what staff typed and chose: an appeal number or the member
+    (members.selectors.person_q), the status, the category, the site, only the overdue."""
+    if q.strip():
+        qs = qs.filter(Q(number__icontains=q.strip()) | person_q(q, "member__"))
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if site:
+        qs = qs.filter(site_id=site)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today or timezone.localdate())
+    return qs
 
 
 def workbench_counts(user, today: dt.date | None = None) -> dict[str, int]:

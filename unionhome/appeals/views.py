@@ -19,6 +19,7 @@ from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, day_param, int_param
 from unionhome.core.models import Site
+from unionhome.core.paging import page_of
 from unionhome.core.qr import qr_svg
 from unionhome.core.scoping import (
     by_rule,
@@ -34,6 +35,7 @@ from unionhome.members.selectors import member_of
 
 from . import dispatch, recurring, review, selectors, services
 from .forms import (
+    AppealFilterForm,
     AppealForm,
     CloseForm,
     ConfirmForm,
@@ -193,7 +195,8 @@ def workbench(request):
     if tab not in selectors.TABS:
         tab = "new"
     channel = request.GET.get("channel", Channel.HOTLINE)
-    appeals = selectors.workbench(request.user, tab, channel)[:100]
+    search = AppealFilterForm(request.GET, sites=scope(Site.objects.all(), request.user))
+    appeals = selectors.appeals_filtered(selectors.workbench(request.user, tab, channel), **search.filters())
     return render(
         request,
         "appeals/staff/workbench.html",
@@ -201,7 +204,8 @@ def workbench(request):
             "tab": tab,
             "tabs": TAB_LABELS,
             "counts": selectors.workbench_counts(request.user),
-            "appeals": appeals,
+            "page": page_of(request, appeals),
+            "search": search,
             "channel": channel,
             "channels": Channel.choices,
             "routes": Route.choices,

@@ -47,7 +47,7 @@ from unionhome.core.workdays import workdays_after
 from unionhome.core.workflow import Workflow
 from unionhome.members.models import ConsentPurpose, Member, ProxyConsent
 from unionhome.members.proxy import consents_in_force, proxy_check
-from unionhome.members.selectors import require_active_member
+from unionhome.members.selectors import person_q, require_active_member
 
 from .funds import fund_spend, money
 from .models import (
@@ -420,8 +420,12 @@ def _stage_note(stage: str, level: str | None) -> Message | str:
     return ""
 
 
-def cases_for(user, *, stage: str = "", overdue: bool = False):
+def cases_for(user, *, stage: str = "", overdue: bool = False, q: str = ""):
+    """The staff member's cases, urgent first then by deadline; narrowed by stage, overdue, and a
+    case number or the member (members.selectors.person_q)."""
     qs = scope(HardshipCase.objects.select_related("member", "owner", "org"), user)
+    if q.strip():
+        qs = qs.filter(Q(number__icontains=q.strip()) | person_q(q, "member__"))
     if stage:
         qs = qs.filter(stage=stage)
     if overdue:

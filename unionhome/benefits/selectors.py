@@ -3,14 +3,14 @@ who may not see the record, so an outsider cannot tell it exists."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org
 from unionhome.core.scoping import above, by_rule, get_scoped, has_role_over, own, scope
 from unionhome.members.audience import audience_matcher
-from unionhome.members.selectors import ensure_active, member_of, require_active_member
+from unionhome.members.selectors import ensure_active, member_of, person_q, require_active_member
 
 from .models import Claim, ClaimStatus, ClaimType, HardshipCase, ServiceItem, Visit
 from .services import can_view_claim
@@ -72,7 +72,7 @@ def staff_claim(user, pk: int) -> Claim:
     return get_scoped(claims.prefetch_related("files"), user, pk=pk)
 
 
-def staff_claims(user, *, status: str = "", type_code: str = "") -> QuerySet[Claim]:
+def staff_claims(user, *, status: str = "", type_code: str = "", q: str = "") -> QuerySet[Claim]:
     qs = scope(
         Claim.objects.select_related("type__fund__signer", "member", "org", "proxy__actor").prefetch_related(
             "files"
@@ -83,7 +83,21 @@ def staff_claims(user, *, status: str = "", type_code: str = "") -> QuerySet[Cla
         qs = qs.filter(status=status)
     if type_code:
         qs = qs.filter(type__code=type_code)
-    return qs.order_by("due_on", "pk") if status == ClaimStatus.SUBMITTED else qs
+    if q.strip():
+        qs = qs.filter(Q(number__icontains=q.strip()) | person_q(q, "member__"))
+    return qs.order_by("due_on", "pk") if status == ClaimStatus.SUBMITTED else qs.order_by("-pk")
+
+
+def claims_to_sign(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Of these claims, those waiting for the fund's signer (一支笔): submitted, from a fund,
+    above its signing threshold."""
+    return claims.filter(
+        status=ClaimStatus.SUBMITTED,
+        type__fund__isnull=False,
+        amount__isnull=False,
+        type__fund__sign_threshold__isnull=False,
+        amount__gt=F("type__fund__sign_threshold"),
+    )
 
 
 def my_cases(user) -> QuerySet[HardshipCase]:

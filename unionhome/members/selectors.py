@@ -115,23 +115,30 @@ def ensure_active(member: Member | None, message=None) -> None:
         raise DomainError("not_member", message or _("请先加入工会"), status=403)
 
 
+def person_q(q: str, prefix: str = "") -> Q:
+    """The condition for "this person" as staff type them: a name (or part of it), pinyin
+    initials, an employee number, a whole phone number or its last four digits (尾号, which the
+    masked phone shows anyway: any other part would let the hidden digits be found one by one).
+    `prefix` reaches the member from another record ("member__")."""
+    q = q.strip()
+    cond = Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}employee_no__iexact": q})
+    if q.isascii() and q.isdigit() and len(q) == 4:
+        cond |= Q(**{f"{prefix}phone__endswith": q})
+    elif q.isascii() and q.isdigit() and len(q) == 11:
+        cond |= Q(**{f"{prefix}phone": q})
+    if q.isascii() and q.isalpha():
+        cond |= Q(**{f"{prefix}name_initials__startswith": q.lower()})
+    return cond
+
+
 def member_search(
     *, user, q: str = "", org_id: int | None = None, group: str = "", status: str = ""
 ) -> QuerySet[Member]:
-    """Staff search by name, pinyin initials, phone or employee number, within the caller's scope.
-    A phone is matched whole, or by its last four digits (尾号), which the masked phone shows
-    anyway: a search by any other part would let the hidden middle digits be found one by one."""
+    """Staff search by name, pinyin initials, phone or employee number (`person_q`), within the
+    caller's scope."""
     qs = scope(Member.objects.select_related("org", "site"), user)
-    q = q.strip()
-    if q:
-        cond = Q(name__icontains=q) | Q(employee_no__iexact=q)
-        if q.isascii() and q.isdigit() and len(q) == 4:
-            cond |= Q(phone__endswith=q)
-        elif q.isascii() and q.isdigit() and len(q) == 11:
-            cond |= Q(phone=q)
-        if q.isascii() and q.isalpha():
-            cond |= Q(name_initials__startswith=q.lower())
-        qs = qs.filter(cond)
+    if q.strip():
+        qs = qs.filter(person_q(q))
     if org_id:
         qs = within(qs, Org.objects.filter(pk=org_id).first())
     if group:

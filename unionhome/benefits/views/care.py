@@ -17,6 +17,7 @@ from unionhome.core.audit import log_action, timeline_entries, timelines_for
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Role
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import (
     STAFF_ROLES,
     above,
@@ -152,11 +153,14 @@ def staff_hardship(request):
             return redirect("staff-hardship-case", case.pk)
     stage = request.GET.get("stage", "")
     overdue = request.GET.get("overdue") == "1"
+    q = request.GET.get("q", "")[:50]
     return render(
         request,
         "benefits/staff/hardship.html",
         {
-            "cases": hardship.cases_for(request.user, stage=stage, overdue=overdue)[:200],
+            "page": page_of(request, hardship.cases_for(request.user, stage=stage, overdue=overdue, q=q)),
+            "q": q,
+            "search_keep": [("stage", stage)] + ([("overdue", "1")] if overdue else []),
             "stage": stage,
             "overdue": overdue,
             "stages": HardshipStage.choices,

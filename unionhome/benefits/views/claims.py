@@ -12,6 +12,7 @@ from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import above, get_scoped, has_role_over, home_org, scope
 from unionhome.core.uploads import serve
 from unionhome.members import proxy as proxies
@@ -199,28 +200,19 @@ def staff_claims(request):
     status = request.GET.get("status", ClaimStatus.SUBMITTED)
     if status not in ClaimStatus.values:
         status = ""
-    rows = selectors.staff_claims(request.user, status=status)[:200]
-    to_sign = (
-        [
-            c
-            for c in rows
-            if c.type.fund_id
-            and c.status == ClaimStatus.SUBMITTED
-            and c.amount is not None
-            and c.type.fund.sign_threshold is not None
-            and c.amount > c.type.fund.sign_threshold
-        ]
-        if status == ClaimStatus.SUBMITTED
-        else []
-    )
+    q = request.GET.get("q", "")[:50]
+    claims = selectors.staff_claims(request.user, status=status, q=q)
+    to_sign = selectors.claims_to_sign(claims) if status == ClaimStatus.SUBMITTED else claims.none()
     return render(
         request,
         "benefits/staff/claims.html",
         {
-            "claims": rows,
+            "page": page_of(request, claims),
+            "to_sign": list(to_sign[:50]),
+            "q": q,
+            "search_keep": [("status", status)],
             "status": status,
             "statuses": [(s, label) for s, label in ClaimStatus.choices if s != ClaimStatus.DRAFT],
-            "to_sign": to_sign,
             "today": timezone.localdate(),
         },
     )
