@@ -19,6 +19,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.links import safe_link
 from unionhome.core.models import Org, Site, path_ids
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import home_org, scope
 from unionhome.core.spreadsheets import xlsx_response
 from unionhome.core.uploads import serve
@@ -267,8 +268,8 @@ def staff_activities(request):
         request,
         "activities/staff/list.html",
         {
-            "activities": selectors.activities_managed(request.user)[:200],
-            "offers": selectors.offers_managed(request.user)[:100],
+            "activities": page_of(request, selectors.activities_managed(request.user)),
+            "offers": page_of(request, selectors.offers_managed(request.user), param="offers_page"),
         },
     )
 
@@ -461,7 +462,7 @@ def staff_venues(request):
         "activities/staff/venues.html",
         {
             "venues": selectors.venues_for(request.user),
-            "pending": selectors.bookings_to_decide(request.user)[:100],
+            "pending": page_of(request, selectors.bookings_to_decide(request.user)),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -555,6 +556,6 @@ def staff_discounts(request):
     return render(
         request,
         "activities/staff/discounts.html",
-        {"discounts": selectors.discounts_managed(request.user)[:200], "form": form},
+        {"discounts": page_of(request, selectors.discounts_managed(request.user)), "form": form},
         status=400 if form.errors else 200,
     )

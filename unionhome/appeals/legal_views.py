@@ -11,6 +11,7 @@ from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, day_param
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import STAFF_ROLES, has_role_over, own, scope
 from unionhome.members.selectors import member_of
 
@@ -88,5 +89,5 @@ def legal_case(request, pk: int):
 
 @staff_required
 def staff_legal(request):
-    cases = scope(LegalCase.objects.select_related("member"), request.user)[:200]
+    cases = page_of(request, scope(LegalCase.objects.select_related("member"), request.user).order_by("-pk"))
     return render(request, "appeals/staff/legal.html", {"cases": cases})

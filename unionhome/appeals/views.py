@@ -475,7 +475,8 @@ def risks(request):
 def stations(request):
     """A QR code per work site: scanning it opens the submit form with the site filled in."""
     items = []
-    for site in scope(Site.objects.select_related("org"), request.user)[:200]:
+    sites = page_of(request, scope(Site.objects.select_related("org"), request.user), per_page=12)
+    for site in sites:
         url = request.build_absolute_uri(f"/appeals/new/?site={site.pk}&station=1")
         items.append({"site": site, "url": url, "svg": qr_svg(url, title=site.name, scale=4)})
-    return render(request, "appeals/staff/stations.html", {"items": items})
+    return render(request, "appeals/staff/stations.html", {"items": items, "sites": sites})

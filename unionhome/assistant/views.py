@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, Forbidden
 from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import by_rule, home_org, own
 
 from . import selectors, services
@@ -99,7 +100,7 @@ def staff_kb(request):
         request,
         "assistant/staff/kb.html",
         {
-            "entries": entries[:300],
+            "entries": page_of(request, entries),
             "total": entries.count(),
             "q": text,
             "category": category,
@@ -173,5 +174,7 @@ def staff_unanswered(request):
         messages.success(request, _("已忽略"))
         return redirect("staff-kb-unanswered")
     return render(
-        request, "assistant/staff/unanswered.html", {"questions": selectors.unanswered(request.user)[:200]}
+        request,
+        "assistant/staff/unanswered.html",
+        {"questions": page_of(request, selectors.unanswered(request.user))},
     )

@@ -12,6 +12,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.models import Site
 from unionhome.core.notifications import optional_channels
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import home_org, scope
 from unionhome.core.uploads import serve
 
@@ -57,7 +58,9 @@ def article(request, pk: int):
 @staff_required
 def staff_news(request):
     return render(
-        request, "content/staff/news.html", {"articles": selectors.articles_managed(request.user)[:200]}
+        request,
+        "content/staff/news.html",
+        {"articles": page_of(request, selectors.articles_managed(request.user))},
     )
 
 
@@ -102,7 +105,7 @@ def staff_article(request, pk: int | None = None):
 
 @staff_required
 def staff_notices(request):
-    notices = list(selectors.notices_managed(request.user)[:100])
+    notices = page_of(request, selectors.notices_managed(request.user))
     for n in notices:
         n.reach = services.notice_reach(n)  # from the annotated count: no query per notice
     return render(request, "content/staff/notices.html", {"notices": notices})

@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -25,6 +24,7 @@ from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import get_scoped, own, scope, visible_orgs, within
 from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
@@ -386,7 +386,7 @@ def staff_members(request):
     q = request.GET.get("q", "")[:50]
     group = request.GET.get("group", "")
     qs = selectors.member_search(user=request.user, q=q, group=group if group in ServiceGroup.values else "")
-    page = Paginator(qs.prefetch_related("groups"), 30).get_page(request.GET.get("page"))
+    page = page_of(request, qs.prefetch_related("groups"))
     context = {"page": page, "q": q, "group": group, "groups": ServiceGroup.choices}
     template = "staff/_member_rows.html" if request.htmx else "staff/members.html"
     return render(request, template, context)

@@ -291,8 +291,8 @@ def staff_visits(request):
             "pairings": scope(Pairing.objects.select_related("member", "cadre"), request.user).filter(
                 ended_on__isnull=True
             ),
-            "planned": visits.filter(visited_on__isnull=True).order_by("planned_on")[:100],
-            "done": visits.filter(visited_on__isnull=False)[:50],
+            "planned": page_of(request, visits.filter(visited_on__isnull=True).order_by("planned_on")),
+            "done": page_of(request, visits.filter(visited_on__isnull=False), param="done_page"),
             "summary": hardship.visit_summary(org) if org else None,
         },
     )

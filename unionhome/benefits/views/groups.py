@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
+from unionhome.core.paging import page_of
 from unionhome.core.scoping import home_org, scope
 from unionhome.members.audience import describe_audience
 from unionhome.members.models import ServiceGroup
@@ -66,7 +67,9 @@ def staff_group(request, group: str):
         "benefits/staff/group.html",
         {
             "label": ServiceGroup(group).label,
-            "members": campaigns.group_members(actor=request.user, group=group)[:500],
+            "members": page_of(
+                request, campaigns.group_members(actor=request.user, group=group), per_page=50
+            ),
         },
     )
 
