@@ -73,4 +73,4 @@ def login(page, base: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: url.startswith(base) and "/login/" not in url)

@@ -182,3 +182,11 @@
     if (asker && !window.confirm(asker.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 })();
+
+// The workbench menu stays open as a sidebar on a desktop.
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(min-width: 1000px)").matches) {
+    document.querySelectorAll("details[data-desktop-open]").forEach(function (d) { d.open = true; });
+  }
+})();
