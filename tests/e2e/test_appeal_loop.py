@@ -55,7 +55,7 @@ def test_member_submission_to_rating(personas, live_server, page):
     assert appeal.route == "coordination" and appeal.due_on
     page.goto(f"{base}/staff/appeals/{appeal.pk}/")
     check(page, "staff-appeal")
-    page.fill("#id_departments", "人力资源部")
+    page.select_option("#id_department_1", "人力资源部")
     page.fill("#id_evidence", "排班表、考勤记录")
     page.click("input[name=action][value=dispatch] ~ button")
     page.wait_for_load_state()
