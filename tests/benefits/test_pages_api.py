@@ -85,7 +85,7 @@ def test_claim_refusals_are_field_level_and_never_500(client, bb):
     response = client.post("/api/v1/claims", body, content_type="application/json", **member)
     assert response.status_code == 400
     fields = response.json()["fields"]
-    assert fields["month"] == "日期格式应为 2026-07-01"
+    assert fields["month"] == "月份格式应为 2026-07"
     assert fields["hours"] == "请填写不小于 0 的数字"
     assert fields["amount"] == "不能超过 2000"
     assert fields["colour"] == "没有这个字段"
@@ -423,7 +423,7 @@ def test_claim_page_keeps_input_on_error_and_resubmits(bb):
     assert "不能超过 2000" in page and "请上传考勤记录" in page
     assert 'value="20"' in page  # what was typed stays
     draft = Claim.objects.get()
-    assert draft.status == ClaimStatus.DRAFT and draft.values == {"month": "2026-07-01", "hours": "20"}
+    assert draft.status == ClaimStatus.DRAFT and draft.values == {"month": "2026-07", "hours": "20"}
     response = client.post(
         f"/benefits/claims/{draft.pk}/", {"amount": "300", "attendance": upload(), "action": "submit"}
     )

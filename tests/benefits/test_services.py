@@ -88,7 +88,7 @@ def test_returned_claim_keeps_everything_given(bb, overtime_claim):
     )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
-    assert claim.values == {"month": "2026-07-01", "hours": "20", "amount": "300"}
+    assert claim.values == {"month": "2026-07", "hours": "20", "amount": "300"}
     assert claim.files.count() == 1 and claim.files.get().pk != first_file.pk
 
 
@@ -111,7 +111,7 @@ def test_bad_input_gets_field_reasons(bb):
             submit=True,
         )
     fields = exc.value.fields
-    assert fields["month"] == "日期格式应为 2026-07-01"
+    assert fields["month"] == "月份格式应为 2026-07"
     assert fields["amount"] == "不能超过 2000"
     assert fields["attendance"] == "只能上传图片或 PDF"
     assert "hours" not in fields
@@ -131,7 +131,7 @@ def test_missing_material_on_the_page_keeps_the_rest_as_a_draft(bb):
     assert exc.value.fields["attendance"] == "请上传考勤记录（照片或 PDF）"
     claim = Claim.objects.get(pk=int(exc.value.fields["claim"]))
     assert claim.status == ClaimStatus.DRAFT
-    assert claim.values == {"month": "2026-07-01", "hours": "20", "amount": "300"}
+    assert claim.values == {"month": "2026-07", "hours": "20", "amount": "300"}
 
 
 def test_eligibility_by_post(bb):

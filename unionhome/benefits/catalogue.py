@@ -28,7 +28,7 @@ DEFAULT_TYPES = [
         "amount_field": "amount",
         "uses_fund": True,
         "fields": [
-            _f("month", _("加班月份"), "date", True),
+            _f("month", _("加班月份"), "month", True),
             _f("hours", _("加班时长（小时）"), "number", True, max=120),
             _f("amount", _("申请金额（元）"), "number", True, max=2000),
             _f("attendance", _("考勤记录（照片或 PDF）"), "file", True),

@@ -89,7 +89,7 @@ def _backdate(row, days: int) -> None:
 
 VALUES = {
     "overtime": lambda rng: {
-        "month": "2026-07-01",
+        "month": "2026-07",
         "hours": str(rng.randint(8, 40)),
         "amount": str(rng.choice([200, 300, 450, 600])),
     },

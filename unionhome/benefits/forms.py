@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.bounds import MONEY_MAX, DayField, MoneyField, money_error
 from unionhome.core.fields import form_field
-from unionhome.core.forms import DateInput
+from unionhome.core.forms import DateInput, MonthInput
 from unionhome.members.forms import AudienceFields
 
 from .models import (
@@ -40,14 +40,31 @@ def claim_form_class(ctype, *, secret_initial: dict | None = None):
             )
             field.widget.attrs["accept"] = "image/*,application/pdf"
         elif kind == FieldKind.NUMBER:
-            field = forms.CharField(label=label, required=False, help_text=help_text)
-            field.widget.attrs.update({"inputmode": "decimal"})
+            # A stepper (app.js adds − and + beside the box): whole numbers, or yuan and fen for
+            # the amount.
+            money_field = f["name"] == ctype.amount_field
+            field = forms.CharField(
+                label=label,
+                required=False,
+                help_text=help_text,
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": "0",
+                        "step": "0.01" if money_field else "1",
+                        "inputmode": "decimal" if money_field else "numeric",
+                        "data-stepper": "",
+                        **({"max": f"{f['max']:g}"} if f.get("max") is not None else {}),
+                    }
+                ),
+            )
             if f.get("max") is not None:
                 field.help_text = (help_text + " " if help_text else "") + gettext("最多 %(m)s") % {
                     "m": f["max"]
                 }
         elif kind == FieldKind.DATE:
             field = forms.CharField(label=label, required=False, widget=DateInput())
+        elif kind == FieldKind.MONTH:
+            field = forms.CharField(label=label, required=False, widget=MonthInput())
         elif kind == FieldKind.CHOICE:
             field = forms.ChoiceField(
                 label=label,

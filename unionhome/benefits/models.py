@@ -104,6 +104,7 @@ class FieldKind(models.TextChoices):
     TEXT = "text", _("文字")
     NUMBER = "number", _("数字")
     DATE = "date", _("日期")
+    MONTH = "month", _("月份")
     CHOICE = "choice", _("选项")
     FILE = "file", _("文件")
 

@@ -184,6 +184,14 @@ def _parse_value(f: dict, raw) -> tuple[object, str | None]:
         if reason := day_error(day, earliest=LIFE_MIN):
             return None, reason
         return day.isoformat(), None
+    if kind == FieldKind.MONTH:
+        try:
+            day = dt.date.fromisoformat(f"{str(raw).strip()[:7]}-01")
+        except ValueError:
+            return None, _("月份格式应为 2026-07")
+        if reason := day_error(day):
+            return None, reason
+        return day.strftime("%Y-%m"), None
     if kind == FieldKind.CHOICE:
         if str(raw) not in [str(c) for c in f.get("choices", [])]:
             return None, _("请从选项中选择")
@@ -327,7 +335,9 @@ def claim_save(
                     if f["kind"] == FieldKind.FILE
                     else _("必填")
                 )
-    if errors and not keep_draft_on_error:
+    # Nothing typed and nothing attached is no draft: an empty submit leaves no clutter behind.
+    nothing = not plain and not secret and not good_files
+    if errors and (not keep_draft_on_error or (claim is None and nothing)):
         raise DomainError("invalid", _("请检查填写的内容"), fields=errors)
     with transaction.atomic():
         if claim is None:

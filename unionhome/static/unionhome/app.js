@@ -190,3 +190,29 @@
     document.querySelectorAll("details[data-desktop-open]").forEach(function (d) { d.open = true; });
   }
 })();
+
+// A number box with data-stepper gets − and + buttons: easier than a phone's keyboard.
+(function () {
+  "use strict";
+  function button(text, label, step) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    b.addEventListener("click", function () {
+      var input = b.parentNode.querySelector("input");
+      try { if (step > 0) { input.stepUp(); } else { input.stepDown(); } } catch (e) { return; }
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    return b;
+  }
+  document.querySelectorAll("input[data-stepper]").forEach(function (input) {
+    var zh = document.documentElement.lang !== "en";
+    var wrap = document.createElement("div");
+    wrap.className = "stepper";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.appendChild(button("−", zh ? "减少" : "Less", -1));
+    wrap.appendChild(input);
+    wrap.appendChild(button("+", zh ? "增加" : "More", 1));
+  });
+})();
