@@ -467,45 +467,69 @@ def test_staff_pages_and_ledger_export(bb, overtime_claim):
     assert login_client(bb.member_user).get("/staff/funds/").status_code == 403
 
 
-def test_staff_edits_a_claim_type_with_the_line_editor(bb):
+def _questions(*rows: dict) -> dict:
+    data = {"f-TOTAL_FORMS": str(len(rows)), "f-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data |= {f"f-{i}-{k}": v for k, v in row.items()}
+    return data
+
+
+TYPE = {
+    "name": "高温补贴",
+    "category": "frontline",
+    "approver_role": "staff",
+    "deadline_days": 3,
+    "delivery": "online",
+    "posts": ["security"],
+    "active": "on",
+    "action": "save",
+}
+
+
+def test_staff_build_a_claim_type_question_by_question(bb):
     staff = login_client(bb.staff)
     bad = staff.post(
         "/staff/benefits/types/new/",
-        {
-            "name": "高温补贴",
-            "code": "heat",
-            "category": "frontline",
-            "fields_text": "amount | 金额 | money",
-            "approver_role": "staff",
-            "deadline_days": 3,
-            "delivery": "online",
-        },
+        TYPE
+        | _questions(
+            {"label": "班组", "kind": "choice"}, {"label": "天数", "kind": "text", "is_amount": "on"}
+        ),
     )
-    assert "第 1 行格式" in bad.content.decode()
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "请列出可选的答案" in page and "申请金额要选“数字”" in page
+    assert "高温补贴" in page  # what was typed stays
+
+    more = staff.post(
+        "/staff/benefits/types/new/", TYPE | _questions({"label": "高温天数"}) | {"action": "more"}
+    )
+    assert more.status_code == 200 and 'name="f-2-label"' in more.content.decode()
+
     ok = staff.post(
         "/staff/benefits/types/new/",
-        {
-            "name": "高温补贴",
-            "code": "heat",
-            "category": "frontline",
-            "fields_text": "days | 高温天数 | number | 必填 | max=60\nproof | 排班表 | file | 必填",
-            "approver_role": "staff",
-            "deadline_days": 3,
-            "delivery": "online",
-            "posts": ["security"],
-            "active": "on",
-        },
+        TYPE
+        | _questions(
+            {"label": "高温天数", "kind": "number", "required": "on", "max": "60"},
+            {"label": "补贴金额", "kind": "number", "required": "on", "is_amount": "on"},
+            {"label": "排班表", "kind": "file", "required": "on"},
+            {"label": "", "kind": "text"},
+        ),
     )
     assert ok.status_code == 302
-    heat = ClaimType.objects.get(code="heat")
+    heat = ClaimType.objects.get(name="高温补贴")
+    assert heat.code == "gao-wen-bu-tie"
     assert heat.fields[0] == {
-        "name": "days",
+        "name": "gao_wen_tian_shu",
         "label": "高温天数",
         "kind": "number",
         "required": True,
         "max": 60.0,
     }
+    assert heat.amount_field == "bu_tie_jin_e" and len(heat.fields) == 3
     assert heat.audience == {"posts": ["security"]}
+
+    # Editing keeps each question's name, so claims already filed keep their answers.
+    edit = staff.get(f"/staff/benefits/types/{heat.pk}/").content.decode()
+    assert 'value="gao_wen_tian_shu"' in edit and "Delete" not in edit and "删除这一项" in edit
 
 
 def test_hardship_pages_walk_a_case(bb):

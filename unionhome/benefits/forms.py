@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
-from unionhome.core.bounds import MONEY_MAX, DayField, MoneyField, money_error
+from unionhome.core.bounds import DayField, MoneyField
 from unionhome.core.fields import form_field
 from unionhome.core.forms import DateInput, MonthInput
 from unionhome.members.forms import AudienceFields
@@ -89,90 +92,145 @@ def claim_form_values(form) -> tuple[dict, dict]:
     return values, files
 
 
-def parse_field_lines(text: str) -> list[dict]:
-    """The staff editor's field list, one field per line:
-
-        name | label | kind | 必填 | options
-
-    `kind` is text, number, date, choice or file; options are `max=120` for numbers, the choices
-    separated by / for a choice, `sensitive=health` or `sensitive=financial`."""
-    fields = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 3 or not parts[0] or parts[2] not in FieldKind.values:
-            raise forms.ValidationError(
-                gettext("第 %(n)s 行格式应为：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项")
-                % {"n": number}
-            )
-        field = {"name": parts[0], "label": parts[1] or parts[0], "kind": parts[2], "required": False}
-        for option in parts[3:]:
-            if option in ("必填", "required"):
-                field["required"] = True
-            elif option.startswith("max="):
-                if money_error(option[4:]):
-                    raise forms.ValidationError(
-                        gettext("第 %(n)s 行的 max 应是 0 到 %(max)s 之间的数字")
-                        % {"n": number, "max": MONEY_MAX}
-                    )
-                field["max"] = float(option[4:])
-            elif option.startswith("sensitive="):
-                field["sensitive"] = option[10:]
-            elif option and field["kind"] == FieldKind.CHOICE:
-                field["choices"] = [c.strip() for c in option.split("/") if c.strip()]
-        fields.append(field)
-    if not fields:
-        raise forms.ValidationError(gettext("至少要有一个字段"))
-    return fields
+SENSITIVE_CHOICES = [("", _("不是")), ("health", _("健康信息")), ("financial", _("银行账户"))]
 
 
-def field_lines(fields: list[dict]) -> str:
-    lines = []
-    for f in fields:
-        parts = [f["name"], f.get("label", ""), f["kind"]]
-        if f.get("required"):
-            parts.append("必填")
-        if f.get("max") is not None:
-            parts.append(f"max={f['max']:g}")
-        if f.get("choices"):
-            parts.append("/".join(f["choices"]))
-        if f.get("sensitive"):
-            parts.append(f"sensitive={f['sensitive']}")
-        lines.append(" | ".join(parts))
-    return "\n".join(lines)
+class ClaimFieldForm(forms.Form):
+    """One question of a claim type's form, in the words of the officer who writes it."""
+
+    name = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    label = forms.CharField(label=_("问什么（显示给会员）"), max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("怎么填"), choices=FieldKind.choices, initial=FieldKind.TEXT)
+    required = forms.BooleanField(label=_("必填"), required=False)
+    max = MoneyField(label=_("最大值（数字才用）"), required=False)
+    choices = forms.CharField(label=_("可选的答案（选项才用，用顿号隔开）"), max_length=500, required=False)
+    sensitive = forms.ChoiceField(
+        label=_("是否敏感信息（加密保存）"), choices=SENSITIVE_CHOICES, required=False
+    )
+    is_amount = forms.BooleanField(label=_("这是申请金额（从经费支出）"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if data.get("label") and kind == FieldKind.CHOICE and not _split_choices(data.get("choices", "")):
+            self.add_error("choices", _("请列出可选的答案"))
+        if data.get("is_amount") and kind != FieldKind.NUMBER:
+            self.add_error("is_amount", _("申请金额要选“数字”"))
+        return data
+
+
+def _split_choices(text: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[、,，/;；\n]+", text or "") if c.strip()]
+
+
+class BaseClaimFieldFormSet(forms.BaseFormSet):
+    """The questions in order; a row without a question is left out; at least one, and one
+    amount at most."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除这一项")
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data.get("label") and not f.cleaned_data.get("DELETE")
+        ]
+        if not rows:
+            raise forms.ValidationError(gettext("至少要有一个问题"))
+        if sum(1 for r in rows if r.get("is_amount")) > 1:
+            raise forms.ValidationError(gettext("只能有一个申请金额"))
+
+    def fields_and_amount(self) -> tuple[list[dict], str]:
+        """(the claim type's field list, the amount field's name). A new question's name is made
+        from its words (pinyin); a kept question keeps its name, so filed claims keep their answers."""
+        fields: list[dict] = []
+        taken: set[str] = set()
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data.get("label") and not f.cleaned_data.get("DELETE")
+        ]
+        for row in rows:
+            if row.get("name"):
+                taken.add(row["name"])
+        amount = ""
+        for n, row in enumerate(rows, start=1):
+            name = row.get("name") or _name_for(row["label"], taken, n)
+            taken.add(name)
+            field = {
+                "name": name,
+                "label": row["label"],
+                "kind": row["kind"],
+                "required": bool(row.get("required")),
+            }
+            if row["kind"] == FieldKind.NUMBER and row.get("max") is not None:
+                field["max"] = float(row["max"])
+            if row["kind"] == FieldKind.CHOICE:
+                field["choices"] = _split_choices(row.get("choices", ""))
+            if row.get("sensitive"):
+                field["sensitive"] = row["sensitive"]
+            if row.get("is_amount"):
+                amount = name
+            fields.append(field)
+        return fields, amount
+
+
+def _name_for(label: str, taken: set[str], n: int) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(label)).lower()).strip("_")[:30] or f"field{n}"
+    name, i = base, 2
+    while name in taken:
+        name, i = f"{base}_{i}", i + 1
+    return name
+
+
+ClaimFieldFormSet = forms.formset_factory(
+    ClaimFieldForm, formset=BaseClaimFieldFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+def field_rows(fields: list[dict], amount_field: str) -> list[dict]:
+    """A claim type's field list as the builder's rows."""
+    return [
+        {
+            "name": f["name"],
+            "label": f.get("label") or f["name"],
+            "kind": f["kind"],
+            "required": bool(f.get("required")),
+            "max": f.get("max"),
+            "choices": "、".join(f.get("choices", [])),
+            "sensitive": f.get("sensitive", ""),
+            "is_amount": f["name"] == amount_field,
+        }
+        for f in fields
+    ]
 
 
 class ClaimTypeForm(AudienceFields):
     name = form_field(ClaimType, "name")
-    code = form_field(ClaimType, "code", label=_("代码（英文，创建后不变）"))
+    code = form_field(ClaimType, "code", required=False, label=_("网址代码（可不填，自动生成；保存后不变）"))
     description = form_field(ClaimType, "description", widget=forms.Textarea(attrs={"rows": 2}))
     category = form_field(ClaimType, "category")
-    fields_text = forms.CharField(
-        label=_("表单字段"),
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text=_(
-            "每行一个：名称 | 标签 | 类型(text/number/date/choice/file) | 必填 | 选项（max=上限、选项用 / 分隔、sensitive=health 或 financial）"
-        ),
-    )
-    amount_field = form_field(ClaimType, "amount_field", label=_("金额字段（从经费支出的数字字段名）"))
     fund = forms.TypedChoiceField(label=_("支出经费"), required=False, coerce=int, empty_value=None)
     approver_role = form_field(ClaimType, "approver_role")
     deadline_days = form_field(ClaimType, "deadline_days")
     delivery = form_field(ClaimType, "delivery")
     active = form_field(ClaimType, "active")
-    field_order = ["name", "code", "description", "category", "fields_text", "amount_field", "fund"]
+    field_order = ["name", "code", "description", "category", "fund"]
 
     def __init__(self, *args, funds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].choices = [("", "——")] + [(str(f.pk), str(f)) for f in funds]
 
-    def clean_fields_text(self):
-        return parse_field_lines(self.cleaned_data["fields_text"])
-
     def values(self, *, leave: tuple[str, ...] = ()) -> dict:
-        values = super().values(leave=("fields_text", *leave))
-        return values | {"fields": self.cleaned_data["fields_text"]}
+        values = super().values(leave=leave)
+        if not values.get("code"):
+            values["code"] = _name_for(values["name"], set(), 1).replace("_", "-")[:40]
+        return values
 
 
 class DecisionForm(forms.Form):

@@ -69,8 +69,15 @@ class Member(Scoped):
     A member keeps one row for life: a transfer or a new employer changes `org`, never the row,
     so the member number, join date and history stay."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="members")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="members", verbose_name=_("所属工会"))
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("工作地点"),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
     )
@@ -168,7 +175,9 @@ class JoinApplication(Scoped):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_applications"
     )
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="join_applications")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("工作地点")
+    )
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_applications"
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
 from unionhome.core.errors import DomainError, NotFound
-from unionhome.core.forms import add_domain_error
+from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.paging import page_of
 from unionhome.core.scoping import above, get_scoped, has_role_over, home_org, scope
 from unionhome.core.uploads import serve
@@ -20,11 +20,12 @@ from unionhome.members.selectors import member_of
 
 from .. import campaigns, selectors, services
 from ..forms import (
+    ClaimFieldFormSet,
     ClaimTypeForm,
     DecisionForm,
     claim_form_class,
     claim_form_values,
-    field_lines,
+    field_rows,
 )
 from ..models import (
     ClaimCategory,
@@ -282,7 +283,6 @@ TYPE_FIELDS = (
     "code",
     "description",
     "category",
-    "amount_field",
     "approver_role",
     "deadline_days",
     "delivery",
@@ -292,29 +292,46 @@ TYPE_FIELDS = (
 
 @staff_required
 def staff_type(request, pk: int | None = None):
+    """A claim type and its form, built question by question (no syntax to learn)."""
     ctype = get_scoped(ClaimType.objects.select_related("org"), request.user, pk=pk) if pk else None
     initial = {"deadline_days": 5, "active": True, "approver_role": "staff"}
+    rows = []
     if ctype is not None:
         initial = {
             **{k: getattr(ctype, k) for k in TYPE_FIELDS},
             "fund": ctype.fund_id or "",
-            "fields_text": field_lines(ctype.fields),
             **{k: v for k, v in ctype.audience.items()},
         }
-    form = ClaimTypeForm(
-        request.POST or None, initial=initial, funds=_funds_for(request), sites=staff_sites(request)
-    )
-    if request.method == "POST" and form.is_valid():
+        rows = field_rows(ctype.fields, ctype.amount_field)
+    data = request.POST.copy() if request.method == "POST" else None
+    more = data is not None and data.get("action") == "more"
+    if more:  # 再加两行: the same form again with two more empty questions, nothing saved
+        data["f-TOTAL_FORMS"] = str(min(int_param(data.get("f-TOTAL_FORMS")), 28) + 2)
+    form = ClaimTypeForm(data, initial=initial, funds=_funds_for(request), sites=staff_sites(request))
+    questions = ClaimFieldFormSet(data, initial=rows, prefix="f")
+    if data is not None and not more and form.is_valid() and questions.is_valid():
+        fields, amount_field = questions.fields_and_amount()
         try:
             saved = services.claim_type_save(
                 actor=request.user,
                 org=ctype.org if ctype else home_org(request.user),
                 ctype=ctype,
+                fields=fields,
+                amount_field=amount_field,
                 **form.values(),
             )
         except DomainError as exc:
-            add_domain_error(form, exc, field_map={"fields": "fields_text", "sites": "sites"})
+            message = exc.fields.pop("fields", None) or exc.fields.pop("amount_field", None)
+            add_domain_error(form, exc, field_map={"sites": "sites"})
+            if message:
+                form.add_error(None, message)
         else:
             messages.success(request, _("已保存：%(n)s") % {"n": saved.name})
             return redirect("staff-benefit-types")
-    return render(request, "benefits/staff/type.html", {"form": form, "ctype": ctype})
+    status = 400 if data is not None and not more and (form.errors or questions.errors) else 200
+    return render(
+        request,
+        "benefits/staff/type.html",
+        {"form": form, "questions": questions, "ctype": ctype},
+        status=status,
+    )

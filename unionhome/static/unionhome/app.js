@@ -216,3 +216,29 @@
     wrap.appendChild(button("+", zh ? "增加" : "More", 1));
   });
 })();
+
+// A file box becomes one big button in the page's language (拍照或选照片) with the chosen
+// names beside it, instead of the browser's own words.
+(function () {
+  "use strict";
+  var zh = document.documentElement.lang !== "en";
+  document.querySelectorAll(".field input[type=file]").forEach(function (input) {
+    if (!input.id) { return; }
+    var photos = (input.getAttribute("accept") || "").indexOf("image") >= 0;
+    var label = document.createElement("label");
+    label.className = "btn file-pick";
+    label.setAttribute("for", input.id);
+    label.textContent = photos ? (zh ? "拍照或选照片" : "Take or choose a photo") : (zh ? "选择文件" : "Choose a file");
+    var chosen = document.createElement("span");
+    chosen.className = "file-chosen muted";
+    chosen.setAttribute("aria-live", "polite");
+    chosen.textContent = zh ? "还没有选择" : "Nothing chosen yet";
+    input.classList.add("file-native");
+    input.parentNode.insertBefore(label, input.nextSibling);
+    label.parentNode.insertBefore(chosen, label.nextSibling);
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      chosen.textContent = names.length ? names.join("、") : (zh ? "还没有选择" : "Nothing chosen yet");
+    });
+  });
+})();
