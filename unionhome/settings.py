@@ -235,7 +235,12 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # A password may be all digits (many older members only manage the number pad); it may not
+    # be the phone number or the username, nor one of the common ones (12345678 …).
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "phone", "first_name")},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

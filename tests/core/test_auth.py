@@ -22,7 +22,7 @@ def test_wrong_password_keeps_username_and_says_why(client, db):
     UserFactory(username="guard01")
     r = client.post("/login/", {"username": "guard01", "password": "nope"})
     html = r.content.decode()
-    assert r.status_code == 200 and 'value="guard01"' in html and "请输入一个正确的" in html
+    assert r.status_code == 200 and 'value="guard01"' in html and "对不上" in html
 
 
 def test_lockout_after_repeated_failures(client, db, settings):

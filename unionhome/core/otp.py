@@ -59,6 +59,17 @@ def send(
     return deliver(purpose=purpose, target=target, phone=phone, text=text)
 
 
+def send_to_account(*, exists: bool, purpose: str, phone: str, text: str, address: str) -> str | None:
+    """A code for logging in or resetting a password: texted only when the phone has an account,
+    but counted and answered the same either way (and sent after the request), so neither the
+    answer nor its time tells a stranger whether a number is registered."""
+    if not exists:
+        throttle.require(f"otp.send.{purpose}", phone, limit=SENDS_PER_TARGET, window=3600)
+        throttle.require("otp.send.address", address, limit=SENDS_PER_ADDRESS, window=3600)
+        return None
+    return send(purpose=purpose, target=phone, phone=phone, text=text, address=address, queued=True)
+
+
 def deliver(*, purpose: str, target: str, phone: str, text: str) -> str | None:
     """Make the code and text it (see `send`, which checks the limits first)."""
     code = f"{secrets.randbelow(10**6):06d}"

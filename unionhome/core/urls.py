@@ -3,10 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import phone_login, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/sms/", phone_login.login_sms, name="login-sms"),
+    path("login/reset/", phone_login.password_reset, name="password-reset"),
+    path("privacy/", views.privacy, name="privacy"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password"),
     path("profile/devices/end/", views.device_end, name="device-end"),

@@ -26,6 +26,12 @@ YEAR = 365 * 24 * 3600
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("手机号（或用户名）和密码对不上，请再试一次。忘了密码可以用短信验证码登录。"),
+        "inactive": _("这个账号已停用，请联系工会。"),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("手机号或用户名")
@@ -224,3 +230,8 @@ def error_500(request):
         },
         status=500,
     )
+
+
+def privacy(request):
+    """The privacy notice the join form's consent points to: what is kept, why, who sees it."""
+    return render(request, "core/privacy.html")

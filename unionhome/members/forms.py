@@ -21,7 +21,7 @@ class AccountFields(forms.Form):
     password1 = forms.CharField(
         label=_("设置密码"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少8位，不要全是数字"),
+        help_text=_("至少 8 位，可以全是数字；不要用手机号或 12345678 这样的"),
     )
     password2 = forms.CharField(
         label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -73,7 +73,10 @@ class JoinForm(forms.Form):
     id_consent = forms.BooleanField(
         label=_("我单独同意工会处理我的身份证号（敏感个人信息），用于会员身份核验"), required=False
     )
-    service_consent = forms.BooleanField(label=_("我已阅读并同意工会处理我的个人信息用于会员服务"))
+    service_consent = forms.BooleanField(
+        label=_("我已阅读并同意《个人信息保护说明》：工会处理我的个人信息用于会员服务"),
+        error_messages={"required": _("请阅读并勾选同意")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from unionhome.core.phones import PHONE_RE, normalise_phone, phone_error  # noqa: F401 — used by callers of idcard
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def check_digit(first17: str) -> str:
@@ -53,18 +54,3 @@ def make_id(region: str, birth: dt.date, seq: int, sex: str) -> str:
     seq = seq % 100 * 10 + (1 if sex == "M" else 0) + (seq // 100 % 5) * 2
     body = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
     return body + check_digit(body)
-
-
-def normalise_phone(value: str) -> str:
-    value = (value or "").strip().replace(" ", "").replace("-", "")
-    if value.startswith("+86"):
-        value = value[3:]
-    return value
-
-
-def phone_error(value: str) -> str | None:
-    from django.utils.translation import gettext as _
-
-    if not PHONE_RE.match(normalise_phone(value)):
-        return _("手机号应为11位数字，以1开头")
-    return None
