@@ -16,6 +16,8 @@ ACTIONS = {
     "appeals.appeal.rated": _("职工已评价"),
     "appeals.appeal.answered": _("各部门均已反馈"),
     "appeals.appeal.dispatch_ended": _("会办已结束（有部门撤回）"),
+    "appeals.appeal.supplemented": _("职工补充了材料"),
+    "appeals.appeal.urged": _("职工催办"),
     "appeals.appeal.reopened": _("重新办理"),
     "appeals.appeal.overdue": _("已超期，已报告工会主席督办"),
     "appeals.appeal.urgent_alert": _("紧急诉求，已通知工会主席"),

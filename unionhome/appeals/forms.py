@@ -73,6 +73,19 @@ class HotlineForm(AppealForm):
     )
 
 
+class SupplementForm(forms.Form):
+    """The member adds words or photos to an open appeal (补充材料)."""
+
+    text = forms.CharField(
+        label=_("要补充的内容"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = MultipleFileField(
+        label=_("照片（可多选）"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}),
+    )
+
+
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("您对办理结果满意吗？"),

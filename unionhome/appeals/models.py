@@ -48,6 +48,15 @@ class Route(models.TextChoices):
     NEGOTIATION = "negotiation", _("集体协商")
 
 
+# What each route means, in the words a member reads (the names above are the union's own).
+ROUTE_PLAIN = {
+    Route.IMMEDIATE: _("当天答复"),
+    Route.POLICY: _("工会在下一个工作日内向您解释有关政策"),
+    Route.COORDINATION: _("工会在期限内找单位有关部门协调解决"),
+    Route.NEGOTIATION: _("列入集体协商，由工会和单位商谈解决"),
+}
+
+
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待受理")
     ROUTED = "routed", _("办理中")
@@ -162,7 +171,21 @@ class Appeal(Scoped):
 
     @property
     def display_title(self) -> str:
-        return self.title or self.text[:30]
+        """The title, or the text's first sentence; a long one cut at a word's end with "…",
+        never mid-sentence on a comma."""
+        if self.title:
+            return self.title
+        text = " ".join(self.text.split())
+        for end, char in enumerate(text[:31]):
+            if char in "。！？!?；;":
+                return text[:end].rstrip("，,、；;：: ") or text[: end + 1]
+        if len(text) <= 30:
+            return text
+        cut = text[:30]
+        for stop in "，,、：:":
+            if (at := cut.rfind(stop)) >= 12:
+                return cut[:at] + "…"
+        return cut.rstrip("，,、；;：: ") + "…"
 
 
 class DispatchStatus(models.TextChoices):

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core import outbox, rows
-from unionhome.core.audit import log_action
+from unionhome.core.audit import log_action, logged_since
 from unionhome.core.bounds import day_error
 from unionhome.core.errors import Conflict, DomainError, NotFound
 from unionhome.core.models import Notification, Role, Site
-from unionhome.core.notifications import Message, Text, notify
+from unionhome.core.notifications import Message, Text, notify, notify_many
 from unionhome.core.outbox import later
 from unionhome.core.scoping import STAFF_ROLES, ensure_role_over, has_role_over, holders_over, own, within
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
@@ -29,7 +29,9 @@ from unionhome.members.proxy import proxy_check
 
 from . import classifier
 from .models import (
+    OPEN_STATUSES,
     OPEN_STEPS,
+    ROUTE_PLAIN,
     Appeal,
     Attachment,
     Category,
@@ -344,17 +346,15 @@ def appeal_route(
         "route",
         actor=actor,
         note=note
-        or _("已受理（%(route)s），将于 %(due)s 前答复")
-        % {"route": Route(route).label, "due": due_on.isoformat()},
+        or _("已受理：%(route)s，将于 %(due)s 前答复")
+        % {"route": ROUTE_PLAIN[route], "due": due_on.isoformat()},
         data={"route": route, "workdays": workdays, "due_on": due_on.isoformat()},
         extra=extra,
     )
     _tell_member(
         appeal,
         Message(_l("诉求 %(n)s 已受理"), n=appeal.number),
-        Message(
-            _l("办理路径：%(route)s；办理期限：%(due)s"), route=Route(route).label, due=due_on.isoformat()
-        ),
+        Message(_l("%(route)s；最晚 %(due)s 前答复"), route=ROUTE_PLAIN[route], due=due_on.isoformat()),
     )
     return appeal
 
@@ -426,6 +426,69 @@ def appeal_follow_up(
         timeline=True,
     )
     return appeal
+
+
+# ---------------------------------------------------------------- the member, while it is open
+
+URGE_EVERY_HOURS = 24
+
+
+def appeal_supplement(appeal: Appeal, *, actor, text: str = "", photos: list | None = None) -> Appeal:
+    """The member adds to an open appeal (补充材料): more words, more photos. It goes on the
+    record and its owner (or the union's staff) hears of it."""
+    if not is_own(actor, appeal):
+        raise NotFound()
+    if appeal.status not in OPEN_STATUSES:
+        raise Conflict("closed", _("诉求已办结，不能再补充；如不满意可以在评价时说明"))
+    text = (text or "").strip()
+    photos = photos or []
+    if not text and not photos:
+        reason = _("请写下要补充的内容或选择照片")
+        raise DomainError("invalid", reason, fields={"text": reason})
+    if len(text) > TEXT_MAX:
+        raise DomainError("invalid", _("内容太长"), fields={"text": _("不超过 %(n)s 字") % {"n": TEXT_MAX}})
+    have = appeal.attachments.filter(dispatch__isnull=True).count()
+    if have + len(photos) > MAX_PHOTOS:
+        raise DomainError("invalid", _("照片太多"), fields={"photos": _("最多 %(n)s 张") % {"n": MAX_PHOTOS}})
+    kinds = [check_upload(p, field="photos", allowed=IMAGE_TYPES) for p in photos]
+    with transaction.atomic():
+        for upload, kind in zip(photos, kinds, strict=True):
+            Attachment.objects.create(
+                appeal=appeal, file=upload, content_type=kind, size=upload.size, uploaded_by=actor
+            )
+        log_action(
+            appeal, "appeals.appeal.supplemented", actor, {"note": text, "photos": len(photos)}, timeline=True
+        )
+    _tell_staff(appeal, Message(_l("诉求 %(n)s 职工补充了材料"), n=appeal.number), text[:120])
+    return appeal
+
+
+def appeal_urge(appeal: Appeal, *, actor) -> Appeal:
+    """The member asks to hurry (催办): once a day; the owner hears of it, and when the appeal is
+    past its deadline the chairs too."""
+    if not is_own(actor, appeal):
+        raise NotFound()
+    if appeal.status not in OPEN_STATUSES:
+        raise Conflict("closed", _("诉求已办结"))
+    since = timezone.now() - dt.timedelta(hours=URGE_EVERY_HOURS)
+    if logged_since(appeal, "appeals.appeal.urged", since):
+        raise Conflict("too_soon", _("今天已经催办过了，工会会尽快处理"))
+    log_action(appeal, "appeals.appeal.urged", actor, {"note": ""}, timeline=True)
+    title = Message(_l("职工催办诉求 %(n)s"), n=appeal.number)
+    _tell_staff(appeal, title, appeal.display_title)
+    if appeal.overdue:
+        for chair in holders_over(appeal.org, [Role.CHAIR]):
+            notify(chair, title, _("已超过办理期限"), url=f"/staff/appeals/{appeal.pk}/", urgent=True)
+    return appeal
+
+
+def _tell_staff(appeal: Appeal, title, body: str = "") -> None:
+    """The appeal's owner, or with none yet the union's staff."""
+    url = f"/staff/appeals/{appeal.pk}/"
+    if appeal.owner_id:
+        notify(appeal.owner, title, body, url=url)
+    else:
+        notify_many(holders_over(appeal.org, [Role.STAFF]).values_list("pk", flat=True), title, body, url)
 
 
 def appeal_rate(appeal: Appeal, *, actor, rating: int, comment: str = "") -> Appeal:

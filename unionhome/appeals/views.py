@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from unionhome.core.access import staff_required
@@ -28,6 +29,7 @@ from unionhome.core.scoping import (
     scope,
     within,
 )
+from unionhome.core.stepper import steps
 from unionhome.core.uploads import serve
 from unionhome.members.departments import department_choices
 from unionhome.members.proxy import proxy_for
@@ -44,9 +46,12 @@ from .forms import (
     HotlineForm,
     RateForm,
     StepForm,
+    SupplementForm,
 )
 from .insights import DEFINITIONS, DIMENSIONS, appeal_figures
 from .models import (
+    OPEN_STATUSES,
+    ROUTE_PLAIN,
     Appeal,
     Category,
     Channel,
@@ -138,39 +143,64 @@ def appeal_file(request, pk: int):
     return serve(row.file, label=label)
 
 
+STEPS = [_l("提交"), _l("受理"), _l("办理"), _l("答复"), _l("评价")]
+REACHED = {Status.SUBMITTED: 1, Status.ROUTED: 2, Status.DISPATCHED: 2, Status.CLOSED: 4, Status.RATED: 5}
+
+
 @login_required
 def appeal_page(request, pk: int):
+    """The member's appeal: where it stands (a stepper), who handles it, what was done; while open
+    they can add material or ask to hurry, once closed they rate it."""
     appeal = selectors.appeal_get(request.user, pk)
     if not services.is_own(request.user, appeal):
         if services.is_staff_for(request.user, appeal):
             return redirect("staff-appeal", pk)
         raise Http404
-    form = RateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_rate(
-                appeal,
-                actor=request.user,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if form.cleaned_data["rating"] <= 2:
-                messages.success(request, _("很抱歉没有让您满意，诉求已重新办理。"))
-            else:
-                messages.success(request, _("谢谢您的评价！"))
+    action = request.POST.get("action", "rate") if request.method == "POST" else ""
+    form = RateForm(request.POST if action == "rate" else None)
+    more = SupplementForm(request.POST if action == "supplement" else None, request.FILES or None)
+    try:
+        if action == "urge":
+            services.appeal_urge(appeal, actor=request.user)
+            messages.success(request, _("已催办，工会会尽快处理。"))
             return redirect("appeal", pk)
+        if action == "supplement" and more.is_valid():
+            try:
+                services.appeal_supplement(appeal, actor=request.user, **more.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(more, exc)
+            else:
+                messages.success(request, _("已补充，承办人会看到。"))
+                return redirect("appeal", pk)
+        if action == "rate" and form.is_valid():
+            try:
+                services.appeal_rate(appeal, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if form.cleaned_data["rating"] <= 2:
+                    messages.success(request, _("很抱歉没有让您满意，诉求已重新办理。"))
+                else:
+                    messages.success(request, _("谢谢您的评价！"))
+                return redirect("appeal", pk)
+    except DomainError as exc:  # a refusal with no box of its own (催办 twice in a day)
+        messages.error(request, exc.message)
+        return redirect("appeal", pk)
+    is_open = appeal.status in OPEN_STATUSES
     return render(
         request,
         "appeals/detail.html",
         {
             "appeal": appeal,
+            "steps": steps(STEPS, REACHED[appeal.status]),
+            "route_plain": ROUTE_PLAIN.get(appeal.route, ""),
             "timeline": timeline_entries(appeal),
             "form": form if appeal.status == Status.CLOSED else None,
+            "more": more if is_open else None,
+            "can_urge": is_open,
             "photos": appeal.attachments.filter(dispatch__isnull=True),
         },
+        status=400 if action and (form.errors or more.errors) else 200,
     )
 
 

@@ -101,3 +101,12 @@ def timelines_for(objs) -> dict[str, list[dict]]:
     for log in logs:
         found[log.object_id].append(_entry(log))
     return found
+
+
+def logged_since(obj: models.Model, action: str, since) -> bool:
+    """Whether `action` was written on `obj`'s trail since `since` (a once-a-day rule)."""
+    return (
+        by_rule(AuditLog.objects, "one record's own trail")
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), action=action, at__gte=since)
+        .exists()
+    )
