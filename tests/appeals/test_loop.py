@@ -56,7 +56,10 @@ def test_staff_working_in_chinese_tell_an_english_reader_in_english(personas):
         services.appeal_route(appeal, actor=personas.staff, route=Route.POLICY)
     note = Notification.objects.filter(user=personas.member_user, url=f"/appeals/{appeal.pk}/").first()
     assert note.title == f"Appeal {appeal.number} accepted"
-    assert note.body == f"The union will explain the relevant policy by the next working day; reply by {appeal.due_on.isoformat()} at the latest"
+    assert (
+        note.body
+        == f"The union will explain the relevant policy by the next working day; reply by {appeal.due_on.isoformat()} at the latest"
+    )
 
 
 def test_urgent_appeal_notifies_the_chair_at_once(personas, chair):

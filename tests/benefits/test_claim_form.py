@@ -60,3 +60,25 @@ def test_a_wrong_month_is_refused_by_its_field(bb, typed):
     with pytest.raises(DomainError) as refused:
         services.claim_save(actor=bb.member_user, ctype=bb.overtime, values={"month": typed}, submit=False)
     assert "month" in refused.value.fields
+
+
+def test_a_claim_shows_where_it_stands(bb, overtime_claim):
+    claim = overtime_claim()
+    page = login_client(bb.member_user).get(f"/benefits/claims/{claim.pk}/").content.decode()
+    assert page.count('class="step done"') == 2 and 'aria-current="step"' in page and ">审核<" in page
+
+
+def test_my_claims_come_first_on_the_benefits_page(bb, overtime_claim):
+    overtime_claim()
+    page = login_client(bb.member_user).get("/benefits/").content.decode()
+    assert page.index("我的申领") < page.index("加班补贴申报</strong>")
+
+
+def test_the_care_page_puts_my_case_first_and_says_truly_where_the_test_is_computed(bb):
+    from unionhome.benefits import hardship
+
+    hardship.hardship_case_open(actor=bb.member_user, kind="illness", summary="家人住院，医药费负担重")
+    page = login_client(bb.member_user).get("/care/").content.decode()
+    assert page.index("我的帮扶申请") < page.index("自测：我家能不能申请帮扶？")
+    assert "只在您的手机上算" not in page and "不会保存" in page
+    assert 'class="step' in page

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from unionhome.core.access import staff_required
@@ -27,6 +28,7 @@ from unionhome.core.scoping import (
     own,
     scope,
 )
+from unionhome.core.stepper import steps
 from unionhome.core.uploads import serve
 from unionhome.members import proxy as proxies
 from unionhome.members.selectors import member_of
@@ -106,10 +108,22 @@ def care(request):
     )
 
 
+CASE_STEPS = [_l("申请"), _l("核实"), _l("会商"), _l("决定"), _l("回访"), _l("办结")]
+CASE_REACHED = {
+    HardshipStage.INTAKE: 1,
+    HardshipStage.VERIFICATION: 1,
+    HardshipStage.CONSULTATION: 2,
+    HardshipStage.DECISION: 3,
+    HardshipStage.FOLLOW_UP: 4,
+    HardshipStage.CLOSED: 6,
+}
+
+
 def _with_timelines(rows) -> list[tuple]:
+    """(case, its timeline, its stepper) for the member's own cases."""
     rows = list(rows)
     timelines = timelines_for(rows)
-    return [(row, timelines[str(row.pk)]) for row in rows]
+    return [(row, timelines[str(row.pk)], steps(CASE_STEPS, CASE_REACHED[row.stage])) for row in rows]
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.access import staff_required
 from unionhome.core.audit import timeline_entries
@@ -14,6 +15,7 @@ from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.paging import page_of
 from unionhome.core.scoping import above, get_scoped, has_role_over, home_org, scope
+from unionhome.core.stepper import steps
 from unionhome.core.uploads import serve
 from unionhome.members import proxy as proxies
 from unionhome.members.selectors import member_of
@@ -127,6 +129,23 @@ def claim_new(request, code: str):
     )
 
 
+CLAIM_STEPS = [_l("填写"), _l("提交"), _l("审核"), _l("批准"), _l("发放")]
+CLAIM_REACHED = {
+    ClaimStatus.DRAFT: 0,
+    ClaimStatus.RETURNED: 1,
+    ClaimStatus.SUBMITTED: 2,
+    ClaimStatus.REJECTED: 3,
+    ClaimStatus.APPROVED: 4,
+    ClaimStatus.DELIVERED: 5,
+}
+
+
+def claim_steps(claim) -> list:
+    """Where a claim stands; returned for more material, the 提交 step says so; refused, 批准."""
+    ended = {ClaimStatus.RETURNED: _("补充材料"), ClaimStatus.REJECTED: _("未批准")}.get(claim.status)
+    return steps(CLAIM_STEPS, CLAIM_REACHED[claim.status], ended=ended)
+
+
 def _claim_message(request, claim):
     if claim.status == ClaimStatus.SUBMITTED:
         messages.success(
@@ -164,6 +183,7 @@ def claim_page(request, pk: int):
         "benefits/claim.html",
         {
             "claim": claim,
+            "steps": claim_steps(claim),
             "form": form,
             "rows": _claim_rows(claim, secret, reveal=own),
             "files": list(claim.files.all()),
