@@ -91,3 +91,11 @@ def test_the_search_keeps_its_values_across_pages(personas):
     _many(personas, 40, category=Category.LIVING)
     page = login_client(personas.staff).get("/staff/appeals/?tab=all&category=living").content.decode()
     assert "?tab=all&amp;category=living&amp;page=2" in page
+
+
+def test_routing_from_the_list_asks_first(personas):
+    from .test_loop import submit
+
+    submit(personas)
+    page = login_client(personas.staff).get("/staff/appeals/?tab=new").content.decode()
+    assert 'class="routes" data-confirm="确定按所选路径受理' in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import nh3
 from django.db import transaction
@@ -31,13 +32,26 @@ HTML_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "heigh
 
 
 def clean_html(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=HTML_TAGS,
         attributes=HTML_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
+    return _headings_from_two(cleaned)
+
+
+_HEADING = re.compile(r"<(/?)h([2-4])>")
+
+
+def _headings_from_two(html: str) -> str:
+    """The body sits under the page's h1: its heading levels, in the order they rank, become
+    h2, h3, h4, so none is skipped (a body that starts at h3 would leave a gap a screen reader
+    announces)."""
+    levels = sorted({int(level) for _slash, level in _HEADING.findall(html)})
+    to = {level: 2 + rank for rank, level in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{to[int(m.group(2))]}>", html)
 
 
 # -- news --------------------------------------------------------------------------------------

@@ -49,7 +49,11 @@ def article_image(request, pk: int):
 @login_required
 def article(request, pk: int):
     item = selectors.article_get(request.user, pk)
-    return render(request, "content/article.html", {"article": item, "column": Column(item.column).label})
+    # Cleaned again as it is shown: a body saved before the heading rule gets it too.
+    body = services.clean_html(item.body)
+    return render(
+        request, "content/article.html", {"article": item, "body": body, "column": Column(item.column).label}
+    )
 
 
 # -- staff -------------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ class Area:
     desc: str
     items: list[Item] = field(default_factory=list)
 
+    @property
+    def open_items(self) -> list[Item]:
+        """What can be used today: the tile lists these, and a tile with none is not shown."""
+        return [i for i in self.items if i.url]
+
 
 AREAS = [
     Area(
@@ -39,7 +44,9 @@ AREAS = [
         "skills",
         _("技能提升"),
         _("岗位培训、技能比武、证书申报"),
-        [Item(_("在线课程")), Item(_("技能比武")), Item(_("证书申报"))],
+        # 证书申报 is a claim type (benefits' catalogue, code "certificate"); courses and contests
+        # are not built yet and say so.
+        [Item(_("证书申报"), "/benefits/new/certificate/"), Item(_("在线课程")), Item(_("技能比武"))],
     ),
     Area(
         "life",
@@ -73,3 +80,16 @@ AREAS = [
     ),
 ]
 BY_SLUG = {a.slug: a for a in AREAS}
+
+
+def areas_in_use() -> list[Area]:
+    """The home page's tiles: no tile that opens onto nothing."""
+    return [a for a in AREAS if a.open_items]
+
+
+# The three things members come for most, one tap from the home page's top.
+SHORTCUTS = [
+    Item(_("我要反映诉求"), "/appeals/new/"),
+    Item(_("福利申领"), "/benefits/"),
+    Item(_("电子会员卡"), "/card/"),
+]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from unionhome.core import otp, throttle
 from unionhome.core.access import staff_required
-from unionhome.core.areas import AREAS
+from unionhome.core.areas import SHORTCUTS, areas_in_use
 from unionhome.core.audit import timeline_entries
 from unionhome.core.auth import devices
 from unionhome.core.crypto import mask_phone
@@ -67,7 +67,8 @@ def home(request):
     """The member's home: who they are in the union, the service areas, the common tasks."""
     member = selectors.member_of(request.user)
     pending = member is None and selectors.pending_join(request.user) is not None
-    return render(request, "core/home.html", {"areas": AREAS, "member": member, "pending_join": pending})
+    context = {"areas": areas_in_use(), "shortcuts": SHORTCUTS, "member": member, "pending_join": pending}
+    return render(request, "core/home.html", context)
 
 
 def _own_member_or_404(request) -> Member:

@@ -244,13 +244,15 @@ def staff_claim(request, pk: int):
     claim = selectors.staff_claim(request.user, pk)
     reveal = request.method == "POST" and request.POST.get("action") == "reveal"
     form = DecisionForm(request.POST or None) if request.method == "POST" and not reveal else DecisionForm()
+    if not claim.type.amount_field:  # 劳保用品 and the like have no amount to approve
+        del form.fields["amount"]
     if request.method == "POST" and not reveal and form.is_valid():
         action = request.POST.get("action")
         note = form.cleaned_data["note"]
         try:
             if action == "approve":
                 services.claim_approve(
-                    claim=claim, actor=request.user, note=note, amount=form.cleaned_data["amount"]
+                    claim=claim, actor=request.user, note=note, amount=form.cleaned_data.get("amount")
                 )
             elif action == "return":
                 services.claim_return(claim=claim, actor=request.user, note=note)
@@ -264,6 +266,15 @@ def staff_claim(request, pk: int):
             add_domain_error(form, exc, field_map={"reason": "note"})
         else:
             messages.success(request, _("已处理：%(s)s") % {"s": ClaimStatus(claim.status).label})
+            # 下一条: the next claim waiting in the queue, so a run of decisions needs no list.
+            following = (
+                selectors.staff_claims(request.user, status=ClaimStatus.SUBMITTED).exclude(pk=pk).first()
+                if action in ("approve", "return", "reject")
+                else None
+            )
+            if following is not None:
+                messages.info(request, _("这是下一条待审核的申领"))
+                return redirect("staff-benefit-claim", following.pk)
             return redirect("staff-benefit-claim", pk)
     secret = (
         services.claim_reveal(claim=claim, actor=request.user) if reveal else services.claim_sensitive(claim)
