@@ -99,3 +99,54 @@ def test_routing_from_the_list_asks_first(personas):
     submit(personas)
     page = login_client(personas.staff).get("/staff/appeals/?tab=new").content.decode()
     assert 'class="routes" data-confirm="确定按所选路径受理' in page
+
+
+def test_each_figure_opens_onto_the_records_it_counts(personas):
+    """The figures page's counts and the workbench's lists agree, record for record."""
+    from unionhome.appeals.insights import appeal_figures
+    from unionhome.appeals.selectors import appeals_filtered, staff_appeals
+
+    today = timezone.localdate()
+    now = timezone.now()
+    with system():
+        late_closed = dict(status=Status.CLOSED, closed_at=now, due_on=today - dt.timedelta(days=2), rating=5)
+        Appeal.objects.create(number="G1", org=personas.tree.union, text="a", received_at=now, **late_closed)
+        Appeal.objects.create(
+            number="G2",
+            org=personas.tree.union,
+            text="b",
+            received_at=now,
+            status=Status.CLOSED,
+            closed_at=now,
+            due_on=today + dt.timedelta(days=2),
+            rating=2,
+        )
+        Appeal.objects.create(
+            number="G3",
+            org=personas.tree.union,
+            text="c",
+            received_at=now,
+            status=Status.ROUTED,
+            due_on=today - dt.timedelta(days=1),
+        )
+        Appeal.objects.create(number="G4", org=personas.tree.union, text="d", received_at=now)
+    figures = appeal_figures(staff_appeals(personas.staff), start=today, end=today)["overall"]
+    assert (figures["count"], figures["closed"], figures["rated"], figures["satisfied"]) == (4, 2, 2, 1)
+    assert (figures["routed"], figures["overdue"]) == (3, 2)
+
+    def listed(measure):
+        qs = appeals_filtered(staff_appeals(personas.staff), start=today, end=today, measure=measure)
+        return set(qs.values_list("number", flat=True))
+
+    assert listed("closed") == {"G1", "G2"} and listed("late") == {"G1", "G3"}
+    assert listed("rated") == {"G1", "G2"} and listed("satisfied") == {"G1"}
+    page = (
+        login_client(personas.staff)
+        .get(f"/staff/appeals/figures/?start={today}&end={today}")
+        .content.decode()
+    )
+    assert "2 / 4" in page and "2 / 3" in page and "measure=late" in page
+    workbench = login_client(personas.staff).get(
+        f"/staff/appeals/?tab=all&start={today}&end={today}&measure=late"
+    )
+    assert "共 2 件" in workbench.content.decode()

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionhome.core.bounds import MomentField
-from unionhome.core.forms import DateTimeInput
+from unionhome.core.bounds import DayField, MomentField
+from unionhome.core.forms import DateInput, DateTimeInput
 from unionhome.core.models import Site
 
 from .legal import AID_QUESTIONS
@@ -219,6 +219,19 @@ class AppealFilterForm(forms.Form):
     )
     site = forms.ModelChoiceField(label=_("工作地点"), required=False, queryset=Site.objects.none())
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
+    start = DayField(label=_("受理日期从"), required=False, widget=DateInput())
+    end = DayField(label=_("受理日期到"), required=False, widget=DateInput())
+    measure = forms.ChoiceField(
+        label=_("只看"),
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("closed", _("已办结的")),
+            ("late", _("超过期限的（含超期后办结）")),
+            ("rated", _("已评价的")),
+            ("satisfied", _("评价满意的（4、5 星）")),
+        ],
+    )
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,4 +248,7 @@ class AppealFilterForm(forms.Form):
             "category": data.get("category", ""),
             "site": site.pk if site else None,
             "overdue": data.get("overdue", False),
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "measure": data.get("measure", ""),
         }

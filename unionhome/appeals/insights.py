@@ -39,8 +39,14 @@ def _blank():
 
 
 def _finish(acc: dict) -> dict:
+    """The figures with the counts they are made of, so each can be checked against its records."""
     return {
         "count": acc["count"],
+        "closed": acc["closed"],
+        "rated": acc["rated"],
+        "satisfied": acc["satisfied"],
+        "routed": acc["routed"],
+        "overdue": acc["overdue"],
         "closure_rate": round(acc["closed"] / acc["count"], 4) if acc["count"] else None,
         "avg_cycle_days": round(acc["cycle_hours"] / acc["closed"] / 24, 1) if acc["closed"] else None,
         "satisfaction_rate": round(acc["satisfied"] / acc["rated"], 4) if acc["rated"] else None,

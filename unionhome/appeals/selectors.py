@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from unionhome.core import rows
@@ -104,10 +104,36 @@ def appeals_filtered(
     category: str = "",
     site: int | None = None,
     overdue: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    measure: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[Appeal]:
     """A workbench list narrowed by what staff typed and chose: an appeal number or the member
-    (members.selectors.person_q), the status, the category, the site, only the overdue."""
+    (members.selectors.person_q), the status, the category, the site, only the overdue; and, to
+    open the records behind a figure (appeals.insights), the period received and the `measure`
+    (closed, late, rated, satisfied) counted as the figure counts it."""
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+    if end:
+        qs = qs.filter(
+            received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    closed = Q(status__in=(Status.CLOSED, Status.RATED), closed_at__isnull=False)
+    if measure == "closed":
+        qs = qs.filter(closed)
+    elif measure == "rated":
+        qs = qs.filter(rating__isnull=False)
+    elif measure == "satisfied":
+        qs = qs.filter(rating__gte=4)
+    elif measure == "late":
+        qs = qs.filter(due_on__isnull=False).filter(
+            Q(ever_overdue=True)
+            | (~Q(status__in=(Status.CLOSED, Status.RATED)) & Q(due_on__lt=today))
+            | (closed & Q(closed_at__date__gt=F("due_on")))
+        )
     if q.strip():
         qs = qs.filter(Q(number__icontains=q.strip()) | person_q(q, "member__"))
     if status in Status.values:
@@ -117,7 +143,7 @@ def appeals_filtered(
     if site:
         qs = qs.filter(site_id=site)
     if overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today or timezone.localdate())
+        qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today)
     return qs
 
 
