@@ -9,8 +9,11 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from unionhome.core import demo
         from unionhome.core.audit import describe_actions
+        from unionhome.core.panels import panel
 
         from .actions import ACTIONS
 
         describe_actions(ACTIONS)
+        panel(10, "unionhome.appeals.panels.urgent_appeals")
+        panel(30, "unionhome.appeals.panels.overdue_appeals")
         demo.step(20, "unionhome.appeals.demo.demo_step")

@@ -13,12 +13,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .scoping import is_handler, is_staff_anywhere
+from .models import Role
+from .scoping import is_handler, is_staff_anywhere, role_paths
 
 
 def work_home(user) -> str | None:
-    """Where a person with union work starts after logging in: staff (and the chair) on the
-    workbench, a department's handler on their queue; a member on the member home (None)."""
+    """Where a person with union work starts after logging in: the chair at their desk, staff on
+    the workbench, a department's handler on their queue; a member on the member home (None)."""
+    if role_paths(user, [Role.CHAIR]):
+        return reverse("staff-desk")
     if is_staff_anywhere(user):
         return reverse("staff-home")
     if is_handler(user):

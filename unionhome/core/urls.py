@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/sms/", phone_login.login_sms, name="login-sms"),
     path("login/reset/", phone_login.password_reset, name="password-reset"),
     path("privacy/", views.privacy, name="privacy"),
+    path("staff/desk/", views.desk, name="staff-desk"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password"),
     path("profile/devices/end/", views.device_end, name="device-end"),

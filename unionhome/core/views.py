@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import throttle
-from .access import work_home
+from .access import staff_required, work_home
 from .areas import BY_SLUG
 from .auth import device_end as device_end_for
 from .auth import login_gate, record_session
@@ -20,6 +20,7 @@ from .forms import int_param
 from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .notifications import inbox_threads, mark_read, open_message
+from .panels import panels_for
 from .throttle import Throttled
 
 YEAR = 365 * 24 * 3600
@@ -235,3 +236,9 @@ def error_500(request):
 def privacy(request):
     """The privacy notice the join form's consent points to: what is kept, why, who sees it."""
     return render(request, "core/privacy.html")
+
+
+@staff_required
+def desk(request):
+    """The chair's desk: what needs deciding or chasing today, from every app (core.panels)."""
+    return render(request, "staff/desk.html", {"panels": panels_for(request.user)})
