@@ -56,10 +56,29 @@ def test_feedback_and_handoff_pages(kb, personas):
         login_client(personas.other_user).post(f"/assistant/{q.pk}/feedback/", {"helpful": "1"}).status_code
         == 404
     )
-    r = member.post("/assistant/handoff/", {"question": [q.pk]})
+    # 转人工 shows what will be sent first, and files nothing until confirmed.
+    preview = member.post("/assistant/handoff/", {"question": [q.pk]})
+    assert preview.status_code == 200 and "明天股市会涨吗" in preview.content.decode()
+    assert not Appeal.objects.exists()
+    theirs = login_client(personas.other_user).post("/assistant/handoff/", {"question": [q.pk]})
+    assert "明天股市会涨吗" not in theirs.content.decode()
+    r = member.post(
+        "/assistant/handoff/", {"question": [q.pk], "confirm": "1", "note": "夜班，晚上8点后方便接电话"}
+    )
     appeal = Appeal.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/appeals/{appeal.pk}/"
-    assert "明天股市会涨吗" in appeal.text
+    assert "明天股市会涨吗" in appeal.text and "晚上8点后方便接电话" in appeal.text
+
+
+def test_an_answer_that_speaks_of_a_service_has_its_button(kb, personas):
+    from unionhome.assistant.services import service_links
+
+    assert service_links("加班补贴可以在“福利申领”里申报，需要考勤记录。") == [("去福利申领", "/benefits/")]
+    assert service_links("请到诉求里反映，或者申请困难帮扶。") == [
+        ("去困难帮扶", "/care/"),
+        ("去反映诉求", "/appeals/new/"),
+    ]
+    assert service_links("工会的电话是 12351。") == []
 
 
 def test_staff_kb_pages(kb, personas):

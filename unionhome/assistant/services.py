@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.audit import log_action
 from unionhome.core.errors import DomainError, Forbidden, NotFound
@@ -27,6 +28,38 @@ QUESTION_MAX = 500
 KB_FILE = Path(__file__).parent / "data" / "faq_kb.json"
 GUIDES_FILE = Path(__file__).parent / "data" / "guides.json"  # step-by-step guides, entries too
 PHRASINGS_FILE = "phrasings.txt"
+
+
+# The service an answer speaks of, one tap away: (words in the answer, the button, where it goes).
+SERVICE_LINKS = [
+    (("福利申领", "申领"), _l("去福利申领"), "/benefits/"),
+    (("困难帮扶", "帮扶"), _l("去困难帮扶"), "/care/"),
+    (("诉求", "反映"), _l("去反映诉求"), "/appeals/new/"),
+    (("法律援助", "法律咨询", "劳动合同"), _l("去法律服务"), "/legal/"),
+    (("入会",), _l("去申请入会"), "/join/"),
+    (("会员卡",), _l("打开电子会员卡"), "/card/"),
+    (("转会",), _l("去办理转会"), "/transfer/"),
+    (("活动", "报名"), _l("去活动报名"), "/activities/"),
+]
+
+
+def service_links(text: str, limit: int = 2) -> list[tuple[str, str]]:
+    """The buttons for the services an answer mentions, in the list's order, at most `limit`."""
+    found = []
+    for words, label, url in SERVICE_LINKS:
+        if any(w in (text or "") for w in words):
+            found.append((str(label), url))
+    return found[:limit]
+
+
+def handoff_preview(*, user, question_ids: list[int]) -> list:
+    """What 转人工 would send: the member's own questions, oldest first, with what was answered."""
+    return list(
+        own(Question.objects, user, field="user")
+        .filter(pk__in=question_ids)
+        .select_related("entry")
+        .order_by("pk")
+    )
 
 
 @dataclass

@@ -38,6 +38,7 @@ def _conversation(user):
     entries = {e.kb_id: e for e in named.filter(kb_id__in=keys)}
     for turn in turns:
         turn.related_entries = [entries[k] for k in turn.related if k in entries]
+        turn.links = services.service_links(turn.answer)
     return turns
 
 
@@ -53,6 +54,7 @@ def chat(request):
             if request.htmx:
                 turn = result.question
                 turn.related_entries = result.related
+                turn.links = services.service_links(turn.answer)
                 return render(request, "assistant/_turn.html", {"turn": turn, "fresh": True})
             return redirect(f"{reverse('assistant')}#q{result.question.pk}")
     if request.method == "POST" and request.htmx:
@@ -78,9 +80,15 @@ def feedback(request, pk: int):
 @login_required
 @require_POST
 def handoff(request):
-    ids = [int_param(v) for v in request.POST.getlist("question")]
+    """转人工 in two steps: first what will be sent, with a box to add to it; then, confirmed, the
+    appeal that carries the conversation."""
+    ids = [i for i in (int_param(v) for v in request.POST.getlist("question")[:50]) if i]
+    note = request.POST.get("note", "")[:1000]
+    if request.POST.get("confirm") != "1":
+        turns = services.handoff_preview(user=request.user, question_ids=ids)
+        return render(request, "assistant/handoff.html", {"turns": turns, "note": note})
     try:
-        appeal = services.handoff(user=request.user, question_ids=[i for i in ids if i])
+        appeal = services.handoff(user=request.user, question_ids=ids, note=note)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("assistant")
