@@ -12,9 +12,9 @@ from unionhome.appeals.models import Appeal, Status
 from unionhome.benefits import services
 from unionhome.core.guard import system
 
-from .conftest import upload
 from ..conftest import login_client
 from ..factories import PASSWORD
+from .conftest import upload
 
 
 def test_the_chair_lands_on_the_desk(client, bb):

@@ -64,8 +64,37 @@ def serious_violations(page) -> list[dict]:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"
     ]
+
+
+# Every control a finger must hit, measured where it is drawn: at least 44 px each way, 60 in
+# 长辈版. A link inside a sentence is text, not a control (WCAG 2.5.8's inline exception); a
+# checkbox or radio is hit through its label's row.
+SMALL_TARGETS = """
+(min) => {
+  const controls = document.querySelectorAll(
+    'button, a.btn, a.row, .tabbar a, .tabs a, .navgroup a, .pager a, select, textarea, summary, label.file-pick, '
+    + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not(.file-native), .field .check, .kpis a'
+  );
+  const small = [];
+  for (const el of controls) {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+    if (el.closest('.sr-only, [hidden], details:not([open]) > :not(summary)')) continue;
+    if (Math.round(r.height) < min || Math.round(r.width) < min) {
+      small.push(`${el.tagName.toLowerCase()}.${el.className || ''} "${(el.innerText || el.name || '').slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def small_targets(page) -> list[str]:
+    elder = page.evaluate("document.documentElement.classList.contains('elder')")
+    return page.evaluate(SMALL_TARGETS, 60 if elder else 44)
 
 
 def login(page, base: str, username: str, password: str) -> None:

@@ -19,7 +19,7 @@ from unionhome.core.workdays import WorkdayCalendar
 from unionhome.members.models import Member
 
 from .classifier import TRAIN_FILE
-from .models import Appeal, Channel, Outcome, RiskItem, RiskKind, Route, Status
+from .models import Appeal, Channel, Dispatch, DispatchStatus, Outcome, RiskItem, RiskKind, Route, Status
 from .review import week_of
 from .services import ROUTE_WORKDAYS
 
@@ -99,6 +99,7 @@ def build(enterprise: Org, seed: int = 2026) -> int:
         saved = list(Appeal.objects.filter(org__path__startswith=enterprise.path).order_by("pk"))
         _timelines(saved)
         _cluster(saved, site_member.site_id)
+        _dispatches(saved, calendar, today)
         RiskItem.objects.create(
             org=enterprise,
             site=site_member.site,
@@ -217,6 +218,45 @@ def _cluster(appeals: list[Appeal], site_id: int) -> None:
     hot = [a for a in appeals if a.site_id == site_id and a.text in HOT_WATER]
     if hot:
         Appeal.objects.filter(pk__in=[a.pk for a in hot]).update(cluster_id=hot[0].pk)
+
+
+# The departments the demo's handlers answer for (members.demo.HANDLER_DEPTS).
+DISPATCH_TO = ["人力资源部", "行政部", "安全部"]
+
+
+def _dispatches(appeals: list[Appeal], calendar, today) -> None:
+    """会办单 for the departments' handlers: open appeals waiting on a department, and closed ones
+    a department answered, so each handler's queue and answered tab hold something."""
+    waiting = [a for a in appeals if a.status == Status.ROUTED and a.route == Route.COORDINATION][:6]
+    answered = [
+        a for a in appeals if a.status in (Status.CLOSED, Status.RATED) and a.route == Route.COORDINATION
+    ][:6]
+    rows = []
+    for i, appeal in enumerate(waiting):
+        rows.append(
+            Dispatch(
+                appeal=appeal,
+                position=1,
+                department=DISPATCH_TO[i % len(DISPATCH_TO)],
+                due_on=calendar.workdays_after(today, 2),
+                evidence_required="相关记录（考勤、排班或维修单）",
+                status=DispatchStatus.PENDING,
+            )
+        )
+    for i, appeal in enumerate(answered):
+        rows.append(
+            Dispatch(
+                appeal=appeal,
+                position=1,
+                department=DISPATCH_TO[i % len(DISPATCH_TO)],
+                due_on=appeal.closed_at.date(),
+                status=DispatchStatus.ANSWERED,
+                answer="已核实，按规定处理完毕。",
+                answered_at=appeal.closed_at - dt.timedelta(hours=6),
+            )
+        )
+    Dispatch.objects.bulk_create(rows)
+    Appeal.objects.filter(pk__in=[a.pk for a in waiting]).update(status=Status.DISPATCHED)
 
 
 def demo_step(context: dict) -> None:
