@@ -26,10 +26,10 @@ def test_the_desk_shows_what_needs_the_chair(bb):
     today = timezone.localdate()
     with system():
         Appeal.objects.create(
-            number="U1", org=bb.tree.union, text="井下冒顶", received_at=timezone.now(), urgent=True
+            number="ZZURGENT1", org=bb.tree.union, text="井下冒顶", received_at=timezone.now(), urgent=True
         )
         Appeal.objects.create(
-            number="L1",
+            number="ZZLATE1",
             org=bb.tree.union,
             text="工资拖欠",
             received_at=timezone.now(),
@@ -44,14 +44,14 @@ def test_the_desk_shows_what_needs_the_chair(bb):
         submit=True,
     )
     page = login_client(bb.chair).get("/staff/desk/").content.decode()
-    assert "紧急诉求" in page and "U1" in page
-    assert "超期未办结的诉求" in page and "L1" in page
+    assert "紧急诉求" in page and "ZZURGENT1" in page
+    assert "超期未办结的诉求" in page and "ZZLATE1" in page
     assert "等您签批（一支笔）" in page and big.number in page
     assert "经费余额" in page and "预算 10000" in page
 
     # Staff who sign nothing see the same desk without another's signature queue in it.
     staff_page = login_client(bb.staff).get("/staff/desk/").content.decode()
     assert big.number not in staff_page and "没有等您签批的申领" in staff_page
-    assert login_client(bb.staff_other).get("/staff/desk/").content.decode().count("U1") == 0
+    assert login_client(bb.staff_other).get("/staff/desk/").content.decode().count("ZZURGENT1") == 0
     assert login_client(bb.member_user).get("/staff/desk/").status_code == 403
     assert bb.fund.budget == Decimal("10000")

@@ -53,6 +53,15 @@ def page(browser):
     )
     context.add_init_script(SPEECH_STUB)
     page = context.new_page()
+    # A decision that is hard to undo asks first (data-confirm): the person says yes, and the
+    # question asked is kept for the test to read.
+    page.dialogs = []
+
+    def answer(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
     yield page
     context.close()
 

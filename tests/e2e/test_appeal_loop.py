@@ -51,6 +51,7 @@ def test_member_submission_to_rating(personas, live_server, page):
     check(page, "staff-workbench")
     page.click(f"form[action='/staff/appeals/{appeal.pk}/route/'] button[value=coordination]")
     page.wait_for_url(f"{base}/staff/appeals/?tab=new")
+    assert page.dialogs and page.dialogs[-1].startswith("确定按所选路径受理")
     appeal.refresh_from_db()
     assert appeal.route == "coordination" and appeal.due_on
     page.goto(f"{base}/staff/appeals/{appeal.pk}/")

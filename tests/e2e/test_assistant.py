@@ -52,9 +52,16 @@ def test_ask_hear_and_hand_over(personas, live_server, page):
     unknown = page.locator("#conversation .bubble.unknown").last
     expect(unknown).to_contain_text("答不上来", timeout=15000)
     unknown.locator("button", has_text="转人工").click()
+    # What will be sent is shown first, with room to add to it; nothing is filed yet.
+    page.wait_for_url(f"{base}/assistant/handoff/")
+    expect(page.locator("main")).to_contain_text("明天股市会涨吗")
+    assert not Appeal.objects.exists()
+    page.fill("#note", "晚上八点后方便接电话")
+    page.click("text=确认转人工")
     page.wait_for_url(f"{base}/appeals/*/")
     appeal = Appeal.objects.get()
-    assert "明天股市会涨吗" in appeal.text and appeal.member == personas.member
+    assert "明天股市会涨吗" in appeal.text and "晚上八点后方便接电话" in appeal.text
+    assert appeal.member == personas.member
     expect(page.locator("main")).to_contain_text(appeal.number)
 
 
