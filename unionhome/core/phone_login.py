@@ -16,7 +16,7 @@ from . import otp
 from .access import work_home
 from .errors import DomainError
 from .links import link_or
-from .phones import normalise_phone, phone_error
+from .phones import code_field, normalise_phone, phone_error, phone_field, show_demo_code
 from .throttle import address_key
 
 LOGIN_TEXT = _l("【网上职工之家】您的登录验证码 %(code)s，10分钟内有效。请勿告诉任何人。")
@@ -25,17 +25,8 @@ BACKEND = "unionhome.core.auth.PhoneOrUsernameBackend"
 
 
 class PhoneCodeForm(forms.Form):
-    phone = forms.CharField(
-        label=_l("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    code = forms.CharField(
-        label=_l("短信验证码"),
-        max_length=6,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    phone = phone_field()
+    code = code_field()
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data["phone"])
@@ -79,8 +70,7 @@ def _send(request, form, *, purpose: str, text) -> int:
         messages.error(request, exc.message)
         return exc.status
     messages.info(request, _("如果这个号码已经注册，验证码已经发出，10分钟内有效。"))
-    if code:
-        messages.warning(request, _("演示环境没有短信网关，验证码是 %(code)s") % {"code": code})
+    show_demo_code(request, code)
     return 200
 
 

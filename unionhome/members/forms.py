@@ -9,6 +9,7 @@ from unionhome.core.crypto import mask_phone
 from unionhome.core.fields import form_field
 from unionhome.core.forms import DateInput
 from unionhome.core.models import Department, Org, OrgKind, Role, Site
+from unionhome.core.phones import code_field, phone_field
 from unionhome.core.scoping import by_rule, within
 
 from . import idcard
@@ -45,18 +46,8 @@ class JoinForm(forms.Form):
     name = forms.CharField(
         label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    code = forms.CharField(
-        label=_("短信验证码"),
-        max_length=6,
-        required=False,
-        help_text=_("先点“发送验证码”，把手机收到的6位数字填在这里"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    phone = phone_field()
+    code = code_field(help_text=_("先点“发送验证码”，把手机收到的6位数字填在这里"))
     employee_no = forms.CharField(
         label=_("工号"), max_length=30, required=False, help_text=_("填写工号，与单位花名册一致时可立即入会")
     )

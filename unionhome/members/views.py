@@ -25,6 +25,7 @@ from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.paging import page_of
+from unionhome.core.phones import show_demo_code
 from unionhome.core.scoping import get_scoped, own, scope, visible_orgs, within
 from unionhome.core.throttle import address_key
 from unionhome.core.workdays import years_missing_data
@@ -142,8 +143,7 @@ def _join_send_code(request, initial: dict, logged_in: bool):
             messages.info(
                 request, _("验证码已发送到 %(phone)s，10分钟内有效。") % {"phone": mask_phone(phone)}
             )
-            if code:
-                messages.warning(request, _("演示环境没有短信网关，验证码是 %(code)s") % {"code": code})
+            show_demo_code(request, code)
     return render(request, "members/join.html", {"form": form, "account": account}, status=status)
 
 
