@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from unionhome.benefits import services
-from unionhome.benefits.models import ClaimStatus
+from unionhome.benefits.models import Claim, ClaimStatus
 from unionhome.content.services import clean_html
 
 from ..conftest import login_client
@@ -19,8 +19,6 @@ def test_after_a_decision_the_next_claim_waiting_opens(bb, overtime_claim):
 
 
 def test_a_claim_without_an_amount_is_approved_without_one(bb):
-    from unionhome.benefits.models import Claim
-
     supplies_fields = {f["name"]: f for f in bb.supplies.fields}
     values = {
         name: (f.get("choices") or ["1"])[0] if f["kind"] in ("choice", "number") else "42"
