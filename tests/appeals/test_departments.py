@@ -214,3 +214,21 @@ def test_the_api_withdraws_resends_and_answers_for(client, personas, routed):
     )
     outsider = bearer(client, "staff_other")
     assert client.get(f"/api/v1/appeals/{routed.pk}/departments", **outsider).status_code == 404
+
+
+def test_the_departments_list_reads_its_handlers_in_one_query(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login_client(personas.staff)
+    client.get("/staff/departments/")  # warm the session and role caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert "人力资源部" in client.get("/staff/departments/").content.decode()
+        return len(seen)
+
+    few = queries()
+    for n in range(6):
+        Department.objects.create(org=personas.tree.union, name=f"部门{n}")
+    assert queries() == few  # six more departments, no more queries

@@ -150,3 +150,17 @@ def test_each_figure_opens_onto_the_records_it_counts(personas):
         f"/staff/appeals/?tab=all&start={today}&end={today}&measure=late"
     )
     assert "共 2 件" in workbench.content.decode()
+
+
+def test_absurd_filters_are_dropped_not_a_500(personas):
+    _many(personas, 2)
+    client = login_client(personas.staff)
+    for query in (
+        "start=9999-01-01",
+        "end=0001-01-01",
+        "site=99999999999999999999",
+        "measure=evil",
+        "status=x",
+    ):
+        response = client.get(f"/staff/appeals/?tab=all&{query}")
+        assert response.status_code == 200 and "共 2 件" in response.content.decode(), query

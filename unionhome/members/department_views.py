@@ -29,11 +29,8 @@ def department_list(request):
             messages.success(request, _("已新增“%(d)s”，请为它指定承办人") % {"d": department.name})
             return redirect("staff-departments")
     listed = list(departments.department_managed(request.user))
-    counts = departments.handler_counts(listed)
-    rows = [
-        {"department": d, "handlers": list(departments.handlers_of(d)), "staffed": counts[d.pk]}
-        for d in listed
-    ]
+    handlers = departments.handlers_by_department(listed)  # one query for the whole list
+    rows = [{"department": d, "handlers": handlers[d.pk], "staffed": len(handlers[d.pk])} for d in listed]
     return render(request, "staff/departments.html", {"rows": rows, "form": form})
 
 

@@ -45,6 +45,22 @@ def handlers_of(department: Department) -> QuerySet:
     )
 
 
+def handlers_by_department(departments) -> dict[int, list]:
+    """Department id → its active handlers, for a whole list in one query."""
+    wanted = {(d.org_id, d.name): d.pk for d in departments}
+    found: dict[int, list] = {pk: [] for pk in wanted.values()}
+    grants = RoleAssignment.objects.filter(
+        role=Role.HANDLER,
+        user__is_active=True,
+        org_id__in={org for org, _ in wanted},
+        department__in={name for _, name in wanted},
+    ).select_related("user")
+    for grant in grants.order_by("user_id"):
+        if (key := (grant.org_id, grant.department)) in wanted:
+            found[wanted[key]].append(grant.user)
+    return found
+
+
 def handler_counts(departments) -> dict[int, int]:
     """Department id → how many active handlers it has."""
     wanted = {(d.org_id, d.name): d.pk for d in departments}
