@@ -4,12 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-fast bench lint chromium clean
+.PHONY: install run serve test test-fast bench lint chromium clean lock
 
-$(STAMP): pyproject.toml
+# Every dependency at the version CI tested, with its hashes (requirements.lock); then the
+# project itself, which adds nothing the lock does not hold.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +45,12 @@ lint: install
 	$(BIN)/ruff check unionhome tests bench
 	$(BIN)/ruff format --check unionhome tests bench
 	$(BIN)/lint-imports
+
+## make lock: after changing the dependencies in pyproject.toml, pin them again (then `make install`).
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --quiet -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var test-artifacts
