@@ -20,10 +20,9 @@ application = (
     else django_application
 )
 
-# The assistant's index and the appeal classifier are built as the process starts, not on the
-# first question or appeal; then the heap they make is frozen out of full collections.
-from unionhome.appeals.classifier import scorer  # noqa: E402
-from unionhome.assistant.engine import start_up_steps  # noqa: E402
+# The assistant's index and the appeal classifier (saved by `unionhome serve` before it started
+# this process) are loaded as the process starts, not on the first question or appeal; then the
+# heap they make is frozen out of full collections. /api/v1/health says ready once they are.
 from unionhome.core import warmup  # noqa: E402
 
-warmup.in_background(*start_up_steps(), scorer)
+warmup.start()

@@ -93,8 +93,7 @@ def test_warm_up_imports_scikit_learn_before_any_thread_can(tmp_path):
         "assert 'sklearn.linear_model' not in sys.modules;"
         "threading.Thread.start = lambda self: print('start', 'sklearn.linear_model' in sys.modules,"
         " 'sklearn.feature_extraction.text' in sys.modules);"
-        "from unionhome.assistant.engine import start_up_steps;"
-        "from unionhome.core import warmup; warmup.in_background(*start_up_steps())"
+        "from unionhome.core import warmup; warmup.start()"
     )
     env = {**os.environ, "UNIONHOME_DATA_DIR": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)

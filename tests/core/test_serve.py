@@ -1,3 +1,4 @@
+import json
 import os
 import signal
 import socket
@@ -79,7 +80,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_ctrl_c(tmp_path, server):
     )
     try:
         body = wait_until(lambda: health(port), what="the server to answer")
-        assert '"status": "ok"' in body
+        assert '"status": "ready"' in body
         # The worker's relay and consumer: the outbox empties and the expired token goes. Read from
         # the database file itself, which takes no process of its own to ask.
         assert wait_until(lambda: left(tmp_path) == (0, 0) or None, what="the worker to run the task")
@@ -96,4 +97,61 @@ def test_serve_runs_web_and_worker_and_stops_both_on_ctrl_c(tmp_path, server):
             assert not stat.exists() or stat.read_text().split()[2] == "Z"
     finally:
         if proc.poll() is None:
+            proc.kill()
+
+
+TOKEN_FOR_A_MEMBER = """
+import datetime as dt
+from django.utils import timezone
+from unionhome.core.auth import token_digest
+from unionhome.core.models import ApiToken, User
+user = User.objects.create(username="first")
+ApiToken.objects.create(user=user, digest=token_digest("first-token-0123456789"),
+                        expires_at=timezone.now() + dt.timedelta(days=1))
+"""
+
+
+def test_the_first_classification_after_ready_answers_in_under_a_second(tmp_path):
+    """Issue #22, item 4, on a fresh data directory: `serve` fits the classifier and builds the
+    assistant's index once, before its web processes start; each process loads them and only
+    then says ready; the first appeal classified after that does not wait for any of it."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "HUEY_IMMEDIATE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env |= {"UNIONHOME_DATA_DIR": str(tmp_path), "HTTPS": "0"}
+    cli = [sys.executable, "-m", "unionhome.cli"]
+    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+    subprocess.run([*cli, "shell", "-c", TOKEN_FOR_A_MEMBER], env=env, check=True, timeout=120)
+    assert not list((tmp_path / "models").glob("*.pkl"))  # nothing fitted yet
+    port = free_port()
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "2", "--no-worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = json.loads(wait_until(lambda: health(port), what="the server to say ready"))
+        assert body["status"] == "ready" and all(body["loaded"].values()) and len(body["loaded"]) == 2
+        saved = sorted(p.name.split("-")[0].split(".")[0] for p in (tmp_path / "models").glob("*.pkl"))
+        assert saved == ["appeal_classifier", "assistant"]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/appeals/classify",
+            data=json.dumps({"text": "工地上好几十个工友三个月没发工资了"}).encode(),
+            headers={"Authorization": "Bearer first-token-0123456789", "Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as r:
+            answer = json.loads(r.read())
+        elapsed = time.perf_counter() - started
+        assert answer["category"] == "wages" and answer["urgent"] is True
+        assert elapsed < 1.0, f"the first classification took {elapsed:.2f} s"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
             proc.kill()

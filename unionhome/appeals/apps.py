@@ -7,7 +7,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "诉求闭环"
 
     def ready(self) -> None:
-        from unionhome.core import demo
+        from unionhome.core import demo, warmup
         from unionhome.core.audit import describe_actions
         from unionhome.core.panels import panel
 
@@ -17,3 +17,10 @@ class AppealsConfig(AppConfig):
         panel(10, "unionhome.appeals.panels.urgent_appeals")
         panel(30, "unionhome.appeals.panels.overdue_appeals")
         demo.step(20, "unionhome.appeals.demo.demo_step")
+        warmup.artefact(
+            "appeal classifier",
+            prepare="unionhome.appeals.classifier.prepare",
+            load="unionhome.appeals.classifier.scorer",
+            loaded="unionhome.appeals.classifier.is_loaded",
+            imports=("sklearn.linear_model", "sklearn.feature_extraction.text", "sklearn.pipeline"),
+        )

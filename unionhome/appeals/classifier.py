@@ -279,6 +279,28 @@ def _model():
     return _loaded[1]
 
 
+def prepare() -> None:
+    """Fit and save the model unless the saved one is current: `unionhome serve` calls it once
+    before its web processes start, and they load the file (`core.warmup`)."""
+    from django.db import DatabaseError
+
+    path = model_path()
+    if path.exists():
+        try:
+            if pickle.loads(path.read_bytes()).get("version") == code_version():  # noqa: S301 — our own file
+                return
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # unreadable: written by another version of a library; fitted again below
+    try:
+        retrain(include_confirmed=True)
+    except DatabaseError:  # before `migrate`: the shipped examples alone
+        retrain(include_confirmed=False)
+
+
+def is_loaded() -> bool:
+    return _scorer is not None
+
+
 def scorer() -> LinearScorer:
     """The scorer of the current model, rebuilt when the model is replaced."""
     global _scorer

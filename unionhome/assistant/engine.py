@@ -115,6 +115,18 @@ class Assistant:
         self.scope = ScopeModel(positives or ["工会"], negatives)
         self.build_seconds = time.perf_counter() - started
 
+    @classmethod
+    def restore(cls, parts: dict, entries: dict) -> Assistant:
+        """From `parts()` saved by another process (`engine.prepare`)."""
+        self = cls.__new__(cls)
+        self.entries = entries
+        self.index, self.scope = parts["index"], parts["scope"]
+        self.build_seconds = 0.0
+        return self
+
+    def parts(self) -> dict:
+        return {"index": self.index, "scope": self.scope}
+
     def __len__(self) -> int:
         return len(self.index)
 
@@ -196,6 +208,77 @@ _lock = threading.Lock()
 _state: dict = {"assistant": None, "stamp": None, "checked": 0.0, "signature": None, "builds": 0}
 
 
+def code_version() -> str:
+    """Changes when anything an index is built from changes, besides the entries themselves."""
+    digest = hashlib.sha256()
+    for path in sorted([*Path(__file__).parent.glob("*.py"), *DATA.glob("out_of_scope*.txt")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def saved_path(sig: str) -> Path:
+    from django.conf import settings
+
+    name = hashlib.sha256(f"{sig}|{code_version()}".encode()).hexdigest()[:16]
+    return Path(settings.DATA_DIR) / "models" / f"assistant-{name}.pkl"
+
+
+def _save(assistant: Assistant, path: Path) -> None:
+    import os
+    import pickle
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(pickle.dumps(assistant.parts()))
+    tmp.replace(path)
+    for old in path.parent.glob("assistant-*.pkl"):  # one index kept: the current one
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _built(entries: list, sig: str) -> Assistant:
+    """The index of `entries`: the one saved by `prepare` (or another process) when there is
+    one for exactly these entries and this code, else built here and saved for the others."""
+    import pickle
+
+    path = saved_path(sig)
+    by_key = {e.kb_id: e for e in entries}
+    if path.exists():
+        try:
+            return Assistant.restore(pickle.loads(path.read_bytes()), by_key)  # noqa: S301 — our own file
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError):
+            pass  # written by another version of a library: built again below
+    assistant = build(entries)
+    _save(assistant, path)
+    return assistant
+
+
+def _active_entries() -> list:
+    from .models import Entry
+
+    entries = list(
+        Entry.objects.filter(active=True).only(
+            "kb_id", "org_id", "question", "keywords", "synonyms", "terms", "terms_version", "answer"
+        )
+    )
+    _refresh_terms(entries)
+    return entries
+
+
+def prepare() -> None:
+    """Build and save the index unless a current one is saved: `unionhome serve` calls it once
+    before its web processes start, and they load the file (`core.warmup`)."""
+    with system():
+        entries = _active_entries()
+    sig = signature(entries)
+    if not saved_path(sig).exists():
+        _save(build(entries), saved_path(sig))
+
+
+def is_loaded() -> bool:
+    return _state["assistant"] is not None
+
+
 def _stamp():
     from django.db.models import Count, Max
 
@@ -226,17 +309,10 @@ def _refresh(state) -> None:
     stamp = _stamp()
     if state["assistant"] is not None and stamp == state["stamp"]:
         return
-    from .models import Entry
-
-    entries = list(
-        Entry.objects.filter(active=True).only(
-            "kb_id", "org_id", "question", "keywords", "synonyms", "terms", "terms_version", "answer"
-        )
-    )
-    _refresh_terms(entries)
+    entries = _active_entries()
     sig = signature(entries)
     if sig != state["signature"]:
-        state["assistant"] = build(entries)
+        state["assistant"] = _built(entries, sig)
         state["signature"] = sig
         state["builds"] += 1
     else:  # the same content again (e.g. re-saved): keep the index, hold the fresh rows
@@ -262,20 +338,3 @@ def _refresh_terms(entries) -> None:
         e.terms_version = version
     if stale:
         Entry.objects.bulk_update(stale, ["terms", "terms_version"], batch_size=500)
-
-
-def start_up_steps() -> list:
-    """What a server process does as it starts for the assistant (`core.warmup`): build the
-    index, so the first member to ask does not wait.
-
-    scikit-learn is imported here, in the calling thread, before the warm-up thread exists: that
-    thread (for the index) and the first requests (for the appeal classifier) would otherwise
-    import it at the same moment, and two threads importing a package whose modules import each
-    other can see one of them half-initialised ("cannot import name … from partially
-    initialized module") — a failed appeal on a fresh server."""
-    import sklearn.feature_extraction.text
-    import sklearn.linear_model
-    import sklearn.pipeline
-    import sklearn.preprocessing  # noqa: F401
-
-    return [current]

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from unionhome import __version__
 
-from . import auth
+from . import auth, warmup
 from .api import ErrorOut, local_iso
 from .bounds import Id
 from .errors import DomainError
@@ -75,17 +75,31 @@ def my_device_end(request, kind: Literal["session", "token"], device_id: Id):
     return Status(204, None)
 
 
-@router.get("/health", auth=None)
+class HealthOut(Schema):
+    status: Literal["ready", "starting"]
+    loaded: dict[str, bool]
+    database: str
+    version: str
+    time: str
+
+
+@router.get("/health", auth=None, response={200: HealthOut, 503: HealthOut})
 def health(request):
-    """Liveness and database reachability, for load balancers and monitors."""
+    """Database reachability, and readiness: 200 `ready` once this process holds the appeal
+    classifier and the assistant's index (core.warmup), 503 `starting` until then, so a load
+    balancer sends members only to a process that answers at once."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {
-        "status": "ok",
+    loaded = warmup.status()
+    ready = all(loaded.values())
+    body = {
+        "status": "ready" if ready else "starting",
+        "loaded": loaded,
         "database": connection.vendor,
         "version": __version__,
         "time": timezone.localtime().isoformat(),
     }
+    return Status(200 if ready else 503, body)
 
 
 class NotificationOut(Schema):

@@ -1,6 +1,16 @@
-"""A server process's start-up work: done once, in a thread, as the process starts, so that no
-member's request pays for it; then what it built is frozen out of the garbage collector's full
-passes.
+"""What a server needs built before it answers, built once, loaded by every process.
+
+Apps register their artefacts (`artefact(...)` from their AppConfig.ready): the appeal classifier,
+the assistant's index. Each has three parts:
+- `prepare` builds it and saves it under DATA_DIR/models. `unionhome serve` runs every prepare
+  once, before the web server forks its workers, so two cores never train the same model four
+  times over while the first members wait (`unionhome prepare` does the same on its own);
+- `load` reads it into this process: each web process does that in a thread as it starts
+  (`start`), so no member's request pays for it; a missing or stale file is rebuilt there;
+- `loaded` says whether this process holds it: `/api/v1/health` answers ready only when every
+  artefact is loaded (`status`).
+
+Then what the process built is frozen out of the garbage collector's full passes.
 
 Why the freeze. A started worker holds some 400,000 long-lived objects: the assistant's index,
 the appeal classifier, the framework's own tables. CPython's full collection walks every tracked
@@ -13,11 +23,57 @@ microseconds); what requests create afterwards is collected as before."""
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
 
 log = logging.getLogger("unionhome.warmup")
+
+
+@dataclass(frozen=True)
+class Artefact:
+    name: str
+    prepare: str  # dotted path of a function: build and save
+    load: str  # dotted path: hold it in this process
+    loaded: str  # dotted path: a function answering whether this process holds it
+    imports: tuple[str, ...] = ()  # modules to import before the loading thread starts
+
+
+ARTEFACTS: dict[str, Artefact] = {}
+
+
+def artefact(name: str, *, prepare: str, load: str, loaded: str, imports: tuple[str, ...] = ()) -> None:
+    ARTEFACTS[name] = Artefact(name, prepare, load, loaded, imports)
+
+
+def prepare_all(report: Callable[[str, float], object] = lambda name, seconds: None) -> None:
+    """Build and save every artefact (each skips the work when its saved copy is current)."""
+    import time
+
+    for a in ARTEFACTS.values():
+        started = time.perf_counter()
+        import_string(a.prepare)()
+        report(a.name, time.perf_counter() - started)
+
+
+def status() -> dict[str, bool]:
+    """Artefact name → whether this process holds it."""
+    return {a.name: bool(import_string(a.loaded)()) for a in ARTEFACTS.values()}
+
+
+def start() -> threading.Thread:
+    """Load every artefact in a thread, the modules it needs imported first in the calling
+    thread: a package imported by two threads at once (the loader and a first request) can be
+    seen half-initialised by one of them ("cannot import name … from partially initialized
+    module")."""
+    for a in ARTEFACTS.values():
+        for module in a.imports:
+            importlib.import_module(module)
+    return in_background(*(import_string(a.load) for a in ARTEFACTS.values()))
 
 
 def run(steps: tuple[Callable[[], object], ...]) -> None:

@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from unionhome.core import warmup
+
 
 def server_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
     if server == "granian":
@@ -73,6 +75,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhome.settings"}
+        # The classifier and the assistant's index, built once here and saved: every web process
+        # loads them as it starts instead of each building its own at once on the same cores.
+        warmup.prepare_all(lambda name, s: self.stdout.write(f"{name}: ready ({s:.1f} s)"))
         cores = os.cpu_count() or 1
         opts["workers"] = opts["workers"] or (cores if opts["server"] == "granian" else 2 * cores)
         children = [
