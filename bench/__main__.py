@@ -265,6 +265,8 @@ def main() -> None:
             "bench.profile_requests",
             "bench.notice_fanout",
             "bench.campaign_bulk",
+            "bench.roster_import",
+            "bench.first_answer",
         ]
     for module in modules:
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)

@@ -5,7 +5,7 @@ cascade would collect every member and bind their ids as parameters, past Postgr
 from __future__ import annotations
 
 
-def drop_bench_union(org, username_prefix: str) -> None:
+def drop_bench_union(org, username_prefix: str, *, keep_org: bool = False) -> None:
     from django.db import connection, transaction
 
     from unionhome.core.models import Notification
@@ -34,7 +34,8 @@ def drop_bench_union(org, username_prefix: str) -> None:
     from unionhome.benefits.models import Campaign
 
     Campaign.objects.filter(org=org).delete()
-    org.delete()
+    if not keep_org:
+        org.delete()
 
 
 def _member_dependents():

@@ -1,4 +1,4 @@
-"""Spreadsheets (.xlsx) in one place, both ways.
+"""Spreadsheets in one place, both ways: .xlsx written; .xlsx, .xls and .csv read.
 
 Writing (`xlsx_bytes`, `xlsx_response`): every cell goes through `cell_value`. Text a member or
 staff typed is written as text, never as a formula: openpyxl stores any string that begins with
@@ -19,6 +19,11 @@ So, in order:
    of `XLSX_READ_MEMORY_MB` and a time limit, reading at most `max_rows` rows (blank rows
    included) and `max_cols` columns and handing back at most `MAX_TEXT` characters; a file that
    needs more is refused and the worker that asked is untouched.
+
+`read_table` takes what comes out of Excel and WPS as it is: an .xlsx, an Excel 97–2003 .xls (an
+OLE2 file, parsed in the same child under the same limits) or a .csv in UTF-8 (with or without
+its byte-order mark) or GBK/GB18030, separated by commas or tabs; the kind is told by the
+file's first bytes, not its name.
 """
 
 from __future__ import annotations
@@ -149,6 +154,62 @@ def read_first_sheet(data: bytes, *, max_rows: int, max_cols: int = 64) -> Sheet
     return _read_in_child(data, max_rows=max_rows, max_cols=max_cols)
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every Excel 97–2003 workbook
+
+
+def read_table(data: bytes, *, max_rows: int, max_cols: int = 64) -> SheetRows:
+    """The first sheet of an .xlsx or .xls, or the rows of a .csv, with the limits of
+    `read_first_sheet`."""
+    if data.startswith(b"PK"):
+        return read_first_sheet(data, max_rows=max_rows, max_cols=max_cols)
+    if len(data) > settings.XLSX_MAX_UNPACKED_MB * 1024 * 1024:
+        raise _too_large()
+    if data.startswith(OLE2):
+        return _read_in_child(data, max_rows=max_rows, max_cols=max_cols, kind="xls")
+    return read_csv(data, max_rows=max_rows, max_cols=max_cols)
+
+
+def decode_text(data: bytes) -> str:
+    """A text file as Excel and WPS save it in China: UTF-8 (Excel's "CSV UTF-8" adds a BOM) or
+    GB18030, which contains GBK (Excel's plain "CSV" on a Chinese Windows)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise SpreadsheetError(
+        "unreadable", _("文件无法读取：请上传 Excel 文件（.xlsx 或 .xls），或 UTF-8 / GBK 编码的 .csv 文件")
+    )
+
+
+def read_csv(data: bytes, *, max_rows: int, max_cols: int = 64) -> SheetRows:
+    import csv
+
+    text = decode_text(data)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows: list[tuple] = []
+    size = 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) == max_rows:
+                return SheetRows(rows=rows, more=True)
+            values = [v if v.strip() else None for v in row[:max_cols]]
+            while values and values[-1] is None:
+                values.pop()
+            size += sum(len(v) for v in values if v)
+            if size > MAX_TEXT:
+                raise SpreadsheetError("too_large", _("文件中的文字过多，超出读取上限：请分成几个文件上传"))
+            rows.append(tuple(values))
+    except csv.Error:
+        raise SpreadsheetError(
+            "unreadable", _("文件无法读取：CSV 文件的引号不成对，请在 Excel 或 WPS 中打开后重新保存")
+        ) from None
+    return SheetRows(rows=rows, more=False)
+
+
 def _too_large() -> SpreadsheetError:
     return SpreadsheetError(
         "too_large",
@@ -214,7 +275,7 @@ def _decode(obj: dict):
     return obj
 
 
-def _read_in_child(data: bytes, *, max_rows: int, max_cols: int) -> SheetRows:
+def _read_in_child(data: bytes, *, max_rows: int, max_cols: int, kind: str = "xlsx") -> SheetRows:
     """Step 2. `-P`: the reader's own folder is not put on the import path (it holds modules
     named like the standard library's); it imports only openpyxl and the standard library."""
     command = [
@@ -225,6 +286,7 @@ def _read_in_child(data: bytes, *, max_rows: int, max_cols: int) -> SheetRows:
         str(max_rows),
         str(max_cols),
         str(MAX_TEXT),
+        kind,
     ]
     try:
         done = subprocess.run(command, input=data, capture_output=True, timeout=READ_SECONDS, check=False)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from unionhome.core import throttle
 from unionhome.core.api import local_iso
@@ -16,10 +18,10 @@ from unionhome.core.crypto import mask_phone
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.models import Org, Site
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import by_rule, get_scoped, own, require_staff, scope
+from unionhome.core.scoping import by_rule, get_scoped, own, require_staff, scope, visible_orgs
 from unionhome.core.throttle import address_key
 
-from . import idcard, joining, selectors, services
+from . import idcard, joining, roster, roster_cells, selectors, services
 from .card import card_token, card_verify
 from .models import (
     DeletionRequest,
@@ -29,6 +31,7 @@ from .models import (
     JoinStatus,
     Member,
     Post,
+    RosterImport,
     Shift,
     Transfer,
 )
@@ -500,6 +503,69 @@ def member_reveal_phone(request, pk: Id, payload: RevealIn):
 def _reveal(request, pk: int, field: str, reason: str) -> str:
     member = get_scoped(Member.objects.select_related("org"), request.user, pk=pk)
     return services.member_reveal(member=member, field=field, actor=request.user, reason=reason)
+
+
+class RosterImportStarted(Schema):
+    id: int
+
+
+class RosterRowError(Schema):
+    row: int  # as numbered in the sheet (0: the file itself)
+    column: str
+    reason: str
+
+
+class RosterImportOut(Schema):
+    id: int
+    status: Literal["running", "done", "failed"]
+    total: int
+    created: int
+    updated: int
+    errors: list[RosterRowError]
+
+
+SiteColumn = Literal[roster_cells.SITE_COLUMNS]  # type: ignore[valid-type]
+
+
+@router.post("/roster/imports", response={202: RosterImportStarted})
+@refuses(403, 404, 413)
+def roster_import_create(request, org: Id, file: File[UploadedFile], site_column: SiteColumn | None = None):
+    """Staff: import a roster (.xlsx, .xls or .csv in UTF-8 or GBK) into `org` in the background;
+    poll `GET /roster/imports/{id}`. `site_column` reads a column such as 部门 as the work site."""
+    require_staff(request.user)
+    target = visible_orgs(request.user).filter(pk=org).first()
+    if target is None:
+        raise NotFound()
+    if target.kind == "higher":
+        msg = _("花名册只能导入到企业或基层工会")
+        raise DomainError("not_a_union", msg, fields={"org": msg})
+    limit = settings.XLSX_MAX_UNPACKED_MB * 1024 * 1024
+    if (file.size or 0) > limit:
+        msg = _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.XLSX_MAX_UNPACKED_MB}
+        raise DomainError("too_large", msg, fields={"file": msg}, status=413)
+    job = roster.roster_import_start(
+        org=target,
+        filename=file.name or "roster",
+        data=file.read(),
+        actor=request.user,
+        site_column=site_column or "",
+    )
+    return Status(202, {"id": job.pk})
+
+
+@router.get("/roster/imports/{pk}", response=RosterImportOut)
+def roster_import_status(request, pk: Id):
+    """Staff: an import's progress and, once done, every refused row with its sheet row number,
+    column and reason (the other rows are in)."""
+    job = get_scoped(RosterImport.objects.defer("content"), request.user, pk=pk)
+    return {
+        "id": job.pk,
+        "status": {"pending": "running"}.get(job.status, job.status),
+        "total": job.total_rows,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "errors": [{"row": e["row"], "column": e["column"], "reason": e["reason"]} for e in job.errors],
+    }
 
 
 class OrgOut(Schema):

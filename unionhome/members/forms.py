@@ -12,7 +12,7 @@ from unionhome.core.models import Department, Org, OrgKind, Role, Site
 from unionhome.core.phones import code_field, phone_field
 from unionhome.core.scoping import by_rule, within
 
-from . import idcard
+from . import idcard, roster_cells
 from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
 
 
@@ -208,7 +208,17 @@ class RevealForm(forms.Form):
 
 class RosterUploadForm(forms.Form):
     org = forms.ModelChoiceField(label=_("导入到"), queryset=Org.objects.none(), empty_label=None)
-    file = forms.FileField(label=_("花名册文件（.xlsx）"))
+    file = forms.FileField(
+        label=_("花名册文件"),
+        help_text=_("Excel（.xlsx、.xls）或 .csv 均可；表头上方有标题行也没关系"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+    site_column = forms.ChoiceField(
+        label=_("工作地点在哪一列"),
+        required=False,
+        choices=[("", _("“工作地点”列（默认）"))] + [(c, c) for c in roster_cells.SITE_COLUMNS],
+        help_text=_("表格里没有“工作地点”列、而是写在“部门”等列时选择"),
+    )
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,12 +226,8 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的文件"))
-        head = f.read(4)
-        f.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(_("文件内容不是 Excel (.xlsx) 格式"))
+        if not f.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError(_("请上传 Excel（.xlsx 或 .xls）或 .csv 文件"))
         return f
 
 

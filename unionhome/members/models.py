@@ -321,6 +321,7 @@ class RosterImport(Scoped):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(max_length=200)
+    site_column = models.CharField(max_length=20, blank=True, default="")  # e.g. 部门: read as 工作地点
     content = EncryptedTextField(blank=True, default="")
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -6,7 +6,6 @@ import of the same file updates by employee number and never duplicates anybody.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from unionhome.core.outbox import later
 from unionhome.core.scoping import by_rule, within
 
 from . import groups, idcard
+from . import roster_cells as cells
 from .models import EmploymentType, ImportStatus, Member, MemberStatus, Post, RosterImport, Shift
 from .selectors import sites_under
 from .services import name_initials
@@ -53,52 +53,52 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    unreadable: bool = False  # no row could be read: the file, its header or a required column
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _parse_date(text: str) -> dt.date | None:
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def import_roster(*, org: Org, data: bytes) -> ImportResult:
-    """Read an .xlsx roster into `org`. Steps:
+def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> ImportResult:
+    """Read a roster (.xlsx, .xls or .csv) into `org`. Steps:
     1. read the first sheet through core.spreadsheets, which refuses a file that unpacks too far
        and reads at most ROSTER_MAX_ROWS rows after the header, blank ones included (a sheet of a
-       million empty rows is a few KB); check the header row has every required column;
-    2. validate each row on its own (ID check digit, phone, site, choices, date);
+       million empty rows is a few KB); find the header among the first rows, under any title,
+       by the names staff give our columns (roster_cells), and check every required one is there;
+       `site_column` names a column (部门, 工作单位 …) to read as the work site;
+    2. clean and validate each row on its own (names, phones and numbers as typed; dates as
+       Excel keeps them; ID check digit, or an ID number Excel stored as a number; site; choices);
     3. validate across rows (an employee number twice in the file, an ID number that belongs to
        someone else);
     4. write new rows in bulk, update existing ones in bulk, recompute their service groups."""
     result = ImportResult()
     limit = settings.ROSTER_MAX_ROWS
     try:
-        sheet = spreadsheets.read_first_sheet(data, max_rows=limit + 1, max_cols=MAX_COLUMNS)
+        sheet = spreadsheets.read_table(data, max_rows=limit + cells.HEADER_ROWS, max_cols=MAX_COLUMNS)
     except spreadsheets.SpreadsheetError as exc:
         result.errors.append(RowError(0, "", exc.message))
+        result.unreadable = True
         return result
-    rows = iter(sheet.rows)
-    header = [_cell(v) for v in next(rows, ())]
-    missing = [c for c in REQUIRED if c not in header]
+    found = cells.find_header(sheet.rows, site_column=site_column)
+    if found is None:
+        result.errors.append(
+            RowError(
+                1,
+                "",
+                _("找不到表头：前 %(n)d 行中没有一行写着“姓名”“工号”“手机号”“工作地点”这样的列名")
+                % {"n": cells.HEADER_ROWS},
+            )
+        )
+        result.unreadable = True
+        return result
+    header_at, index = found
+    missing = [c for c in REQUIRED if c not in index]
     if missing:
         result.errors.append(
-            RowError(1, "、".join(missing), _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
+            RowError(
+                header_at + 1, "、".join(missing), _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}
+            )
         )
+        result.unreadable = True
         return result
-    index = {name: header.index(name) for name in COLUMNS if name in header}
+    rows = iter(sheet.rows[header_at + 1 : header_at + 1 + limit])
 
     enterprise = org.enterprise() or org
     sites = {s.name: s for s in sites_under(enterprise)}
@@ -111,12 +111,15 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
     to_create: list[Member] = []
     to_update: list[Member] = []
 
-    for number, raw in enumerate(rows, start=2):
-        values = {name: _cell(raw[i]) if i < len(raw) else "" for name, i in index.items()}
+    for number, raw in enumerate(rows, start=header_at + 2):  # numbered as in the sheet
+        given = {column: raw[i] if i < len(raw) else None for column, i in index.items()}
+        values = {column: cells.text(v) for column, v in given.items()}
         if not any(values.values()):
             continue
         result.total += 1
-        emp, name = values.get("工号", ""), values.get("姓名", "")
+        values["姓名"] = cells.name(given["姓名"])
+        values["工号"] = cells.code(given["工号"])
+        emp, name = values["工号"], values["姓名"]
 
         def bad(column: str, reason: str, emp=emp, name=name, number=number) -> None:
             result.errors.append(RowError(number, column, reason, emp, name))
@@ -125,12 +128,14 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
         if blank:
             bad("、".join(blank), _("缺少必填项：%(cols)s") % {"cols": "、".join(blank)})
             continue
-        phone = idcard.normalise_phone(values["手机号"])
+        phone = idcard.normalise_phone(cells.phone(given["手机号"]))
         if reason := idcard.phone_error(phone):
             bad("手机号", reason)
             continue
-        id_number = idcard.normalise_id(values.get("身份证号", ""))
-        if id_number and (reason := idcard.id_error(id_number)):
+        id_number, reason = cells.id_number(given.get("身份证号"))
+        if not reason and id_number:
+            reason = idcard.id_error(id_number)
+        if reason:
             bad("身份证号", reason)
             continue
         site = sites.get(values["工作地点"])
@@ -140,7 +145,7 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
         choices = {}
         problem = None
         for column, (attr, mapping) in CHOICES.items():
-            text = values.get(column, "")
+            text = cells.choice(column, given.get(column))
             if text:
                 if text not in mapping:
                     problem = (
@@ -155,9 +160,9 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
             continue
         hired_on = None
         if values.get("入职日期"):
-            hired_on = _parse_date(values["入职日期"])
+            hired_on = cells.date(given["入职日期"])
             if hired_on is None:
-                bad("入职日期", _("日期格式应为 2024-03-01"))
+                bad("入职日期", _("看不懂这个日期：请写成 2024-03-01、2024/3/1 或 2024年3月1日"))
                 continue
             if reason := day_error(hired_on, earliest=LIFE_MIN):
                 bad("入职日期", reason)
@@ -191,15 +196,15 @@ def import_roster(*, org: Org, data: bytes) -> ImportResult:
             member.hired_on = hired_on
         (to_update if member.pk else to_create).append(member)
 
-    if sheet.more:
+    if sheet.more or len(sheet.rows) > header_at + 1 + limit:
         result.errors.append(
             RowError(
-                limit + 2,
+                header_at + limit + 2,
                 "",
                 _(
                     "超过单次导入上限 %(n)d 行（空行也算在内），第 %(row)d 行起未读取：请删除多余的空行，或分成几个文件导入"
                 )
-                % {"n": limit, "row": limit + 2},
+                % {"n": limit, "row": header_at + limit + 2},
             )
         )
     fields = [
@@ -243,10 +248,12 @@ def roster_import_run(import_id: int) -> RosterImport:
     job = RosterImport.objects.select_related("org", "uploaded_by").get(pk=import_id)
     if job.status != ImportStatus.PENDING:
         return job
-    result = import_roster(org=job.org, data=base64.b64decode(job.content))
+    result = import_roster(
+        org=job.org, data=base64.b64decode(job.content), site_column=job.site_column or None
+    )
     job.total_rows, job.created_count, job.updated_count = result.total, result.created, result.updated
     job.errors = [e.__dict__ for e in result.errors]
-    job.status = ImportStatus.DONE
+    job.status = ImportStatus.FAILED if result.unreadable else ImportStatus.DONE
     job.content = ""
     job.finished_at = timezone.now()
     job.save()
@@ -259,14 +266,20 @@ def roster_import_run(import_id: int) -> RosterImport:
     return job
 
 
-def roster_import_start(*, org: Org, filename: str, data: bytes, actor) -> RosterImport:
+def roster_import_start(
+    *, org: Org, filename: str, data: bytes, actor, site_column: str = ""
+) -> RosterImport:
     from unionhome.core.scoping import ensure_role_over
 
     from .tasks import run_roster_import
 
     ensure_role_over(actor, org)
     job = RosterImport.objects.create(
-        org=org, uploaded_by=actor, filename=filename[:200], content=base64.b64encode(data).decode()
+        org=org,
+        uploaded_by=actor,
+        filename=filename[:200],
+        site_column=site_column if site_column in cells.SITE_COLUMNS else "",
+        content=base64.b64encode(data).decode(),
     )
     later(run_roster_import, job.pk)
     return job

@@ -520,7 +520,11 @@ def staff_roster(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = roster.roster_import_start(
-            org=form.cleaned_data["org"], filename=upload.name, data=upload.read(), actor=request.user
+            org=form.cleaned_data["org"],
+            filename=upload.name,
+            data=upload.read(),
+            actor=request.user,
+            site_column=form.cleaned_data["site_column"],
         )
         return redirect("staff-roster-import", pk=job.pk)
     total, by_org, by_site = selectors.registration_rates(user=request.user)
