@@ -149,6 +149,16 @@ def test_the_first_classification_after_ready_answers_in_under_a_second(tmp_path
         elapsed = time.perf_counter() - started
         assert answer["category"] == "wages" and answer["urgent"] is True
         assert elapsed < 1.0, f"the first classification took {elapsed:.2f} s"
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/assistant/ask",
+            data=json.dumps({"question": "加班费咋算"}).encode(),
+            headers={"Authorization": "Bearer first-token-0123456789", "Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert json.loads(r.read())["answer"]
+        elapsed = time.perf_counter() - started
+        assert elapsed < 1.0, f"the first question took {elapsed:.2f} s"
     finally:
         proc.send_signal(signal.SIGINT)
         try:

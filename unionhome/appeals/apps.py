@@ -20,7 +20,7 @@ class AppealsConfig(AppConfig):
         warmup.artefact(
             "appeal classifier",
             prepare="unionhome.appeals.classifier.prepare",
-            load="unionhome.appeals.classifier.scorer",
+            load="unionhome.appeals.classifier.load",
             loaded="unionhome.appeals.classifier.is_loaded",
             imports=("sklearn.linear_model", "sklearn.feature_extraction.text", "sklearn.pipeline"),
         )

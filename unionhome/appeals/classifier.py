@@ -37,6 +37,7 @@ _lock = threading.Lock()
 _loaded: tuple[float, object] | None = None
 _checked = 0.0  # time.monotonic() of the last look at the model file
 _scorer: tuple[object, LinearScorer] | None = None
+_warm = False  # `load` has run: the model, its scorer and the segmenter are held
 
 
 @dataclass(frozen=True)
@@ -297,8 +298,16 @@ def prepare() -> None:
         retrain(include_confirmed=False)
 
 
+def load() -> None:
+    """Hold the model and its scorer, and open the segmenter with them (the first appeal would
+    otherwise pay for its dictionary)."""
+    global _warm
+    scorer().predict("工资")
+    _warm = True
+
+
 def is_loaded() -> bool:
-    return _scorer is not None
+    return _warm
 
 
 def scorer() -> LinearScorer:

@@ -17,7 +17,7 @@ class AssistantConfig(AppConfig):
         warmup.artefact(
             "assistant index",
             prepare="unionhome.assistant.engine.prepare",
-            load="unionhome.assistant.engine.current",
+            load="unionhome.assistant.engine.load",
             loaded="unionhome.assistant.engine.is_loaded",
             imports=("sklearn.linear_model", "sklearn.feature_extraction.text"),
         )
