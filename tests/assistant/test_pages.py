@@ -14,10 +14,22 @@ def test_chat_without_javascript_posts_and_shows_the_conversation(kb, personas):
     member = login_client(personas.member_user)
     page = member.get("/assistant/").content.decode()
     assert "24小时问答" in page and "怎么加入工会？" in page  # the quick-question chips
-    r = member.post("/assistant/", {"question": "加班费怎么算"})
+    r = member.post("/assistant/", {"question": "加班工资按什么标准给"})
     assert r.status_code == 302 and r["Location"].startswith("/assistant/#q")
     page = member.get("/assistant/").content.decode()
-    assert "加班费怎么算" in page and "朗读回答" in page and "有用" in page
+    assert "加班工资按什么标准给" in page and "朗读回答" in page and "有用" in page
+
+
+def test_unsure_between_two_it_asks_which_and_offers_both(kb, personas):
+    member = login_client(personas.member_user)
+    member.post("/assistant/", {"question": "加班费怎么算"})
+    page = member.get("/assistant/").content.decode()
+    assert "您是想问“加班费按什么标准支付”还是“什么是综合计算工时工作制" in page
+    assert 'value="加班费按什么标准支付？" class="chip"' in page
+    r = member.post("/api/v1/assistant/ask", {"question": "加班费怎么算"}, content_type="application/json")
+    body = r.json()
+    assert body["choice"] is True and body["handoff"] is False and body["kb_id"] is None
+    assert [e["kb_id"] for e in body["related"]] == ["kb-083", "kb-089"]
 
 
 def test_htmx_returns_just_the_new_turn(kb, personas):

@@ -37,6 +37,9 @@ class AskOut(Schema):
     )
     score: float
     handoff: bool = Field(description="true: it does not know and offers a hand-over to a person")
+    choice: bool = Field(
+        description="true: unsure between two entries, it asks which was meant; `related` holds the two"
+    )
     related: list[RelatedOut]
     question_id: int = Field(description="for feedback and hand-over")
     source: str | None = Field(description="the entry's question, shown as the answer's source")
@@ -51,6 +54,7 @@ def ask(request, payload: AskIn):
         "kb_id": result.entry.kb_id if result.entry else None,
         "score": round(result.question.score, 3),
         "handoff": result.handoff,
+        "choice": result.choice,
         "related": [{"kb_id": e.kb_id, "question": e.question} for e in result.related],
         "question_id": result.question.pk,
         "source": result.entry.question if result.entry else None,

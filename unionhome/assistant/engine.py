@@ -1,12 +1,25 @@
-"""The assistant's brain, held once per process: the retrieval index over the active entries and
-the in-scope model, rebuilt when an entry changes — never per request.
+"""The assistant's brain, held once per process: the retrieval index over the active entries, the
+in-scope model and the gate, rebuilt when an entry changes — never per request.
 
-Whether it knows: the best entry must score at least SCORE_MIN, and the question must look like
-something a union answers (the in-scope model: a logistic regression over character n-grams,
-positives the entries' own questions, keywords and similar questions, negatives a written list of
-everyday questions outside the union's work, data/out_of_scope.txt). Both thresholds were chosen
-on data/tuning.txt — held-out questions written for the purpose, never indexed — as the pair that
-refuses the most out-of-scope questions while refusing at most 6% of in-scope ones."""
+Whether it knows is a calibrated model of its own (`Gate`), not a threshold on the retrieval
+score: a logistic regression that gives P(this question is one the knowledge base answers) from
+six signals — the best entry's score, its lead over the second, the in-scope model's log-odds (a
+logistic regression over character n-grams: positives the entries' questions, keywords and
+similar questions, negatives data/out_of_scope.txt, everyday questions outside the union's
+work), the shares of the question's words and character pairs the index knows at all, and the
+question's length. It is fitted at every build by cross-fitting on the build's own data: the
+similar questions and the negatives are split in five; for each part the index and the in-scope
+model are built without it and its questions are scored as a member's would be. So the gate
+learns from answers to questions the index has never seen, as a member's will be.
+
+It answers when the gate gives at least GATE_MIN; when the best two entries are within
+CHOICE_MARGIN of each other it asks which was meant ("您是想问 A 还是 B？") instead of guessing.
+Both were chosen by that cross-validation on the training data (docs/benchmarks.md): GATE_MIN
+refuses ~4% of unseen in-scope questions and ~95% of unseen out-of-scope ones; CHOICE_MARGIN
+turns ~6% of answers into a choice of two that holds the right entry three times in four,
+removing a fifth of the wrong answers. A knowledge base too small to cross-fit (fewer than
+GATE_SAMPLES similar questions, e.g. a union's first own entries in a test) falls back to the
+two thresholds SCORE_MIN and SCOPE_MIN."""
 
 from __future__ import annotations
 
@@ -24,8 +37,12 @@ from unionhome.core.guard import system
 from .retrieval import Doc, Index, analyse_entry, normalise
 
 DATA = Path(__file__).parent / "data"
-SCORE_MIN = 3.5
+SCORE_MIN = 3.5  # the fallback rule, without a gate
 SCOPE_MIN = 0.35
+GATE_MIN = 0.5
+GATE_FOLDS = 5
+GATE_SAMPLES = 100  # similar questions needed to fit the gate
+CHOICE_MARGIN = 0.05  # the second entry scores within 5% of the best: ask which
 RELATED = 3
 RELATED_SHARE = 0.35  # a related question scores at least this share of the best
 SCOPE_SAMPLE = 4000  # positives the in-scope model is fitted on, at most
@@ -91,6 +108,80 @@ class ScopeModel:
         return 1 / (1 + math.exp(-z))
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def signals(index: Index, scope: ScopeModel, question: str, result) -> list[float]:
+    """What the gate reads of one question and its search result."""
+    from .retrieval import GRAM, SOUND, analyse
+
+    terms = analyse(question)
+    found = [t for t in terms if not t.startswith((GRAM, SOUND))]
+    pairs = [t for t in terms if t.startswith(GRAM)]
+    vocab = index.vocab
+    hits = result.hits
+    best = hits[0].score if hits else 0.0
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return [
+        math.log1p(best),
+        (best - second) / best if best else 0.0,
+        _logit(scope.probability(question)),
+        sum(t in vocab for t in found) / max(len(found), 1),
+        sum(t in vocab for t in pairs) / max(len(pairs), 1),
+        math.log1p(len(found)),
+    ]
+
+
+class Gate:
+    """P(the knowledge base answers this question), from `signals`: a logistic regression kept
+    as its coefficients."""
+
+    def __init__(self, rows: list[list[float]], labels: list[int]):
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(rows, labels)
+        self.coef = [float(c) for c in model.coef_[0]]
+        self.bias = float(model.intercept_[0])
+
+    def probability(self, row: list[float]) -> float:
+        z = self.bias + sum(c * x for c, x in zip(self.coef, row, strict=True))
+        return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def fit_gate(entries: list, negatives: list[str]) -> Gate | None:
+    """Cross-fitting (see the module's note): None when there are too few similar questions."""
+    held = [(i, j) for i, e in enumerate(entries) for j in range(len(e.synonyms or []))]
+    if len(held) < GATE_SAMPLES or len(negatives) < GATE_FOLDS * 4:
+        return None
+    order = random.Random(0)
+    order.shuffle(held)
+    shuffled = list(negatives)
+    order.shuffle(shuffled)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    for k in range(GATE_FOLDS):
+        out = set(held[k::GATE_FOLDS])
+        docs, positives, asked = [], [], []
+        for i, e in enumerate(entries):
+            kept = [s for j, s in enumerate(e.synonyms or []) if (i, j) not in out]
+            asked += [s for j, s in enumerate(e.synonyms or []) if (i, j) in out]
+            docs.append(Doc(e.kb_id, analyse_entry(e.question, e.keywords or [], e.answer, kept), e.org_id))
+            positives += [e.question, *kept] + ([" ".join(e.keywords)] if e.keywords else [])
+        unseen = shuffled[k::GATE_FOLDS]
+        index = Index(docs)
+        scope = ScopeModel(_sample(positives), [q for q in shuffled if q not in set(unseen)])
+        for question, label in [(q, 1) for q in asked] + [(q, 0) for q in unseen]:
+            rows.append(signals(index, scope, question, index.search(question, k=2)))
+            labels.append(label)
+    return Gate(rows, labels)
+
+
+def _sample(positives: list[str]) -> list[str]:
+    return random.Random(0).sample(positives, SCOPE_SAMPLE) if len(positives) > SCOPE_SAMPLE else positives
+
+
 @dataclass
 class Reply:
     key: str | None  # the entry's kb_id, or None when it does not know
@@ -98,6 +189,7 @@ class Reply:
     in_scope: float
     related: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    choice: bool = False  # unsure between the two candidates: ask which was meant
 
     @property
     def known(self) -> bool:
@@ -105,14 +197,14 @@ class Reply:
 
 
 class Assistant:
-    def __init__(self, docs: list[Doc], positives: list[str], entries: dict | None = None):
+    def __init__(
+        self, docs: list[Doc], positives: list[str], entries: dict | None = None, gate: Gate | None = None
+    ):
         started = time.perf_counter()
         self.entries = entries or {}  # kb_id → the entry itself, for the answer text
         self.index = Index(docs)
-        negatives = read_lines("out_of_scope.txt")
-        if len(positives) > SCOPE_SAMPLE:
-            positives = random.Random(0).sample(positives, SCOPE_SAMPLE)
-        self.scope = ScopeModel(positives or ["工会"], negatives)
+        self.scope = ScopeModel(_sample(positives) or ["工会"], read_lines("out_of_scope.txt"))
+        self.gate = gate
         self.build_seconds = time.perf_counter() - started
 
     @classmethod
@@ -120,12 +212,12 @@ class Assistant:
         """From `parts()` saved by another process (`engine.prepare`)."""
         self = cls.__new__(cls)
         self.entries = entries
-        self.index, self.scope = parts["index"], parts["scope"]
+        self.index, self.scope, self.gate = parts["index"], parts["scope"], parts["gate"]
         self.build_seconds = 0.0
         return self
 
     def parts(self) -> dict:
-        return {"index": self.index, "scope": self.scope}
+        return {"index": self.index, "scope": self.scope, "gate": self.gate}
 
     def __len__(self) -> int:
         return len(self.index)
@@ -138,6 +230,15 @@ class Assistant:
             return Reply(None, 0.0, in_scope)
         floor = best.score * RELATED_SHARE
         others = [h.key for h in result.hits[1:] if h.score >= floor][:RELATED]
+        if self.gate is not None:
+            row = signals(self.index, self.scope, question, result)
+            if self.gate.probability(row) < GATE_MIN:
+                return Reply(None, best.score, in_scope)
+            if len(result.hits) > 1 and row[1] < CHOICE_MARGIN:
+                return Reply(
+                    None, best.score, in_scope, candidates=[best.key, result.hits[1].key], choice=True
+                )
+            return Reply(best.key, best.score, in_scope, related=others)
         if best.score < SCORE_MIN or in_scope < SCOPE_MIN:
             # Not sure enough to answer; the closest entries are offered as "did you mean".
             maybe = (
@@ -195,7 +296,8 @@ def build(entries) -> Assistant:
         if e.keywords:
             positives.append(" ".join(e.keywords))
         positives.extend(e.synonyms or [])
-    return Assistant(docs, positives, {e.kb_id: e for e in entries})
+    gate = fit_gate(entries, read_lines("out_of_scope.txt"))
+    return Assistant(docs, positives, {e.kb_id: e for e in entries}, gate)
 
 
 def entry_terms(entry) -> dict:

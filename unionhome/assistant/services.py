@@ -69,10 +69,18 @@ class Answer:
     entry: Entry | None
     related: list[Entry] = field(default_factory=list)
     phrased: bool = False
+    choice: bool = False  # the text asks which of the two related entries was meant
 
     @property
     def handoff(self) -> bool:
-        return self.entry is None
+        return self.entry is None and not self.choice
+
+
+def choice_text(first: Entry, second: Entry) -> str:
+    return _("您是想问“%(a)s”还是“%(b)s”？点一下就能看到回答。") % {
+        "a": first.question.rstrip("？?"),
+        "b": second.question.rstrip("？?"),
+    }
 
 
 def unknown_text() -> str:
@@ -106,8 +114,9 @@ def ask(*, user, text: str) -> Answer:
     entries = assistant.entries  # the indexed entries, held with the index: no query per question
     entry = entries.get(reply.key) if reply.key else None
     related = [entries[k] for k in (reply.related if entry else reply.candidates) if k in entries]
+    choice = reply.choice and len(related) == 2
     phrased = llm.phrase(text, [entry, *related]) if entry is not None and llm.enabled() else None
-    said = phrased or (entry.answer if entry else unknown_text())
+    said = phrased or (entry.answer if entry else choice_text(*related) if choice else unknown_text())
     question = Question.objects.create(
         user=user if authenticated else None,
         org_id=member[0] if member else None,
@@ -119,7 +128,7 @@ def ask(*, user, text: str) -> Answer:
         in_scope=round(reply.in_scope, 3),
         status=QuestionStatus.ANSWERED if entry else QuestionStatus.OPEN,
     )
-    return Answer(question, said, entry, related, phrased=bool(phrased))
+    return Answer(question, said, entry, related, phrased=bool(phrased), choice=choice)
 
 
 def _own_question(user, question_id: int) -> Question:
