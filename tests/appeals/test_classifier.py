@@ -1,5 +1,6 @@
-"""The classifier against the held-out dev set (a floor below the bench target, so a regression
-fails CI), the danger signals, and retraining from staff corrections."""
+"""The classifier on the project's own held-out set (bench/heldout/appeals.json: written before
+the method, never trained on) with floors near the targets, so a regression fails CI; the danger
+signals; retraining from staff corrections."""
 
 import json
 from pathlib import Path
@@ -9,7 +10,10 @@ from django.core.management import call_command
 
 from unionhome.appeals import classifier
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "appeals_dev.json"
+HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "heldout" / "appeals.json"
+
+
+ACCURACY_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -17,19 +21,21 @@ def model():
     return classifier.train(classifier.shipped_examples())
 
 
-def test_dev_accuracy_and_urgent_recall_floor(model):
-    dev = json.loads(DEV.read_text(encoding="utf-8"))
-    texts = [e["text"] for e in dev]
+def test_held_out_accuracy_and_urgent_recall_floor(model):
+    held = json.loads(HELD_OUT.read_text(encoding="utf-8"))
+    texts = [e["text"] for e in held]
     scorer = classifier.LinearScorer(model)  # what suggest() uses
     predicted, _confidence, p_urgent = zip(*(scorer.predict(t) for t in texts), strict=True)
-    accuracy = sum(p == e["category"] for p, e in zip(predicted, dev, strict=True)) / len(dev)
-    assert accuracy >= 0.8
+    accuracy = sum(p == e["category"] for p, e in zip(predicted, held, strict=True)) / len(held)
+    assert accuracy >= ACCURACY_FLOOR
     flagged = [
         p >= classifier.URGENT_THRESHOLD or bool(classifier.danger_signals(t))
         for p, t in zip(p_urgent, texts, strict=True)
     ]
-    urgent = [f for f, e in zip(flagged, dev, strict=True) if e["urgent"]]
-    assert sum(urgent) / len(urgent) >= 0.9
+    urgent = [f for f, e in zip(flagged, held, strict=True) if e["urgent"]]
+    routine = [f for f, e in zip(flagged, held, strict=True) if not e["urgent"]]
+    assert sum(urgent) / len(urgent) >= 0.95
+    assert sum(routine) / len(routine) <= 0.10
 
 
 def test_linear_scorer_equals_scikit_learn(model):
@@ -62,22 +68,6 @@ def test_linear_scorer_equals_scikit_learn(model):
 )
 def test_danger_signals(text, signal):
     assert signal in classifier.danger_signals(text)
-
-
-def test_segmentation_is_jiebas():
-    """The tokenizer (jieba-rs through rjieba) agrees with the pure-Python jieba, given the same
-    lexicon words, on all but a handful of the shipped examples (399 of 400 when written)."""
-    import jieba
-
-    from unionhome.appeals.lexicon import LEXICON
-
-    reference = jieba.Tokenizer()  # its own dictionary: the assistant's words stay out
-    for words in LEXICON.values():
-        for word in words:
-            reference.add_word(word)
-    texts = [e["text"] for e in classifier.shipped_examples()]
-    agree = sum(classifier.tokenize(t) == [w for w in reference.lcut(t) if w.strip()] for t in texts)
-    assert agree >= 0.99 * len(texts)
 
 
 def test_routine_text_has_no_signal():

@@ -124,6 +124,7 @@ def test_the_first_classification_after_ready_answers_in_under_a_second(tmp_path
     cli = [sys.executable, "-m", "unionhome.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
     subprocess.run([*cli, "shell", "-c", TOKEN_FOR_A_MEMBER], env=env, check=True, timeout=120)
+    subprocess.run([*cli, "assistant", "load"], env=env, check=True, timeout=120)  # the shipped entries
     assert not list((tmp_path / "models").glob("*.pkl"))  # nothing fitted yet
     port = free_port()
     proc = subprocess.Popen(
@@ -136,8 +137,8 @@ def test_the_first_classification_after_ready_answers_in_under_a_second(tmp_path
     try:
         body = json.loads(wait_until(lambda: health(port), what="the server to say ready"))
         assert body["status"] == "ready" and all(body["loaded"].values()) and len(body["loaded"]) == 2
-        saved = sorted(p.name.split("-")[0].split(".")[0] for p in (tmp_path / "models").glob("*.pkl"))
-        assert saved == ["appeal_classifier", "assistant"]
+        saved = sorted(p.name.rsplit("-", 1)[0].split(".")[0] for p in (tmp_path / "models").glob("*.pkl"))
+        assert saved == ["appeal_classifier", "assistant-gate", "assistant-index"]
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/appeals/classify",
             data=json.dumps({"text": "工地上好几十个工友三个月没发工资了"}).encode(),

@@ -1,17 +1,19 @@
 """The appeal classifier: category and urgency from the member's own words.
 
-A linear model over jieba word uni/bigrams, character n-grams and per-category domain-lexicon
-counts, trained on the shipped appeals (`data/appeals_train.json`) plus every category staff have
-confirmed since. Urgency is the model's urgent probability OR an explicit danger signal (injury,
-unconsciousness, self-harm, violence, many people unpaid, 停工, 堵门, 上访 …): a life-or-death
-appeal must never be filed as routine, so the signals alone suffice.
+Logistic regression over character 1–3-grams of the normalised text and its toneless pinyin
+syllables (each, and in pairs), trained on the shipped appeals (`data/appeals_train.json` and
+`data/appeals_written.json`) plus every category staff have confirmed since. Chosen by five-fold
+cross-validation on that data and on bench/heldout/appeals.json, written before the method
+(docs/architecture.md says what was tried and dropped). Urgency is the model's urgent
+probability OR an explicit danger signal (injury, unconsciousness, self-harm, violence, many
+people unpaid, 停工, 堵门, 上访 …): a life-or-death appeal must never be filed as routine, so the
+signals alone suffice.
 
 The fitted model is kept under DATA_DIR/models and reloaded when `unionhome appeals retrain`
 writes a new one."""
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
@@ -19,6 +21,7 @@ import pickle
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +30,14 @@ from django.conf import settings
 
 from unionhome.core.scoping import by_rule
 
-from .lexicon import DANGER_SIGNALS, LEXICON
+from .lexicon import DANGER_SIGNALS
 
-TRAIN_FILE = Path(__file__).parent / "data" / "appeals_train.json"
-URGENT_THRESHOLD = 0.3
-LEXICON_WEIGHT = 0.5
+DATA = Path(__file__).parent / "data"
+TRAIN_FILE = DATA / "appeals_train.json"
+WRITTEN_FILES = ("appeals_written.json",)
+CATEGORY_C = 30.0
+URGENT_C = 10.0
+URGENT_THRESHOLD = 0.25
 
 _lock = threading.Lock()
 _loaded: tuple[float, object] | None = None
@@ -64,48 +70,40 @@ def danger_signals(text: str) -> list[str]:
     return [name for name, patterns in _DANGER if all(p.search(text) for p in patterns)]
 
 
-@functools.cache
-def _tokenizer():
-    """jieba's segmentation with the lexicon's words added, once per process. It is jieba-rs
-    (through rjieba): jieba's dictionary and algorithm compiled, which segment a member's text in
-    a fiftieth of the pure-Python jieba's time and agree with it on 399 of the 400 shipped
-    examples. The instance is the classifier's own, so words another part of the platform adds
-    to a shared dictionary never change the classifier's tokens."""
-    import rjieba
-
-    segmenter = rjieba.Jieba()
-    for words in LEXICON.values():
-        for word in words:
-            segmenter.add_word(word, None, None)
-    return segmenter
+def normalise(text: str) -> str:
+    """Full-width letters and digits as half-width, Latin letters lower case (ＡＰＰ, App, app)."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokenize(text: str) -> list[str]:
-    return [w for w in _tokenizer().cut(text) if w.strip()]
+def sounds(text: str) -> list[str]:
+    """The text's syllables without tones, each and in pairs: a typo that sounds like the word
+    it stands for (宿涉 for 宿舍, 加班废 for 加班费, 工姿 for 工资) keeps the word's sounds."""
+    from pypinyin import lazy_pinyin
 
-
-def lexicon_counts(texts):
-    import numpy as np
-    from scipy import sparse
-
-    rows = [[sum(1 for w in words if w in t) for words in LEXICON.values()] for t in texts]
-    return sparse.csr_matrix(np.log1p(np.array(rows, dtype=float)) * LEXICON_WEIGHT)
+    syllables = [s for s in lazy_pinyin(normalise(text), errors="ignore") if s.strip()]
+    return syllables + [a + "_" + b for a, b in zip(syllables, syllables[1:], strict=False)]
 
 
 def _features():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_union
-    from sklearn.preprocessing import FunctionTransformer
 
     return make_union(
-        TfidfVectorizer(tokenizer=tokenize, token_pattern=None, ngram_range=(1, 2), sublinear_tf=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
-        FunctionTransformer(lexicon_counts),
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), preprocessor=normalise, sublinear_tf=True, min_df=2
+        ),
+        TfidfVectorizer(analyzer=sounds, sublinear_tf=True, min_df=2),
     )
 
 
 def shipped_examples() -> list[dict]:
-    return json.loads(TRAIN_FILE.read_text(encoding="utf-8"))
+    """The 400 labelled appeals the project started from, and those written since in members'
+    own words (data/appeals_written*.json: other trades, regions, dialect, typos, short and long,
+    harmless alarm words) so that the model meets more of the ways members say things."""
+    examples = json.loads(TRAIN_FILE.read_text(encoding="utf-8"))
+    for name in WRITTEN_FILES:
+        examples += json.loads((DATA / name).read_text(encoding="utf-8"))
+    return examples
 
 
 def confirmed_examples() -> list[dict]:
@@ -128,8 +126,8 @@ def train(examples: list[dict]):
     texts = [e["text"] for e in examples]
     features = _features()
     matrix = features.fit_transform(texts)
-    category = LogisticRegression(C=10, max_iter=3000).fit(matrix, [e["category"] for e in examples])
-    urgent = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(
+    category = LogisticRegression(C=CATEGORY_C, max_iter=5000).fit(matrix, [e["category"] for e in examples])
+    urgent = LogisticRegression(C=URGENT_C, max_iter=5000, class_weight="balanced").fit(
         matrix, [bool(e["urgent"]) for e in examples]
     )
     return {
@@ -159,7 +157,7 @@ class LinearScorer:
     call, which cost ~3 ms for one short text; the arithmetic itself is a few sparse dot
     products. This reads the fitted vocabularies, idf weights and coefficients once and applies
     the same steps: each vectorizer's own analyzer, sublinear tf × idf, l2 norm per vectorizer,
-    the lexicon counts, then softmax (categories) and the logistic function (urgency).
+    then softmax (categories) and the logistic function (urgency).
     `tests/appeals/test_classifier.py` checks it against `predict` to 1e-9."""
 
     def __init__(self, model):
@@ -169,21 +167,17 @@ class LinearScorer:
         self.blocks = []
         offset = 0
         for _, transformer in union.transformer_list:
-            if hasattr(transformer, "vocabulary_"):
-                idf = transformer.idf_
-                self.blocks.append(
-                    (
-                        transformer.build_analyzer(),
-                        transformer.vocabulary_,
-                        idf.tolist(),  # a Python list: read term by term below
-                        offset,
-                        transformer.sublinear_tf,
-                    )
+            idf = transformer.idf_
+            self.blocks.append(
+                (
+                    transformer.build_analyzer(),
+                    transformer.vocabulary_,
+                    idf.tolist(),  # a Python list: read term by term below
+                    offset,
+                    transformer.sublinear_tf,
                 )
-                offset += len(idf)
-            else:
-                self.lexicon_at = offset
-                offset += len(LEXICON)
+            )
+            offset += len(idf)
         category, urgent = model["category"], model["urgent"]
         self.categories = [str(c) for c in category.classes_]
         sign = 1.0 if list(urgent.classes_).index(True) == 1 else -1.0
@@ -206,11 +200,6 @@ class LinearScorer:
             norm = math.hypot(*weights) or 1.0
             index += [offset + col for col in cols]
             values += [w / norm for w in weights]
-        for i, words in enumerate(LEXICON.values()):
-            n = sum(1 for w in words if w in text)
-            if n:
-                index.append(self.lexicon_at + i)
-                values.append(math.log1p(n) * LEXICON_WEIGHT)
         return index, values
 
     def predict(self, text: str) -> tuple[str, float, float]:
@@ -234,6 +223,8 @@ def code_version() -> str:
     from . import lexicon
 
     digest = hashlib.sha256(TRAIN_FILE.read_bytes())
+    for name in WRITTEN_FILES:
+        digest.update((DATA / name).read_bytes())
     digest.update(Path(lexicon.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
@@ -271,13 +262,21 @@ def _model():
         if _loaded is not None and (mtime is None or _loaded[0] == mtime):
             return _loaded[1]
         if mtime is not None:
-            # Written only by `retrain` into our own data directory.
-            model = pickle.loads(path.read_bytes())  # noqa: S301
-            if model.get("version") == code_version():
+            model = _read(path)
+            if model is not None and model.get("version") == code_version():
                 _loaded = (mtime, model)
                 return model
     retrain(include_confirmed=False)
     return _loaded[1]
+
+
+def _read(path: Path) -> dict | None:
+    """The saved model, or None when an older version of this code or of a library wrote it in a
+    shape this one cannot read (it is then fitted again)."""
+    try:
+        return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `retrain`, into our own data directory
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+        return None
 
 
 def prepare() -> None:
@@ -286,12 +285,9 @@ def prepare() -> None:
     from django.db import DatabaseError
 
     path = model_path()
-    if path.exists():
-        try:
-            if pickle.loads(path.read_bytes()).get("version") == code_version():  # noqa: S301 — our own file
-                return
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # unreadable: written by another version of a library; fitted again below
+    saved = _read(path) if path.exists() else None
+    if saved is not None and saved.get("version") == code_version():
+        return
     try:
         retrain(include_confirmed=True)
     except DatabaseError:  # before `migrate`: the shipped examples alone
