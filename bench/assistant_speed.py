@@ -71,7 +71,7 @@ def main() -> dict:
     assistant = engine.build(entries)  # what start-up does: from the stored terms
     build_seconds = time.perf_counter() - started
 
-    questions = [q["q"] for q in json.loads((ROOT.parent / "shared/data/faq_dev_questions.json").read_text())]
+    questions = [q["question"] for q in json.loads((ROOT / "bench/heldout/assistant.json").read_text())]
     _analysed.cache_clear()
     for q in questions:  # warm the code paths (not the question cache: cleared below)
         assistant.reply(q)

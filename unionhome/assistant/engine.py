@@ -7,19 +7,21 @@ six signals — the best entry's score, its lead over the second, the in-scope m
 logistic regression over character n-grams: positives the entries' questions, keywords and
 similar questions, negatives data/out_of_scope.txt, everyday questions outside the union's
 work), the shares of the question's words and character pairs the index knows at all, and the
-question's length. It is fitted at every build by cross-fitting on the build's own data: the
-similar questions and the negatives are split in five; for each part the index and the in-scope
-model are built without it and its questions are scored as a member's would be. So the gate
-learns from answers to questions the index has never seen, as a member's will be.
+question's length. It is fitted by cross-fitting on the shipped knowledge base: its similar
+questions and the negatives are split in five; for each part the index and the in-scope model
+are built without it and its questions are scored as a member's would be. So the gate learns
+from answers to questions the index has never seen, as a member's will be. The signals do not
+name entries, so the one gate serves every build of the index (a union's own entries added): it
+is fitted once per version of the code and the shipped data, and saved beside the index.
 
 It answers when the gate gives at least GATE_MIN; when the best two entries are within
 CHOICE_MARGIN of each other it asks which was meant ("您是想问 A 还是 B？") instead of guessing.
 Both were chosen by that cross-validation on the training data (docs/benchmarks.md): GATE_MIN
 refuses ~4% of unseen in-scope questions and ~95% of unseen out-of-scope ones; CHOICE_MARGIN
 turns ~6% of answers into a choice of two that holds the right entry three times in four,
-removing a fifth of the wrong answers. A knowledge base too small to cross-fit (fewer than
-GATE_SAMPLES similar questions, e.g. a union's first own entries in a test) falls back to the
-two thresholds SCORE_MIN and SCOPE_MIN."""
+removing a fifth of the wrong answers. An index of fewer than GATE_SAMPLES similar questions
+(a knowledge base without the shipped entries, as in some tests) falls back to the two
+thresholds SCORE_MIN and SCOPE_MIN."""
 
 from __future__ import annotations
 
@@ -198,12 +200,18 @@ class Reply:
 
 class Assistant:
     def __init__(
-        self, docs: list[Doc], positives: list[str], entries: dict | None = None, gate: Gate | None = None
+        self,
+        docs: list[Doc],
+        positives: list[str],
+        entries: dict | None = None,
+        gate: Gate | None = None,
+        negatives: list[str] | None = None,
     ):
         started = time.perf_counter()
         self.entries = entries or {}  # kb_id → the entry itself, for the answer text
         self.index = Index(docs)
-        self.scope = ScopeModel(_sample(positives) or ["工会"], read_lines("out_of_scope.txt"))
+        negatives = read_lines("out_of_scope.txt") if negatives is None else negatives
+        self.scope = ScopeModel(_sample(positives) or ["工会"], negatives)
         self.gate = gate
         self.build_seconds = time.perf_counter() - started
 
@@ -287,8 +295,9 @@ def signature(entries) -> str:
     return digest.hexdigest()
 
 
-def build(entries) -> Assistant:
-    """From Entry rows (or anything with the same attributes) whose `terms` are current."""
+def build(entries, negatives: list[str] | None = None) -> Assistant:
+    """From Entry rows (or anything with the same attributes) whose `terms` are current;
+    `negatives` replaces data/out_of_scope.txt (the benchmark's cross-validation)."""
     docs, positives = [], []
     for e in entries:
         docs.append(Doc(e.kb_id, e.terms, e.org_id))
@@ -296,8 +305,35 @@ def build(entries) -> Assistant:
         if e.keywords:
             positives.append(" ".join(e.keywords))
         positives.extend(e.synonyms or [])
-    gate = fit_gate(entries, read_lines("out_of_scope.txt"))
-    return Assistant(docs, positives, {e.kb_id: e for e in entries}, gate)
+    enough = sum(len(e.synonyms or []) for e in entries) >= GATE_SAMPLES
+    gate = shipped_gate() if enough else None
+    return Assistant(docs, positives, {e.kb_id: e for e in entries}, gate, negatives)
+
+
+_gate_lock = threading.Lock()
+_gates: dict[str, Gate] = {}
+
+
+def shipped_gate() -> Gate:
+    """The gate fitted on the shipped knowledge base: held per process, saved per version."""
+    import pickle
+
+    version = code_version()
+    with _gate_lock:
+        if version in _gates:
+            return _gates[version]
+        path = _models_dir() / f"assistant-gate-{version}.pkl"
+        gate = None
+        if path.exists():
+            try:
+                gate = pickle.loads(path.read_bytes())  # noqa: S301 — our own file
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                gate = None
+        if not isinstance(gate, Gate):
+            gate = fit_gate(default_entries(), read_lines("out_of_scope.txt"))
+            _write(path, gate, keep="assistant-gate-*.pkl")
+        _gates[version] = gate
+        return gate
 
 
 def entry_terms(entry) -> dict:
@@ -313,29 +349,39 @@ _state: dict = {"assistant": None, "stamp": None, "checked": 0.0, "signature": N
 def code_version() -> str:
     """Changes when anything an index is built from changes, besides the entries themselves."""
     digest = hashlib.sha256()
-    for path in sorted([*Path(__file__).parent.glob("*.py"), *DATA.glob("out_of_scope*.txt")]):
+    for path in sorted([*Path(__file__).parent.glob("*.py"), *DATA.glob("*.txt"), *DATA.glob("*.json")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def saved_path(sig: str) -> Path:
+def _models_dir() -> Path:
     from django.conf import settings
 
+    return Path(settings.DATA_DIR) / "models"
+
+
+def saved_path(sig: str) -> Path:
     name = hashlib.sha256(f"{sig}|{code_version()}".encode()).hexdigest()[:16]
-    return Path(settings.DATA_DIR) / "models" / f"assistant-{name}.pkl"
+    return _models_dir() / f"assistant-index-{name}.pkl"
 
 
-def _save(assistant: Assistant, path: Path) -> None:
+def _write(path: Path, obj, *, keep: str) -> None:
+    """Pickle `obj` to `path` (under a name of its own first: two processes may write at once),
+    then remove the older files matching `keep`."""
     import os
     import pickle
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(pickle.dumps(assistant.parts()))
+    tmp.write_bytes(pickle.dumps(obj))
     tmp.replace(path)
-    for old in path.parent.glob("assistant-*.pkl"):  # one index kept: the current one
+    for old in path.parent.glob(keep):
         if old != path:
             old.unlink(missing_ok=True)
+
+
+def _save(assistant: Assistant, path: Path) -> None:
+    _write(path, assistant.parts(), keep="assistant-index-*.pkl")
 
 
 def _built(entries: list, sig: str) -> Assistant:
