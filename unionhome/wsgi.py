@@ -21,8 +21,8 @@ application = (
 )
 
 # The assistant's index and the appeal classifier (saved by `unionhome serve` before it started
-# this process) are loaded as the process starts, not on the first question or appeal; then the
-# heap they make is frozen out of full collections. /api/v1/health says ready once they are.
+# this process) are loaded now, before the server accepts a connection, not on the first question
+# or appeal; then the heap they make is frozen out of full collections.
 from unionhome.core import warmup  # noqa: E402
 
 warmup.start()

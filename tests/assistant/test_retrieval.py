@@ -5,7 +5,6 @@ floors at the targets, and the pieces that make it work."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -111,22 +110,3 @@ def test_org_entries_reach_only_that_union(assistant):
     built = engine.build([*engine.default_entries(), local])
     assert built.reply("食堂几点开饭", orgs={99}).key == "u-1"
     assert built.reply("食堂几点开饭", orgs={7}).key != "u-1"
-
-
-def test_warm_up_imports_scikit_learn_before_any_thread_can(tmp_path):
-    """A fresh process: by the time the warm-up thread exists, scikit-learn is fully imported,
-    so the thread and the first appeal's classifier never import it at the same moment."""
-    import subprocess
-    import sys
-
-    script = (
-        "import os, sys, threading, django;"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'unionhome.settings'); django.setup();"
-        "assert 'sklearn.linear_model' not in sys.modules;"
-        "threading.Thread.start = lambda self: print('start', 'sklearn.linear_model' in sys.modules,"
-        " 'sklearn.feature_extraction.text' in sys.modules);"
-        "from unionhome.core import warmup; warmup.start()"
-    )
-    env = {**os.environ, "UNIONHOME_DATA_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "start True True"

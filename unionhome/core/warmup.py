@@ -5,8 +5,11 @@ the assistant's index. Each has three parts:
 - `prepare` builds it and saves it under DATA_DIR/models. `unionhome serve` runs every prepare
   once, before the web server forks its workers, so two cores never train the same model four
   times over while the first members wait (`unionhome prepare` does the same on its own);
-- `load` reads it into this process: each web process does that in a thread as it starts
-  (`start`), so no member's request pays for it; a missing or stale file is rebuilt there;
+- `load` reads it into this process: each web process does that as it imports the application
+  (`start`), before its server accepts a connection, so no member's request waits for it and no
+  request reaches a process still loading (with two processes behind one port, a thread would
+  let the second answer while the first already says ready); a missing or stale file is
+  rebuilt there;
 - `loaded` says whether this process holds it: `/api/v1/health` answers ready only when every
   artefact is loaded (`status`).
 
@@ -25,7 +28,6 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,15 +67,12 @@ def status() -> dict[str, bool]:
     return {a.name: bool(import_string(a.loaded)()) for a in ARTEFACTS.values()}
 
 
-def start() -> threading.Thread:
-    """Load every artefact in a thread, the modules it needs imported first in the calling
-    thread: a package imported by two threads at once (the loader and a first request) can be
-    seen half-initialised by one of them ("cannot import name … from partially initialized
-    module")."""
+def start() -> None:
+    """Load every artefact, here and now (the modules each needs first), then freeze the heap."""
     for a in ARTEFACTS.values():
         for module in a.imports:
             importlib.import_module(module)
-    return in_background(*(import_string(a.load) for a in ARTEFACTS.values()))
+    run(tuple(import_string(a.load) for a in ARTEFACTS.values()))
 
 
 def run(steps: tuple[Callable[[], object], ...]) -> None:
@@ -86,11 +85,5 @@ def run(steps: tuple[Callable[[], object], ...]) -> None:
             step()
         except Exception as exc:
             log.info("warm-up step %s skipped: %s", getattr(step, "__qualname__", step), exc)
-    connection.close()  # this thread's own; the request threads have theirs
+    connection.close()  # opened at import, before the server's own threads: theirs are their own
     gc.freeze()
-
-
-def in_background(*steps: Callable[[], object]) -> threading.Thread:
-    thread = threading.Thread(target=run, args=(steps,), name="warm-up", daemon=True)
-    thread.start()
-    return thread
