@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,8 +47,8 @@ lint: install
 	$(BIN)/lint-imports
 
 ## make lock: after changing the dependencies in pyproject.toml, pin them again (then `make install`).
-lock:
-	$(BIN)/pip install --quiet uv
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
 	  --generate-hashes --quiet -o requirements.lock
 

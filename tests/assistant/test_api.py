@@ -60,7 +60,7 @@ def test_index_is_built_once_not_per_request(kb, personas):
 
 def test_feedback_only_on_own_questions(kb, personas):
     member = login_client(personas.member_user)
-    qid = ask(member, "加班费怎么算").json()["question_id"]
+    qid = ask(member, "加班工资按什么标准给").json()["question_id"]
     other = login_client(personas.other_user)
     r = other.post(
         "/api/v1/assistant/feedback", {"question_id": qid, "helpful": False}, content_type="application/json"

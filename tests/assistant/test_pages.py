@@ -30,6 +30,10 @@ def test_unsure_between_two_it_asks_which_and_offers_both(kb, personas):
     body = r.json()
     assert body["choice"] is True and body["handoff"] is False and body["kb_id"] is None
     assert [e["kb_id"] for e in body["related"]] == ["kb-083", "kb-089"]
+    # not on the staff's list of unanswered questions: it asked, and the member's tap answers
+    assert Question.objects.get(pk=body["question_id"]).status == QuestionStatus.CHOICE
+    staff_list = login_client(personas.staff).get("/staff/kb/unanswered/").content.decode()
+    assert "加班费怎么算" not in staff_list
 
 
 def test_htmx_returns_just_the_new_turn(kb, personas):

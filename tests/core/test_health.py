@@ -37,3 +37,16 @@ def always() -> bool:
 
 def held() -> bool:
     return state["yes"]
+
+
+def test_ready_follows_what_the_process_holds_so_a_failed_warm_up_recovers(monkeypatch):
+    """A warm-up that failed (the database not there yet) leaves health at starting only until a
+    first appeal or question loads what it needs: then the process is ready."""
+    from unionhome.appeals import classifier
+    from unionhome.assistant import engine
+
+    monkeypatch.setattr(classifier, "_scorer", None)
+    monkeypatch.setitem(engine._state, "assistant", None)
+    assert not classifier.is_loaded() and not engine.is_loaded()
+    classifier.suggest("食堂的饭太咸了")
+    assert classifier.is_loaded()

@@ -32,11 +32,7 @@ def test_steps_run_in_order_and_what_they_built_is_frozen(caplog):
 def test_the_application_is_importable_only_once_everything_is_held(tmp_path):
     """Importing unionhome.wsgi (what a server does before it accepts a connection) leaves the
     process holding the classifier and the index: no thread is still loading them."""
-    script = (
-        "import unionhome.wsgi;"
-        "from unionhome.core import warmup;"
-        "print(sorted(warmup.status().items()))"
-    )
+    script = "import unionhome.wsgi;from unionhome.core import warmup;print(sorted(warmup.status().items()))"
     env = {**os.environ, "UNIONHOME_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "unionhome.settings"}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "unionhome.cli", "migrate", "-v0"], env=env, check=True)

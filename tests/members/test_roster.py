@@ -127,7 +127,7 @@ def test_upload_page_rejects_a_file_that_is_no_table(personas, as_user):
     upload = io.BytesIO(b"%PDF-1.4")
     upload.name = "roster.pdf"
     r = as_user(personas.staff).post("/staff/roster/", {"org": personas.tree.union.pk, "file": upload})
-    assert r.status_code == 200 and ".csv" in r.content.decode()
+    assert r.status_code == 200 and "请上传 Excel（.xlsx 或 .xls）或 .csv 文件" in r.content.decode()
     assert not RosterImport.objects.exists()
 
 

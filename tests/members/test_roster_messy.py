@@ -161,7 +161,11 @@ def test_a_file_that_is_no_table_at_all(personas):
         (45122, dt.date(2023, 7, 15)),
         (45122.75, dt.date(2023, 7, 15)),
         ("45122", dt.date(2023, 7, 15)),
-        (61, dt.date(1900, 3, 1)),
+        (61, None),  # 1900-03-01 as a serial: a typo, not a hire date
+        (2023, None),  # a year in a number cell
+        (20230715, dt.date(2023, 7, 15)),  # typed into a number cell
+        (20230715.0, dt.date(2023, 7, 15)),
+        ("10000", dt.date(1927, 5, 18)),
         ("2023年7月15日", dt.date(2023, 7, 15)),
         ("２０２３年７月１５日", dt.date(2023, 7, 15)),
         ("2023 年 7 月 15 日", dt.date(2023, 7, 15)),
@@ -197,8 +201,12 @@ def test_names_phones_and_headers_as_typed():
     assert cells.phone("８６ １３５００００００１２") == "13500000012"
     assert cells.phone("(135)0000-0013") == "13500000013"
     assert cells.header_key("手机号码 *") == "手机号码" and cells.header_key("姓名（必填）") == "姓名"
-    at, columns = cells.find_header([["花名册"], [], ["姓 名", "联系电话", "身份证号码"]])
-    assert at == 2 and columns == {"姓名": 0, "手机号": 1, "身份证号": 2}
+    header = cells.find_header([["花名册"], [], ["姓 名", "联系电话", "身份证号码"]])
+    assert header.at == 2 and header.columns == {"姓名": 0, "手机号": 1, "身份证号": 2}
+    assert header.loose == {"手机号", "身份证号"}
+    # the better name wins wherever it stands: a numbering column is never the employee number
+    header = cells.find_header([["编号", "姓名", "电话", "工号", "手机号码", "项目", "工作地点"]])
+    assert header.columns == {"姓名": 1, "工号": 3, "手机号": 4, "工作地点": 6}
 
 
 # -- the API ---------------------------------------------------------------------------------------
@@ -242,7 +250,7 @@ def test_the_api_is_for_staff_of_that_union_only(personas, client):
     data = messy_xlsx()
     assert post_roster(client, member, personas.tree.union.pk, data).status_code == 403
     assert post_roster(client, other, personas.tree.union.pk, data).status_code == 404
-    assert post_roster(client, staff, personas.tree.street.pk, data).status_code in (400, 404)
+    assert post_roster(client, staff, personas.tree.street.pk, data).status_code == 404  # not theirs
     assert post_roster(client, staff, 2**63, data).status_code == 422
     assert post_roster(client, staff, personas.tree.union.pk, data, site_column="随便").status_code == 422
     job = RosterImport.objects.create(org=personas.tree.union, filename="r.xlsx")
@@ -258,3 +266,83 @@ def test_the_api_is_for_staff_of_that_union_only(personas, client):
         client.get(f"/api/v1/roster/imports/{job.pk}", HTTP_AUTHORIZATION=f"Bearer {staff}").json()["status"]
         == "running"
     )
+
+
+# -- what a review found ---------------------------------------------------------------------------
+
+
+def test_a_site_named_with_full_width_brackets_still_matches(personas):
+    Site.objects.create(org=personas.tree.union, name="万科城（一期）")
+    data = as_csv(
+        [["姓名", "工号", "手机号", "工作地点"], ["甲", "W1", "13500000021", "万科城（一期）"]],
+        encoding="utf-8",
+    )
+    result = roster.import_roster(org=personas.tree.union, data=data)
+    assert result.created == 1 and Member.objects.get(employee_no="W1").site.name == "万科城（一期）"
+
+
+def test_a_branch_cannot_rewrite_another_unions_people_by_their_numbers(personas):
+    from ..factories import MemberFactory
+
+    MemberFactory(org=personas.tree.union, employee_no="U1", name="原来的人", site=personas.tree.site)
+    row = [["姓名", "工号", "手机号", "工作地点"], ["冒名", "U1", "13500000031", "翠湖小区"]]
+    result = roster.import_roster(org=personas.tree.branch, data=as_csv(row, encoding="utf-8"))
+    assert result.created == result.updated == 0 and "其他工会组织" in result.errors[0].reason
+    assert Member.objects.get(employee_no="U1").name == "原来的人"
+    result = roster.import_roster(org=personas.tree.union, data=as_csv(row, encoding="utf-8"))
+    assert result.updated == 1  # the union the member belongs to may
+
+
+def test_a_quote_left_open_fails_the_file_instead_of_swallowing_rows(personas):
+    data = '姓名,工号,手机号,工作地点\n"张三,Q1,13500000041,翠湖小区\n李四,Q2,13500000042,翠湖小区\n'.encode()
+    result = roster.import_roster(org=personas.tree.union, data=data)
+    assert result.unreadable and "引号" in result.errors[0].reason and result.created == 0
+
+
+def test_a_column_of_the_sheets_own_that_only_looks_like_ours_is_not_a_reason_to_refuse(personas):
+    header = ["姓名", "工号", "手机号", "工作地点", "职务", "岗位"]
+    rows = [
+        ["甲", "J1", "13500000051", "翠湖小区", "队长", "保安"],
+        ["乙", "J2", "13500000052", "翠湖小区", "组员", "厨师"],
+    ]
+    result = roster.import_roster(org=personas.tree.union, data=as_csv([header, *rows], encoding="utf-8"))
+    assert result.created == 1 and Member.objects.get(employee_no="J1").post == "security"
+    assert "厨师" in result.errors[0].reason  # our own 岗位 column still holds to its choices
+    only_synonym = [
+        ["姓名", "工号", "手机号", "工作地点", "职务"],
+        ["丙", "J3", "13500000053", "翠湖小区", "队长"],
+    ]
+    assert (
+        roster.import_roster(org=personas.tree.union, data=as_csv(only_synonym, encoding="utf-8")).created
+        == 1
+    )
+
+
+def test_a_csv_id_column_that_was_numbers_is_refused_even_where_a_check_digit_passes(personas):
+    from unionhome.members.idcard import check_digit
+
+    lucky = next(
+        body + "0"
+        for n in range(1000, 100000)
+        if check_digit(body := f"11011619750601{n:05d}"[:15] + "00") == "0"
+    )
+    damaged = [make_id(300 + i)[:15] + "000" for i in range(3)]
+    rows = [[f"号{i}", f"Z{i}", f"1350000006{i}", "翠湖小区", n] for i, n in enumerate([*damaged, lucky])]
+    rows.append(["好", "Z9", "13500000069", "翠湖小区", make_id(399)])
+    data = as_csv([["姓名", "工号", "手机号", "工作地点", "身份证号"], *rows], encoding="gbk")
+    result = roster.import_roster(org=personas.tree.union, data=data)
+    assert result.created == 1 and Member.objects.filter(employee_no="Z9").exists()
+    assert {e.row for e in result.errors} == {2, 3, 4, 5}
+    assert all("文本" in e.reason or "校验" in e.reason for e in result.errors)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_kept(personas, client, as_user, settings):
+    settings.ROSTER_MAX_MB = 0
+    token = api_token(client, "staff")
+    r = post_roster(client, token, personas.tree.union.pk, messy_xlsx())
+    assert r.status_code == 413 and "MB" in r.json()["fields"]["file"]
+    upload = io.BytesIO(messy_xlsx())
+    upload.name = "花名册.xlsx"
+    page = as_user(personas.staff).post("/staff/roster/", {"org": personas.tree.union.pk, "file": upload})
+    assert page.status_code == 200 and "MB" in page.content.decode()
+    assert not RosterImport.objects.exists()

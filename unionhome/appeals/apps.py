@@ -22,5 +22,4 @@ class AppealsConfig(AppConfig):
             prepare="unionhome.appeals.classifier.prepare",
             load="unionhome.appeals.classifier.load",
             loaded="unionhome.appeals.classifier.is_loaded",
-            imports=("sklearn.linear_model", "sklearn.feature_extraction.text", "sklearn.pipeline"),
         )

@@ -43,7 +43,6 @@ _lock = threading.Lock()
 _loaded: tuple[float, object] | None = None
 _checked = 0.0  # time.monotonic() of the last look at the model file
 _scorer: tuple[object, LinearScorer] | None = None
-_warm = False  # `load` has run: the model, its scorer and the segmenter are held
 
 
 @dataclass(frozen=True)
@@ -216,13 +215,17 @@ class LinearScorer:
 
 
 def code_version() -> str:
-    """Changes when the shipped examples, the lexicon or this module change, so a model file
-    written by an older version is refit rather than used."""
+    """Changes when the shipped examples, the lexicon, this module or the libraries whose objects
+    are saved change, so a model file written by an older version is refit rather than used."""
     import hashlib
+    from importlib.metadata import version
 
     from . import lexicon
 
-    digest = hashlib.sha256(TRAIN_FILE.read_bytes())
+    digest = hashlib.sha256(
+        "|".join(version(p) for p in ("scikit-learn", "numpy", "scipy", "pypinyin")).encode()
+    )
+    digest.update(TRAIN_FILE.read_bytes())
     for name in WRITTEN_FILES:
         digest.update((DATA / name).read_bytes())
     digest.update(Path(lexicon.__file__).read_bytes())
@@ -275,7 +278,7 @@ def _read(path: Path) -> dict | None:
     shape this one cannot read (it is then fitted again)."""
     try:
         return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `retrain`, into our own data directory
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+    except Exception:  # noqa: BLE001 — unreadable for any reason (gone, truncated, another library): refit
         return None
 
 
@@ -295,15 +298,15 @@ def prepare() -> None:
 
 
 def load() -> None:
-    """Hold the model and its scorer, and open the segmenter with them (the first appeal would
-    otherwise pay for its dictionary)."""
-    global _warm
+    """Hold the model and its scorer, and compute one suggestion with them: the first appeal
+    does not pay for the pinyin tables."""
     scorer().predict("工资")
-    _warm = True
 
 
 def is_loaded() -> bool:
-    return _warm
+    """Whether this process holds a scorer (loaded as it started, or by a first appeal when
+    loading failed then, e.g. before `migrate`)."""
+    return _scorer is not None
 
 
 def scorer() -> LinearScorer:

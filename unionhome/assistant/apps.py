@@ -19,5 +19,4 @@ class AssistantConfig(AppConfig):
             prepare="unionhome.assistant.engine.prepare",
             load="unionhome.assistant.engine.load",
             loaded="unionhome.assistant.engine.is_loaded",
-            imports=("sklearn.linear_model", "sklearn.feature_extraction.text"),
         )

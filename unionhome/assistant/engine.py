@@ -316,19 +316,12 @@ _gates: dict[str, Gate] = {}
 
 def shipped_gate() -> Gate:
     """The gate fitted on the shipped knowledge base: held per process, saved per version."""
-    import pickle
-
     version = code_version()
     with _gate_lock:
         if version in _gates:
             return _gates[version]
         path = _models_dir() / f"assistant-gate-{version}.pkl"
-        gate = None
-        if path.exists():
-            try:
-                gate = pickle.loads(path.read_bytes())  # noqa: S301 — our own file
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                gate = None
+        gate = _read(path)
         if not isinstance(gate, Gate):
             gate = fit_gate(default_entries(), read_lines("out_of_scope.txt"))
             _write(path, gate, keep="assistant-gate-*.pkl")
@@ -347,8 +340,13 @@ _state: dict = {"assistant": None, "stamp": None, "checked": 0.0, "signature": N
 
 
 def code_version() -> str:
-    """Changes when anything an index is built from changes, besides the entries themselves."""
-    digest = hashlib.sha256()
+    """Changes when anything an index is built from changes, besides the entries themselves:
+    this app's code and data, and the versions of the libraries whose objects are saved."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(
+        "|".join(version(p) for p in ("scikit-learn", "numpy", "scipy", "jieba", "pypinyin")).encode()
+    )
     for path in sorted([*Path(__file__).parent.glob("*.py"), *DATA.glob("*.txt"), *DATA.glob("*.json")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -380,6 +378,17 @@ def _write(path: Path, obj, *, keep: str) -> None:
             old.unlink(missing_ok=True)
 
 
+def _read(path: Path):
+    """What `_write` saved at `path`, or None: missing (another process may have just replaced
+    it), truncated, or written by other versions of the libraries. The caller builds it again."""
+    import pickle
+
+    try:
+        return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `_write`, into our own data directory
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def _save(assistant: Assistant, path: Path) -> None:
     _write(path, assistant.parts(), keep="assistant-index-*.pkl")
 
@@ -387,15 +396,10 @@ def _save(assistant: Assistant, path: Path) -> None:
 def _built(entries: list, sig: str) -> Assistant:
     """The index of `entries`: the one saved by `prepare` (or another process) when there is
     one for exactly these entries and this code, else built here and saved for the others."""
-    import pickle
-
     path = saved_path(sig)
-    by_key = {e.kb_id: e for e in entries}
-    if path.exists():
-        try:
-            return Assistant.restore(pickle.loads(path.read_bytes()), by_key)  # noqa: S301 — our own file
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError):
-            pass  # written by another version of a library: built again below
+    parts = _read(path)
+    if isinstance(parts, dict) and {"index", "scope", "gate"} <= set(parts):
+        return Assistant.restore(parts, {e.kb_id: e for e in entries})
     assistant = build(entries)
     _save(assistant, path)
     return assistant
@@ -415,23 +419,32 @@ def _active_entries() -> list:
 
 def prepare() -> None:
     """Build and save the index unless a current one is saved: `unionhome serve` calls it once
-    before its web processes start, and they load the file (`core.warmup`)."""
-    with system():
-        entries = _active_entries()
+    before its web processes start, and they load the file (`core.warmup`). Before `migrate`
+    there are no entries to index: the gate alone is fitted."""
+    from django.db import DatabaseError
+
+    try:
+        with system():
+            entries = _active_entries()
+    except DatabaseError:
+        shipped_gate()
+        return
     sig = signature(entries)
     if not saved_path(sig).exists():
         _save(build(entries), saved_path(sig))
 
 
 def load() -> None:
-    """Hold the index, and open the segmenter's dictionary with it (the index itself, read from
-    the saved file, never needed it): otherwise the first question pays half a second for it."""
+    """Hold the index, and answer one question with it: that opens the segmenter's dictionary
+    (the index, read from the saved file, never needed it), which the first member would
+    otherwise wait half a second for."""
     current().reply("工会")
-    _state["warm"] = True
 
 
 def is_loaded() -> bool:
-    return bool(_state.get("warm"))
+    """Whether this process holds an index (loaded as it started, or by a first question when
+    loading failed then)."""
+    return _state["assistant"] is not None
 
 
 def _stamp():

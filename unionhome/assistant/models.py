@@ -68,6 +68,7 @@ class Entry(Scoped):
 class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("已回答")
     OPEN = "open", _("待补充")  # not answered, or the member said the answer did not help
+    CHOICE = "choice", _("已请会员二选一")  # unsure between two entries, it asked which was meant
     ADDED = "added", _("已补充进知识库")
     DISMISSED = "dismissed", _("已忽略")
 

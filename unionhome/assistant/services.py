@@ -126,7 +126,7 @@ def ask(*, user, text: str) -> Answer:
         related=[e.kb_id for e in related],
         score=round(reply.score, 3),
         in_scope=round(reply.in_scope, 3),
-        status=QuestionStatus.ANSWERED if entry else QuestionStatus.OPEN,
+        status=QuestionStatus.ANSWERED if entry else QuestionStatus.CHOICE if choice else QuestionStatus.OPEN,
     )
     return Answer(question, said, entry, related, phrased=bool(phrased), choice=choice)
 

@@ -1,4 +1,4 @@
-"""The child process that reads a spreadsheet for core.spreadsheets.read_first_sheet.
+"""The child process that reads a workbook for core.spreadsheets (read_first_sheet, read_table).
 
     python -P spreadsheet_reader.py MEMORY_MB MAX_ROWS MAX_COLS MAX_TEXT [xlsx|xls] < book
 
@@ -85,7 +85,7 @@ def fill_merged(rows: list[list], ranges, *, max_cols: int, max_text: int) -> No
     inclusive) takes the range's top-left value, within the rows read and `max_cols`."""
     text = sum(_size(r) for r in rows)
     for r1, c1, r2, c2 in ranges:
-        if r1 > len(rows) or c1 > max_cols:
+        if not (1 <= r1 <= len(rows) and 1 <= c1 <= max_cols):
             continue
         top = rows[r1 - 1]
         value = top[c1 - 1] if c1 - 1 < len(top) else None

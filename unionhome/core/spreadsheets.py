@@ -127,6 +127,7 @@ READER = Path(__file__).with_name("spreadsheet_reader.py")
 READ_SECONDS = 120.0
 # Characters handed back at most: a 20,000-row roster of nine short columns is about four million.
 MAX_TEXT = 20_000_000
+MAX_LINE = 10_000  # characters in one line of a .csv: a row of a roster is a few hundred
 # Parts in the zip: a workbook has a dozen or two, more with many sheets or pictures.
 MAX_PARTS = 1000
 # A part unpacking to more than 1 MB may be at most this many times its compressed size: sheets
@@ -158,9 +159,10 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every Excel 97–2003
 
 
 def read_table(data: bytes, *, max_rows: int, max_cols: int = 64) -> SheetRows:
-    """The first sheet of an .xlsx or .xls, or the rows of a .csv, with the limits of
-    `read_first_sheet`."""
-    if data.startswith(b"PK"):
+    """The first sheet of an .xlsx or .xls (read in the child process, with the limits of
+    `read_first_sheet`), or the rows of a .csv (plain text: read here, under the same row, column
+    and text limits and a limit on the length of a line)."""
+    if data.startswith(b"PK\x03\x04"):
         return read_first_sheet(data, max_rows=max_rows, max_cols=max_cols)
     if len(data) > settings.XLSX_MAX_UNPACKED_MB * 1024 * 1024:
         raise _too_large()
@@ -188,12 +190,19 @@ def read_csv(data: bytes, *, max_rows: int, max_cols: int = 64) -> SheetRows:
     import csv
 
     text = decode_text(data)
+    if any(len(line) > MAX_LINE for line in text.splitlines()):
+        raise SpreadsheetError(
+            "unreadable",
+            _("文件中有一行长得不像花名册（超过 %(n)d 个字）：请在 Excel 或 WPS 中打开，确认无误后另存")
+            % {"n": MAX_LINE},
+        )
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows: list[tuple] = []
     size = 0
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        # strict: a quote left open is an error, not the rest of the file swallowed into one cell
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
             if len(rows) == max_rows:
                 return SheetRows(rows=rows, more=True)
             values = [v if v.strip() else None for v in row[:max_cols]]
@@ -277,7 +286,8 @@ def _decode(obj: dict):
 
 def _read_in_child(data: bytes, *, max_rows: int, max_cols: int, kind: str = "xlsx") -> SheetRows:
     """Step 2. `-P`: the reader's own folder is not put on the import path (it holds modules
-    named like the standard library's); it imports only openpyxl and the standard library."""
+    named like the standard library's); it imports only its reader (openpyxl or xlrd) and the
+    standard library."""
     command = [
         sys.executable,
         "-P",

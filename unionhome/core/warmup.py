@@ -26,7 +26,6 @@ microseconds); what requests create afterwards is collected as before."""
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,14 +41,13 @@ class Artefact:
     prepare: str  # dotted path of a function: build and save
     load: str  # dotted path: hold it in this process
     loaded: str  # dotted path: a function answering whether this process holds it
-    imports: tuple[str, ...] = ()  # modules to import before the loading thread starts
 
 
 ARTEFACTS: dict[str, Artefact] = {}
 
 
-def artefact(name: str, *, prepare: str, load: str, loaded: str, imports: tuple[str, ...] = ()) -> None:
-    ARTEFACTS[name] = Artefact(name, prepare, load, loaded, imports)
+def artefact(name: str, *, prepare: str, load: str, loaded: str) -> None:
+    ARTEFACTS[name] = Artefact(name, prepare, load, loaded)
 
 
 def prepare_all(report: Callable[[str, float], object] = lambda name, seconds: None) -> None:
@@ -68,22 +66,20 @@ def status() -> dict[str, bool]:
 
 
 def start() -> None:
-    """Load every artefact, here and now (the modules each needs first), then freeze the heap."""
-    for a in ARTEFACTS.values():
-        for module in a.imports:
-            importlib.import_module(module)
+    """Load every artefact, here and now, then freeze the heap."""
     run(tuple(import_string(a.load) for a in ARTEFACTS.values()))
 
 
 def run(steps: tuple[Callable[[], object], ...]) -> None:
     """Each step in order (one that fails is logged and skipped: e.g. before `migrate`, the
-    first request does that work instead), then the heap is frozen."""
+    first request that needs it does that work instead, and health says ready from then on),
+    then the heap is frozen."""
     from django.db import connection
 
     for step in steps:
         try:
             step()
         except Exception as exc:
-            log.info("warm-up step %s skipped: %s", getattr(step, "__qualname__", step), exc)
+            log.warning("warm-up step %s skipped: %s", getattr(step, "__qualname__", step), exc)
     connection.close()  # opened at import, before the server's own threads: theirs are their own
     gc.freeze()

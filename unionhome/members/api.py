@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -539,9 +538,7 @@ def roster_import_create(request, org: Id, file: File[UploadedFile], site_column
     if target.kind == "higher":
         msg = _("花名册只能导入到企业或基层工会")
         raise DomainError("not_a_union", msg, fields={"org": msg})
-    limit = settings.XLSX_MAX_UNPACKED_MB * 1024 * 1024
-    if (file.size or 0) > limit:
-        msg = _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.XLSX_MAX_UNPACKED_MB}
+    if msg := roster.size_error(file.size or 0):  # before reading it
         raise DomainError("too_large", msg, fields={"file": msg}, status=413)
     job = roster.roster_import_start(
         org=target,

@@ -228,6 +228,10 @@ class RosterUploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError(_("请上传 Excel（.xlsx 或 .xls）或 .csv 文件"))
+        from .roster import size_error
+
+        if reason := size_error(f.size):
+            raise forms.ValidationError(reason)
         return f
 
 

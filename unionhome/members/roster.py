@@ -17,6 +17,7 @@ from unionhome.core import spreadsheets
 from unionhome.core.audit import log_action
 from unionhome.core.bounds import LIFE_MIN, day_error
 from unionhome.core.crypto import digest
+from unionhome.core.errors import DomainError
 from unionhome.core.models import Org
 from unionhome.core.outbox import later
 from unionhome.core.scoping import by_rule, within
@@ -56,6 +57,16 @@ class ImportResult:
     unreadable: bool = False  # no row could be read: the file, its header or a required column
 
 
+def _ids_stored_as_numbers(column: list) -> bool:
+    """Whether a column of ID numbers was a number column once: saved to .csv, such a column
+    keeps 15 digits and three zeros. One real number in about 1,100 ends in 000; when many more
+    do, the zeros are Excel's, and a number among them that happens to pass the check digit is
+    as wrong as the others."""
+    numbers = [cells.text(v).replace(" ", "") for v in column if v not in (None, "")]
+    zeros = sum(len(n) == 18 and n.endswith("000") for n in numbers)
+    return zeros >= 3 and zeros * 100 > len(numbers)
+
+
 def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> ImportResult:
     """Read a roster (.xlsx, .xls or .csv) into `org`. Steps:
     1. read the first sheet through core.spreadsheets, which refuses a file that unpacks too far
@@ -88,7 +99,7 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
         )
         result.unreadable = True
         return result
-    header_at, index = found
+    header_at, index = found.at, found.columns
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         result.errors.append(
@@ -101,10 +112,27 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
     rows = iter(sheet.rows[header_at + 1 : header_at + 1 + limit])
 
     enterprise = org.enterprise() or org
-    sites = {s.name: s for s in sites_under(enterprise)}
+    sites = {cells.text(s.name): s for s in sites_under(enterprise)}  # as the cells are read
+    # Rows update the members of the org the roster is imported into (and its branches), never
+    # a sibling's: staff of one branch cannot rewrite another's people by their numbers.
     existing = {
-        m.employee_no: m for m in within(Member.objects, enterprise).filter(employee_no__isnull=False)
+        cells.code(m.employee_no): m
+        for m in within(Member.objects, org).filter(employee_no__isnull=False).exclude(employee_no="")
     }
+    elsewhere = {
+        cells.code(n)
+        for n in within(Member.objects, enterprise)
+        .exclude(pk__in=[m.pk for m in existing.values()])
+        .filter(employee_no__isnull=False)
+        .values_list("employee_no", flat=True)
+    }
+    lost_ids = (
+        _ids_stored_as_numbers(
+            [r[index["身份证号"]] for r in sheet.rows[header_at + 1 :] if len(r) > index["身份证号"]]
+        )
+        if "身份证号" in index
+        else False
+    )
     everyone = by_rule(Member.objects, "ID numbers across every union: one person is one member")
     owners = dict(everyone.filter(id_digest__isnull=False).values_list("id_digest", "employee_no"))
     seen: dict[str, int] = {}
@@ -135,6 +163,8 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
         id_number, reason = cells.id_number(given.get("身份证号"))
         if not reason and id_number:
             reason = idcard.id_error(id_number)
+        if not reason and lost_ids and id_number.endswith("000"):
+            reason = cells.number_id_reason()
         if reason:
             bad("身份证号", reason)
             continue
@@ -146,6 +176,8 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
         problem = None
         for column, (attr, mapping) in CHOICES.items():
             text = cells.choice(column, given.get(column))
+            if text and text not in mapping and column in found.loose:
+                continue  # a column of the sheet's own (职务, 人员类型) that only looks like ours
             if text:
                 if text not in mapping:
                     problem = (
@@ -169,6 +201,9 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
                 continue
         if emp in seen:
             bad("工号", _("工号重复（与第 %(row)d 行相同）") % {"row": seen[emp]})
+            continue
+        if emp not in existing and emp in elsewhere:
+            bad("工号", _("这个工号已在本单位的其他工会组织中：请由上级工会导入"))
             continue
         id_hash = digest(id_number) if id_number else None
         if id_hash and owners.get(id_hash, emp) != emp:
@@ -266,6 +301,12 @@ def roster_import_run(import_id: int) -> RosterImport:
     return job
 
 
+def size_error(size: int) -> str | None:
+    if size > settings.ROSTER_MAX_MB * 1024 * 1024:
+        return _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.ROSTER_MAX_MB}
+    return None
+
+
 def roster_import_start(
     *, org: Org, filename: str, data: bytes, actor, site_column: str = ""
 ) -> RosterImport:
@@ -274,6 +315,8 @@ def roster_import_start(
     from .tasks import run_roster_import
 
     ensure_role_over(actor, org)
+    if reason := size_error(len(data)):
+        raise DomainError("too_large", reason, fields={"file": reason}, status=413)
     job = RosterImport.objects.create(
         org=org,
         uploaded_by=actor,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 # Our column → the names staff give it (after `header_key`: no spaces, no "*", no "（必填）").
 HEADERS: dict[str, tuple[str, ...]] = {
     "姓名": ("姓名", "职工姓名", "员工姓名", "人员姓名", "名字", "会员姓名"),
-    "工号": ("工号", "员工编号", "职工编号", "员工工号", "职工工号", "人员编号", "员工号", "编号"),
+    "工号": ("工号", "员工编号", "职工编号", "员工工号", "职工工号", "人员编号", "员工号"),
     "手机号": ("手机号", "手机号码", "手机", "联系电话", "联系方式", "电话", "电话号码", "移动电话"),
     "工作地点": ("工作地点", "工作地址", "所在项目", "项目", "项目名称", "服务项目", "驻点", "工作场所"),
     "身份证号": ("身份证号", "身份证号码", "身份证", "公民身份号码", "证件号码", "身份证件号码"),
@@ -45,25 +45,37 @@ def header_key(value) -> str:
     return re.sub(r"[\s*:：]", "", text)
 
 
-_SYNONYM = {name: ours for ours, names in HEADERS.items() for name in names}
+# name → (our column, rank): our own name ranks 0, then the names in the order listed.
+_SYNONYM = {name: (ours, rank) for ours, names in HEADERS.items() for rank, name in enumerate(names)}
 
 
-def find_header(rows, *, site_column: str | None = None) -> tuple[int, dict[str, int]] | None:
-    """(the header's 0-based row, our column → its 0-based index) for the row among the first
-    HEADER_ROWS that names the most of our columns (at least two), or None."""
-    best: tuple[int, dict[str, int]] | None = None
+class Header:
+    """Where the header is, which of the sheet's columns holds each of ours, and which of ours
+    were found only under another name (`loose`: 职务 for 岗位, …)."""
+
+    def __init__(self, at: int, columns: dict[str, int], loose: set[str]):
+        self.at, self.columns, self.loose = at, columns, loose
+
+
+def find_header(rows, *, site_column: str | None = None) -> Header | None:
+    """The row among the first HEADER_ROWS that names the most of our columns (at least two).
+    When two of a sheet's columns could be one of ours (手机号码 and 电话), the better name wins
+    (our own name first, then in HEADERS' order), wherever it stands in the row."""
+    best: Header | None = None
     for at, row in enumerate(rows[:HEADER_ROWS]):
-        columns: dict[str, int] = {}
+        found: dict[str, tuple[int, int]] = {}  # ours → (rank, index)
         for i, value in enumerate(row):
             key = header_key(value)
             if site_column and key == header_key(site_column):
-                columns["工作地点"] = i  # chosen by the union: it wins over a 工作地点 of the sheet
+                found["工作地点"] = (-1, i)  # chosen by the union: it wins over the sheet's 工作地点
                 continue
-            ours = _SYNONYM.get(key)
-            if ours and ours not in columns:
-                columns[ours] = i
-        if len(columns) >= 2 and (best is None or len(columns) > len(best[1])):
-            best = (at, columns)
+            if key in _SYNONYM:
+                ours, rank = _SYNONYM[key]
+                if ours not in found or rank < found[ours][0]:
+                    found[ours] = (rank, i)
+        if len(found) >= 2 and (best is None or len(found) > len(best.columns)):
+            columns = {ours: i for ours, (_rank, i) in found.items()}
+            best = Header(at, columns, {ours for ours, (rank, _i) in found.items() if rank > 0})
     return best
 
 
@@ -131,23 +143,28 @@ def id_number(value) -> tuple[str, str | None]:
     return cleaned, None
 
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 counting Excel's 1900-02-29
+# Serial 61 is 1900-03-01 counted from here: Excel counts a 1900-02-29 that never was, so the
+# serials before it are a day off, and none of them is a hire date.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+SERIAL_MIN = 10000  # 1927-05-18: a smaller number is a year or a typo, not a date
 _YMD = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?(\s.*)?$")
 _YM = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*月?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")  # 10000 is 1927-05-18; a bare year is not a date
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")  # a bare year is not a date
 
 
 def date(value) -> dt.date | None:
     """A date as a sheet holds it: a date cell; an Excel serial number (45123, as a number, or
     as text in a .csv); "2023-07-15", "2023年7月15日", "2022/1/9", "2025.06.01", "20250601",
     with or without a time after it; "2023年7月" or "2023.07" for the first of that month. None
-    when it is none of these (or no real day, such as 2023-02-30)."""
+    when it is none of these (or no real day, such as 2023-02-30); the caller checks the range."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if 10_000_000 <= value <= 99_999_999 and float(value).is_integer():  # 20230715 in a number cell
+            return date(str(int(value)))
         return _serial(value)
     cleaned = text(value)
     if _SERIAL.match(cleaned):
@@ -163,7 +180,7 @@ def date(value) -> dt.date | None:
 
 
 def _serial(number: float) -> dt.date | None:
-    if not 1 <= number < 2958466:  # Excel's own range: 1900-01-01 … 9999-12-31
+    if not SERIAL_MIN <= number < 2958466:  # … up to 9999-12-31, Excel's last day
         return None
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 

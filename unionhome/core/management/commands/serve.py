@@ -51,6 +51,10 @@ def server_command(server: str, host: str, port: int, workers: int, threads: int
         "-" if settings.DEBUG else "/dev/null",
         "--graceful-timeout",
         "5",
+        # A worker loads the classifier and the index before it answers (core.warmup): built by
+        # `serve` beforehand that takes a second or two, but a stale file is rebuilt there.
+        "--timeout",
+        "120",
     ]
 
 
