@@ -25,7 +25,7 @@ def test_unsure_between_two_it_asks_which_and_offers_both(kb, personas):
     member.post("/assistant/", {"question": "加班费怎么算"})
     page = member.get("/assistant/").content.decode()
     assert "您是想问“加班费按什么标准支付”还是“什么是综合计算工时工作制" in page
-    assert 'value="加班费按什么标准支付？" class="chip"' in page
+    assert 'value="加班费按什么标准支付？" class="chip"' in page and "点一下您要问的" in page
     r = member.post("/api/v1/assistant/ask", {"question": "加班费怎么算"}, content_type="application/json")
     body = r.json()
     assert body["choice"] is True and body["handoff"] is False and body["kb_id"] is None
@@ -145,3 +145,12 @@ def test_another_unions_staff_cannot_open_a_question(kb, personas):
         login_client(personas.staff_other).post("/staff/kb/unanswered/", {"question": q.pk}).status_code
         == 404
     )
+
+
+def test_every_quick_question_chip_gets_a_straight_answer(kb):
+    from unionhome.assistant.views import CHIPS
+
+    assistant = kb.current()
+    for chip in CHIPS:
+        reply = assistant.reply(chip)
+        assert reply.known and not reply.choice, chip

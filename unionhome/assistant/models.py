@@ -101,3 +101,8 @@ class Question(Scoped):
     @property
     def answered(self) -> bool:
         return self.entry_id is not None
+
+    @property
+    def is_choice(self) -> bool:
+        """It asked which of two entries was meant (`related` holds them)."""
+        return self.status == QuestionStatus.CHOICE
