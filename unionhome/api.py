@@ -12,6 +12,7 @@ from unionhome.content.api import router as content_router
 from unionhome.core.api import BearerAuth, ObjectParser, SessionAuth, install_error_handlers
 from unionhome.core.api_routes import router as core_router
 from unionhome.core.openapi import document_errors
+from unionhome.insights.api import router as insights_router
 from unionhome.members.api import router as members_router
 from unionhome.members.identity import token_identity
 
@@ -33,5 +34,6 @@ api.add_router("", assistant_router)
 api.add_router("", content_router)
 api.add_router("", activities_router)
 api.add_router("", benefits_router)
+api.add_router("", insights_router)
 # Last: the 401/403/404/422 every operation may give by its shape (core.openapi).
 document_errors(api)

@@ -134,6 +134,8 @@ class Appeal(Scoped):
     reply = models.TextField(_("答复"), blank=True)
     outcome = models.CharField(_("办理结果"), max_length=14, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn by the member (or recorded so in a ledger brought over): out of the closure rate.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     knows_result = models.BooleanField(null=True)
     accepts_result = models.BooleanField(null=True)
     follow_on = models.TextField(_("衍生问题"), blank=True)

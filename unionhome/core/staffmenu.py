@@ -22,6 +22,7 @@ GROUPS = [
         _("会员"),
         [
             Entry("staff-desk", _("主席工作台")),
+            Entry("insights", _("工作成效")),
             Entry("staff-home", _("概览")),
             Entry("staff-members", _("会员")),
             Entry("staff-joins", _("入会审核")),

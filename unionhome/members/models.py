@@ -102,6 +102,11 @@ class Member(Scoped):
     )
     shift = models.CharField(_("班次"), max_length=20, choices=Shift.choices, default=Shift.DAY)
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
+    # The last day on the employer's roster (离职日期); the roster's figures count a person on it
+    # from `hired_on` to this day, both included (insights.figures).
+    left_on = models.DateField(_("离职日期"), null=True, blank=True)
+    # The day the membership ended (退会 or 注销); a member from `joined_on` to the day before.
+    membership_ended_on = models.DateField(_("退会日期"), null=True, blank=True)
     skills = models.CharField(_("技能"), max_length=200, blank=True)
     interests = models.CharField(_("兴趣"), max_length=200, blank=True)
     tags = models.CharField(_("标签"), max_length=200, blank=True)

@@ -162,7 +162,8 @@ def member_leave(*, member: Member, actor, reason: str = "") -> Member:
         ensure_role_over(actor, member.org)
     ensure_active(member, _("当前不是会员"))
     member.status = MemberStatus.LEFT
-    member.save(update_fields=["status", "updated_at"])
+    member.membership_ended_on = timezone.localdate()
+    member.save(update_fields=["status", "membership_ended_on", "updated_at"])
     log_action(member, "members.member.left", actor, {"reason": reason}, timeline=True)
     return member
 
@@ -375,6 +376,7 @@ def member_anonymise(*, member: Member, actor) -> Member:
     member.employee_no = None
     member.skills = member.interests = member.tags = ""
     member.status = MemberStatus.ANONYMISED
+    member.membership_ended_on = member.membership_ended_on or timezone.localdate()
     member.user = None
     member.save()
     member.groups.all().delete()

@@ -1,0 +1,203 @@
+"""The seed's figures (G1) for an org subtree and a period, each from the records, with its
+definition, its numerator and denominator, and the records behind it (`records`).
+
+A period is whole local days, `start` and `end` included, in the union's time zone; an instant
+belongs to it when start 00:00 ≤ t < (end + 1 day) 00:00. Definitions (tests hold each on
+hand-worked data, boundaries included):
+
+- on the roster on day D: hired on or before D (or, hire date unknown, recorded on or before D)
+  and not left before D (`left_on`, the last day on the roster, is D or later, or empty); people
+  whose personal data was erased are not counted;
+- a member on day D: joined on or before D, the membership not ended on or before D;
+- registration rate: of the people on the roster on the period's last day, the share who are a
+  member that day and whose account was opened by then;
+- cycle: calendar days (elapsed hours ÷ 24) from an appeal's receipt to its closure, over the
+  appeals closed in the period (mean and median);
+- closure rate: of the appeals received in the period, the share closed by the period's end;
+  withdrawn appeals are out of both;
+- satisfaction: of the appeals closed in the period that were rated, the share rated 4 or 5;
+- turnover: the people who left in the period (last day on the roster within it) ÷ the mean of
+  the numbers on the roster on its first and its last day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.appeals.models import Appeal
+from unionhome.core.models import Org
+from unionhome.core.scoping import within
+from unionhome.members.models import Member, MemberStatus
+
+DEFINITIONS = {
+    "registration_rate": _(
+        "注册率 = 期末在册职工中，期末是会员且已开通平台账号的人数 ÷ 期末在册职工人数"
+        "（在册：入职日期不晚于当天、离职日期不早于当天；已注销个人信息者不计）。"
+    ),
+    "cycle_days": _("办理周期 = 期间内办结的诉求，从受理到办结的自然日数（按小时折算），取平均数和中位数。"),
+    "closure_rate": _("办结率 = 期间内受理的诉求中，期末前已办结的件数 ÷ 受理件数（已撤回的不计）。"),
+    "satisfaction": _("满意率 = 期间内办结并已评价的诉求中，评为 4 星或 5 星的件数 ÷ 已评价件数。"),
+    "turnover": _("流失率 = 期间内离职人数 ÷（期初在册人数 + 期末在册人数）÷ 2。"),
+}
+
+
+@dataclass
+class Rate:
+    key: str
+    numerator: int
+    denominator: float
+    first: int | None = None  # turnover: the roster on the first day and on the last
+    last: int | None = None
+
+    @property
+    def value(self) -> float | None:
+        return round(self.numerator / self.denominator, 4) if self.denominator else None
+
+    @property
+    def definition(self) -> str:
+        return str(DEFINITIONS[self.key])
+
+
+@dataclass
+class Cycle:
+    mean: float | None
+    median: float | None
+    n: int
+    key: str = "cycle_days"
+    days: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def definition(self) -> str:
+        return str(DEFINITIONS[self.key])
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start 00:00, end + 1 day 00:00) in the current (the union's) time zone."""
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+
+
+# -- the records behind each figure ------------------------------------------------------------
+
+
+def on_roster(org: Org, day: dt.date) -> QuerySet[Member]:
+    return (
+        within(Member.objects, org)
+        .exclude(status=MemberStatus.ANONYMISED)
+        .annotate(recorded_on=TruncDate("created_at"))
+        .filter(Q(hired_on__lte=day) | Q(hired_on=None, recorded_on__lte=day))
+        .filter(Q(left_on=None) | Q(left_on__gte=day))
+    )
+
+
+def registered(org: Org, day: dt.date) -> QuerySet[Member]:
+    """On the roster on `day`, a member that day, with an account opened by then."""
+    end = Period(day, day).bounds()[1]
+    return (
+        on_roster(org, day)
+        .filter(joined_on__lte=day)
+        .filter(Q(membership_ended_on=None) | Q(membership_ended_on__gt=day))
+        .filter(user__isnull=False, user__date_joined__lt=end)
+    )
+
+
+def received(org: Org, period: Period) -> QuerySet[Appeal]:
+    """Received in the period, not withdrawn: the closure rate's denominator."""
+    start, end = period.bounds()
+    return within(Appeal.objects, org).filter(received_at__gte=start, received_at__lt=end, withdrawn_at=None)
+
+
+def closed_by_end(org: Org, period: Period) -> QuerySet[Appeal]:
+    return received(org, period).filter(closed_at__lt=period.bounds()[1])
+
+
+def closed_in(org: Org, period: Period) -> QuerySet[Appeal]:
+    """Closed in the period (the cycle's and satisfaction's appeals), not withdrawn."""
+    start, end = period.bounds()
+    return within(Appeal.objects, org).filter(closed_at__gte=start, closed_at__lt=end, withdrawn_at=None)
+
+
+def rated(org: Org, period: Period) -> QuerySet[Appeal]:
+    return closed_in(org, period).filter(rating__isnull=False)
+
+
+def satisfied(org: Org, period: Period) -> QuerySet[Appeal]:
+    return rated(org, period).filter(rating__gte=4)
+
+
+def left_in(org: Org, period: Period) -> QuerySet[Member]:
+    return (
+        within(Member.objects, org)
+        .exclude(status=MemberStatus.ANONYMISED)
+        .filter(left_on__gte=period.start, left_on__lte=period.end)
+    )
+
+
+# Each figure's drill-down: name → (the records it counts, what they are).
+RECORDS = {
+    "roster_end": lambda org, p: on_roster(org, p.end),
+    "roster_start": lambda org, p: on_roster(org, p.start),
+    "registered": lambda org, p: registered(org, p.end),
+    "received": received,
+    "closed_by_end": closed_by_end,
+    "closed_in": closed_in,
+    "rated": rated,
+    "satisfied": satisfied,
+    "left_in": left_in,
+}
+
+
+def records(name: str, org: Org, period: Period) -> QuerySet:
+    return RECORDS[name](org, period)
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+
+def registration_rate(org: Org, period: Period) -> Rate:
+    return Rate("registration_rate", registered(org, period.end).count(), on_roster(org, period.end).count())
+
+
+def cycle(org: Org, period: Period) -> Cycle:
+    pairs = closed_in(org, period).values_list("received_at", "closed_at")
+    days = [(closed - got).total_seconds() / 86400 for got, closed in pairs]
+    if not days:
+        return Cycle(None, None, 0)
+    return Cycle(round(statistics.fmean(days), 2), round(statistics.median(days), 2), len(days), days=days)
+
+
+def closure_rate(org: Org, period: Period) -> Rate:
+    return Rate("closure_rate", closed_by_end(org, period).count(), received(org, period).count())
+
+
+def satisfaction(org: Org, period: Period) -> Rate:
+    return Rate("satisfaction", satisfied(org, period).count(), rated(org, period).count())
+
+
+def turnover(org: Org, period: Period) -> Rate:
+    first, last = on_roster(org, period.start).count(), on_roster(org, period.end).count()
+    return Rate("turnover", left_in(org, period).count(), (first + last) / 2, first, last)
+
+
+def figures(org: Org, period: Period) -> dict:
+    return {
+        "registration_rate": registration_rate(org, period),
+        "cycle_days": cycle(org, period),
+        "closure_rate": closure_rate(org, period),
+        "satisfaction": satisfaction(org, period),
+        "turnover": turnover(org, period),
+    }
