@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
     "appeals.appeal.submitted": _("诉求已提交"),
+    "appeals.history.imported": _("导入历史诉求台账"),
     "appeals.appeal.routed": _("已受理"),
     "appeals.appeal.dispatched": _("已转部门会办"),
     "appeals.dispatch.answered": _("承办部门已反馈"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,8 @@ class Appeal(Scoped):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Withdrawn by the member (or recorded so in a ledger brought over): out of the closure rate.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The number in the ledger an appeal was imported from (appeals.history): one per union.
+    source_id = models.CharField(max_length=64, blank=True, default="")
     knows_result = models.BooleanField(null=True)
     accepts_result = models.BooleanField(null=True)
     follow_on = models.TextField(_("衍生问题"), blank=True)
@@ -155,7 +158,12 @@ class Appeal(Scoped):
             models.Index(fields=["org", "status"], name="appeal_org_status"),
             models.Index(fields=["site", "category", "received_at"], name="appeal_site_cat"),
         ]
-        constraints = [models.UniqueConstraint(fields=["number"], name="appeal_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="appeal_number"),
+            models.UniqueConstraint(
+                fields=["org", "source_id"], condition=~Q(source_id=""), name="appeal_unique_source"
+            ),
+        ]
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
 

@@ -45,7 +45,7 @@ class FiguresQuery(Schema):
 
 
 @router.get("/insights/figures", response=FiguresOut, by_alias=True)
-@refuses(403, 404)
+@refuses(400, 403, 404)
 def insight_figures(request, query: Query[FiguresQuery]):
     """Registration rate, appeal cycle, closure rate, satisfaction and turnover for the org's
     subtree over whole local days `from`–`to` (both included; default this year so far), each

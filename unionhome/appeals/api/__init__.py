@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from . import appeals, legal, review
+from . import appeals, history, legal, review
 
 router = Router(tags=["appeals"])
-for part in (appeals, review, legal):
+for part in (appeals, review, legal, history):
     router.add_router("", part.router)
