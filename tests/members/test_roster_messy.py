@@ -346,3 +346,20 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_kept(personas, clien
     page = as_user(personas.staff).post("/staff/roster/", {"org": personas.tree.union.pk, "file": upload})
     assert page.status_code == 200 and "MB" in page.content.decode()
     assert not RosterImport.objects.exists()
+
+
+def test_a_leaving_date_is_kept_and_counted_in_the_turnover(personas):
+    from unionhome.insights import figures
+    from unionhome.insights.figures import Period
+
+    header = ["姓名", "工号", "手机号", "工作地点", "入职日期", "离职时间"]
+    rows = [
+        ["甲", "L1", "13500000071", "翠湖小区", "2020-01-01", "2026年2月1日"],
+        ["乙", "L2", "13500000072", "翠湖小区", "2020-01-01", ""],
+        ["丙", "L3", "13500000073", "翠湖小区", "2025-01-01", "2024-12-31"],  # left before hired
+    ]
+    result = roster.import_roster(org=personas.tree.union, data=as_csv([header, *rows], encoding="utf-8"))
+    assert result.created == 2 and result.errors[0].row == 4 and result.errors[0].column == "离职日期"
+    assert Member.objects.get(employee_no="L1").left_on == dt.date(2026, 2, 1)
+    q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert list(figures.left_in(personas.tree.union, q1).values_list("employee_no", flat=True)) == ["L1"]

@@ -29,7 +29,7 @@ from .selectors import sites_under
 from .services import name_initials
 
 REQUIRED = ["姓名", "工号", "手机号", "工作地点"]
-OPTIONAL = ["身份证号", "岗位", "用工形式", "班次", "入职日期"]
+OPTIONAL = ["身份证号", "岗位", "用工形式", "班次", "入职日期", "离职日期"]
 COLUMNS = REQUIRED + OPTIONAL
 MAX_COLUMNS = 64  # the columns read: ours in any order, among a sheet's own (notes, numbering)
 CHOICES = {
@@ -190,15 +190,24 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
         if problem:
             bad(*problem)
             continue
-        hired_on = None
-        if values.get("入职日期"):
-            hired_on = cells.date(given["入职日期"])
-            if hired_on is None:
-                bad("入职日期", _("看不懂这个日期：请写成 2024-03-01、2024/3/1 或 2024年3月1日"))
-                continue
-            if reason := day_error(hired_on, earliest=LIFE_MIN):
-                bad("入职日期", reason)
-                continue
+        dates, problem = {}, None
+        for column in ("入职日期", "离职日期"):
+            if values.get(column):
+                day = cells.date(given[column])
+                if day is None:
+                    problem = (column, _("看不懂这个日期：请写成 2024-03-01、2024/3/1 或 2024年3月1日"))
+                elif reason := day_error(day, earliest=LIFE_MIN):
+                    problem = (column, reason)
+                dates[column] = day
+                if problem:
+                    break
+        if problem:
+            bad(*problem)
+            continue
+        hired_on, left_on = dates.get("入职日期"), dates.get("离职日期")
+        if hired_on and left_on and left_on < hired_on:
+            bad("离职日期", _("离职日期不能早于入职日期"))
+            continue
         if emp in seen:
             bad("工号", _("工号重复（与第 %(row)d 行相同）") % {"row": seen[emp]})
             continue
@@ -229,6 +238,8 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
             setattr(member, attr, value)
         if hired_on:
             member.hired_on = hired_on
+        if left_on:
+            member.left_on = left_on  # the last day on the roster: the figures count them until then
         (to_update if member.pk else to_create).append(member)
 
     if sheet.more or len(sheet.rows) > header_at + 1 + limit:
@@ -255,6 +266,7 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
         "employment_type",
         "shift",
         "hired_on",
+        "left_on",
         "updated_at",
     ]
     now = timezone.now()
@@ -354,6 +366,7 @@ def export_roster(*, members, actor, org: Org) -> bytes:
                 m.get_employment_type_display(),
                 m.get_shift_display(),
                 m.hired_on.isoformat() if m.hired_on else "",
+                m.left_on.isoformat() if m.left_on else "",
                 m.get_status_display(),
                 "是" if m.user_id else "否",
                 m.joined_on.isoformat() if m.joined_on else "",
@@ -368,5 +381,5 @@ def export_roster(*, members, actor, org: Org) -> bytes:
 
 
 def template_workbook() -> bytes:
-    example = ["张三", "E0001", "13800138000", "示例小区", "", "保安", "正式", "倒班", "2024-03-01"]
+    example = ["张三", "E0001", "13800138000", "示例小区", "", "保安", "正式", "倒班", "2024-03-01", ""]
     return spreadsheets.xlsx_bytes("花名册", COLUMNS, [example])

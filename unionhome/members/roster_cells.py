@@ -32,6 +32,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "进厂日期",
         "入职年月",
     ),
+    "离职日期": ("离职日期", "离职时间", "离司日期", "离厂日期", "最后工作日"),
 }
 # Columns a union may say hold the work site, when its sheet has no 工作地点 of its own
 # (the upload form and the API's `site_column`).
