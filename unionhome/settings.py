@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "unionhome.content",
     "unionhome.activities",
     "unionhome.benefits",
+    "unionhome.integrations",
     "unionhome.insights",
 ]
 

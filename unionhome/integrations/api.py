@@ -1,0 +1,95 @@
+"""Integrations API: staff create one; the enterprise's systems post signed events to it."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from unionhome.core.bounds import Id
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.openapi import refuses
+from unionhome.core.scoping import require_staff, visible_orgs
+
+from . import services
+
+router = Router(tags=["integrations"])
+
+
+class IntegrationIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    org: Id
+
+
+class IntegrationOut(Schema):
+    key: str
+    secret: str = Field(description="shown this once: the HMAC-SHA256 key that signs each request")
+
+
+@router.post("/integrations", response={201: IntegrationOut})
+@refuses(403, 404)
+def integration_create(request, payload: IntegrationIn):
+    """Staff: an integration for `org` (an HR, attendance or training system)."""
+    require_staff(request.user)
+    org = visible_orgs(request.user).filter(pk=payload.org).first()
+    if org is None:
+        raise NotFound()
+    integration, secret = services.integration_create(actor=request.user, org=org, name=payload.name)
+    return Status(201, {"key": integration.key, "secret": secret})
+
+
+class EventError(Schema):
+    id: str
+    reason: str
+
+
+class EventsOut(Schema):
+    accepted: int
+    duplicates: int
+    errors: list[EventError]
+
+
+BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["events"],
+                    "properties": {"events": {"type": "array", "items": {"type": "object"}}},
+                }
+            }
+        },
+    },
+    "parameters": [
+        {
+            "name": "X-UnionHome-Signature",
+            "in": "header",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>',
+        }
+    ],
+}
+
+
+@router.post("/integrations/{key}/events", response=EventsOut, auth=None, openapi_extra=BODY)
+@refuses(400, 401)
+def integration_events(request, key: str):
+    """Events from the enterprise's systems: `{"events": [{"id", "type": hire|leave|transfer|
+    change|attendance|training, "employee_no", "date", …}]}`. A hire adds `name`, `phone`, `site`
+    (a site's name), `post`; attendance adds `hours`, `overtime_hours`, `shift`, `night`; a
+    training adds `course`, `hours`. Signed (see `X-UnionHome-Signature`): a wrong or stale
+    signature is a 401 and changes nothing; an event id seen before counts as a duplicate."""
+    body = request.body
+    integration = services.verified(key[:64], request.headers.get("X-UnionHome-Signature"), body)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise DomainError("invalid", _("请求体不是 JSON"), fields={"events": _("不是 JSON")}) from None
+    if not isinstance(data, dict):
+        raise DomainError("invalid", _("请求体应为一个对象"), fields={"events": _("缺少")})
+    result = services.events_apply(integration, data.get("events"))
+    return {"accepted": result.accepted, "duplicates": result.duplicates, "errors": result.errors}
