@@ -12,7 +12,7 @@ from django.test import Client
 
 from unionhome.core.models import AuditLog, User
 from unionhome.members import joining
-from unionhome.members.api import JoinOut
+from unionhome.members.api.joining import JoinOut
 from unionhome.members.models import JoinApplication, JoinStatus, Member, MemberStatus
 
 from ..conftest import code_to as _code_to
