@@ -295,8 +295,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 20000)
-# A roster file as uploaded: 20,000 rows are ~1 MB as .xlsx, ~4 MB as .xls or .csv.
-ROSTER_MAX_MB = env_int("ROSTER_MAX_MB", 20)
+# A file imported (a roster, a ledger of past appeals) as uploaded: 20,000 rows are ~1 MB as
+# .xlsx, ~4 MB as .xls or .csv.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20)
 # An uploaded .xlsx may unpack to at most this much; reading it runs in a child process that may
 # take this much memory on top of its own (core.spreadsheets).
 XLSX_MAX_UNPACKED_MB = env_int("XLSX_MAX_UNPACKED_MB", 50)

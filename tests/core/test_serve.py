@@ -49,6 +49,22 @@ def health(port: int) -> str | None:
         return None
 
 
+CLI = [sys.executable, "-m", "unionhome.cli"]
+
+
+def migrated(data_dir: Path) -> dict:
+    """The environment of a fresh installation in `data_dir` (SQLite, the SQLite task queue),
+    migrated."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "HUEY_IMMEDIATE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env |= {"UNIONHOME_DATA_DIR": str(data_dir), "HTTPS": "0"}
+    subprocess.run([*CLI, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+    return env
+
+
 def left(data_dir: Path) -> tuple[int, int]:
     """(outbox rows, API tokens) in the served database."""
     with closing(sqlite3.connect(data_dir / "unionhome.sqlite3", timeout=10)) as db:
@@ -59,20 +75,13 @@ def left(data_dir: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])
 def test_serve_runs_web_and_worker_and_stops_both_on_ctrl_c(tmp_path, server):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "HUEY_IMMEDIATE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env |= {"UNIONHOME_DATA_DIR": str(tmp_path), "HTTPS": "0"}
-    cli = [sys.executable, "-m", "unionhome.cli"]
-    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+    env = migrated(tmp_path)
     # Work left in the outbox (core.outbox): the worker's relay must hand it to the queue, and the
     # consumer run it — here, purging an expired token.
-    subprocess.run([*cli, "shell", "-c", OUTBOX_WORK], env=env, check=True, timeout=120)
+    subprocess.run([*CLI, "shell", "-c", OUTBOX_WORK], env=env, check=True, timeout=120)
     port = free_port()
     proc = subprocess.Popen(
-        [*cli, "serve", "--server", server, "--port", str(port), "--workers", "1"],
+        [*CLI, "serve", "--server", server, "--port", str(port), "--workers", "1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -115,20 +124,13 @@ def test_the_first_classification_after_ready_answers_in_under_a_second(tmp_path
     """Issue #22, item 4, on a fresh data directory: `serve` fits the classifier and builds the
     assistant's index once, before its web processes start; each process loads them and only
     then says ready; the first appeal classified after that does not wait for any of it."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "HUEY_IMMEDIATE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env |= {"UNIONHOME_DATA_DIR": str(tmp_path), "HTTPS": "0"}
-    cli = [sys.executable, "-m", "unionhome.cli"]
-    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
-    subprocess.run([*cli, "shell", "-c", TOKEN_FOR_A_MEMBER], env=env, check=True, timeout=120)
-    subprocess.run([*cli, "assistant", "load"], env=env, check=True, timeout=120)  # the shipped entries
+    env = migrated(tmp_path)
+    subprocess.run([*CLI, "shell", "-c", TOKEN_FOR_A_MEMBER], env=env, check=True, timeout=120)
+    subprocess.run([*CLI, "assistant", "load"], env=env, check=True, timeout=120)  # the shipped entries
     assert not list((tmp_path / "models").glob("*.pkl"))  # nothing fitted yet
     port = free_port()
     proc = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "2", "--no-worker"],
+        [*CLI, "serve", "--port", str(port), "--workers", "2", "--no-worker"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -217,6 +217,11 @@ def test_the_page_shows_each_figure_with_its_definition_and_each_number_opens_it
     assert "离职丙" in drills["left_in"] and "离职丙" in drills["roster_start"]
     assert "T0" in drills["satisfied"] and "T0" in drills["closed_in"]
     assert client.get(f"/staff/insights/nothing/?{query}").status_code == 404
+    # absurd periods fall back to this year so far, never an error; a stranger's org number is a 404
+    for absurd in ("from=9999-99-99&to=0000-00-00", "from=2026-03-31&to=2026-01-01", "from=1e40"):
+        assert client.get(f"/staff/insights/?org={union.pk}&{absurd}").status_code == 200, absurd
+    assert client.get(f"/staff/insights/?org={personas.tree.other_union.pk}").status_code == 404
+    assert client.get("/staff/insights/?org=9223372036854775808").status_code in (200, 404)
     # another union's staff cannot open this union's records by its id
     other = login_client(personas.staff_other)
     assert other.get(f"/staff/insights/registered/?{query}").status_code == 404

@@ -130,3 +130,10 @@ def test_only_staff_over_the_union_may_import_and_bad_requests_are_4xx(personas,
     )
     assert multipart_without_file.status_code == 400
     assert not Appeal.objects.exclude(source_id="").exists()
+
+
+def test_a_ledger_over_the_size_limit_is_refused_before_anything_is_read(personas, client, settings):
+    settings.IMPORT_MAX_MB = 0
+    r = post(client, api_token(client, "staff"), personas.tree.union.pk, jsonl(*LEDGER))
+    assert r.status_code == 413 and "MB" in r.json()["fields"]["file"]
+    assert not Appeal.objects.exclude(source_id="").exists()

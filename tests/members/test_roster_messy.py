@@ -337,7 +337,7 @@ def test_a_csv_id_column_that_was_numbers_is_refused_even_where_a_check_digit_pa
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_kept(personas, client, as_user, settings):
-    settings.ROSTER_MAX_MB = 0
+    settings.IMPORT_MAX_MB = 0
     token = api_token(client, "staff")
     r = post_roster(client, token, personas.tree.union.pk, messy_xlsx())
     assert r.status_code == 413 and "MB" in r.json()["fields"]["file"]

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import pickle
 import re
 import threading
 import time
@@ -26,8 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
+from unionhome.core import warmup
 from unionhome.core.scoping import by_rule
 
 from .lexicon import DANGER_SIGNALS
@@ -54,7 +51,7 @@ class Suggestion:
 
 
 def model_path() -> Path:
-    return Path(settings.DATA_DIR) / "models" / "appeal_classifier.pkl"
+    return warmup.models_dir() / "appeal_classifier.pkl"
 
 
 _DANGER = [
@@ -239,11 +236,7 @@ def retrain(include_confirmed: bool = True) -> dict:
     examples = shipped_examples() + (confirmed_examples() if include_confirmed else [])
     model = train(examples)
     path = model_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A name of its own: two server processes may train at once as they start.
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(pickle.dumps(model))
-    tmp.replace(path)
+    warmup.write(path, model)
     with _lock:
         _loaded = (path.stat().st_mtime, model)
     return {"examples": model["examples"], "path": str(path)}
@@ -265,21 +258,12 @@ def _model():
         if _loaded is not None and (mtime is None or _loaded[0] == mtime):
             return _loaded[1]
         if mtime is not None:
-            model = _read(path)
+            model = warmup.read(path)
             if model is not None and model.get("version") == code_version():
                 _loaded = (mtime, model)
                 return model
     retrain(include_confirmed=False)
     return _loaded[1]
-
-
-def _read(path: Path) -> dict | None:
-    """The saved model, or None when an older version of this code or of a library wrote it in a
-    shape this one cannot read (it is then fitted again)."""
-    try:
-        return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `retrain`, into our own data directory
-    except Exception:  # noqa: BLE001 — unreadable for any reason (gone, truncated, another library): refit
-        return None
 
 
 def prepare() -> None:
@@ -288,7 +272,7 @@ def prepare() -> None:
     from django.db import DatabaseError
 
     path = model_path()
-    saved = _read(path) if path.exists() else None
+    saved = warmup.read(path) if path.exists() else None
     if saved is not None and saved.get("version") == code_version():
         return
     try:

@@ -25,6 +25,7 @@ thresholds SCORE_MIN and SCOPE_MIN."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -34,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unionhome.core import warmup
 from unionhome.core.guard import system
 
 from .retrieval import Doc, Index, analyse_entry, normalise
@@ -320,11 +322,11 @@ def shipped_gate() -> Gate:
     with _gate_lock:
         if version in _gates:
             return _gates[version]
-        path = _models_dir() / f"assistant-gate-{version}.pkl"
-        gate = _read(path)
+        path = warmup.models_dir() / f"assistant-gate-{version}.pkl"
+        gate = warmup.read(path)
         if not isinstance(gate, Gate):
             gate = fit_gate(default_entries(), read_lines("out_of_scope.txt"))
-            _write(path, gate, keep="assistant-gate-*.pkl")
+            warmup.write(path, gate, keep="assistant-gate-*.pkl")
         _gates[version] = gate
         return gate
 
@@ -339,6 +341,7 @@ _lock = threading.Lock()
 _state: dict = {"assistant": None, "stamp": None, "checked": 0.0, "signature": None, "builds": 0}
 
 
+@functools.cache
 def code_version() -> str:
     """Changes when anything an index is built from changes, besides the entries themselves:
     this app's code and data, and the versions of the libraries whose objects are saved."""
@@ -352,52 +355,20 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _models_dir() -> Path:
-    from django.conf import settings
-
-    return Path(settings.DATA_DIR) / "models"
-
-
 def saved_path(sig: str) -> Path:
     name = hashlib.sha256(f"{sig}|{code_version()}".encode()).hexdigest()[:16]
-    return _models_dir() / f"assistant-index-{name}.pkl"
-
-
-def _write(path: Path, obj, *, keep: str) -> None:
-    """Pickle `obj` to `path` (under a name of its own first: two processes may write at once),
-    then remove the older files matching `keep`."""
-    import os
-    import pickle
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(pickle.dumps(obj))
-    tmp.replace(path)
-    for old in path.parent.glob(keep):
-        if old != path:
-            old.unlink(missing_ok=True)
-
-
-def _read(path: Path):
-    """What `_write` saved at `path`, or None: missing (another process may have just replaced
-    it), truncated, or written by other versions of the libraries. The caller builds it again."""
-    import pickle
-
-    try:
-        return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `_write`, into our own data directory
-    except Exception:  # noqa: BLE001
-        return None
+    return warmup.models_dir() / f"assistant-index-{name}.pkl"
 
 
 def _save(assistant: Assistant, path: Path) -> None:
-    _write(path, assistant.parts(), keep="assistant-index-*.pkl")
+    warmup.write(path, assistant.parts(), keep="assistant-index-*.pkl")
 
 
 def _built(entries: list, sig: str) -> Assistant:
     """The index of `entries`: the one saved by `prepare` (or another process) when there is
     one for exactly these entries and this code, else built here and saved for the others."""
     path = saved_path(sig)
-    parts = _read(path)
+    parts = warmup.read(path)
     if isinstance(parts, dict) and {"index", "scope", "gate"} <= set(parts):
         return Assistant.restore(parts, {e.kb_id: e for e in entries})
     assistant = build(entries)

@@ -128,6 +128,20 @@ def visible_orgs(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Org]:
     return scope(Org.objects.all(), user, field="", roles=roles)
 
 
+def staff_org(user, pk: int | None) -> Org:
+    """The org numbered `pk` when `user` is staff over it (403 for someone staff nowhere, 404
+    for an org above or beside theirs, as for one that does not exist); without `pk`, the highest
+    org they hold."""
+    from .errors import NotFound
+
+    require_staff(user)
+    orgs = visible_orgs(user)
+    org = orgs.filter(pk=pk).first() if pk else orgs.order_by("path").first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
 def has_role_over(user, org: Org | None, roles: Iterable[str] = STAFF_ROLES) -> bool:
     if org is None or not getattr(user, "is_authenticated", False):
         return False

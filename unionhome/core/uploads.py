@@ -83,3 +83,13 @@ def serve(stored, *, label: str = "", cache: str = "private, no-store") -> FileR
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache
     return response
+
+
+def import_too_large(size: int) -> str | None:
+    """Why a file to import (a roster, a ledger) is refused by its size alone, or None."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    if size > settings.IMPORT_MAX_MB * 1024 * 1024:
+        return _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.IMPORT_MAX_MB}
+    return None

@@ -27,8 +27,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import pickle
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.module_loading import import_string
 
@@ -48,6 +52,34 @@ ARTEFACTS: dict[str, Artefact] = {}
 
 def artefact(name: str, *, prepare: str, load: str, loaded: str) -> None:
     ARTEFACTS[name] = Artefact(name, prepare, load, loaded)
+
+
+def models_dir() -> Path:
+    """Where artefacts are saved: DATA_DIR/models."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "models"
+
+
+def write(path: Path, obj, *, keep: str | None = None) -> None:
+    """Pickle `obj` to `path`, under a name of its own first (two processes may write at once),
+    then remove the older files of the same artefact (those matching the glob `keep`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(pickle.dumps(obj))
+    tmp.replace(path)
+    for old in path.parent.glob(keep) if keep else ():
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def read(path: Path):
+    """What `write` saved at `path`, or None: missing (another process may have just replaced
+    it), truncated, or written by other versions of the libraries. The caller builds it again."""
+    try:
+        return pickle.loads(path.read_bytes())  # noqa: S301 — written only by `write`, into our own data directory
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def prepare_all(report: Callable[[str, float], object] = lambda name, seconds: None) -> None:

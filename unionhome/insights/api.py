@@ -6,9 +6,10 @@ from ninja import Field, Query, Router, Schema
 
 from unionhome.core.bounds import Day, Id
 from unionhome.core.openapi import refuses
+from unionhome.core.scoping import staff_org
 
 from . import figures as f
-from .selectors import org_for, period_of
+from .selectors import period_of
 
 router = Router(tags=["insights"])
 
@@ -50,7 +51,7 @@ def insight_figures(request, query: Query[FiguresQuery]):
     """Registration rate, appeal cycle, closure rate, satisfaction and turnover for the org's
     subtree over whole local days `from`–`to` (both included; default this year so far), each
     with its definition, numerator and denominator (staff over the org; 404 above it)."""
-    org = org_for(request.user, query.org)
+    org = staff_org(request.user, query.org)
     period = period_of(query.start, query.end)
     out = f.figures(org, period)
     rates = {k: v for k, v in out.items() if isinstance(v, f.Rate)}

@@ -11,10 +11,10 @@ from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import day_param, int_param
 from unionhome.core.paging import page_of
-from unionhome.core.scoping import visible_orgs
+from unionhome.core.scoping import staff_org, visible_orgs
 
 from . import figures as f
-from .selectors import org_for, period_of
+from .selectors import period_of
 
 # The drill-downs: name → (what the records are, whether they are people or appeals).
 DRILLS = {
@@ -31,7 +31,7 @@ DRILLS = {
 
 
 def _asked(request):
-    org = org_for(request.user, int_param(request.GET.get("org")))
+    org = staff_org(request.user, int_param(request.GET.get("org")))
     try:
         period = period_of(day_param(request.GET.get("from")), day_param(request.GET.get("to")))
     except DomainError:

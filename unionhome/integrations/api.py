@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from unionhome.core.bounds import Id
-from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import require_staff, visible_orgs
+from unionhome.core.scoping import staff_org
 
 from . import services
 
@@ -31,10 +31,7 @@ class IntegrationOut(Schema):
 @refuses(403, 404)
 def integration_create(request, payload: IntegrationIn):
     """Staff: an integration for `org` (an HR, attendance or training system)."""
-    require_staff(request.user)
-    org = visible_orgs(request.user).filter(pk=payload.org).first()
-    if org is None:
-        raise NotFound()
+    org = staff_org(request.user, payload.org)
     integration, secret = services.integration_create(actor=request.user, org=org, name=payload.name)
     return Status(201, {"key": integration.key, "secret": secret})
 

@@ -11,6 +11,7 @@ from unionhome.core.forms import DateInput
 from unionhome.core.models import Department, Org, OrgKind, Role, Site
 from unionhome.core.phones import code_field, phone_field
 from unionhome.core.scoping import by_rule, within
+from unionhome.core.uploads import import_too_large
 
 from . import idcard, roster_cells
 from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
@@ -228,9 +229,7 @@ class RosterUploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError(_("请上传 Excel（.xlsx 或 .xls）或 .csv 文件"))
-        from .roster import size_error
-
-        if reason := size_error(f.size):
+        if reason := import_too_large(f.size):
             raise forms.ValidationError(reason)
         return f
 

@@ -21,6 +21,7 @@ from unionhome.core.errors import DomainError
 from unionhome.core.models import Org
 from unionhome.core.outbox import later
 from unionhome.core.scoping import by_rule, within
+from unionhome.core.uploads import import_too_large
 
 from . import groups, idcard
 from . import roster_cells as cells
@@ -313,12 +314,6 @@ def roster_import_run(import_id: int) -> RosterImport:
     return job
 
 
-def size_error(size: int) -> str | None:
-    if size > settings.ROSTER_MAX_MB * 1024 * 1024:
-        return _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.ROSTER_MAX_MB}
-    return None
-
-
 def roster_import_start(
     *, org: Org, filename: str, data: bytes, actor, site_column: str = ""
 ) -> RosterImport:
@@ -327,7 +322,7 @@ def roster_import_start(
     from .tasks import run_roster_import
 
     ensure_role_over(actor, org)
-    if reason := size_error(len(data)):
+    if reason := import_too_large(len(data)):
         raise DomainError("too_large", reason, fields={"file": reason}, status=413)
     job = RosterImport.objects.create(
         org=org,

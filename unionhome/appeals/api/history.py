@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from unionhome.core import spreadsheets
 from unionhome.core.bounds import Id
-from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import require_staff, visible_orgs
+from unionhome.core.scoping import staff_org
+from unionhome.core.uploads import import_too_large
 
 from .. import history
 
@@ -48,18 +48,14 @@ def appeals_import(request, org: Id):
     `{"source_id", "received_at", "closed_at"|null, "category", "site", "channel", "rating"|null,
     "withdrawn"}`; or multipart `file`, an .xlsx with those columns. Good lines are kept, bad
     ones reported by line and field; a `source_id` imported before is skipped."""
-    require_staff(request.user)
-    target = visible_orgs(request.user).filter(pk=org).first()
-    if target is None:
-        raise NotFound()
+    target = staff_org(request.user, org)
     multipart = request.content_type.startswith("multipart/")
     upload = request.FILES.get("file") if multipart else None
     if multipart and upload is None:
         msg = _("请上传 .xlsx 文件（字段名 file）")
         raise DomainError("invalid", msg, fields={"file": msg})
     size = upload.size if upload is not None else len(request.body)
-    if size > settings.ROSTER_MAX_MB * 1024 * 1024:
-        msg = _("文件超过 %(mb)d MB：请分成几个文件上传") % {"mb": settings.ROSTER_MAX_MB}
+    if msg := import_too_large(size):
         raise DomainError("too_large", msg, fields={"file": msg}, status=413)
     if upload is not None:
         try:

@@ -9,9 +9,10 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from unionhome.core.bounds import Id
-from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.errors import DomainError
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import get_scoped, require_staff, visible_orgs
+from unionhome.core.scoping import get_scoped, staff_org
+from unionhome.core.uploads import import_too_large
 
 from .. import roster, roster_cells
 from ..models import (
@@ -48,14 +49,11 @@ SiteColumn = Literal[roster_cells.SITE_COLUMNS]  # type: ignore[valid-type]
 def roster_import_create(request, org: Id, file: File[UploadedFile], site_column: SiteColumn | None = None):
     """Staff: import a roster (.xlsx, .xls or .csv in UTF-8 or GBK) into `org` in the background;
     poll `GET /roster/imports/{id}`. `site_column` reads a column such as 部门 as the work site."""
-    require_staff(request.user)
-    target = visible_orgs(request.user).filter(pk=org).first()
-    if target is None:
-        raise NotFound()
+    target = staff_org(request.user, org)
     if target.kind == "higher":
         msg = _("花名册只能导入到企业或基层工会")
         raise DomainError("not_a_union", msg, fields={"org": msg})
-    if msg := roster.size_error(file.size or 0):  # before reading it
+    if msg := import_too_large(file.size or 0):  # before reading it
         raise DomainError("too_large", msg, fields={"file": msg}, status=413)
     job = roster.roster_import_start(
         org=target,
