@@ -267,6 +267,7 @@ def main() -> None:
             "bench.campaign_bulk",
             "bench.roster_import",
             "bench.first_answer",
+            "bench.insight_feeds",
         ]
     for module in modules:
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)

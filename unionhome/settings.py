@@ -328,6 +328,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionhome@localhost")
 # {"to", "title", "body", "url"} as JSON. Unset: the channel is not offered.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 WECHAT_GATEWAY_URL = env_str("WECHAT_GATEWAY_URL", "")
+# The address members open the site at (https://…), written into texts sent to a phone with no
+# account yet (a new hire's join reminder). Empty: the text names the site instead of a link.
+PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
 # One-time codes by SMS (core.otp): how long a code lives and how often it may be tried. With no
 # SMS gateway, SMS_DEV_ECHO=1 (set by `make run`) shows the code on the page instead: for a demo
 # or a developer's machine only, never in production. A code is never written to the log.

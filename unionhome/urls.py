@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("unionhome.assistant.urls")),
     path("", include("unionhome.content.urls")),
     path("", include("unionhome.insights.urls")),
+    path("", include("unionhome.integrations.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
 ]

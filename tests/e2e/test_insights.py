@@ -41,3 +41,76 @@ def test_the_chair_opens_the_figures_and_the_records_behind_one(tree, live_serve
         assert serious_violations(page) == []
         shot(page, f"insights-drill-{size['width']}")
         context.close()
+
+
+def test_care_pages_for_the_member_staff_and_the_feed_upload(personas, live_server, browser):
+    """The member's own hours, the union's care list and the spreadsheet upload page, on a phone
+    in 长辈版 and on a desktop; each passes axe-core."""
+    from unionhome.insights import care
+    from unionhome.integrations.models import Integration
+
+    from ..insights.test_care import work
+
+    month = dt.date.today().replace(day=1)
+    work(personas.member, month, min(8, dt.date.today().day), overtime=4.5, night=True)
+    care.care_flags_raise(month=month)
+    integration = Integration.objects.create(
+        org=personas.tree.union, name="考勤系统", key="k" * 32, secret="s"
+    )
+    pages = [
+        (personas.member_user, "/me/hours/", "我的工时"),
+        (personas.staff, "/staff/insights/care/", "工时关怀"),
+        (personas.staff, "/staff/integrations/", "企业系统对接"),
+        (personas.staff, f"/staff/integrations/{integration.key}/upload/", "上传表格"),
+    ]
+    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
+        for user, path, title in pages:
+            user.elder_mode = elder
+            user.save()
+            context = browser.new_context(viewport=size, locale="zh-CN")
+            page = context.new_page()
+            login(page, live_server.url, user.username, PASSWORD)
+            page.goto(live_server.url + path)
+            expect(page.locator("h1")).to_have_text(title)
+            assert serious_violations(page) == [], path
+            shot(page, f"care-{path.strip('/').replace('/', '-')[:30]}-{size['width']}")
+            context.close()
+
+
+def test_demand_plans_and_rankings_pages(personas, live_server, browser):
+    """The demand analysis and the plan page for staff, the quarterly ranking for a member; each
+    passes axe-core on a phone in 长辈版 and on a desktop."""
+    from unionhome.insights import plans
+
+    from ..insights.test_demand import filed
+
+    now = dt.datetime.now(tz=dt.UTC)
+    for hour in range(3):
+        filed(personas.tree.union, now - dt.timedelta(hours=hour), text="宿舍空调坏了")
+    year, quarter = plans.quarter_of(dt.date.today())
+    plan = plans.plan_for(actor=personas.staff, org=personas.tree.union, year=year, quarter=quarter)
+    plans.plan_item_add(
+        actor=personas.staff,
+        plan=plan,
+        title="夏送清凉",
+        owner="张",
+        due_on=plans.quarter_period(year, quarter).end,
+    )
+    plans.plan_publish(actor=personas.staff, plan=plan)
+    pages = [
+        (personas.staff, "/staff/insights/demand/", "需求分析"),
+        (personas.staff, "/staff/insights/plan/", "季度工作计划"),
+        (personas.member_user, f"/rankings/?org={personas.tree.street.pk}", "季度排名"),
+    ]
+    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
+        for user, path, title in pages:
+            user.elder_mode = elder
+            user.save()
+            context = browser.new_context(viewport=size, locale="zh-CN")
+            page = context.new_page()
+            login(page, live_server.url, user.username, PASSWORD)
+            page.goto(live_server.url + path)
+            expect(page.locator("h1")).to_have_text(title)
+            assert serious_violations(page) == [], path
+            shot(page, f"g-{path.strip('/').split('?')[0].replace('/', '-')}-{size['width']}")
+            context.close()

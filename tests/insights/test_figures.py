@@ -239,3 +239,106 @@ def test_a_member_who_leaves_the_union_today_is_a_member_until_yesterday(union):
     assert member.membership_ended_on == today
     assert f.registered(union, today).count() == 0
     assert f.registered(union, today - dt.timedelta(days=1)).count() == 1
+
+
+def checked_in(member, when):
+    from unionhome.activities.models import Activity, Signup
+
+    with system():
+        activity = Activity.objects.create(
+            org=member.org, title="活动", starts_at=when, ends_at=when, capacity=10, remaining=9,
+            signup_closes_at=when,
+        )  # fmt: skip
+        Signup.objects.create(
+            activity=activity, member=member, status="confirmed", short_code=f"S{activity.pk}",
+            checked_in_at=when,
+        )  # fmt: skip
+
+
+def notice_read(member, sent, read=True):
+    from unionhome.core.models import Notification
+
+    n = Notification.objects.create(
+        user=member.user, title="通知", ref="notice:1", read_at=sent if read else None
+    )
+    Notification.objects.filter(pk=n.pk).update(created_at=sent)
+
+
+def test_participation_and_reach_count_members_of_the_last_day(union):
+    came = person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1))
+    twice = person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1))
+    late = person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1))
+    gone = person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1))
+    gone.membership_ended_on = dt.date(2026, 3, 31)  # not a member on the last day
+    gone.save()
+    person(union, dt.date(2020, 1, 1))  # on the roster, not a member: in no denominator here
+    checked_in(came, at(2026, 2, 1, 9))
+    checked_in(twice, at(2026, 1, 1, 0, 0))
+    checked_in(twice, at(2026, 3, 1, 9))
+    checked_in(late, at(2026, 4, 1, 0, 0))  # one second … a whole day after the end: out
+    checked_in(gone, at(2026, 2, 1, 9))
+    notice_read(came, at(2026, 3, 31, 23, 59))
+    notice_read(twice, at(2026, 2, 1), read=False)  # sent, never opened
+    notice_read(late, at(2025, 12, 31, 23, 59))  # opened, but sent before the period
+    p, r = f.participation(union, Q1), f.reach(union, Q1)
+    assert (p.numerator, p.denominator, p.value) == (2, 3, 0.6667)
+    assert (r.numerator, r.denominator) == (1, 3)
+    assert p.numerator == f.records("participated", union, Q1).count()
+    assert r.numerator == f.records("reached", union, Q1).count()
+    assert r.denominator == f.records("members_end", union, Q1).count()
+
+
+def test_the_comparison_period_is_the_one_just_before_or_the_one_chosen(union, personas, client):
+    assert f.previous(Q1) == Period(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert f.previous(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))) == Period(
+        dt.date(2026, 2, 1), dt.date(2026, 2, 28)
+    )  # month on month, whatever the months' lengths
+    assert f.previous(Period(dt.date(2026, 3, 5), dt.date(2026, 3, 14))) == Period(
+        dt.date(2026, 2, 23), dt.date(2026, 3, 4)
+    )
+    staff = grant(UserFactory(username="cmp_staff"), union)
+    appeal(union, at(2025, 11, 5), closed=at(2025, 11, 9), rating=2)
+    appeal(union, at(2025, 11, 6))
+    appeal(union, at(2026, 1, 5), closed=at(2026, 1, 7), rating=5)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, staff.username)}"}
+    body = client.get(f"/api/v1/insights/figures?org={union.pk}&from=2026-01-01&to=2026-03-31", **auth).json()
+    assert body["compare"]["from"] == "2025-10-01" and body["compare"]["to"] == "2025-12-31"
+    assert body["compare"]["values"]["closure_rate"] == 0.5 and body["closure_rate"]["value"] == 1.0
+    assert body["compare"]["values"]["cycle_days"] == 4.0 and body["cycle_days"]["mean"] == 2.0
+    assert body["compare"]["values"]["satisfaction"] == 0.0
+    chosen = "from=2026-01-01&to=2026-03-31&compare_from=2025-11-05&compare_to=2025-11-05"
+    body = client.get(f"/api/v1/insights/figures?org={union.pk}&{chosen}", **auth).json()
+    # Only the appeal of the 5th was received then, and it was closed on the 9th, after that end.
+    assert body["compare"]["values"]["closure_rate"] == 0.0
+    assert body["compare"]["values"]["cycle_days"] is None
+    for bad in ("compare_from=2025-11-05", "compare_from=2025-12-01&compare_to=2025-11-01"):
+        r = client.get(f"/api/v1/insights/figures?org={union.pk}&{bad}", **auth)
+        assert r.status_code == 400 and "compare_from" in r.json()["fields"], bad
+
+
+def test_the_page_compares_breaks_down_by_sub_union_charts_and_exports(union, personas):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ..conftest import login_client
+
+    branch = OrgFactory(name="核算分会", kind="branch", parent=union)
+    staff = grant(UserFactory(username="page_staff"), union)
+    appeal(union, at(2026, 1, 5), closed=at(2026, 1, 7), rating=5)
+    appeal(branch, at(2026, 2, 5))
+    client = login_client(staff)
+    query = f"org={union.pk}&from=2026-01-01&to=2026-03-31"
+    page = client.get(f"/staff/insights/?{query}").content.decode()
+    for word in ("参与率", "触达率", "对比期", "逐月走势", "核算分会", "<svg", "2026-03"):
+        assert word in page, word
+    # the whole union closed 1 of 2; the branch 0 of 1
+    assert "50.0%" in page and "0.0%" in page
+    response = client.get(f"/staff/insights/export/?{query}")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][0] == "组织" and [r[0] for r in rows[1:]] == ["核算工会", "核算分会"]
+    header = list(rows[0])
+    closure = header.index("办结率")
+    assert rows[1][closure : closure + 3] == (0.5, 1, 2) and rows[2][closure : closure + 3] == (0, 0, 1)
+    assert login_client(personas.staff_other).get(f"/staff/insights/export/?{query}").status_code == 404

@@ -7,39 +7,13 @@ import json
 import time
 from decimal import Decimal
 
-import pytest
-
 from unionhome.core.models import Notification
 from unionhome.integrations import services
 from unionhome.integrations.models import Attendance, Event, TrainingRecord
 from unionhome.members.models import Member
 
 from ..conftest import api_token
-
-
-@pytest.fixture
-def feed(personas, client):
-    token = api_token(client, "staff")
-    r = client.post(
-        "/api/v1/integrations",
-        {"name": "人事系统", "org": personas.tree.union.pk},
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
-    assert r.status_code == 201
-    return r.json()
-
-
-def send(client, feed, events, *, at=None, secret=None, raw: bytes | None = None):
-    body = raw if raw is not None else json.dumps({"events": events}, ensure_ascii=False).encode()
-    header = services.sign(secret or feed["secret"], body, at)
-    return client.post(
-        f"/api/v1/integrations/{feed['key']}/events",
-        body,
-        content_type="application/json",
-        HTTP_X_UNIONHOME_SIGNATURE=header,
-    )
-
+from .conftest import send
 
 HIRE = {"id": "h1", "type": "hire", "employee_no": "N001", "date": "2026-11-02", "name": "新人甲",
         "phone": "13600000001", "site": "翠湖小区", "post": "保安"}  # fmt: skip

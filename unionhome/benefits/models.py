@@ -375,6 +375,7 @@ class VisitKind(models.TextChoices):
     PAIRING = "pairing", _("结对走访")
     FESTIVAL = "festival", _("节日慰问")
     ILLNESS = "illness", _("病困慰问")
+    HOURS = "hours", _("工时关怀")
 
 
 class Visit(Scoped):

@@ -27,7 +27,8 @@ class OrgAdmin(admin.ModelAdmin):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ("name", "org", "address")
+    list_display = ("name", "org", "address", "station", "latitude", "longitude")
+    list_filter = ("station",)
     search_fields = ("name",)
 
 

@@ -126,6 +126,26 @@ def _moment(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def month_value(value) -> dt.date | None:
+    """The first day of a month written 2026-07, within the bounds; anything else None."""
+    try:
+        year, month = str(value).split("-")
+        day = dt.date(int(year), int(month), 1) if len(year) == 4 and len(month) == 2 else None
+    except (TypeError, ValueError):
+        return None
+    return None if day is None or day_error(day) else day
+
+
+def _month(value: str) -> dt.date:
+    day = month_value(value)
+    if day is None:
+        raise ValueError(
+            gettext("月份应写成 2026-07 这样，在 %(first)s 年到 %(last)s 年之间")
+            % {"first": YEAR_MIN, "last": YEAR_MAX}
+        )
+    return day
+
+
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Page = Annotated[int, Field(ge=1, le=PAGE_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -133,6 +153,8 @@ Age = Annotated[int, Field(ge=AGE_MIN, le=AGE_MAX)]
 Day = Annotated[dt.date, AfterValidator(_day)]
 LifeDay = Annotated[dt.date, AfterValidator(_life_day)]
 Moment = Annotated[dt.datetime, AfterValidator(_moment)]
+# A month as 2026-07 on the wire; its first day in the handler.
+Month = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2026-07"]), AfterValidator(_month)]
 Money = Annotated[Decimal, Field(ge=0, le=MONEY_MAX, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)]
 
 

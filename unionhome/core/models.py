@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,17 @@ class Site(Scoped):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # Where it is (WGS-84) and whether it hosts a union service station (职工服务站): what the
+    # demand analysis measures a busy site's distance to the nearest station with.
+    latitude = models.DecimalField(
+        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )  # fmt: skip
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )  # fmt: skip
+    station = models.BooleanField(_("设有职工服务站"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -121,6 +121,23 @@ def optional_channels() -> list[str]:
     return [name for name in ("sms", "wechat") if getattr(ADAPTERS[name], "url", "")]
 
 
+def text_phone(phone: str, body: str) -> None:
+    """A text to a phone with no account behind it (an inbox needs one): sent through the SMS
+    gateway after the transaction commits; without a gateway, only logged (by its length)."""
+    from .tasks import send_text
+
+    later(send_text, phone, body)
+
+
+def text_deliver(phone: str, body: str) -> None:
+    if not settings.SMS_GATEWAY_URL:
+        log.info("text of %d characters not sent: no SMS gateway", len(body))
+        return
+    from .http import post_json
+
+    post_json(settings.SMS_GATEWAY_URL, {"to": phone, "title": "", "body": body, "url": ""})
+
+
 def register_adapter(adapter: ChannelAdapter) -> None:
     ADAPTERS[adapter.name] = adapter
 

@@ -128,14 +128,17 @@ def visible_orgs(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Org]:
     return scope(Org.objects.all(), user, field="", roles=roles)
 
 
-def staff_org(user, pk: int | None) -> Org:
-    """The org numbered `pk` when `user` is staff over it (403 for someone staff nowhere, 404
-    for an org above or beside theirs, as for one that does not exist); without `pk`, the highest
-    org they hold."""
-    from .errors import NotFound
+def staff_org(user, pk: int | None, roles: Iterable[str] = STAFF_ROLES) -> Org:
+    """The org numbered `pk` when `user` holds one of `roles` over it (403 for someone holding
+    none anywhere, 404 for an org above or beside theirs, as for one that does not exist);
+    without `pk`, the highest org they hold."""
+    from django.utils.translation import gettext
 
-    require_staff(user)
-    orgs = visible_orgs(user)
+    from .errors import Forbidden, NotFound
+
+    if not (getattr(user, "is_superuser", False) or role_paths(user, roles)):
+        raise Forbidden("forbidden", gettext("只有工会工作人员可以使用此功能"))
+    orgs = visible_orgs(user, roles)
     org = orgs.filter(pk=pk).first() if pk else orgs.order_by("path").first()
     if org is None:
         raise NotFound()

@@ -23,6 +23,7 @@ GROUPS = [
         [
             Entry("staff-desk", _("主席工作台")),
             Entry("insights", _("工作成效")),
+            Entry("insights-plan", _("季度计划与排名")),
             Entry("staff-home", _("概览")),
             Entry("staff-members", _("会员")),
             Entry("staff-joins", _("入会审核")),
@@ -40,6 +41,7 @@ GROUPS = [
             Entry("staff-rectification", _("整改清单")),
             Entry("staff-risks", _("风险研判")),
             Entry("staff-figures", _("诉求数据")),
+            Entry("insights-demand", _("需求分析")),
             Entry("staff-legal", _("法律服务")),
             Entry("staff-stations", _("服务站二维码")),
         ],
@@ -61,6 +63,7 @@ GROUPS = [
             Entry("staff-funds", _("经费台账")),
             Entry("staff-hardship", _("帮扶台账")),
             Entry("staff-visits", _("结对走访")),
+            Entry("insights-care", _("工时关怀")),
             Entry("staff-groups", _("服务群体")),
             Entry("staff-campaigns", _("送清凉送温暖")),
         ],
@@ -78,6 +81,7 @@ GROUPS = [
         [
             Entry("staff-orgs", _("组织")),
             Entry("staff-departments", _("部门与承办人")),
+            Entry("staff-integrations", _("企业系统对接")),
             Entry("", _("工作日调整"), superuser=True, path="/admin/core/workdayoverride/"),
         ],
     ),

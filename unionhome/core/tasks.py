@@ -29,6 +29,12 @@ def send_code(purpose: str, target: str, phone: str, text: str) -> None:
     otp.deliver(purpose=purpose, target=target, phone=phone, text=text)
 
 
+@db_task(retries=3, retry_delay=60)
+def send_text(phone: str, body: str) -> None:
+    """A text to a phone that has no account yet (core.notifications.text_phone)."""
+    notifications.text_deliver(phone, body)
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def purge_expired_tokens() -> int:
     from django.utils import timezone

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from unionhome.core.bounds import Day, Id
+from unionhome.core.bounds import Day, Id, Month
+from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import staff_org
+from unionhome.members.selectors import member_of
 
+from . import care, demand, plans
 from . import figures as f
-from .selectors import period_of
+from .selectors import comparison_of, enterprise_org, period_of, ranking_org
 
 router = Router(tags=["insights"])
 
@@ -28,6 +35,14 @@ class CycleOut(Schema):
     definition: str
 
 
+class CompareOut(Schema):
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    values: dict[str, float | None] = Field(
+        description="each figure's value (the cycle's mean) over the comparison period"
+    )
+
+
 class FiguresOut(Schema):
     org: int
     start: str = Field(alias="from")
@@ -37,23 +52,34 @@ class FiguresOut(Schema):
     closure_rate: RateOut
     satisfaction: RateOut
     turnover: RateOut
+    participation: RateOut
+    reach: RateOut
+    compare: CompareOut
 
 
 class FiguresQuery(Schema):
     org: Id | None = None
     start: Day | None = Field(None, alias="from")
     end: Day | None = Field(None, alias="to")
+    compare_start: Day | None = Field(
+        None, alias="compare_from", description="default: the period of the same length just before"
+    )
+    compare_end: Day | None = Field(None, alias="compare_to")
 
 
 @router.get("/insights/figures", response=FiguresOut, by_alias=True)
 @refuses(400, 403, 404)
 def insight_figures(request, query: Query[FiguresQuery]):
-    """Registration rate, appeal cycle, closure rate, satisfaction and turnover for the org's
-    subtree over whole local days `from`–`to` (both included; default this year so far), each
-    with its definition, numerator and denominator (staff over the org; 404 above it)."""
+    """Registration rate, appeal cycle, closure rate, satisfaction, turnover, participation and
+    reach for the org's subtree over whole local days `from`–`to` (both included; default this
+    year so far), each with its definition, numerator and denominator, and each figure's value
+    over a comparison period (`compare_from`–`compare_to`; default the period of the same length
+    just before: month on month for a month). Staff over the org; 404 above it."""
     org = staff_org(request.user, query.org)
     period = period_of(query.start, query.end)
+    other = comparison_of(period, query.compare_start, query.compare_end)
     out = f.figures(org, period)
+    before = f.figures(org, other)
     rates = {k: v for k, v in out.items() if isinstance(v, f.Rate)}
     return {
         "org": org.pk,
@@ -74,4 +100,277 @@ def insight_figures(request, query: Query[FiguresQuery]):
             "n": out["cycle_days"].n,
             "definition": out["cycle_days"].definition,
         },
+        "compare": {
+            "from": other.start.isoformat(),
+            "to": other.end.isoformat(),
+            "values": {k: f.value(v) for k, v in before.items()},
+        },
+    }
+
+
+# -- care flags (G6) -------------------------------------------------------------------------
+
+
+class CareQuery(Schema):
+    org: Id | None = None
+    month: Month | None = Field(None, description="YYYY-MM; default this month")
+
+
+class CareFlagOut(Schema):
+    employee_no: str
+    member: int = Field(description="the member's id")
+    kind: str = Field(description="over_36h | near_36h | over_3h_day | no_rest_7d | nights_5")
+    value: float = Field(description="hours (over_36h, near_36h, over_3h_day) or days in a row")
+    limit: float
+
+
+def _month(value) -> object:
+    return value or timezone.localdate().replace(day=1)
+
+
+@router.get("/insights/care-flags", response=list[CareFlagOut])
+@refuses(400, 403, 404)
+def care_flags(request, query: Query[CareQuery]):
+    """Union staff: the month's care flags in the org's subtree, from attendance (definitions in
+    docs/insights.md). The enterprise's own people see counts only (`care-counts`)."""
+    org = staff_org(request.user, query.org)
+    found = care.flags(org, _month(query.month))
+    numbers = care.employee_numbers({flag.member_id for flag in found})
+    return [
+        {
+            "employee_no": numbers.get(flag.member_id, ""),
+            "member": flag.member_id,
+            "kind": flag.kind,
+            "value": float(flag.value),
+            "limit": float(flag.limit),
+        }
+        for flag in found
+    ]
+
+
+class CareCountOut(Schema):
+    site: str = Field(description="the site's name; empty for members without one")
+    kind: str
+    members: int
+
+
+@router.get("/insights/care-counts", response=list[CareCountOut])
+@refuses(400, 403, 404)
+def care_counts(request, query: Query[CareQuery]):
+    """Union staff and the enterprise's department handlers: how many members each flag holds,
+    per site — never who."""
+    org = enterprise_org(request.user, query.org)
+    return care.counts(org, _month(query.month))
+
+
+class HoursDayOut(Schema):
+    date: str
+    hours: float
+    overtime_hours: float
+    night: bool
+
+
+class HoursOut(Schema):
+    month: str
+    scheme: str
+    since: str = Field(description="the first day the overtime is counted from (the scheme's period)")
+    overtime_hours: float
+    limit: float
+    days: list[HoursDayOut]
+    flags: list[str]
+
+
+@router.get("/me/hours", response=HoursOut)
+@refuses(400, 404)
+def my_hours(request, month: Month | None = None):
+    """The caller's own working hours for a month against the legal limit, and the care flags
+    they raise."""
+    member = member_of(request.user)
+    if member is None:
+        raise NotFound(_("您还不是会员"))
+    hours = care.hours_of(member, _month(month))
+    return {
+        "month": hours.month.strftime("%Y-%m"),
+        "scheme": hours.scheme,
+        "since": hours.since.isoformat(),
+        "overtime_hours": float(hours.overtime),
+        "limit": float(hours.limit),
+        "days": [
+            {
+                "date": d.date.isoformat(),
+                "hours": float(d.hours),
+                "overtime_hours": float(d.overtime_hours),
+                "night": d.night,
+            }
+            for d in hours.days
+        ],
+        "flags": [flag.kind for flag in hours.flags],
+    }
+
+
+# -- quarterly rankings (G7) ---------------------------------------------------------------------
+
+
+class PartOut(Schema):
+    key: str = Field(description="closure_rate | satisfaction | participation | plan_done")
+    value: float | None = Field(description="0–1; null when there is nothing to measure (counts 0)")
+    numerator: int
+    denominator: float
+    weight: float
+    points: float = Field(description="100 × weight × value")
+
+
+class RankOut(Schema):
+    org: int
+    name: str
+    rank: int
+    score: float
+    parts: list[PartOut]
+
+
+class RankingOut(Schema):
+    org: int
+    quarter: str
+    rows: list[RankOut]
+
+
+class RankingQuery(Schema):
+    org: Id | None = None
+    quarter: str | None = Field(
+        None, pattern=r"^[0-9]{4}Q[1-4]$", description="e.g. 2026Q4; default this quarter"
+    )
+
+
+@router.get("/insights/rankings", response=RankingOut)
+@refuses(400, 404)
+def insight_rankings(request, query: Query[RankingQuery]):
+    """The unions directly under `org` ranked for a quarter on the declared score (every part
+    shown): 30% closure rate, 30% satisfaction, 20% participation, 20% of the published plan's
+    items done. Any signed-in person; default org: the union above the caller's own."""
+    org = ranking_org(request.user, query.org or 0)
+    if org is None:
+        raise NotFound()
+    asked = plans.parse_quarter(query.quarter)
+    if query.quarter and asked is None:
+        msg = _("季度应在 2000 年到 2100 年之间")
+        raise DomainError("invalid", msg, fields={"quarter": msg})
+    year, quarter = asked or plans.quarter_of(timezone.localdate())
+    rows = plans.ranking(org, year, quarter)
+    return {
+        "org": org.pk,
+        "quarter": f"{year}Q{quarter}",
+        "rows": [
+            {
+                "org": row.org.pk,
+                "name": row.org.name,
+                "rank": row.rank,
+                "score": row.score,
+                "parts": [
+                    {
+                        "key": p.key,
+                        "value": p.value,
+                        "numerator": p.numerator,
+                        "denominator": p.denominator,
+                        "weight": p.weight,
+                        "points": p.points,
+                    }
+                    for p in row.parts
+                ],  # fmt: skip
+            }
+            for row in rows
+        ],
+    }
+
+
+# -- demand analysis (G2) ------------------------------------------------------------------------
+
+
+class DemandQuery(Schema):
+    org: Id | None = None
+    start: Day | None = Field(None, alias="from")
+    end: Day | None = Field(None, alias="to")
+    by: Literal["week", "month"] = "month"
+    km: float = Field(2.0, gt=0, le=100, description="the distance a service station serves")
+    min_appeals: int = Field(10, ge=1, le=1_000_000, description="a busy site's appeals in the period")
+
+
+class TrendOut(Schema):
+    bucket: str = Field(description="the week's Monday or the month's first day")
+    counts: dict[str, int] = Field(description="appeals per category")
+    total: int
+
+
+class ChannelOut(Schema):
+    channel: str
+    label: str
+    appeals: int
+
+
+class HotSiteOut(Schema):
+    site: int
+    name: str
+    appeals: int
+    share: float
+
+
+class TermOut(Schema):
+    term: str
+    now: int
+    before: int
+    growth: int
+
+
+class UncoveredOut(Schema):
+    site: int
+    name: str
+    appeals: int
+    located: bool = Field(description="false: the site has no coordinates, so no distance")
+    nearest_station_km: float | None
+
+
+class DemandOut(Schema):
+    org: int
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    trends: list[TrendOut]
+    channels: list[ChannelOut]
+    hot_sites: list[HotSiteOut]
+    heatmap: list[list[int]] = Field(description="7 rows, Monday first, of 24 hours (local time)")
+    rising_terms: list[TermOut]
+    uncovered_sites: list[UncoveredOut]
+
+
+@router.get("/insights/demand", response=DemandOut, by_alias=True)
+@refuses(400, 403, 404)
+def insight_demand(request, query: Query[DemandQuery]):
+    """What members ask for, where and when, over whole local days `from`–`to` (default this
+    year so far): appeals per category by week or month, channels, the busiest sites, a
+    weekday × hour heat map, terms rising against the period just before, and busy sites with
+    no service station within `km` (staff over the org; 404 above it)."""
+    org = staff_org(request.user, query.org)
+    period = period_of(query.start, query.end)
+    return {
+        "org": org.pk,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "trends": [
+            {"bucket": t["bucket"].isoformat(), "counts": t["counts"], "total": t["total"]}
+            for t in demand.trends(org, period, query.by)
+        ],
+        "channels": [
+            {"channel": c, "label": label, "appeals": n} for c, label, n in demand.channels(org, period)
+        ],
+        "hot_sites": demand.hot_sites(org, period),
+        "heatmap": demand.heatmap(org, period),
+        "rising_terms": demand.rising_terms(org, period),
+        "uncovered_sites": [
+            {
+                "site": u.site.pk,
+                "name": u.site.name,
+                "appeals": u.appeals,
+                "located": u.located,
+                "nearest_station_km": u.nearest_km,
+            }
+            for u in demand.uncovered(org, period, km=query.km, min_appeals=query.min_appeals)
+        ],  # fmt: skip
     }

@@ -17,7 +17,11 @@ hand-worked data, boundaries included):
   withdrawn appeals are out of both;
 - satisfaction: of the appeals closed in the period that were rated, the share rated 4 or 5;
 - turnover: the people who left in the period (last day on the roster within it) ÷ the mean of
-  the numbers on the roster on its first and its last day."""
+  the numbers on the roster on its first and its last day;
+- participation: of the members on the period's last day, the share checked in at one union
+  activity or more during the period;
+- reach: of the members on the period's last day, the share who opened one union notice or
+  more sent to them during the period (the inbox's read receipt)."""
 
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ DEFINITIONS = {
     "closure_rate": _("办结率 = 期间内受理的诉求中，期末前已办结的件数 ÷ 受理件数（已撤回的不计）。"),
     "satisfaction": _("满意率 = 期间内办结并已评价的诉求中，评为 4 星或 5 星的件数 ÷ 已评价件数。"),
     "turnover": _("流失率 = 期间内离职人数 ÷（期初在册人数 + 期末在册人数）÷ 2。"),
+    "participation": _("参与率 = 期末会员中，期间内至少参加（签到）过一次工会活动的人数 ÷ 期末会员人数。"),
+    "reach": _("触达率 = 期末会员中，期间内至少打开过一条发给本人的工会通知的人数 ÷ 期末会员人数。"),
 }
 
 
@@ -139,6 +145,33 @@ def satisfied(org: Org, period: Period) -> QuerySet[Appeal]:
     return rated(org, period).filter(rating__gte=4)
 
 
+def members_on(org: Org, day: dt.date) -> QuerySet[Member]:
+    """Members on `day`: joined by then, the membership not ended by then."""
+    return (
+        within(Member.objects, org)
+        .exclude(status=MemberStatus.ANONYMISED)
+        .filter(joined_on__lte=day)
+        .filter(Q(membership_ended_on=None) | Q(membership_ended_on__gt=day))
+    )
+
+
+def participated(org: Org, period: Period) -> QuerySet[Member]:
+    start, end = period.bounds()
+    took_part = Q(signups__checked_in_at__gte=start, signups__checked_in_at__lt=end)
+    return members_on(org, period.end).filter(pk__in=Member.objects.filter(took_part).values("pk"))
+
+
+def reached(org: Org, period: Period) -> QuerySet[Member]:
+    start, end = period.bounds()
+    opened = Q(
+        user__notifications__ref__startswith="notice:",
+        user__notifications__created_at__gte=start,
+        user__notifications__created_at__lt=end,
+        user__notifications__read_at__isnull=False,
+    )
+    return members_on(org, period.end).filter(pk__in=Member.objects.filter(opened).values("pk"))
+
+
 def left_in(org: Org, period: Period) -> QuerySet[Member]:
     return (
         within(Member.objects, org)
@@ -158,6 +191,9 @@ RECORDS = {
     "rated": rated,
     "satisfied": satisfied,
     "left_in": left_in,
+    "members_end": lambda org, p: members_on(org, p.end),
+    "participated": participated,
+    "reached": reached,
 }
 
 
@@ -193,6 +229,14 @@ def turnover(org: Org, period: Period) -> Rate:
     return Rate("turnover", left_in(org, period).count(), (first + last) / 2, first, last)
 
 
+def participation(org: Org, period: Period) -> Rate:
+    return Rate("participation", participated(org, period).count(), members_on(org, period.end).count())
+
+
+def reach(org: Org, period: Period) -> Rate:
+    return Rate("reach", reached(org, period).count(), members_on(org, period.end).count())
+
+
 def figures(org: Org, period: Period) -> dict:
     return {
         "registration_rate": registration_rate(org, period),
@@ -200,4 +244,28 @@ def figures(org: Org, period: Period) -> dict:
         "closure_rate": closure_rate(org, period),
         "satisfaction": satisfaction(org, period),
         "turnover": turnover(org, period),
+        "participation": participation(org, period),
+        "reach": reach(org, period),
     }
+
+
+def previous(period: Period) -> Period:
+    """The period of the same length just before (month-on-month for a month)."""
+    days = (period.end - period.start).days + 1
+    if period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1:  # whole months
+        months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+        index = period.start.year * 12 + period.start.month - 1 - months
+        start = dt.date(index // 12, index % 12 + 1, 1)
+        return Period(start, period.start - dt.timedelta(days=1))
+    return Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
+
+
+def value(figure) -> float | None:
+    """One number per figure, for comparisons and tables (the cycle's mean)."""
+    return figure.mean if isinstance(figure, Cycle) else figure.value
+
+
+def breakdown(org: Org, period: Period) -> list[tuple[Org, dict]]:
+    """The figures for the org and for each union directly under it (the sub-unions' table)."""
+    children = Org.objects.filter(parent=org).order_by("name", "pk")
+    return [(org, figures(org, period))] + [(child, figures(child, period)) for child in children]

@@ -3,18 +3,30 @@ records behind every number (the drill-down)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.access import staff_required
+from unionhome.core.bounds import month_value
 from unionhome.core.errors import DomainError
-from unionhome.core.forms import day_param, int_param
+from unionhome.core.forms import add_domain_error, day_param, int_param
 from unionhome.core.paging import page_of
-from unionhome.core.scoping import staff_org, visible_orgs
+from unionhome.core.scoping import by_rule, staff_org, visible_orgs, within
+from unionhome.core.spreadsheets import xlsx_response
+from unionhome.members.models import Member
+from unionhome.members.selectors import member_of
 
+from . import care, charts, demand, plans
 from . import figures as f
-from .selectors import period_of
+from .forms import ItemDoneForm, PlanForm, PlanItemForm
+from .models import CareFlag, CareKind, PlanItem
+from .selectors import comparison_of, period_of, ranking_org
 
 # The drill-downs: name → (what the records are, whether they are people or appeals).
 DRILLS = {
@@ -27,6 +39,9 @@ DRILLS = {
     "closed_in": (_("期间内办结的诉求"), "appeals"),
     "rated": (_("期间内办结并已评价的诉求"), "appeals"),
     "satisfied": (_("其中评为 4 星或 5 星的"), "appeals"),
+    "members_end": (_("期末会员"), "people"),
+    "participated": (_("期间内参加过工会活动的会员"), "people"),
+    "reached": (_("期间内打开过工会通知的会员"), "people"),
 }
 
 
@@ -39,9 +54,32 @@ def _asked(request):
     return org, period
 
 
+LABELS = {
+    "registration_rate": _("注册率"),
+    "cycle_days": _("办理周期（天）"),
+    "closure_rate": _("办结率"),
+    "satisfaction": _("满意率"),
+    "turnover": _("流失率"),
+    "participation": _("参与率"),
+    "reach": _("触达率"),
+}
+
+
+def _compared(request, period):
+    try:
+        return comparison_of(
+            period, day_param(request.GET.get("compare_from")), day_param(request.GET.get("compare_to"))
+        )
+    except DomainError:
+        return f.previous(period)
+
+
 @staff_required
 def dashboard(request):
     org, period = _asked(request)
+    other = _compared(request, period)
+    now, before = f.figures(org, period), f.figures(org, other)
+    compare = {k: {"now": f.value(v), "before": f.value(before[k])} for k, v in now.items()}
     return render(
         request,
         "insights/dashboard.html",
@@ -49,9 +87,33 @@ def dashboard(request):
             "org": org,
             "orgs": visible_orgs(request.user).order_by("path"),
             "period": period,
-            "figures": f.figures(org, period),
+            "other": other,
+            "figures": now,
+            "compare": compare,
+            "table": [(o, {k: f.value(v) for k, v in figs.items()}) for o, figs in f.breakdown(org, period)],
+            "labels": LABELS,
+            "trends": [(LABELS[t.key], t) for t in charts.trends(org, period)],
         },
     )
+
+
+@staff_required
+def export(request):
+    """The figures of the org and its sub-unions, with numerators and denominators, as .xlsx."""
+    org, period = _asked(request)
+    header = [str(_("组织"))]
+    for key, label in LABELS.items():
+        header += [str(label)] if key == "cycle_days" else [str(label), str(_("分子")), str(_("分母"))]
+    rows = []
+    for unit, figs in f.breakdown(org, period):
+        row = [unit.name]
+        for key, figure in figs.items():
+            row += (
+                [figure.mean] if key == "cycle_days" else [figure.value, figure.numerator, figure.denominator]
+            )
+        rows.append(row)
+    name = f"figures-{org.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    return xlsx_response(name, str(_("工作成效")), header, rows)
 
 
 @staff_required
@@ -76,5 +138,207 @@ def drill(request, name: str):
             "kind": kind,
             "page": page_of(request, records),
             "name": name,
+        },
+    )
+
+
+def _month(request):
+    return month_value(request.GET.get("month")) or timezone.localdate().replace(day=1)
+
+
+def _months_around(month):
+    before = (month - dt.timedelta(days=1)).replace(day=1)
+    after = (
+        (care.month_end(month) + dt.timedelta(days=1))
+        if month < timezone.localdate().replace(day=1)
+        else None
+    )
+    return before, after
+
+
+@staff_required
+def staff_care(request):
+    """Union staff: the month's care flags with the people behind them and their follow-up
+    visits, and the counts per site the enterprise is shown."""
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    month = _month(request)
+    found = care.flags(org, month)
+    people = {m.pk: m for m in within(Member.objects, org).filter(pk__in={x.member_id for x in found})}
+    kept = {
+        (c.member_id, c.kind): c
+        for c in within(CareFlag.objects, org).filter(month=month).select_related("visit")
+    }
+    rows = [
+        {
+            "flag": x,
+            "member": people.get(x.member_id),
+            "label": CareKind(x.kind).label,
+            "kept": kept.get((x.member_id, x.kind)),
+        }
+        for x in found
+    ]
+    before, after = _months_around(month)
+    return render(
+        request,
+        "insights/care.html",
+        {
+            "org": org,
+            "orgs": visible_orgs(request.user).order_by("path"),
+            "month": month,
+            "before": before,
+            "after": after,
+            "rows": rows,
+            "counts": [dict(c, label=CareKind(c["kind"]).label) for c in care.counts(org, month)],
+        },
+    )
+
+
+@login_required
+def my_hours(request):
+    member = member_of(request.user)
+    if member is None:
+        return redirect("join")
+    month = _month(request)
+    before, after = _months_around(month)
+    hours = care.hours_of(member, month)
+    return render(
+        request,
+        "insights/my_hours.html",
+        {
+            "hours": hours,
+            "before": before,
+            "after": after,
+            "flags": [CareKind(x.kind).label for x in hours.flags],
+            "scheme": member.get_hours_scheme_display(),
+        },
+    )
+
+
+# -- work plans and rankings (G7) ----------------------------------------------------------------
+
+
+def _quarter(request) -> tuple[int, int]:
+    return plans.parse_quarter(request.GET.get("quarter") or request.POST.get("quarter")) or plans.quarter_of(
+        timezone.localdate()
+    )
+
+
+@staff_required
+def staff_plan(request):
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    year, quarter = _quarter(request)
+    plan = plans.plan_for(actor=request.user, org=org, year=year, quarter=quarter)
+    action = request.POST.get("action")
+    plan_form = PlanForm(request.POST if action == "summary" else None, initial={"summary": plan.summary})
+    item_form = PlanItemForm(request.POST if action == "item" else None)
+    done_form = ItemDoneForm(
+        request.POST if action == "done" else None, initial={"done_on": timezone.localdate()}
+    )
+    here = f"{request.path}?org={org.pk}&quarter={year}Q{quarter}"
+    if request.method == "POST":
+        try:
+            if action == "summary" and plan_form.is_valid():
+                plans.plan_update(actor=request.user, plan=plan, **plan_form.cleaned_data)
+                messages.success(request, _("已保存"))
+                return redirect(here)
+            if action == "item" and item_form.is_valid():
+                plans.plan_item_add(actor=request.user, plan=plan, **item_form.cleaned_data)
+                messages.success(request, _("已添加事项"))
+                return redirect(here)
+            if action == "done" and done_form.is_valid():
+                item = get_object_or_404(
+                    within(PlanItem.objects, org), pk=int_param(request.POST.get("item")), plan=plan
+                )
+                plans.plan_item_done(actor=request.user, item=item, **done_form.cleaned_data)
+                messages.success(request, _("已标记完成"))
+                return redirect(here)
+            if action == "publish":
+                plans.plan_publish(actor=request.user, plan=plan)
+                messages.success(request, _("计划已发布"))
+                return redirect(here)
+        except DomainError as exc:
+            add_domain_error(
+                {"summary": plan_form, "item": item_form, "done": done_form}.get(action, item_form), exc
+            )
+    return render(
+        request,
+        "insights/plan.html",
+        {
+            "org": org,
+            "orgs": visible_orgs(request.user).order_by("path"),
+            "plan": plan,
+            "items": plan.items.all(),
+            "quarter": f"{year}Q{quarter}",
+            "plan_form": plan_form,
+            "item_form": item_form,
+            "done_form": done_form,
+        },
+    )
+
+
+@login_required
+def rankings(request):
+    org = ranking_org(request.user, int_param(request.GET.get("org")))
+    if org is None:
+        raise Http404
+    year, quarter = _quarter(request)
+    rows = plans.ranking(org, year, quarter)
+    return render(
+        request,
+        "insights/rankings.html",
+        {
+            "org": org,
+            "rows": rows,
+            "quarter": f"{year}Q{quarter}",
+            "weights": [(str(plans.PARTS[k]), round(w * 100)) for k, w in plans.WEIGHTS.items()],
+            "items": {
+                row.org.pk: list(by_rule(PlanItem.objects, "a published plan, public").filter(plan=row.plan))
+                for row in rows
+                if row.plan
+            },
+        },
+    )
+
+
+# -- demand analysis (G2) ------------------------------------------------------------------------
+
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+
+
+@staff_required
+def staff_demand(request):
+    org, period = _asked(request)
+    by = "week" if request.GET.get("by") == "week" else "month"
+    trends = demand.trends(org, period, by)
+    names = dict(demand.categories())
+    used = [code for code, _label in demand.categories() if any(t["counts"].get(code) for t in trends)]
+    grid = demand.heatmap(org, period)
+    top = max((n for row in grid for n in row), default=0)
+    return render(
+        request,
+        "insights/demand.html",
+        {
+            "org": org,
+            "orgs": visible_orgs(request.user).order_by("path"),
+            "period": period,
+            "by": by,
+            "columns": [(code, names[code]) for code in used],
+            "trends": [
+                {
+                    "bucket": t["bucket"],
+                    "cells": [t["counts"].get(code, 0) for code in used],
+                    "total": t["total"],
+                }
+                for t in trends
+            ],
+            "channels": demand.channels(org, period),
+            "hot_sites": demand.hot_sites(org, period),
+            "heat": [
+                (WEEKDAYS[d], [(n, min(4, -(-n * 4 // top)) if top else 0) for n in row])
+                for d, row in enumerate(grid)
+            ],
+            "hours": range(24),
+            "rising": demand.rising_terms(org, period),
+            "uncovered": demand.uncovered(org, period),
         },
     )

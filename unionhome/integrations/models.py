@@ -42,7 +42,10 @@ class Event(Scoped):
     """One event applied, by the sender's id: the same id again is a duplicate, never applied
     twice. Holds what it was about, not the personal data it carried."""
 
-    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the unique (integration, event_id) below: no index of its own to keep up.
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     event_id = models.CharField(max_length=100)
     type = models.CharField(max_length=12, choices=EventType.choices)
@@ -61,8 +64,12 @@ class Attendance(Scoped):
     """A member's working day as the attendance system reports it (one row a day, the latest
     report standing): what the care flags (G6) read."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="attendance")
+    # Both indexed by the (org, date) index and the unique (member, date) below: a feed writes
+    # thousands of rows a request, and every index is kept up on each.
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )
     date = models.DateField()
     hours = models.DecimalField(max_digits=4, decimal_places=2)
     overtime_hours = models.DecimalField(max_digits=4, decimal_places=2, default=0)

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,17 +26,20 @@ from unionhome.core.bounds import LIFE_MIN, day_error
 from unionhome.core.errors import DomainError
 from unionhome.core.guard import system
 from unionhome.core.models import Org, Site
-from unionhome.core.notifications import notify
+from unionhome.core.notifications import notify, text_phone
 from unionhome.core.phones import normalise_phone, phone_error
 from unionhome.core.scoping import by_rule, ensure_role_over, within
 from unionhome.members import groups
-from unionhome.members.models import Member, MemberStatus, Post, Shift
+from unionhome.members.models import HoursScheme, Member, MemberStatus, Post, Shift
 from unionhome.members.services import name_initials
 
 from .models import Attendance, Event, EventType, Integration, TrainingRecord
 
 SIGNATURE_SECONDS = 300
 MAX_EVENTS = 10_000
+CHUNK = 1000
+WRITE_CHUNK = 5000  # rows an INSERT (SQLite's variable limit lowers it by itself)
+TYPES = frozenset(EventType.values)
 
 
 class Unauthorised(DomainError):
@@ -153,6 +157,19 @@ def _member(org: Org, employee_no: str) -> Member:
     return member
 
 
+def _join_reminder(member: Member) -> None:
+    """A new hire not yet in the union is texted how to join (after the batch commits)."""
+    where = f"{settings.PUBLIC_URL}/join/" if settings.PUBLIC_URL else str(_("网上职工之家的「加入工会」"))
+    text_phone(
+        member.phone,
+        _(
+            "【%(union)s】%(name)s，欢迎入职！加入工会可以享受维权、帮扶、福利等会员服务，用手机就能办：%(where)s"
+        )
+        % {"union": member.org.name, "name": member.name, "where": where},
+    )
+    log_action(member, "integrations.member.join_reminded", None, {})
+
+
 def _apply(integration: Integration, event: dict) -> Member:
     org = integration.org
     kind = event["type"]
@@ -168,6 +185,7 @@ def _apply(integration: Integration, event: dict) -> Member:
         member = within(Member.objects, org).filter(employee_no=employee_no).first()
         if member is not None and member.status == MemberStatus.ANONYMISED:
             raise Bad(_("该工号对应的人员已注销个人信息"))
+        invite = member is None or member.status != MemberStatus.ACTIVE
         member = member or Member(org=org, employee_no=employee_no, status=MemberStatus.ROSTER)
         member.name, member.name_initials, member.phone = name, name_initials(name), phone
         member.site = site or member.site
@@ -176,6 +194,8 @@ def _apply(integration: Integration, event: dict) -> Member:
         member.save()
         groups.recompute(member)
         log_action(member, "integrations.member.hired", None, {"integration": integration.pk}, timeline=True)
+        if invite:
+            _join_reminder(member)
         return member
     member = _member(org, employee_no)
     if kind == EventType.LEAVE:
@@ -197,32 +217,17 @@ def _apply(integration: Integration, event: dict) -> Member:
         site = _site(event, org)
         post = _choice(event, "post", Post.choices)
         shift = _choice(event, "shift", Shift.choices)
-        if not (site or post or shift):
-            raise Bad(_("调动或调岗需要 site、post 或 shift 中的至少一项"))
+        scheme = _choice(event, "scheme", HoursScheme.choices)
+        if not (site or post or shift or scheme):
+            raise Bad(_("调动或调岗需要 site、post、shift 或 scheme 中的至少一项"))
         member.site = site or member.site
         member.post = post or member.post
         member.shift = shift or member.shift
-        member.save(update_fields=["site", "post", "shift", "updated_at"])
+        member.hours_scheme = scheme or member.hours_scheme
+        member.save(update_fields=["site", "post", "shift", "hours_scheme", "updated_at"])
         groups.recompute(member)
         log_action(
             member, "integrations.member.changed", None, {"integration": integration.pk}, timeline=True
-        )
-    elif kind == EventType.ATTENDANCE:
-        hours = _hours(event, "hours", required=True)
-        overtime = _hours(event, "overtime_hours", required=False) or Decimal("0")
-        night = event.get("night", False)
-        if not isinstance(night, bool):
-            raise Bad(_("night 应为 true 或 false"))
-        Attendance.objects.update_or_create(
-            member=member,
-            date=day,
-            defaults={
-                "org": member.org,
-                "hours": hours,
-                "overtime_hours": overtime,
-                "shift": _text(event, "shift", 20, required=False),
-                "night": night,
-            },
         )
     elif kind == EventType.TRAINING:
         TrainingRecord.objects.create(
@@ -240,7 +245,7 @@ def _common(event) -> dict:
         raise Bad(_("事件应为一个对象"))
     out = dict(event)
     out["id"] = _text(event, "id", 100)
-    if event.get("type") not in EventType.values:
+    if event.get("type") not in TYPES:
         raise Bad(_("type 应为 %(opts)s 之一") % {"opts": "、".join(EventType.values)})
     out["employee_no"] = _text(event, "employee_no", 30)
     try:
@@ -254,6 +259,11 @@ def _common(event) -> dict:
 
 
 def events_apply(integration: Integration, events) -> Result:
+    """Apply a batch, one request at a time per integration (its row is locked, so the
+    duplicate check is exact under concurrent requests). 1. Check every event's common fields
+    and drop the ids seen before (or earlier in the batch). 2. Apply hires, leaves, transfers,
+    changes and trainings in order, each in its own savepoint. 3. Apply the attendance rows
+    together: checked one by one, then written in bulk (the bulk of any feed)."""
     result = Result()
     if not isinstance(events, list):
         raise DomainError("invalid", _("events 应为一个列表"), fields={"events": _("应为列表")})
@@ -261,34 +271,145 @@ def events_apply(integration: Integration, events) -> Result:
         raise DomainError(
             "too_many", _("一次最多 %(n)d 个事件") % {"n": MAX_EVENTS}, fields={"events": str(MAX_EVENTS)}
         )
-    with system():  # the signature stands for the integration's union: every read below is within it
-        for raw in events:
-            raw_id = str(raw.get("id", ""))[:100] if isinstance(raw, dict) else ""
-            try:
-                event = _common(raw)
-            except Bad as bad:
-                result.errors.append({"id": raw_id, "reason": str(bad)})
-                continue
-            if Event.objects.filter(integration=integration, event_id=event["id"]).exists():
-                result.duplicates += 1
+    # The signature stands for the integration's union: every read below is within it.
+    with system(), transaction.atomic():
+        by_rule(Integration.objects, "the integration that signed").select_for_update().filter(
+            pk=integration.pk
+        ).first()
+        fresh = _fresh(integration, events, result)
+        attendance = [e for e in fresh if e["type"] == EventType.ATTENDANCE]
+        for event in fresh:
+            if event["type"] == EventType.ATTENDANCE:
                 continue
             try:
                 with transaction.atomic():
                     member = _apply(integration, event)
-                    Event.objects.create(
-                        integration=integration,
-                        org=integration.org,
-                        event_id=event["id"],
-                        type=event["type"],
-                        employee_no=event["employee_no"],
-                        date=event["date"],
-                        member=member,
-                    )
+                    _record(integration, event, member).save(force_insert=True)
             except Bad as bad:
-                result.errors.append({"id": event["id"], "reason": str(bad)})
-                continue
-            except IntegrityError:  # the same id sent twice at once: the other request applied it
-                result.duplicates += 1
+                result.errors.append({"id": event["id"], "reason": str(bad), "at": event["at"]})
                 continue
             result.accepted += 1
+        if attendance:
+            _attendance(integration, attendance, result)
+    # Reported in the order they were sent, whichever step found them.
+    result.errors = [
+        {"id": e["id"], "reason": e["reason"]} for e in sorted(result.errors, key=lambda e: e["at"])
+    ]
     return result
+
+
+def _fresh(integration: Integration, events: list, result: Result) -> list[dict]:
+    parsed = []
+    for at, raw in enumerate(events):
+        raw_id = str(raw.get("id", ""))[:100] if isinstance(raw, dict) else ""
+        try:
+            parsed.append({**_common(raw), "at": at})
+        except Bad as bad:
+            result.errors.append({"id": raw_id, "reason": str(bad), "at": at})
+    ids = [e["id"] for e in parsed]
+    seen: set[str] = set()
+    for at in range(0, len(ids), CHUNK):
+        seen.update(
+            Event.objects.filter(integration=integration, event_id__in=ids[at : at + CHUNK]).values_list(
+                "event_id", flat=True
+            )
+        )
+    fresh = []
+    for event in parsed:
+        if event["id"] in seen:
+            result.duplicates += 1
+            continue
+        seen.add(event["id"])
+        fresh.append(event)
+    return fresh
+
+
+def _record(integration: Integration, event: dict, member: Member | Roll) -> Event:
+    # By ids: a batch makes ten thousand of these, and a related object costs a descriptor each.
+    return Event(
+        integration_id=integration.pk,
+        org_id=integration.org_id,
+        event_id=event["id"],
+        type=event["type"],
+        employee_no=event["employee_no"],
+        date=event["date"],
+        member_id=member.pk,
+    )
+
+
+@dataclass(frozen=True)
+class Roll:
+    """What a day of attendance needs of its member (no model instance: a batch has thousands)."""
+
+    pk: int
+    org_id: int
+    last_night_on: dt.date | None
+
+
+def _attendance(integration: Integration, events: list[dict], result: Result) -> None:
+    """Check each row, then one upsert of the days (the latest report of a day stands), one
+    insert of the events, and the night workers moved onto the shift group's lists."""
+    members: dict[str, Roll] = {}
+    numbers = sorted({e["employee_no"] for e in events})
+    for at in range(0, len(numbers), CHUNK):
+        for pk, org_id, number, last_night in (
+            within(Member.objects, integration.org)
+            .filter(employee_no__in=numbers[at : at + CHUNK])
+            .exclude(status=MemberStatus.ANONYMISED)
+            .values_list("pk", "org_id", "employee_no", "last_night_on")
+        ):
+            members[number] = Roll(pk, org_id, last_night)
+    days: dict[tuple[int, dt.date], Attendance] = {}
+    records = []
+    nights: dict[int, dt.date] = {}
+    for event in events:
+        try:
+            member = members.get(event["employee_no"])
+            if member is None:
+                raise Bad(_("花名册上没有这个工号"))
+            hours = _hours(event, "hours", required=True)
+            overtime = _hours(event, "overtime_hours", required=False) or Decimal("0")
+            night = event.get("night", False)
+            if not isinstance(night, bool):
+                raise Bad(_("night 应为 true 或 false"))
+            shift = _text(event, "shift", 20, required=False)
+        except Bad as bad:
+            result.errors.append({"id": event["id"], "reason": str(bad), "at": event["at"]})
+            continue
+        day = event["date"]
+        days[(member.pk, day)] = Attendance(
+            org_id=member.org_id, member_id=member.pk, date=day, hours=hours, overtime_hours=overtime,
+            shift=shift, night=night,
+        )  # fmt: skip
+        records.append(_record(integration, event, member))
+        if night and day > nights.get(member.pk, dt.date.min):
+            nights[member.pk] = day
+    Attendance.objects.bulk_create(
+        list(days.values()),
+        batch_size=WRITE_CHUNK,
+        update_conflicts=True,
+        unique_fields=["member", "date"],
+        update_fields=["org", "hours", "overtime_hours", "shift", "night"],
+    )
+    Event.objects.bulk_create(records, batch_size=WRITE_CHUNK)
+    result.accepted += len(records)
+    _nights(nights, {m.pk: m for m in members.values()})
+
+
+def _nights(nights: dict[int, dt.date], members: dict[int, Roll]) -> None:
+    """Keep each night worker's latest night; those not already on the shift group's lists
+    (members.groups) are recomputed."""
+    by_day: dict[dt.date, list[int]] = {}
+    newly = []
+    for pk, day in nights.items():
+        last = members[pk].last_night_on
+        if last is not None and last >= day:
+            continue
+        by_day.setdefault(day, []).append(pk)
+        if last is None or (day - last).days > groups.NIGHT_DAYS:
+            newly.append(pk)
+    for day, pks in by_day.items():
+        for at in range(0, len(pks), CHUNK):
+            Member.objects.filter(pk__in=pks[at : at + CHUNK]).update(last_night_on=day)
+    for at in range(0, len(newly), CHUNK):
+        groups.recompute_many(list(Member.objects.filter(pk__in=newly[at : at + CHUNK])))

@@ -3,7 +3,7 @@
 | group | rule |
 |---|---|
 | 新入职 new_hire | hired (or, with no hire date, joined the union) within the last 12 months |
-| 一线倒班 frontline_shift | works rotating shifts or nights |
+| 一线倒班 frontline_shift | works rotating shifts or nights, or the attendance feed reported a night shift in the last 30 days |
 | 女职工 women | gender female |
 | 外派人员 posted | marked as posted away from the home site (外派) |
 | 困难职工 hardship | marked in hardship by union staff (the hardship ledger sets this) |
@@ -29,6 +29,7 @@ from unionhome.core.scoping import by_rule, own
 from .models import Gender, Member, MemberGroup, Post, ServiceGroup, Shift
 
 NEW_HIRE_DAYS = 365
+NIGHT_DAYS = 30
 NEAR_RETIREMENT_MONTHS = 24
 CADRE_POSTS = {Post.MANAGEMENT, Post.SERVICE}
 
@@ -82,7 +83,8 @@ def groups_for(member: Member, today: dt.date | None = None) -> set[str]:
     started = member.hired_on or member.joined_on
     if started and (today - started).days <= NEW_HIRE_DAYS:
         groups.add(ServiceGroup.NEW_HIRE)
-    if member.shift in (Shift.ROTATING, Shift.NIGHT):
+    night = member.last_night_on and 0 <= (today - member.last_night_on).days <= NIGHT_DAYS
+    if member.shift in (Shift.ROTATING, Shift.NIGHT) or night:
         groups.add(ServiceGroup.FRONTLINE_SHIFT)
     if member.gender == Gender.FEMALE:
         groups.add(ServiceGroup.WOMEN)

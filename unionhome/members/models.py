@@ -40,6 +40,15 @@ class Shift(models.TextChoices):
     NIGHT = "night", _("夜班")
 
 
+class HoursScheme(models.TextChoices):
+    """The working-hours scheme (工时制度) the care flags measure overtime over (insights.care)."""
+
+    STANDARD = "standard", _("标准工时")
+    MONTH = "month", _("综合计算工时（按月）")
+    QUARTER = "quarter", _("综合计算工时（按季）")
+    YEAR = "year", _("综合计算工时（按年）")
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("男")
     FEMALE = "F", _("女")
@@ -101,6 +110,12 @@ class Member(Scoped):
         _("用工形式"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.FORMAL
     )
     shift = models.CharField(_("班次"), max_length=20, choices=Shift.choices, default=Shift.DAY)
+    hours_scheme = models.CharField(
+        _("工时制度"), max_length=10, choices=HoursScheme.choices, default=HoursScheme.STANDARD
+    )
+    # The last night shift the attendance feed reported: a night worker is on the shift group's
+    # lists (members.groups) for NIGHT_DAYS after it, whatever the profile's usual shift.
+    last_night_on = models.DateField(_("最近夜班"), null=True, blank=True)
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
     # The last day on the employer's roster (离职日期); the roster's figures count a person on it
     # from `hired_on` to this day, both included (insights.figures).
@@ -260,6 +275,7 @@ class ConsentPurpose(models.TextChoices):
     ID_NUMBER = "id_number", _("身份证号（敏感个人信息）")
     HEALTH = "health", _("健康信息（敏感个人信息）")
     FINANCIAL = "financial", _("收入与银行账户（敏感个人信息）")
+    CARE = "care", _("根据考勤工时推送关怀（体检、防暑、法律援助等）")
 
 
 SENSITIVE_PURPOSES = {ConsentPurpose.ID_NUMBER, ConsentPurpose.HEALTH, ConsentPurpose.FINANCIAL}
