@@ -268,6 +268,7 @@ def main() -> None:
             "bench.roster_import",
             "bench.first_answer",
             "bench.insight_feeds",
+            "bench.recommend_quality",
         ]
     for module in modules:
         subprocess.run([sys.executable, "-m", module], env=env, check=True, cwd=ROOT)

@@ -129,6 +129,7 @@ UNGUARDED = {
     "core.LoginSession": "a user's own devices, read by the session's key",
     "core.OutboxTask": "the system's queue",
     "core.WorkdayOverride": "the national calendar",
+    "content.ArticleRead": "a user's own reads, always by the user (no org: an article is read across unions)",
 }
 
 

@@ -100,6 +100,7 @@ def test_demand_plans_and_rankings_pages(personas, live_server, browser):
     pages = [
         (personas.staff, "/staff/insights/demand/", "需求分析"),
         (personas.staff, "/staff/insights/plan/", "季度工作计划"),
+        (personas.staff, "/staff/insights/review/", "月度复盘"),
         (personas.member_user, f"/rankings/?org={personas.tree.street.pk}", "季度排名"),
     ]
     for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
@@ -114,3 +115,28 @@ def test_demand_plans_and_rankings_pages(personas, live_server, browser):
             assert serious_violations(page) == [], path
             shot(page, f"g-{path.strip('/').split('?')[0].replace('/', '-')}-{size['width']}")
             context.close()
+
+
+def test_the_member_sees_recommendations_and_dismisses_one(personas, live_server, browser):
+    """为您推荐 arrives after the home page shows; 不感兴趣 takes the item away; axe-clean in 长辈版."""
+    from unionhome.activities import services
+
+    soon = dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=2)
+    services.activity_save(
+        actor=personas.staff, org=personas.tree.union, title="羽毛球培训班", starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=2), place="活动中心", capacity=10,
+    )  # fmt: skip
+    personas.member_user.elder_mode = True
+    personas.member_user.save()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_server.url, "member", PASSWORD)
+    page.goto(live_server.url + "/")
+    panel = page.locator("section.recommend")
+    expect(panel).to_contain_text("羽毛球培训班")
+    assert serious_violations(page) == []
+    shot(page, "recommend-home-390")
+    panel.get_by_role("button", name="不感兴趣：羽毛球培训班").click()
+    expect(page.locator("body")).to_contain_text("以后不再推荐")
+    expect(page.locator("section.recommend")).to_have_count(0)
+    context.close()

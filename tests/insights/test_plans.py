@@ -16,7 +16,7 @@ from .test_figures import appeal, at, checked_in, person
 
 def test_quarters_are_read_and_bounded():
     assert plans.parse_quarter("2026Q4") == (2026, 4) == plans.parse_quarter("2026-q4")
-    for bad in ("2026Q5", "2026Q0", "9999Q1", "26Q1", "", None, "2026Q4x"):
+    for bad in ("2026Q5", "2026Q0", "9999Q1", "0000Q1", "1999Q4", "26Q1", "", None, "2026Q4x"):
         assert plans.parse_quarter(bad) is None, bad
     assert plans.quarter_period(2026, 4) == plans.f.Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert plans.quarter_period(2026, 1).end == dt.date(2026, 3, 31)
@@ -112,7 +112,7 @@ def test_the_rankings_api_and_page_for_members_and_the_plan_page_for_staff(distr
         and body["rows"][0]["score"] == 65.0
     )
     assert {p["key"] for p in body["rows"][0]["parts"]} == set(plans.WEIGHTS)
-    for bad, status in (("2026Q5", 422), ("x", 422), ("9999Q1", 400)):
+    for bad, status in (("2026Q5", 422), ("x", 422), ("9999Q1", 400), ("0000Q1", 400)):
         r = client.get(
             f"/api/v1/insights/rankings?org={district.pk}&quarter={bad}", HTTP_AUTHORIZATION=f"Bearer {token}"
         )

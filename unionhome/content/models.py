@@ -89,3 +89,14 @@ class Notice(Scoped):
     @property
     def ref(self) -> str:
         return f"notice:{self.pk}"
+
+
+class ArticleRead(models.Model):
+    """Who opened an article, once: what the recommendations learn reading from (insights)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="article_read_once")]

@@ -20,7 +20,7 @@ from unionhome.core.scoping import by_rule, ensure_role_over
 from unionhome.core.uploads import IMAGE_TYPES, check_upload
 from unionhome.members.audience import audience_count, audience_members, clean_audience  # noqa: F401 — used by views and the API
 
-from .models import Article, ArticleStatus, Column, Notice, NoticeStatus
+from .models import Article, ArticleRead, ArticleStatus, Column, Notice, NoticeStatus
 
 # Rich text members may see: structure, emphasis, links and images — no script, no style, no
 # event handlers (nh3 removes whatever is not listed here).
@@ -162,3 +162,9 @@ def notice_reach(notice: Notice) -> dict:
         read = receipts.filter(ref=notice.ref, read_at__isnull=False).count()
     sent = notice.recipients
     return {"recipients": sent, "read": read, "rate": round(read / sent, 3) if sent else 0.0}
+
+
+def article_read(*, article: Article, user) -> None:
+    """Note that `user` opened the article (once; the recommendations read it)."""
+    if getattr(user, "is_authenticated", False):
+        ArticleRead.objects.get_or_create(article=article, user=user)

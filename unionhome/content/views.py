@@ -49,6 +49,7 @@ def article_image(request, pk: int):
 @login_required
 def article(request, pk: int):
     item = selectors.article_get(request.user, pk)
+    services.article_read(article=item, user=request.user)
     # Cleaned again as it is shown: a body saved before the heading rule gets it too.
     body = services.clean_html(item.body)
     return render(

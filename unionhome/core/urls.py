@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/reset/", phone_login.password_reset, name="password-reset"),
     path("privacy/", views.privacy, name="privacy"),
     path("staff/desk/", views.desk, name="staff-desk"),
+    path("panels/<slug:place>/", views.member_panels, name="member-panels"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password"),
     path("profile/devices/end/", views.device_end, name="device-end"),

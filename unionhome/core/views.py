@@ -20,7 +20,7 @@ from .forms import int_param
 from .links import link_or
 from .middleware import ELDER_COOKIE, LANG_COOKIE, SUPPORTED
 from .notifications import inbox_threads, mark_read, open_message
-from .panels import panels_for
+from .panels import MEMBER_PLACES, member_panels_for, panels_for
 from .throttle import Throttled
 
 YEAR = 365 * 24 * 3600
@@ -242,3 +242,14 @@ def privacy(request):
 def desk(request):
     """The chair's desk: what needs deciding or chasing today, from every app (core.panels)."""
     return render(request, "staff/desk.html", {"panels": panels_for(request.user)})
+
+
+@login_required
+def member_panels(request, place: str):
+    """The panels of a member page (core.panels.member_panel: 为您推荐 …), fetched by the page
+    after it has shown, so that the page itself stays within its few queries."""
+    if place not in MEMBER_PLACES:
+        raise Http404
+    return render(
+        request, "core/_member_panels.html", {"member_panels": member_panels_for(request.user, place)}
+    )

@@ -14,7 +14,7 @@ from unionhome.core.openapi import refuses
 from unionhome.core.scoping import staff_org
 from unionhome.members.selectors import member_of
 
-from . import care, demand, plans
+from . import care, demand, plans, recommend
 from . import figures as f
 from .selectors import comparison_of, enterprise_org, period_of, ranking_org
 
@@ -374,3 +374,41 @@ def insight_demand(request, query: Query[DemandQuery]):
             for u in demand.uncovered(org, period, km=query.km, min_appeals=query.min_appeals)
         ],  # fmt: skip
     }
+
+
+# -- recommendations (G3) ------------------------------------------------------------------------
+
+
+class PickOut(Schema):
+    item: str = Field(description='"activity:12", "offer:3", "article:7" or "service:5"')
+    kind: str
+    title: str
+    url: str
+    reason: str = Field(description="why it is recommended, in the caller's language")
+    score: float
+
+
+class DismissIn(Schema):
+    item: str = Field(..., max_length=40)
+
+
+@router.get("/me/recommendations", response=list[PickOut])
+def my_recommendations(request, place: Literal["home", "activities", "news", "benefits"] = "home"):
+    """What the caller may take up now, ranked on their own take-up and others' (activities,
+    offers, news and service items; `place` narrows to one page's kinds), each with its reason.
+    Empty for someone who is not an active member."""
+    return [
+        {"item": p.item.key, "kind": p.item.kind, "title": p.item.title, "url": p.item.url, "reason": p.reason,
+         "score": p.score}
+        for p in recommend.recommendations(request.user, kinds=recommend.PLACES[place])
+    ]  # fmt: skip
+
+
+@router.post("/me/recommendations/dismiss", response={204: None})
+@refuses(400)
+def my_recommendation_dismiss(request, payload: DismissIn):
+    """不感兴趣: the item is never recommended to the caller again, and items like it rank lower."""
+    if not recommend.dismiss(user=request.user, key=payload.item):
+        msg = _("不是可以推荐的项目")
+        raise DomainError("invalid", msg, fields={"item": msg})
+    return 204, None

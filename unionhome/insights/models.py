@@ -3,6 +3,7 @@ member, month and kind, with the union's follow-up visit it opened."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +73,33 @@ class PlanItem(Scoped):
 
     class Meta:
         ordering = ["due_on", "pk"]
+
+
+class MonthlyReview(Scoped):
+    """A union's review of a month per service group (G5): the figures as they were when built,
+    the items that need action, and the chair's sign-off (after which it never changes)."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # the month's first day
+    data = models.JSONField(default=dict)
+    generated_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("签阅意见"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-month", "org_id"]
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="monthly_review_once")]
+
+
+class Dismissal(Scoped):
+    """A member said 不感兴趣 to a recommended item: it stays away, and items like it rank lower."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=40)  # "activity:12", "offer:3", "article:7", "service:5"
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "item"], name="dismissal_once")]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from unionhome.core.audit import log_action
-from unionhome.core.bounds import day_error
+from unionhome.core.bounds import YEAR_MAX, YEAR_MIN, day_error
 from unionhome.core.errors import Conflict, DomainError
 from unionhome.core.models import Org
 from unionhome.core.scoping import by_rule, ensure_role_over, within
@@ -56,7 +56,7 @@ def parse_quarter(text: str | None) -> tuple[int, int] | None:
     if len(raw) != 6 or raw[4] != "Q" or not raw[:4].isdigit() or raw[5] not in "1234":
         return None
     year = int(raw[:4])
-    return None if day_error(dt.date(year, 1, 1)) else (year, int(raw[5]))
+    return (year, int(raw[5])) if YEAR_MIN <= year <= YEAR_MAX else None
 
 
 # -- writing a plan ------------------------------------------------------------------------------

@@ -19,3 +19,11 @@ def raise_care_flags() -> int:
     today = timezone.localdate()
     months = {today.replace(day=1), (today - dt.timedelta(days=1)).replace(day=1)}
     return sum(care_flags_raise(month=month, today=today) for month in sorted(months))
+
+
+@db_periodic_task(crontab(day="1", hour="5", minute="20"))
+def build_monthly_reviews() -> int:
+    """On the 1st: each union's review of the month before, ready for the chair to sign."""
+    from .review import reviews_build_all
+
+    return reviews_build_all()

@@ -7,25 +7,27 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.access import staff_required
 from unionhome.core.bounds import month_value
 from unionhome.core.errors import DomainError
 from unionhome.core.forms import add_domain_error, day_param, int_param
+from unionhome.core.models import Role
 from unionhome.core.paging import page_of
-from unionhome.core.scoping import by_rule, staff_org, visible_orgs, within
+from unionhome.core.scoping import by_rule, has_role_over, staff_org, visible_orgs, within
 from unionhome.core.spreadsheets import xlsx_response
 from unionhome.members.models import Member
 from unionhome.members.selectors import member_of
 
-from . import care, charts, demand, plans
+from . import care, charts, demand, plans, recommend, review
 from . import figures as f
 from .forms import ItemDoneForm, PlanForm, PlanItemForm
-from .models import CareFlag, CareKind, PlanItem
+from .models import CareFlag, CareKind, MonthlyReview, PlanItem
 from .selectors import comparison_of, period_of, ranking_org
 
 # The drill-downs: name → (what the records are, whether they are people or appeals).
@@ -341,4 +343,78 @@ def staff_demand(request):
             "rising": demand.rising_terms(org, period),
             "uncovered": demand.uncovered(org, period),
         },
+    )
+
+
+# -- the monthly review (G5) -------------------------------------------------------------------
+
+
+def _review_asked(request):
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    this_month = timezone.localdate().replace(day=1)
+    default = (this_month - dt.timedelta(days=1)).replace(day=1)
+    month = month_value(request.GET.get("month")) or default
+    return org, min(month, this_month)
+
+
+@staff_required
+def staff_review(request):
+    org, month = _review_asked(request)
+    stored = (
+        within(MonthlyReview.objects, org).filter(org=org, month=month).select_related("signed_by").first()
+    )
+    here = f"{request.path}?org={org.pk}&month={month:%Y-%m}"
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "build":
+                review.review_build(org=org, month=month)
+                messages.success(request, _("复盘已生成"))
+            elif request.POST.get("action") == "sign" and stored is not None:
+                review.review_sign(actor=request.user, review=stored, note=request.POST.get("note", ""))
+                messages.success(request, _("已签阅"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(here)
+    data = stored.data if stored else review.review_data(org, month)
+    return render(
+        request,
+        "insights/review.html",
+        {
+            "org": org,
+            "orgs": visible_orgs(request.user).order_by("path"),
+            "month": month,
+            "review": stored,
+            "data": data,
+            "can_sign": has_role_over(request.user, org, (Role.CHAIR, Role.ADMIN)),
+        },
+    )
+
+
+@staff_required
+def staff_review_pdf(request):
+    org, month = _review_asked(request)
+    stored = (
+        within(MonthlyReview.objects, org)
+        .filter(org=org, month=month)
+        .select_related("signed_by", "org")
+        .first()
+    )
+    if stored is None:
+        raise Http404
+    response = HttpResponse(review.review_pdf(stored), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="review-{org.pk}-{month:%Y-%m}.pdf"'
+    return response
+
+
+# -- recommendations (G3) ------------------------------------------------------------------------
+
+
+@login_required
+def recommend_dismiss(request):
+    """不感兴趣 on a recommendation: it stays away; back to the page it was on."""
+    if request.method == "POST" and recommend.dismiss(user=request.user, key=request.POST.get("item", "")):
+        messages.success(request, _("好的，以后不再推荐这一项"))
+    back = request.POST.get("next", "")
+    return redirect(
+        back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else "home"
     )

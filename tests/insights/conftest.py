@@ -1,0 +1,1 @@
+from ..activities.conftest import make_activity, make_offer  # noqa: F401 — the fixtures, shared
