@@ -63,9 +63,11 @@ def build():
     start = dt.datetime.combine(today - dt.timedelta(days=3 * 365), dt.time(8), tzinfo=tz)
     span = 3 * 365 * 86400
     batch = []
-    for n in range(APPEALS):
+    # In the order they were received, as a union's appeals are written (imports aside).
+    moments = sorted(rng.randrange(span) for _ in range(APPEALS))
+    for n, second in enumerate(moments):
         member_id, org_id = member_ids[rng.randrange(len(member_ids))]
-        received = start + dt.timedelta(seconds=rng.randrange(span))
+        received = start + dt.timedelta(seconds=second)
         closed = received + dt.timedelta(hours=rng.expovariate(1 / 120)) if rng.random() < 0.97 else None
         batch.append(
             Appeal(
@@ -92,8 +94,10 @@ def drop(district):
             "DELETE FROM appeals_appeal WHERE org_id IN (SELECT id FROM core_org WHERE parent_id = %s)",
             [district.pk],
         )
-    for union in list(district.children.all()):
-        drop_bench_union(union, "bench-fig-")
+    unions = list(district.children.all())
+    for union in unions[:-1]:  # the members first; their accounts go with the last union
+        drop_bench_union(union, "no-accounts-here-")
+    drop_bench_union(unions[-1], "bench-fig-")
     district.delete()
 
 

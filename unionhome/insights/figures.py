@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +77,6 @@ class Cycle:
     median: float | None
     n: int
     key: str = "cycle_days"
-    days: list[float] = field(default_factory=list, repr=False)
 
     @property
     def definition(self) -> str:
@@ -97,62 +97,101 @@ class Period:
         )
 
 
+# -- each definition once, as a condition on its records ----------------------------------------
+# The drill-downs filter by these; `figures` counts with them, several in one aggregate query.
+
+
+def q_on_roster(day: dt.date) -> Q:
+    """On the roster on `day` (needs the `recorded_on` annotation of `_people`)."""
+    return (Q(hired_on__lte=day) | Q(hired_on=None, recorded_on__lte=day)) & (
+        Q(left_on=None) | Q(left_on__gte=day)
+    )
+
+
+def q_member_on(day: dt.date) -> Q:
+    return Q(joined_on__lte=day) & (Q(membership_ended_on=None) | Q(membership_ended_on__gt=day))
+
+
+def q_registered(day: dt.date) -> Q:
+    """On the roster on `day`, a member that day, with an account opened by then."""
+    end = Period(day, day).bounds()[1]
+    return q_on_roster(day) & q_member_on(day) & Q(user__isnull=False, user__date_joined__lt=end)
+
+
+def q_left_in(period: Period) -> Q:
+    return Q(left_on__gte=period.start, left_on__lte=period.end)
+
+
+def q_received(period: Period) -> Q:
+    """Received in the period, not withdrawn: the closure rate's denominator."""
+    start, end = period.bounds()
+    return Q(received_at__gte=start, received_at__lt=end, withdrawn_at=None)
+
+
+def q_closed_by_end(period: Period) -> Q:
+    return q_received(period) & Q(closed_at__lt=period.bounds()[1])
+
+
+def q_closed_in(period: Period) -> Q:
+    """Closed in the period (the cycle's and satisfaction's appeals), not withdrawn."""
+    start, end = period.bounds()
+    return Q(closed_at__gte=start, closed_at__lt=end, withdrawn_at=None)
+
+
+def q_rated(period: Period) -> Q:
+    return q_closed_in(period) & Q(rating__isnull=False)
+
+
+def q_satisfied(period: Period) -> Q:
+    return q_rated(period) & Q(rating__gte=4)
+
+
 # -- the records behind each figure ------------------------------------------------------------
 
 
-def on_roster(org: Org, day: dt.date) -> QuerySet[Member]:
+def _people(org: Org) -> QuerySet[Member]:
     return (
         within(Member.objects, org)
         .exclude(status=MemberStatus.ANONYMISED)
         .annotate(recorded_on=TruncDate("created_at"))
-        .filter(Q(hired_on__lte=day) | Q(hired_on=None, recorded_on__lte=day))
-        .filter(Q(left_on=None) | Q(left_on__gte=day))
     )
+
+
+def _appeals(org: Org) -> QuerySet[Appeal]:
+    return within(Appeal.objects, org)
+
+
+def on_roster(org: Org, day: dt.date) -> QuerySet[Member]:
+    return _people(org).filter(q_on_roster(day))
 
 
 def registered(org: Org, day: dt.date) -> QuerySet[Member]:
-    """On the roster on `day`, a member that day, with an account opened by then."""
-    end = Period(day, day).bounds()[1]
-    return (
-        on_roster(org, day)
-        .filter(joined_on__lte=day)
-        .filter(Q(membership_ended_on=None) | Q(membership_ended_on__gt=day))
-        .filter(user__isnull=False, user__date_joined__lt=end)
-    )
+    return _people(org).filter(q_registered(day))
 
 
 def received(org: Org, period: Period) -> QuerySet[Appeal]:
-    """Received in the period, not withdrawn: the closure rate's denominator."""
-    start, end = period.bounds()
-    return within(Appeal.objects, org).filter(received_at__gte=start, received_at__lt=end, withdrawn_at=None)
+    return _appeals(org).filter(q_received(period))
 
 
 def closed_by_end(org: Org, period: Period) -> QuerySet[Appeal]:
-    return received(org, period).filter(closed_at__lt=period.bounds()[1])
+    return _appeals(org).filter(q_closed_by_end(period))
 
 
 def closed_in(org: Org, period: Period) -> QuerySet[Appeal]:
-    """Closed in the period (the cycle's and satisfaction's appeals), not withdrawn."""
-    start, end = period.bounds()
-    return within(Appeal.objects, org).filter(closed_at__gte=start, closed_at__lt=end, withdrawn_at=None)
+    return _appeals(org).filter(q_closed_in(period))
 
 
 def rated(org: Org, period: Period) -> QuerySet[Appeal]:
-    return closed_in(org, period).filter(rating__isnull=False)
+    return _appeals(org).filter(q_rated(period))
 
 
 def satisfied(org: Org, period: Period) -> QuerySet[Appeal]:
-    return rated(org, period).filter(rating__gte=4)
+    return _appeals(org).filter(q_satisfied(period))
 
 
 def members_on(org: Org, day: dt.date) -> QuerySet[Member]:
     """Members on `day`: joined by then, the membership not ended by then."""
-    return (
-        within(Member.objects, org)
-        .exclude(status=MemberStatus.ANONYMISED)
-        .filter(joined_on__lte=day)
-        .filter(Q(membership_ended_on=None) | Q(membership_ended_on__gt=day))
-    )
+    return within(Member.objects, org).exclude(status=MemberStatus.ANONYMISED).filter(q_member_on(day))
 
 
 def participated(org: Org, period: Period) -> QuerySet[Member]:
@@ -173,11 +212,7 @@ def reached(org: Org, period: Period) -> QuerySet[Member]:
 
 
 def left_in(org: Org, period: Period) -> QuerySet[Member]:
-    return (
-        within(Member.objects, org)
-        .exclude(status=MemberStatus.ANONYMISED)
-        .filter(left_on__gte=period.start, left_on__lte=period.end)
-    )
+    return within(Member.objects, org).exclude(status=MemberStatus.ANONYMISED).filter(q_left_in(period))
 
 
 # Each figure's drill-down: name → (the records it counts, what they are).
@@ -208,12 +243,42 @@ def registration_rate(org: Org, period: Period) -> Rate:
     return Rate("registration_rate", registered(org, period.end).count(), on_roster(org, period.end).count())
 
 
-def cycle(org: Org, period: Period) -> Cycle:
-    pairs = closed_in(org, period).values_list("received_at", "closed_at")
-    days = [(closed - got).total_seconds() / 86400 for got, closed in pairs]
-    if not days:
+ELAPSED = ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
+
+
+def _days(value) -> float:
+    return value.total_seconds() / 86400
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of durations, in the same pass as the counts."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _cycle_of(closed: QuerySet[Appeal], n: int, mean, median=None) -> Cycle:
+    """The median from the database: PostgreSQL's percentile_cont where there is one, else the
+    middle one (two) of the durations in order."""
+    if not n:
         return Cycle(None, None, 0)
-    return Cycle(round(statistics.fmean(days), 2), round(statistics.median(days), 2), len(days), days=days)
+    if median is not None:
+        return Cycle(round(_days(mean), 2), round(_days(median), 2), n)
+    ordered = closed.annotate(elapsed=ELAPSED).order_by("elapsed").values_list("elapsed", flat=True)
+    middle = [ordered[n // 2]] if n % 2 else list(ordered[n // 2 - 1 : n // 2 + 1])
+    median = statistics.fmean(_days(d) for d in middle)
+    return Cycle(round(_days(mean), 2), round(median, 2), n)
+
+
+def _medians() -> dict:
+    return {"median": Median(ELAPSED)} if connection.vendor == "postgresql" else {}
+
+
+def cycle(org: Org, period: Period) -> Cycle:
+    closed = closed_in(org, period)
+    row = closed.aggregate(n=Count("pk"), mean=Avg(ELAPSED), **_medians())
+    return _cycle_of(closed, row["n"], row["mean"], row.get("median"))
 
 
 def closure_rate(org: Org, period: Period) -> Rate:
@@ -238,14 +303,40 @@ def reach(org: Org, period: Period) -> Rate:
 
 
 def figures(org: Org, period: Period) -> dict:
+    """All seven at once: each count is its definition's condition (the same the drill-down
+    filters by), several counted in one query — one over the people, one over the appeals
+    received in the period, one over those closed in it, and the median's."""
+    start, end = period.bounds()
+
+    def count(q: Q) -> Count:
+        return Count("pk", filter=q)
+
+    people = _people(org).aggregate(
+        roster_end=count(q_on_roster(period.end)),
+        roster_start=count(q_on_roster(period.start)),
+        registered=count(q_registered(period.end)),
+        members=count(q_member_on(period.end)),
+        left=count(q_left_in(period)),
+    )
+    got = (
+        _appeals(org).filter(q_received(period)).aggregate(n=Count("pk"), closed=count(Q(closed_at__lt=end)))
+    )
+    closed = _appeals(org).filter(q_closed_in(period))
+    done = closed.aggregate(
+        n=Count("pk"),
+        rated=count(Q(rating__isnull=False)),
+        satisfied=count(Q(rating__gte=4)),
+        mean=Avg(ELAPSED),
+    )
+    first, last = people["roster_start"], people["roster_end"]
     return {
-        "registration_rate": registration_rate(org, period),
-        "cycle_days": cycle(org, period),
-        "closure_rate": closure_rate(org, period),
-        "satisfaction": satisfaction(org, period),
-        "turnover": turnover(org, period),
-        "participation": participation(org, period),
-        "reach": reach(org, period),
+        "registration_rate": Rate("registration_rate", people["registered"], last),
+        "cycle_days": _cycle_of(closed, done["n"], done["mean"], done.get("median")),
+        "closure_rate": Rate("closure_rate", got["closed"], got["n"]),
+        "satisfaction": Rate("satisfaction", done["satisfied"], done["rated"]),
+        "turnover": Rate("turnover", people["left"], (first + last) / 2, first, last),
+        "participation": Rate("participation", participated(org, period).count(), people["members"]),
+        "reach": Rate("reach", reached(org, period).count(), people["members"]),
     }
 
 
