@@ -43,6 +43,23 @@ def test_the_chair_opens_the_figures_and_the_records_behind_one(tree, live_serve
         context.close()
 
 
+def open_each(pages, live_server, browser, prefix: str) -> None:
+    """Each (user, path, title) on a phone in 长辈版 and on a desktop: the heading shows, axe-core
+    finds nothing serious, and a screenshot is kept."""
+    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
+        for user, path, title in pages:
+            user.elder_mode = elder
+            user.save()
+            context = browser.new_context(viewport=size, locale="zh-CN")
+            page = context.new_page()
+            login(page, live_server.url, user.username, PASSWORD)
+            page.goto(live_server.url + path)
+            expect(page.locator("h1")).to_have_text(title)
+            assert serious_violations(page) == [], path
+            shot(page, f"{prefix}-{path.strip('/').split('?')[0].replace('/', '-')[:30]}-{size['width']}")
+            context.close()
+
+
 def test_care_pages_for_the_member_staff_and_the_feed_upload(personas, live_server, browser):
     """The member's own hours, the union's care list and the spreadsheet upload page, on a phone
     in 长辈版 and on a desktop; each passes axe-core."""
@@ -63,18 +80,7 @@ def test_care_pages_for_the_member_staff_and_the_feed_upload(personas, live_serv
         (personas.staff, "/staff/integrations/", "企业系统对接"),
         (personas.staff, f"/staff/integrations/{integration.key}/upload/", "上传表格"),
     ]
-    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
-        for user, path, title in pages:
-            user.elder_mode = elder
-            user.save()
-            context = browser.new_context(viewport=size, locale="zh-CN")
-            page = context.new_page()
-            login(page, live_server.url, user.username, PASSWORD)
-            page.goto(live_server.url + path)
-            expect(page.locator("h1")).to_have_text(title)
-            assert serious_violations(page) == [], path
-            shot(page, f"care-{path.strip('/').replace('/', '-')[:30]}-{size['width']}")
-            context.close()
+    open_each(pages, live_server, browser, "care")
 
 
 def test_demand_plans_and_rankings_pages(personas, live_server, browser):
@@ -103,18 +109,7 @@ def test_demand_plans_and_rankings_pages(personas, live_server, browser):
         (personas.staff, "/staff/insights/review/", "月度复盘"),
         (personas.member_user, f"/rankings/?org={personas.tree.street.pk}", "季度排名"),
     ]
-    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
-        for user, path, title in pages:
-            user.elder_mode = elder
-            user.save()
-            context = browser.new_context(viewport=size, locale="zh-CN")
-            page = context.new_page()
-            login(page, live_server.url, user.username, PASSWORD)
-            page.goto(live_server.url + path)
-            expect(page.locator("h1")).to_have_text(title)
-            assert serious_violations(page) == [], path
-            shot(page, f"g-{path.strip('/').split('?')[0].replace('/', '-')}-{size['width']}")
-            context.close()
+    open_each(pages, live_server, browser, "g")
 
 
 def test_the_member_sees_recommendations_and_dismisses_one(personas, live_server, browser):

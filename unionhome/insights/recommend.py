@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
@@ -65,11 +65,6 @@ class Evidence:
     item: Item
     weight: float
     verb: str = ""  # 参加过 / 领过 / 看过
-
-
-@dataclass
-class Ranking:
-    picks: list[Pick] = field(default_factory=list)
 
 
 _vectorizer = None

@@ -26,7 +26,7 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,17 +101,15 @@ def _group_row(org: Org, month: dt.date, group: str, label: str) -> GroupRow:
         by_id.filter(signups__checked_in_at__gte=start, signups__checked_in_at__lt=end).distinct().count()
     )
     appeals = within(Appeal.objects, org).filter(member_id__in=ids)
-    repeated = 0
-    for appeal in appeals.filter(received_at__gte=start, received_at__lt=end).only(
-        "member_id", "category", "received_at"
-    ):
-        earlier = appeals.filter(
-            member_id=appeal.member_id,
-            category=appeal.category,
-            received_at__lt=appeal.received_at,
-            received_at__gte=appeal.received_at - dt.timedelta(days=REPEAT_DAYS),
-        )
-        repeated += earlier.exists()
+    # One query: the month's appeals that have an earlier one of the same member and category
+    # within REPEAT_DAYS.
+    earlier = appeals.filter(
+        member_id=OuterRef("member_id"),
+        category=OuterRef("category"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - dt.timedelta(days=REPEAT_DAYS),
+    )
+    repeated = appeals.filter(received_at__gte=start, received_at__lt=end).filter(Exists(earlier)).count()
     still_open = appeals.filter(received_at__lt=end, withdrawn_at=None).filter(
         Q(closed_at=None) | Q(closed_at__gte=end)
     )
