@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from ..factories import PASSWORD, UserFactory, grant
+from ..factories import PASSWORD, SiteFactory, UserFactory, grant
 from ..insights.test_figures import appeal, at, person
 from .conftest import login, serious_violations
 from .test_member_shell import shot
@@ -22,7 +22,8 @@ def test_the_chair_opens_the_figures_and_the_records_behind_one(tree, live_serve
     union = tree.union
     chair = grant(UserFactory(username="chair_e2e", elder_mode=True), union, Role.CHAIR)
     person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1), name="注册甲")
-    person(union, dt.date(2020, 1, 1), name="未注册乙")
+    site = SiteFactory(org=union, name="东门小区")
+    person(union, dt.date(2020, 1, 1), name="未注册乙", site=site)
     appeal(union, at(2026, 1, 5), closed=at(2026, 1, 9), rating=5)
     query = f"?org={union.pk}&from=2026-01-01&to=2026-03-31"
     for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
@@ -40,6 +41,12 @@ def test_the_chair_opens_the_figures_and_the_records_behind_one(tree, live_serve
         expect(page.locator("tbody tr")).to_have_count(2)
         assert serious_violations(page) == []
         shot(page, f"insights-drill-{size['width']}")
+        page.goto(f"{live_server.url}/staff/insights/{query}&by=site")
+        page.locator(".figures-table").get_by_role("link", name="东门小区").click()
+        expect(page.locator("h1")).to_have_text("工作成效 · 东门小区")
+        expect(page.locator(".figure", has_text="注册率").locator(".ratio a").last).to_have_text("1")
+        assert serious_violations(page) == []
+        shot(page, f"insights-site-{size['width']}")
         context.close()
 
 

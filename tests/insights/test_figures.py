@@ -342,3 +342,108 @@ def test_the_page_compares_breaks_down_by_sub_union_charts_and_exports(union, pe
     closure = header.index("办结率")
     assert rows[1][closure : closure + 3] == (0.5, 1, 2) and rows[2][closure : closure + 3] == (0, 0, 1)
     assert login_client(personas.staff_other).get(f"/staff/insights/export/?{query}").status_code == 404
+
+
+def test_figures_by_site_and_service_group_equal_the_figures_of_each_part(union, personas, client):
+    """Per site: the people who work there and the appeals about it; per service group: the
+    people in it and their appeals. Each row of the grouped tables equals the figures of that
+    part alone, and the counts of its drill-downs."""
+    from unionhome.members.models import MemberGroup
+
+    north = union.sites.get()
+    south = SiteFactory(org=union, name="南门小区")
+    a = person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), account=at(2021, 1, 1), site=north)
+    person(union, dt.date(2020, 1, 1), joined=dt.date(2021, 1, 1), site=north)
+    c = person(union, dt.date(2020, 1, 1), left=dt.date(2026, 2, 1), site=south)
+    with system():
+        for member, group in ((a, "women"), (a, "frontline_shift"), (c, "frontline_shift")):
+            MemberGroup.objects.create(member=member, group=group)
+    first = appeal(union, at(2026, 1, 5), closed=at(2026, 1, 9), rating=5)
+    second = appeal(union, at(2026, 1, 6), closed=at(2026, 1, 8), rating=2)
+    appeal(union, at(2026, 1, 7))  # about no site, from no member: only in the whole union's figures
+    with system():
+        Appeal.objects.filter(pk=first.pk).update(site=north, member=a)
+        Appeal.objects.filter(pk=second.pk).update(site=south, member=c)
+
+    by_site = {name: figs for _part, name, figs in f.figures_by(union, Q1, "site")}
+    assert list(by_site) == ["南门小区", "核算小区"]  # every site of the union, by name
+    n = by_site["核算小区"]
+    assert (n["registration_rate"].numerator, n["registration_rate"].denominator) == (1, 2)
+    assert (n["closure_rate"].numerator, n["closure_rate"].denominator) == (1, 1)
+    assert n["cycle_days"].mean == 4.0 and n["satisfaction"].value == 1.0
+    s = by_site["南门小区"]
+    assert s["turnover"].numerator == 1 and s["satisfaction"].value == 0.0 and s["cycle_days"].median == 2.0
+
+    by_group = {part.value: figs for part, _name, figs in f.figures_by(union, Q1, "group")}
+    shift = by_group["frontline_shift"]  # a and c: a person in two groups counts in both
+    assert shift["turnover"].numerator == 1 and shift["closure_rate"].denominator == 2
+    assert by_group["women"]["closure_rate"].denominator == 1 and by_group["women"]["turnover"].first == 1
+    assert by_group["hardship"]["closure_rate"].denominator == 0 and by_group["hardship"]["cycle_days"].n == 0
+
+    whole = f.figures(union, Q1)
+    assert whole["closure_rate"].denominator == 3
+    for kind in ("site", "group"):
+        for part, _name, figs in f.figures_by(union, Q1, kind):
+            alone = f.figures(union, Q1, part)
+            assert {k: vars(v) for k, v in figs.items()} == {k: vars(v) for k, v in alone.items()}, part
+            assert figs["closure_rate"].denominator == f.records("received", union, Q1, part).count()
+            assert figs["turnover"].first == f.records("roster_start", union, Q1, part).count()
+
+    staff = grant(UserFactory(username="part_staff"), union)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, staff.username)}"}
+    base = f"/api/v1/insights/figures?org={union.pk}&from=2026-01-01&to=2026-03-31"
+    body = client.get(f"{base}&site={north.pk}", **auth).json()
+    assert body["site"] == north.pk and body["closure_rate"]["denominator"] == 1
+    body = client.get(f"{base}&group=frontline_shift", **auth).json()
+    assert body["group"] == "frontline_shift" and body["closure_rate"]["denominator"] == 2
+    rows = client.get(
+        f"/api/v1/insights/breakdown?org={union.pk}&from=2026-01-01&to=2026-03-31&by=site", **auth
+    ).json()
+    assert [(r["name"], r["id"], r["closure_rate"]["denominator"]) for r in rows] == [
+        ("南门小区", str(south.pk), 1),
+        ("核算小区", str(north.pk), 1),
+    ]
+    # another union's site, an unknown group, an absurd id: 4xx, never another union's figures
+    elsewhere = SiteFactory(org=personas.member.org, name="别家小区")
+    for query in (f"site={elsewhere.pk}", "group=nobody", "site=9223372036854775808", "by=street"):
+        r = (
+            client.get(f"{base}&{query}", **auth)
+            if "by" not in query
+            else client.get(f"/api/v1/insights/breakdown?org={union.pk}&{query}", **auth)
+        )
+        assert r.status_code in (400, 404, 422), query
+
+
+def test_the_page_shows_a_part_and_tables_by_site_and_group(union, personas):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ..conftest import login_client
+
+    north = union.sites.get()
+    member = person(union, dt.date(2020, 1, 1), site=north)
+    done = appeal(union, at(2026, 1, 5), closed=at(2026, 1, 7), rating=5)
+    appeal(union, at(2026, 1, 6))
+    with system():
+        Appeal.objects.filter(pk=done.pk).update(site=north, member=member)
+    client = login_client(grant(UserFactory(username="part_page"), union))
+    query = f"org={union.pk}&from=2026-01-01&to=2026-03-31"
+    page = client.get(f"/staff/insights/?{query}&by=site").content.decode()
+    assert "各工作地点" in page and f"site={north.pk}" in page and "核算小区" in page
+    page = client.get(f"/staff/insights/?{query}&site={north.pk}").content.decode()
+    assert "只看工作地点「核算小区」" in page and "100.0%" in page  # closure 1 of 1 at the site
+    assert f"site={north.pk}" in page.split("insights/received/")[1][:200]  # drill-downs keep the part
+    drill = client.get(f"/staff/insights/received/?{query}&site={north.pk}").content.decode()
+    assert done.number in drill and "核算小区" in drill
+    page = client.get(f"/staff/insights/?{query}&by=group").content.decode()
+    assert "各服务群体" in page and "困难职工" in page
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(f"/staff/insights/export/?{query}&by=site").content)
+        ).active.values
+    )
+    assert rows[0][0] == "工作地点" and rows[1][0] == "核算小区"
+    other_site = SiteFactory(org=personas.member.org, name="别家小区")
+    assert client.get(f"/staff/insights/?{query}&site={other_site.pk}").status_code == 404
+    assert client.get(f"/staff/insights/received/?{query}&group=nobody").status_code == 404

@@ -12,11 +12,12 @@ from unionhome.core.bounds import Day, Id, Month
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import staff_org
+from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
 
 from . import care, demand, plans, recommend
 from . import figures as f
-from .selectors import comparison_of, enterprise_org, period_of, ranking_org
+from .selectors import comparison_of, enterprise_org, part_of, period_of, ranking_org
 
 router = Router(tags=["insights"])
 
@@ -47,6 +48,8 @@ class FiguresOut(Schema):
     org: int
     start: str = Field(alias="from")
     end: str = Field(alias="to")
+    site: int | None = Field(None, description="the work site the figures are of, if one was asked for")
+    group: str | None = Field(None, description="the service group the figures are of, if one was asked for")
     registration_rate: RateOut
     cycle_days: CycleOut
     closure_rate: RateOut
@@ -65,6 +68,34 @@ class FiguresQuery(Schema):
         None, alias="compare_from", description="default: the period of the same length just before"
     )
     compare_end: Day | None = Field(None, alias="compare_to")
+    site: Id | None = Field(
+        None, description="only this work site of the org: its people, the appeals about it"
+    )
+    group: ServiceGroup | None = Field(
+        None, description="only this service group: its people and their appeals"
+    )
+
+
+def _figures_out(out: dict) -> dict:
+    cycle = out["cycle_days"]
+    return {
+        **{
+            k: {
+                "value": r.value,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "definition": r.definition,
+            }
+            for k, r in out.items()
+            if isinstance(r, f.Rate)
+        },
+        "cycle_days": {
+            "mean": cycle.mean,
+            "median": cycle.median,
+            "n": cycle.n,
+            "definition": cycle.definition,
+        },
+    }
 
 
 @router.get("/insights/figures", response=FiguresOut, by_alias=True)
@@ -78,34 +109,58 @@ def insight_figures(request, query: Query[FiguresQuery]):
     org = staff_org(request.user, query.org)
     period = period_of(query.start, query.end)
     other = comparison_of(period, query.compare_start, query.compare_end)
-    out = f.figures(org, period)
-    before = f.figures(org, other)
-    rates = {k: v for k, v in out.items() if isinstance(v, f.Rate)}
+    part, _name = part_of(org, query.site, query.group) or (None, "")
+    before = f.figures(org, other, part)
     return {
         "org": org.pk,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
-        **{
-            k: {
-                "value": r.value,
-                "numerator": r.numerator,
-                "denominator": r.denominator,
-                "definition": r.definition,
-            }
-            for k, r in rates.items()
-        },
-        "cycle_days": {
-            "mean": out["cycle_days"].mean,
-            "median": out["cycle_days"].median,
-            "n": out["cycle_days"].n,
-            "definition": out["cycle_days"].definition,
-        },
+        "site": part.value if part and part.kind == "site" else None,
+        "group": part.value if part and part.kind == "group" else None,
+        **_figures_out(f.figures(org, period, part)),
         "compare": {
             "from": other.start.isoformat(),
             "to": other.end.isoformat(),
             "values": {k: f.value(v) for k, v in before.items()},
         },
     }
+
+
+class BreakdownQuery(Schema):
+    org: Id | None = None
+    start: Day | None = Field(None, alias="from")
+    end: Day | None = Field(None, alias="to")
+    by: Literal["org", "site", "group"] = Field(
+        "org",
+        description="org: the org and each union directly under it; site: each work site; group: each service group",
+    )
+
+
+class BreakdownRow(Schema):
+    name: str
+    id: str = Field(description="the org's or site's id, or the service group's code")
+    registration_rate: RateOut
+    cycle_days: CycleOut
+    closure_rate: RateOut
+    satisfaction: RateOut
+    turnover: RateOut
+    participation: RateOut
+    reach: RateOut
+
+
+@router.get("/insights/breakdown", response=list[BreakdownRow])
+@refuses(400, 403, 404)
+def insight_breakdown(request, query: Query[BreakdownQuery]):
+    """The seven figures of the org and each union directly under it, of each of its work sites
+    (people by their work site, appeals by the site they are about), or of each service group
+    (a person in two groups counts in both). Same definitions and period as `figures`."""
+    org = staff_org(request.user, query.org)
+    period = period_of(query.start, query.end)
+    if query.by == "org":
+        rows = [(unit.name, str(unit.pk), figs) for unit, figs in f.breakdown(org, period)]
+    else:
+        rows = [(name, str(part.value), figs) for part, name, figs in f.figures_by(org, period, query.by)]
+    return [{"name": name, "id": key, **_figures_out(figs)} for name, key, figs in rows]
 
 
 # -- care flags (G6) -------------------------------------------------------------------------

@@ -43,17 +43,16 @@ def months_of(period: f.Period) -> list[f.Period]:
     return out[-MAX_MONTHS:]
 
 
-def trends(org, period: f.Period) -> list[Trend]:
-    """Rates month by month, placed on a 0–100% scale."""
+def trends(org, period: f.Period, part: f.Part | None = None) -> list[Trend]:
+    """Rates month by month (of the org, or of a part of it), placed on a 0–100% scale."""
     months = months_of(period)
     step = (WIDTH - LEFT - PAD) / max(len(months) - 1, 1)
-    makers = {"registration_rate": f.registration_rate, "closure_rate": f.closure_rate,
-              "satisfaction": f.satisfaction, "participation": f.participation}  # fmt: skip
+    monthly = [f.figures(org, month, part) for month in months]
     out = []
     for key in TREND:
         points = []
-        for i, month in enumerate(months):
-            value = makers[key](org, month).value
+        for i, (month, figures) in enumerate(zip(months, monthly, strict=True)):
+            value = figures[key].value
             y = None if value is None else PAD + (1 - value) * (HEIGHT - 2 * PAD)
             points.append(Point(month.start.strftime("%Y-%m"), value, LEFT + i * step, y))
         out.append(Trend(key, points))

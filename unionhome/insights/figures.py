@@ -21,7 +21,12 @@ hand-worked data, boundaries included):
 - participation: of the members on the period's last day, the share checked in at one union
   activity or more during the period;
 - reach: of the members on the period's last day, the share who opened one union notice or
-  more sent to them during the period (the inbox's read receipt)."""
+  more sent to them during the period (the inbox's read receipt).
+
+Every figure can be taken for a part of the org (`Part`): one work site — the people whose work
+site it is, the appeals about it — or one service group — the people in it today, and their
+appeals. `figures_by` computes the figures of every site or group under an org at once, grouped
+in the same queries."""
 
 from __future__ import annotations
 
@@ -36,9 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.appeals.models import Appeal
-from unionhome.core.models import Org
+from unionhome.core.models import Org, Site
 from unionhome.core.scoping import within
-from unionhome.members.models import Member, MemberStatus
+from unionhome.members.models import Member, MemberStatus, ServiceGroup
 
 DEFINITIONS = {
     "registration_rate": _(
@@ -146,94 +151,138 @@ def q_satisfied(period: Period) -> Q:
     return q_rated(period) & Q(rating__gte=4)
 
 
+# -- parts of an org -----------------------------------------------------------------------------
+
+# A part's kind → the field its people and its appeals are grouped by.
+PART_FIELDS = {
+    "site": ("site", "site"),
+    "group": ("groups__group", "member__groups__group"),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One work site (by id) or one service group (by code) of an org."""
+
+    kind: str
+    value: int | str
+
+    def people(self) -> Q:
+        return Q(**{PART_FIELDS[self.kind][0]: self.value})
+
+    def appeals(self) -> Q:
+        return Q(**{PART_FIELDS[self.kind][1]: self.value})
+
+
+def parts_of(org: Org, kind: str) -> list[tuple[Part, str]]:
+    """The org's work sites (its subtree's), or the six service groups, with their names."""
+    if kind == "site":
+        sites = within(Site.objects, org).order_by("name", "pk").values_list("pk", "name")
+        return [(Part("site", pk), name) for pk, name in sites]
+    return [(Part("group", code), str(label)) for code, label in ServiceGroup.choices]
+
+
 # -- the records behind each figure ------------------------------------------------------------
 
 
-def _people(org: Org) -> QuerySet[Member]:
-    return (
+def _people(org: Org, part: Part | None = None) -> QuerySet[Member]:
+    people = (
         within(Member.objects, org)
         .exclude(status=MemberStatus.ANONYMISED)
         .annotate(recorded_on=TruncDate("created_at"))
     )
+    return people.filter(part.people()) if part else people
 
 
-def _appeals(org: Org) -> QuerySet[Appeal]:
-    return within(Appeal.objects, org)
+def _appeals(org: Org, part: Part | None = None) -> QuerySet[Appeal]:
+    appeals = within(Appeal.objects, org)
+    return appeals.filter(part.appeals()) if part else appeals
 
 
-def on_roster(org: Org, day: dt.date) -> QuerySet[Member]:
-    return _people(org).filter(q_on_roster(day))
+def on_roster(org: Org, day: dt.date, part: Part | None = None) -> QuerySet[Member]:
+    return _people(org, part).filter(q_on_roster(day))
 
 
-def registered(org: Org, day: dt.date) -> QuerySet[Member]:
-    return _people(org).filter(q_registered(day))
+def registered(org: Org, day: dt.date, part: Part | None = None) -> QuerySet[Member]:
+    return _people(org, part).filter(q_registered(day))
 
 
-def received(org: Org, period: Period) -> QuerySet[Appeal]:
-    return _appeals(org).filter(q_received(period))
+def received(org: Org, period: Period, part: Part | None = None) -> QuerySet[Appeal]:
+    return _appeals(org, part).filter(q_received(period))
 
 
-def closed_by_end(org: Org, period: Period) -> QuerySet[Appeal]:
-    return _appeals(org).filter(q_closed_by_end(period))
+def closed_by_end(org: Org, period: Period, part: Part | None = None) -> QuerySet[Appeal]:
+    return _appeals(org, part).filter(q_closed_by_end(period))
 
 
-def closed_in(org: Org, period: Period) -> QuerySet[Appeal]:
-    return _appeals(org).filter(q_closed_in(period))
+def closed_in(org: Org, period: Period, part: Part | None = None) -> QuerySet[Appeal]:
+    return _appeals(org, part).filter(q_closed_in(period))
 
 
-def rated(org: Org, period: Period) -> QuerySet[Appeal]:
-    return _appeals(org).filter(q_rated(period))
+def rated(org: Org, period: Period, part: Part | None = None) -> QuerySet[Appeal]:
+    return _appeals(org, part).filter(q_rated(period))
 
 
-def satisfied(org: Org, period: Period) -> QuerySet[Appeal]:
-    return _appeals(org).filter(q_satisfied(period))
+def satisfied(org: Org, period: Period, part: Part | None = None) -> QuerySet[Appeal]:
+    return _appeals(org, part).filter(q_satisfied(period))
 
 
-def members_on(org: Org, day: dt.date) -> QuerySet[Member]:
+def members_on(org: Org, day: dt.date, part: Part | None = None) -> QuerySet[Member]:
     """Members on `day`: joined by then, the membership not ended by then."""
-    return within(Member.objects, org).exclude(status=MemberStatus.ANONYMISED).filter(q_member_on(day))
+    return _people(org, part).filter(q_member_on(day))
 
 
-def participated(org: Org, period: Period) -> QuerySet[Member]:
+def _took_part(period: Period) -> Q:
     start, end = period.bounds()
-    took_part = Q(signups__checked_in_at__gte=start, signups__checked_in_at__lt=end)
-    return members_on(org, period.end).filter(pk__in=Member.objects.filter(took_part).values("pk"))
+    return Q(
+        pk__in=Member.objects.filter(
+            signups__checked_in_at__gte=start, signups__checked_in_at__lt=end
+        ).values("pk")
+    )
 
 
-def reached(org: Org, period: Period) -> QuerySet[Member]:
+def _opened(period: Period) -> Q:
     start, end = period.bounds()
-    opened = Q(
+    opened = Member.objects.filter(
         user__notifications__ref__startswith="notice:",
         user__notifications__created_at__gte=start,
         user__notifications__created_at__lt=end,
         user__notifications__read_at__isnull=False,
     )
-    return members_on(org, period.end).filter(pk__in=Member.objects.filter(opened).values("pk"))
+    return Q(pk__in=opened.values("pk"))
 
 
-def left_in(org: Org, period: Period) -> QuerySet[Member]:
-    return within(Member.objects, org).exclude(status=MemberStatus.ANONYMISED).filter(q_left_in(period))
+def participated(org: Org, period: Period, part: Part | None = None) -> QuerySet[Member]:
+    return members_on(org, period.end, part).filter(_took_part(period))
 
 
-# Each figure's drill-down: name → (the records it counts, what they are).
+def reached(org: Org, period: Period, part: Part | None = None) -> QuerySet[Member]:
+    return members_on(org, period.end, part).filter(_opened(period))
+
+
+def left_in(org: Org, period: Period, part: Part | None = None) -> QuerySet[Member]:
+    return _people(org, part).filter(q_left_in(period))
+
+
+# Each figure's drill-down: name → the records it counts.
 RECORDS = {
-    "roster_end": lambda org, p: on_roster(org, p.end),
-    "roster_start": lambda org, p: on_roster(org, p.start),
-    "registered": lambda org, p: registered(org, p.end),
+    "roster_end": lambda org, p, part: on_roster(org, p.end, part),
+    "roster_start": lambda org, p, part: on_roster(org, p.start, part),
+    "registered": lambda org, p, part: registered(org, p.end, part),
     "received": received,
     "closed_by_end": closed_by_end,
     "closed_in": closed_in,
     "rated": rated,
     "satisfied": satisfied,
     "left_in": left_in,
-    "members_end": lambda org, p: members_on(org, p.end),
+    "members_end": lambda org, p, part: members_on(org, p.end, part),
     "participated": participated,
     "reached": reached,
 }
 
 
-def records(name: str, org: Org, period: Period) -> QuerySet:
-    return RECORDS[name](org, period)
+def records(name: str, org: Org, period: Period, part: Part | None = None) -> QuerySet:
+    return RECORDS[name](org, period, part)
 
 
 # -- the figures ---------------------------------------------------------------------------------
@@ -302,42 +351,81 @@ def reach(org: Org, period: Period) -> Rate:
     return Rate("reach", reached(org, period).count(), members_on(org, period.end).count())
 
 
-def figures(org: Org, period: Period) -> dict:
-    """All seven at once: each count is its definition's condition (the same the drill-down
-    filters by), several counted in one query — one over the people, one over the appeals
-    received in the period, one over those closed in it, and the median's."""
-    start, end = period.bounds()
+def _count(q: Q) -> Count:
+    return Count("pk", filter=q)
 
-    def count(q: Q) -> Count:
-        return Count("pk", filter=q)
 
-    people = _people(org).aggregate(
-        roster_end=count(q_on_roster(period.end)),
-        roster_start=count(q_on_roster(period.start)),
-        registered=count(q_registered(period.end)),
-        members=count(q_member_on(period.end)),
-        left=count(q_left_in(period)),
-    )
-    got = (
-        _appeals(org).filter(q_received(period)).aggregate(n=Count("pk"), closed=count(Q(closed_at__lt=end)))
-    )
-    closed = _appeals(org).filter(q_closed_in(period))
-    done = closed.aggregate(
-        n=Count("pk"),
-        rated=count(Q(rating__isnull=False)),
-        satisfied=count(Q(rating__gte=4)),
-        mean=Avg(ELAPSED),
-    )
+def _counts(period: Period) -> tuple[dict, dict, dict]:
+    """Each count is its definition's condition — the same the drill-down filters by — so that
+    several are counted in one query: over the people, over the appeals received in the period,
+    over those closed in it (with the mean cycle, and on PostgreSQL the median). A member is in a
+    service group at most once, so grouping by group counts no one twice within a group."""
+    _, end = period.bounds()
+    people = {
+        "roster_end": _count(q_on_roster(period.end)),
+        "roster_start": _count(q_on_roster(period.start)),
+        "registered": _count(q_registered(period.end)),
+        "members": _count(q_member_on(period.end)),
+        "participated": _count(q_member_on(period.end) & _took_part(period)),
+        "reached": _count(q_member_on(period.end) & _opened(period)),
+        "left": _count(q_left_in(period)),
+    }
+    got = {"n": _count(Q()), "closed": _count(Q(closed_at__lt=end))}
+    done = {
+        "n": _count(Q()),
+        "rated": _count(Q(rating__isnull=False)),
+        "satisfied": _count(Q(rating__gte=4)),
+        "mean": Avg(ELAPSED),
+        **_medians(),
+    }
+    return people, got, done
+
+
+def _assembled(people: dict, got: dict, done: dict, cycle: Cycle) -> dict:
     first, last = people["roster_start"], people["roster_end"]
     return {
         "registration_rate": Rate("registration_rate", people["registered"], last),
-        "cycle_days": _cycle_of(closed, done["n"], done["mean"], done.get("median")),
+        "cycle_days": cycle,
         "closure_rate": Rate("closure_rate", got["closed"], got["n"]),
         "satisfaction": Rate("satisfaction", done["satisfied"], done["rated"]),
         "turnover": Rate("turnover", people["left"], (first + last) / 2, first, last),
-        "participation": Rate("participation", participated(org, period).count(), people["members"]),
-        "reach": Rate("reach", reached(org, period).count(), people["members"]),
+        "participation": Rate("participation", people["participated"], people["members"]),
+        "reach": Rate("reach", people["reached"], people["members"]),
     }
+
+
+def figures(org: Org, period: Period, part: Part | None = None) -> dict:
+    """All seven at once, for the org's subtree or a part of it, in three queries (and the
+    median's, outside PostgreSQL)."""
+    people_n, got_n, done_n = _counts(period)
+    people = _people(org, part).aggregate(**people_n)
+    got = received(org, period, part).aggregate(**got_n)
+    closed = closed_in(org, period, part)
+    done = closed.aggregate(**done_n)
+    return _assembled(people, got, done, _cycle_of(closed, done["n"], done["mean"], done.get("median")))
+
+
+def figures_by(org: Org, period: Period, kind: str) -> list[tuple[Part, str, dict]]:
+    """The figures of each work site (kind "site") or service group ("group") of the org, every
+    part in the same three grouped queries: (part, its name, its figures)."""
+    people_field, appeals_field = PART_FIELDS[kind]
+    people_n, got_n, done_n = _counts(period)
+
+    def grouped(queryset: QuerySet, field: str, counts: dict) -> dict:
+        rows = queryset.order_by().values(field).annotate(**counts)
+        return {row[field]: row for row in rows}
+
+    people = grouped(_people(org), people_field, people_n)
+    got = grouped(received(org, period), appeals_field, got_n)
+    done = grouped(closed_in(org, period), appeals_field, done_n)
+    out = []
+    for part, name in parts_of(org, kind):
+        p = people.get(part.value) or dict.fromkeys(people_n, 0)
+        d = done.get(part.value) or dict.fromkeys(done_n, 0)
+        closed = closed_in(org, period, part)
+        cycle = _cycle_of(closed, d["n"], d["mean"], d.get("median"))
+        out.append((part, name, _assembled(p, got.get(part.value) or dict.fromkeys(got_n, 0), d, cycle)))
+    return out
 
 
 def previous(period: Period) -> Period:

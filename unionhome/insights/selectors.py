@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionhome.core.errors import DomainError
-from unionhome.core.models import Org, Role
-from unionhome.core.scoping import STAFF_ROLES, staff_org, visible_orgs
+from unionhome.core.models import Org, Role, Site
+from unionhome.core.scoping import STAFF_ROLES, staff_org, visible_orgs, within
+from unionhome.members.models import ServiceGroup
 from unionhome.members.selectors import member_of
 
-from .figures import Period, previous
+from .figures import Part, Period, previous
 
 
 def period_of(start: dt.date | None, end: dt.date | None) -> Period:
@@ -58,3 +59,20 @@ def ranking_org(user, pk: int) -> Org | None:
     if member is not None:
         return member.org.parent or member.org
     return visible_orgs(user).order_by("path").first()
+
+
+def part_of(org: Org, site: int | None, group: str | None) -> tuple[Part, str] | None:
+    """The part of `org` asked for and its name: one of its work sites, or a service group.
+    None when neither is asked for; NotFound for a site outside the org or an unknown group."""
+    from unionhome.core.errors import NotFound
+
+    if site:
+        found = within(Site.objects, org).filter(pk=site).first()
+        if found is None:
+            raise NotFound(_("没有这个工作地点"))
+        return Part("site", found.pk), found.name
+    if group:
+        if group not in ServiceGroup.values:
+            raise NotFound(_("没有这个服务群体"))
+        return Part("group", group), str(ServiceGroup(group).label)
+    return None

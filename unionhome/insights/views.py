@@ -4,6 +4,8 @@ records behind every number (the drill-down)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.access import staff_required
 from unionhome.core.bounds import month_value
-from unionhome.core.errors import DomainError
+from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, day_param, int_param
-from unionhome.core.models import Role
+from unionhome.core.models import Org, Role
 from unionhome.core.paging import page_of
 from unionhome.core.scoping import by_rule, has_role_over, staff_org, visible_orgs, within
 from unionhome.core.spreadsheets import xlsx_response
@@ -28,7 +30,7 @@ from . import care, charts, demand, plans, recommend, review
 from . import figures as f
 from .forms import ItemDoneForm, PlanForm, PlanItemForm
 from .models import CareFlag, CareKind, MonthlyReview, PlanItem
-from .selectors import comparison_of, period_of, ranking_org
+from .selectors import comparison_of, part_of, period_of, ranking_org
 
 # The drill-downs: name → (what the records are, whether they are people or appeals).
 DRILLS = {
@@ -47,13 +49,60 @@ DRILLS = {
 }
 
 
-def _asked(request):
+@dataclass
+class Asked:
+    """What a figures page was asked for: the org, the period, and a part of the org (a work
+    site or a service group) or none; `query` repeats it in the page's links."""
+
+    org: Org
+    period: f.Period
+    part: f.Part | None = None
+    part_name: str = ""
+
+    @property
+    def base(self) -> str:
+        return urlencode({"org": self.org.pk, "from": self.period.start, "to": self.period.end})
+
+    @property
+    def query(self) -> str:
+        return self.base + (f"&{urlencode({self.part.kind: self.part.value})}" if self.part else "")
+
+
+def _asked(request) -> Asked:
     org = staff_org(request.user, int_param(request.GET.get("org")))
     try:
         period = period_of(day_param(request.GET.get("from")), day_param(request.GET.get("to")))
     except DomainError:
         period = period_of(None, None)
-    return org, period
+    try:
+        part = part_of(org, int_param(request.GET.get("site")), request.GET.get("group"))
+    except NotFound:
+        raise Http404 from None
+    return Asked(org, period, *(part or (None, "")))
+
+
+# The dashboard's tables: by sub-union, by work site, by service group.
+BY = {"org": _("各下级工会"), "site": _("各工作地点"), "group": _("各服务群体")}
+
+
+def _table(asked: Asked, by: str) -> list[tuple[str, str, dict]]:
+    """(name, link query or "", figures) per row of the table asked for."""
+    if by == "org":
+        rows = f.breakdown(asked.org, asked.period)
+        return [
+            (
+                unit.name,
+                ""
+                if i == 0
+                else urlencode({"org": unit.pk, "from": asked.period.start, "to": asked.period.end}),
+                figs,
+            )
+            for i, (unit, figs) in enumerate(rows)
+        ]
+    return [
+        (name, f"{asked.base}&{urlencode({part.kind: part.value})}", figs)
+        for part, name, figs in f.figures_by(asked.org, asked.period, by)
+    ]
 
 
 LABELS = {
@@ -78,43 +127,54 @@ def _compared(request, period):
 
 @staff_required
 def dashboard(request):
-    org, period = _asked(request)
+    asked = _asked(request)
+    org, period, part = asked.org, asked.period, asked.part
     other = _compared(request, period)
-    now, before = f.figures(org, period), f.figures(org, other)
+    now, before = f.figures(org, period, part), f.figures(org, other, part)
     compare = {k: {"now": f.value(v), "before": f.value(before[k])} for k, v in now.items()}
+    by = request.GET.get("by") if request.GET.get("by") in BY else "org"
     return render(
         request,
         "insights/dashboard.html",
         {
+            "asked": asked,
             "org": org,
             "orgs": visible_orgs(request.user).order_by("path"),
             "period": period,
             "other": other,
             "figures": now,
             "compare": compare,
-            "table": [(o, {k: f.value(v) for k, v in figs.items()}) for o, figs in f.breakdown(org, period)],
+            "by": by,
+            "by_choices": BY,
+            "table": [
+                (name, link, {k: f.value(v) for k, v in figs.items()})
+                for name, link, figs in _table(asked, by)
+            ],
             "labels": LABELS,
-            "trends": [(LABELS[t.key], t) for t in charts.trends(org, period)],
+            "trends": [(LABELS[t.key], t) for t in charts.trends(org, period, part)],
         },
     )
 
 
 @staff_required
 def export(request):
-    """The figures of the org and its sub-unions, with numerators and denominators, as .xlsx."""
-    org, period = _asked(request)
-    header = [str(_("组织"))]
+    """The figures of the org and its sub-unions (or its sites, or its service groups: `by`),
+    with numerators and denominators, as .xlsx."""
+    asked = _asked(request)
+    by = request.GET.get("by") if request.GET.get("by") in BY else "org"
+    header = [str(_("组织") if by == "org" else _("工作地点") if by == "site" else _("服务群体"))]
     for key, label in LABELS.items():
         header += [str(label)] if key == "cycle_days" else [str(label), str(_("分子")), str(_("分母"))]
     rows = []
-    for unit, figs in f.breakdown(org, period):
-        row = [unit.name]
+    for name, _link, figs in _table(asked, by):
+        row = [name]
         for key, figure in figs.items():
             row += (
                 [figure.mean] if key == "cycle_days" else [figure.value, figure.numerator, figure.denominator]
             )
         rows.append(row)
-    name = f"figures-{org.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    period = asked.period
+    name = f"figures-{asked.org.pk}-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     return xlsx_response(name, str(_("工作成效")), header, rows)
 
 
@@ -122,9 +182,10 @@ def export(request):
 def drill(request, name: str):
     if name not in DRILLS:
         raise Http404
-    org, period = _asked(request)
+    asked = _asked(request)
+    org, period = asked.org, asked.period
     label, kind = DRILLS[name]
-    records = f.records(name, org, period)
+    records = f.records(name, org, period, asked.part)
     records = (
         records.select_related("site").order_by("name", "pk")
         if kind == "people"
@@ -134,6 +195,7 @@ def drill(request, name: str):
         request,
         "insights/drill.html",
         {
+            "asked": asked,
             "org": org,
             "period": period,
             "label": label,
@@ -309,7 +371,8 @@ WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("
 
 @staff_required
 def staff_demand(request):
-    org, period = _asked(request)
+    asked = _asked(request)
+    org, period = asked.org, asked.period
     by = "week" if request.GET.get("by") == "week" else "month"
     trends = demand.trends(org, period, by)
     names = dict(demand.categories())
