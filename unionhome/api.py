@@ -14,6 +14,7 @@ from unionhome.core.api_routes import router as core_router
 from unionhome.core.openapi import document_errors
 from unionhome.insights.api import router as insights_router
 from unionhome.integrations.api import router as integrations_router
+from unionhome.learning.api import router as learning_router
 from unionhome.members.api import router as members_router
 from unionhome.members.identity import token_identity
 
@@ -37,5 +38,6 @@ api.add_router("", activities_router)
 api.add_router("", benefits_router)
 api.add_router("", insights_router)
 api.add_router("", integrations_router)
+api.add_router("", learning_router)
 # Last: the 401/403/404/422 every operation may give by its shape (core.openapi).
 document_errors(api)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "unionhome.activities",
     "unionhome.benefits",
     "unionhome.integrations",
+    "unionhome.learning",
     "unionhome.insights",
 ]
 

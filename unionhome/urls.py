@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("unionhome.content.urls")),
     path("", include("unionhome.insights.urls")),
     path("", include("unionhome.integrations.urls")),
+    path("", include("unionhome.learning.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
 ]

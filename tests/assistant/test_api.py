@@ -96,6 +96,9 @@ def test_handoff_opens_an_appeal_carrying_the_conversation(kb, personas):
     r = other.post("/api/v1/assistant/handoff", {"question_ids": [q1]}, content_type="application/json")
     assert r.status_code == 400 and "question_ids" in r.json()["fields"]
     assert other.get(f"/api/v1/appeals/{appeal.pk}").status_code == 404
+    # an absurd id is a field-level refusal, never a 500
+    r = other.post("/api/v1/assistant/handoff", {"question_ids": [2**71]}, content_type="application/json")
+    assert r.status_code == 422
 
 
 def test_unanswered_list_is_for_staff_of_the_askers_union(kb, personas):

@@ -130,6 +130,8 @@ UNGUARDED = {
     "core.OutboxTask": "the system's queue",
     "core.WorkdayOverride": "the national calendar",
     "content.ArticleRead": "a user's own reads, always by the user (no org: an article is read across unions)",
+    "learning.Lesson": "read through its course, whose union and audience decide who sees it",
+    "learning.SigningKey": "a union's published verification key (the private half encrypted)",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from unionhome.core.api import local_iso
-from unionhome.core.bounds import Day
+from unionhome.core.bounds import Day, Id
 from unionhome.core.fields import InSchema, schema_field
 from unionhome.core.openapi import refuses
 from unionhome.core.scoping import get_scoped
@@ -75,7 +75,7 @@ def feedback(request, payload: FeedbackIn):
 
 
 class HandoffIn(Schema):
-    question_ids: list[int] = Field(default_factory=list, max_length=50)
+    question_ids: list[Id] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=1000, description="anything the member wants to add")
 
 

@@ -54,6 +54,10 @@ GROUPS = [
             Entry("staff-checkin", _("扫码签到")),
             Entry("staff-venues", _("共享场地")),
             Entry("staff-discounts", _("普惠优惠")),
+            Entry("staff-learning", _("课程")),
+            Entry("staff-exams", _("考试")),
+            Entry("staff-questions", _("题库")),
+            Entry("staff-certificates", _("证书")),
         ],
     ),
     (

@@ -1,7 +1,8 @@
 """Who a notice, an activity or an offer is for: an audience of members of one union's subtree.
 
-An audience is a dict — {"sites": [ids], "groups": [...], "posts": [...], "age_min", "age_max",
-"shifts": [...], "roles": [...]} — every key optional; an empty audience means every member."""
+An audience is a dict — {"sites": [ids], "groups": [...], "posts": [...], "levels": [...],
+"age_min", "age_max", "shifts": [...], "roles": [...]} — every key optional; an empty audience
+means every member. `levels` are skill levels (members.SkillLevel)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from unionhome.core.errors import DomainError
 from unionhome.core.models import Org, Role, RoleAssignment, Site
 from unionhome.core.scoping import by_rule, within
 
-from .models import Member, MemberStatus, Post, ServiceGroup, Shift
+from .models import Member, MemberStatus, Post, ServiceGroup, Shift, SkillLevel
 
-AUDIENCE_KEYS = {"sites", "groups", "posts", "shifts", "age_min", "age_max", "roles"}
+AUDIENCE_KEYS = {"sites", "groups", "posts", "levels", "shifts", "age_min", "age_max", "roles"}
 
 
 class AudienceIn(Schema):
@@ -28,6 +29,7 @@ class AudienceIn(Schema):
     sites: list[Id] = Field(default_factory=list, max_length=500)
     groups: list[str] = Field(default_factory=list, description="service groups, e.g. frontline_shift")
     posts: list[str] = Field(default_factory=list, description="posts, e.g. security")
+    levels: list[str] = Field(default_factory=list, description="skill levels, e.g. middle")
     shifts: list[str] = Field(default_factory=list, description="shifts: day, rotating, night")
     age_min: Age | None = None
     age_max: Age | None = None
@@ -51,6 +53,7 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
     for key, choices in (
         ("groups", ServiceGroup.values),
         ("posts", Post.values),
+        ("levels", SkillLevel.values),
         ("shifts", Shift.values),
         ("roles", Role.values),
     ):
@@ -82,6 +85,8 @@ def audience_members(org: Org, audience: dict, *, registered_only: bool = True):
         qs = qs.filter(site_id__in=audience["sites"])
     if audience.get("posts"):
         qs = qs.filter(post__in=audience["posts"])
+    if audience.get("levels"):
+        qs = qs.filter(skill_level__in=audience["levels"])
     if audience.get("shifts"):
         qs = qs.filter(shift__in=audience["shifts"])
     if audience.get("groups"):
@@ -138,6 +143,7 @@ def audience_matcher(member: Member):
         return (
             (not audience.get("sites") or member.site_id in audience["sites"])
             and (not audience.get("posts") or member.post in audience["posts"])
+            and (not audience.get("levels") or member.skill_level in audience["levels"])
             and (not audience.get("shifts") or member.shift in audience["shifts"])
             and (not audience.get("groups") or bool(groups & set(audience["groups"])))
             and (not audience.get("roles") or bool(roles & set(audience["roles"])))
@@ -160,7 +166,9 @@ def describe_audience(audience: dict) -> str:
     if audience.get("sites"):
         sites = by_rule(Site.objects, "an audience's sites, held within its union when it was saved")
         parts.append("、".join(sites.filter(pk__in=audience["sites"]).values_list("name", flat=True)))
-    for key, choices in (("groups", ServiceGroup), ("posts", Post), ("shifts", Shift), ("roles", Role)):
+    for key, choices in (
+        ("groups", ServiceGroup), ("posts", Post), ("levels", SkillLevel), ("shifts", Shift), ("roles", Role)
+    ):  # fmt: skip
         if audience.get(key):
             parts.append("、".join(str(choices(v).label) for v in audience[key]))
     if audience.get("age_min") or audience.get("age_max"):

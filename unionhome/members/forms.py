@@ -14,7 +14,7 @@ from unionhome.core.scoping import by_rule, within
 from unionhome.core.uploads import import_too_large
 
 from . import idcard, roster_cells
-from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift
+from .models import ConsentPurpose, Member, Post, ServiceGroup, Shift, SkillLevel
 
 
 class AccountFields(forms.Form):
@@ -112,7 +112,16 @@ class JoinCodeForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["site", "post", "employment_type", "shift", "hired_on", "skills", "interests"]
+        fields = [
+            "site",
+            "post",
+            "skill_level",
+            "employment_type",
+            "shift",
+            "hired_on",
+            "skills",
+            "interests",
+        ]
         widgets = {"hired_on": DateInput()}
         labels = {"site": _("工作地点")}
         field_classes = {"hired_on": LifeDayField}
@@ -133,6 +142,7 @@ class StaffMemberForm(forms.ModelForm):
             "employee_no",
             "site",
             "post",
+            "skill_level",
             "employment_type",
             "shift",
             "hired_on",
@@ -250,6 +260,9 @@ class AudienceFields(forms.Form):
     posts = forms.MultipleChoiceField(
         label=_("岗位"), required=False, choices=Post.choices, widget=forms.CheckboxSelectMultiple
     )
+    levels = forms.MultipleChoiceField(
+        label=_("技能等级"), required=False, choices=SkillLevel.choices, widget=forms.CheckboxSelectMultiple
+    )
     shifts = forms.MultipleChoiceField(
         label=_("班次"), required=False, choices=Shift.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -272,6 +285,7 @@ class AudienceFields(forms.Form):
             "sites": [int(s) for s in data.get("sites") or []],
             "groups": data.get("groups") or [],
             "posts": data.get("posts") or [],
+            "levels": data.get("levels") or [],
             "shifts": data.get("shifts") or [],
             "age_min": data.get("age_min"),
             "age_max": data.get("age_max"),

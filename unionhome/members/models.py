@@ -26,6 +26,16 @@ class Post(models.TextChoices):
 FRONTLINE_POSTS = {Post.SECURITY, Post.CLEANING, Post.REPAIR, Post.GREENING}
 
 
+class SkillLevel(models.TextChoices):
+    """The national vocational skill levels (职业技能等级), lowest first; blank when unknown."""
+
+    JUNIOR = "junior", _("初级工")
+    MIDDLE = "middle", _("中级工")
+    SENIOR = "senior", _("高级工")
+    TECHNICIAN = "technician", _("技师")
+    SENIOR_TECHNICIAN = "senior_technician", _("高级技师")
+
+
 class EmploymentType(models.TextChoices):
     FORMAL = "formal", _("正式")
     DISPATCHED = "dispatched", _("派遣")
@@ -106,6 +116,7 @@ class Member(Scoped):
     id_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     post = models.CharField(_("岗位"), max_length=20, choices=Post.choices, default=Post.OTHER)
+    skill_level = models.CharField(_("技能等级"), max_length=20, choices=SkillLevel.choices, blank=True)
     employment_type = models.CharField(
         _("用工形式"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.FORMAL
     )

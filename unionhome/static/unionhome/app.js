@@ -242,3 +242,78 @@
     });
   });
 })();
+
+// A lesson: the video player reports where it is about every 10 s while it plays, and resumes
+// where the member stopped; a document or text reports when its end comes on screen. The server
+// decides what counts (learning.courses); this only tells it what happened.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-lesson]");
+  if (!box || !window.fetch) { return; }
+  var id = box.getAttribute("data-lesson");
+  var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  var status = document.getElementById("lesson-status");
+  var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+  function post(path, body) {
+    return fetch("/api/v1/lessons/" + id + "/" + path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: JSON.stringify(body || {})
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+  function show(data) {
+    if (data && data.done && status) { status.textContent = zh ? "本课已完成" : "Lesson complete"; }
+  }
+  var video = box.querySelector("video");
+  if (video) {
+    var start = parseFloat(box.getAttribute("data-position") || "0");
+    video.addEventListener("loadedmetadata", function () {
+      if (start > 0 && start < video.duration - 5) { video.currentTime = start; }
+    });
+    var timer = null;
+    video.addEventListener("play", function () {
+      clearInterval(timer);
+      timer = setInterval(function () {
+        post("heartbeat", { position: Math.floor(video.currentTime) }).then(show).catch(function () {});
+      }, 10000);
+    });
+    ["pause", "ended"].forEach(function (name) {
+      video.addEventListener(name, function () {
+        clearInterval(timer);
+        post("heartbeat", { position: Math.floor(video.currentTime) }).then(show).catch(function () {});
+      });
+    });
+    return;
+  }
+  var end = document.getElementById("lesson-end");
+  if (!end || box.hasAttribute("data-done") || !("IntersectionObserver" in window)) { return; }
+  var seen = new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) {
+      seen.disconnect();
+      post("end").then(function (data) {
+        show(data);
+        if (data && data.done) { end.textContent = zh ? "已读完" : "Read to the end"; }
+      }).catch(function () {});
+    }
+  });
+  seen.observe(end);
+})();
+
+// An exam: the time left to the server's deadline (the server still decides; this only shows it).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-deadline]");
+  if (!box) { return; }
+  var ends = new Date(box.getAttribute("data-deadline")).getTime();
+  var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    if (left === 0) { box.textContent = box.getAttribute("data-done"); return; }
+    var m = Math.floor(left / 60), s = left % 60;
+    box.textContent = (zh ? "剩余时间 " : "Time left ") + m + ":" + pad(s);
+    setTimeout(tick, 1000);
+  }
+  tick();
+})();

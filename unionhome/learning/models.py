@@ -1,0 +1,244 @@
+"""Learning (D1–D2): courses and their lessons, a question bank, exams drawn by rules, attempts
+marked by the server against its own clock, and certificates anyone can verify.
+
+States:
+- a course is a draft until published; a member sees it when its union (or one above it that
+  shares it down) published it and its audience includes them;
+- a lesson's progress is earned: a video by the server's heartbeats over ≥ 90% of its length, a
+  document or text by reaching its end, an offline session by checking in at its activity;
+- an attempt is open from its start until it is submitted or its deadline passes (started_at +
+  the exam's minutes, on the server's clock); then it is closed, marked, and reviewable;
+- a certificate is valid until staff revoke it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.guard import Scoped
+from unionhome.core.models import Org
+
+
+class Kind(models.TextChoices):
+    SINGLE = "single", _("单选题")
+    MULTIPLE = "multiple", _("多选题")
+    TRUEFALSE = "truefalse", _("判断题")
+    FILL = "fill", _("填空题")
+
+
+class Question(Scoped):
+    """A question of a union's bank; unions below it may draw on it too. `answer` holds the
+    texts of the correct options (single, multiple), [true] or [false], or the accepted strings
+    (fill-in). `tags` is stored as "|维修|电工|" so a rule's tag is one portable lookup."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("题型"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("题目"), max_length=1000)
+    options = models.JSONField(_("选项"), default=list, blank=True)
+    answer = models.JSONField(_("答案"))
+    tags = models.CharField(_("标签"), max_length=300, blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        _("难度"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    explanation = models.TextField(_("解析"), max_length=1000, blank=True)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["org", "kind", "difficulty"], name="question_draw")]
+        verbose_name = _("试题")
+        verbose_name_plural = _("试题")
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split("|") if t]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Exam(Scoped):
+    """An exam whose paper is drawn per member by `rules` ([{"tags", "kind", "count",
+    "max_difficulty"?}]); one point per question; `pass_mark` is a percent of the maximum."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("考试名称"), max_length=120)
+    rules = models.JSONField(_("组卷规则"))
+    minutes = models.PositiveIntegerField(
+        _("限时（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("可考次数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("及格线（%）"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    partial_credit = models.BooleanField(_("多选题部分得分"), default=False)
+    opens_at = models.DateTimeField(_("开考时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    certificate_title = models.CharField(_("证书名称"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("考试")
+        verbose_name_plural = _("考试")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paper_size(self) -> int:
+        return sum(rule["count"] for rule in self.rules)
+
+
+class Attempt(Scoped):
+    """One member's sitting of an exam: the paper drawn from `seed` (kept as `questions`, in the
+    order shown), answers, and the mark once closed. `number` is unique per member and exam, so
+    two taps at once cannot both take the last attempt."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the exam's
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="sittings")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    seed = models.BigIntegerField()
+    questions = models.JSONField()
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict)
+    marks = models.JSONField(default=dict)  # question id → points given
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "member", "number"], name="attempt_number_once")
+        ]
+
+
+class SigningKey(models.Model):
+    """An Ed25519 key a union signs its certificates with. The public half is published (the
+    verify page and the API) so a phone without a network can check a certificate's QR code; the
+    private half is kept encrypted (core.crypto)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    public = models.CharField(max_length=64)  # raw 32 bytes, base64url
+    private = models.TextField()  # raw 32 bytes, base64url, encrypted
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class Certificate(Scoped):
+    """Issued for a passed attempt. `holder` is the name as it was then; the verify page and
+    API show it masked."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the issuing union
+    code = models.CharField(max_length=16, unique=True)
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="certificates")
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="certificate")
+    title = models.CharField(max_length=160)
+    holder = models.CharField(max_length=50)
+    issued_on = models.DateField()
+    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+
+class Course(Scoped):
+    """A course of a union; `shared` lets the unions below it offer it to their members too.
+    With `exam_required`, finishing the lessons is not finishing the course: its exam must be
+    passed (逢学必考)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("课程名称"), max_length=120)
+    summary = models.TextField(_("简介"), max_length=2000, blank=True)
+    audience = models.JSONField(default=dict, blank=True)
+    shared = models.BooleanField(_("下级工会可用"), default=True)
+    exam = models.ForeignKey(Exam, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses")
+    exam_required = models.BooleanField(_("学完必考"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonKind(models.TextChoices):
+    VIDEO = "video", _("视频")
+    DOCUMENT = "document", _("文档")
+    TEXT = "text", _("图文")
+    SESSION = "session", _("线下课")
+
+
+class Lesson(models.Model):
+    """A lesson of a course, read through its course (whose union and audience decide who
+    sees it). A video has its length; a document its PDF; a session its activity (sign-up,
+    QR check-in, materials and feedback are the activity's)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("类型"), max_length=10, choices=LessonKind.choices)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("正文"), max_length=20000, blank=True)
+    media = models.FileField(_("文件"), upload_to="lessons/", blank=True)
+    media_url = models.CharField(max_length=300, blank=True)  # a video served elsewhere
+    seconds = models.PositiveIntegerField(_("时长（秒）"), default=0, validators=[MaxValueValidator(36000)])
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class Progress(Scoped):
+    """A member's progress in one lesson. `seen` marks each 10-second stretch of a video the
+    server saw a heartbeat in (a string of 0/1); `position` is where to resume."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the member's
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    position = models.PositiveIntegerField(default=0)
+    seen = models.TextField(default="", blank=True)
+    beat_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "lesson"], name="progress_once")]
+
+
+class Enrolment(Scoped):
+    """A member's take-up of a course: started, finished, or skipped from a recommendation."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the member's
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "course"], name="enrolment_once")]
