@@ -60,7 +60,7 @@ def test_a_member_takes_a_course_passes_its_exam_and_verifies_the_certificate(pe
         expect(page.locator("h1")).to_have_text("技能提升")
         assert serious_violations(page) == []
         shot(page, f"learning-{size['width']}")
-        page.get_by_role("link", name="电梯困人应急处置").click()
+        page.locator("#my-courses").get_by_role("link", name="电梯困人应急处置").click()
         expect(page.locator("h1")).to_have_text("电梯困人应急处置")
         assert serious_violations(page) == []
         page.get_by_role("link", name="困人时怎么做").click()
@@ -120,3 +120,36 @@ def test_the_staff_learning_pages_pass_axe(personas, live_server, browser):
         (personas.staff, "/staff/learning/certificates/", "证书"),
     ]
     open_each(pages, live_server, browser, "learning-staff")
+
+
+def test_the_contest_pages_for_the_entrant_the_judge_and_staff_pass_axe(personas, live_server, browser):
+    from unionhome.core.models import Role
+    from unionhome.learning import contests
+
+    from ..factories import UserFactory, grant
+    from .test_insights import open_each
+
+    judge = grant(UserFactory(username="judge_e2e"), personas.tree.union, Role.STAFF)
+    open_one = contests.contest_create(
+        org=personas.tree.union,
+        data={"title": "管道维修技能比武", "criteria": [{"name": "规范", "weight": 40}, {"name": "质量", "weight": 60}],
+              "rule": "trimmed_mean", "judges": ["judge_e2e"], "exclude_own_org": False, "submissions": True},
+    )  # fmt: skip
+    entry = contests.entry_add(contest=open_one, member=personas.member)
+    done = contests.contest_create(
+        org=personas.tree.union,
+        data={"title": "保安技能比武", "criteria": [{"name": "实操", "weight": 1}], "judges": ["judge_e2e"], "exclude_own_org": False},
+    )  # fmt: skip
+    theirs = contests.entry_add(contest=done, member=personas.member)
+    contests.mark(contest=done, user=judge, entry_id=theirs.pk, scores={"实操": 88})
+    contests.close(contest=done, user=judge)
+    pages = [
+        (personas.member_user, "/contests/", "技能比武"),
+        (personas.member_user, f"/contests/{open_one.pk}/", "管道维修技能比武"),
+        (personas.member_user, f"/contests/{done.pk}/", "保安技能比武"),
+        (judge, f"/contests/{open_one.pk}/judge/", "评分 · 管道维修技能比武"),
+        (personas.staff, "/staff/contests/", "技能比武"),
+        (personas.staff, f"/staff/contests/{open_one.pk}/", "管道维修技能比武"),
+    ]
+    open_each(pages, live_server, browser, "contest")
+    assert entry.code

@@ -44,12 +44,11 @@ AREAS = [
         "skills",
         _("技能提升"),
         _("岗位培训、技能比武、证书申报"),
-        # 证书申报 is a claim type (benefits' catalogue, code "certificate"); contests are not
-        # built yet and say so.
+        # 证书申报 is a claim type (benefits' catalogue, code "certificate").
         [
             Item(_("在线课程与考试"), "/learning/"),
+            Item(_("技能比武"), "/contests/"),
             Item(_("证书申报"), "/benefits/new/certificate/"),
-            Item(_("技能比武")),
         ],
     ),
     Area(

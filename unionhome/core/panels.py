@@ -52,7 +52,7 @@ def panels_for(user) -> list[Panel]:
 # its own few queries stay few.
 
 MEMBER_PANELS: dict[str, tuple[int, tuple[str, ...]]] = {}
-MEMBER_PLACES = ("home", "activities", "news", "benefits")
+MEMBER_PLACES = ("home", "activities", "news", "benefits", "learning")
 
 
 def member_panel(order: int, path: str, places: tuple[str, ...] = ("home",)) -> None:

@@ -58,6 +58,7 @@ GROUPS = [
             Entry("staff-exams", _("考试")),
             Entry("staff-questions", _("题库")),
             Entry("staff-certificates", _("证书")),
+            Entry("staff-contests", _("技能比武")),
         ],
     ),
     (

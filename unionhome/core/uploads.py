@@ -17,8 +17,11 @@ from .errors import DomainError
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 EVIDENCE_TYPES = (*IMAGE_TYPES, "application/pdf")
+WORK_TYPES = (*EVIDENCE_TYPES, "video/mp4")  # a contest entrant's work: photos, a PDF, a phone's video
 MAX_BYTES = 5 * 1024 * 1024
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
+EXTENSIONS = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf", "video/mp4": ".mp4",
+}  # fmt: skip
 UNKNOWN = "application/octet-stream"
 
 
@@ -32,6 +35,8 @@ def sniff(head: bytes) -> str | None:
         return "image/webp"
     if head.startswith(b"%PDF-"):
         return "application/pdf"
+    if head[4:8] == b"ftyp":  # the ISO media box a phone's .mp4 (and .mov) starts with
+        return "video/mp4"
     return None
 
 
@@ -47,7 +52,13 @@ def check_upload(upload, *, field: str, allowed=IMAGE_TYPES, max_bytes: int = MA
     upload.seek(0)
     kind = sniff(head)
     if kind not in allowed:
-        message = _("只能上传 JPEG、PNG 或 WebP 图片") if allowed == IMAGE_TYPES else _("只能上传图片或 PDF")
+        message = (
+            _("只能上传 JPEG、PNG 或 WebP 图片")
+            if allowed == IMAGE_TYPES
+            else _("只能上传图片、PDF 或 MP4 视频")
+            if "video/mp4" in allowed
+            else _("只能上传图片或 PDF")
+        )
         raise DomainError("file_type", message, fields={field: message})
     # Stored under a name of ours: the uploader's name says nothing true and may say `.html`.
     upload.original_name = getattr(upload, "original_name", None) or str(upload.name or "")

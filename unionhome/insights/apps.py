@@ -11,4 +11,6 @@ class InsightsConfig(AppConfig):
         from unionhome.core.panels import member_panel
 
         demo.step(70, "unionhome.insights.demo.demo_step")
-        member_panel(10, "unionhome.insights.recommend.panel", ("home", "activities", "news", "benefits"))
+        member_panel(
+            10, "unionhome.insights.recommend.panel", ("home", "activities", "news", "benefits", "learning")
+        )

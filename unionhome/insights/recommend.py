@@ -1,5 +1,7 @@
-"""Recommendations for a member (G3, seed 001 §2.1): activities, offers, news and service items,
-each with its reason, learning from what the member and others took up.
+"""Recommendations for a member (G3, seed 001 §2.1; D4): activities, offers, news, service
+items, courses and skill contests, each with its reason, learning from what the member and
+others took up. A course or contest aimed at the member's post or skill level comes first and
+says so ("因为您是维修岗·中级工"); a finished course or an entered contest never shows again.
 
 The ranking (`rank`, a pure function the offline benchmark runs on simulated logs too):
 
@@ -39,7 +41,15 @@ SHOWN = 5
 LOOKBACK_DAYS = 365
 POPULAR_DAYS = 60
 NEWS_DAYS = 60
-KIND_WORDS = {"activity": "活动", "offer": "优惠", "article": "资讯", "service": "服务"}
+KIND_WORDS = {
+    "activity": "活动",
+    "offer": "优惠",
+    "article": "资讯",
+    "service": "服务",
+    "course": "课程",
+    "contest": "比武",
+}
+FIT = 1.0  # a course or contest aimed at the member's post or skill level comes first
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Item:
     text: str = ""
     url: str = ""
     note: str = ""  # what the item is for, when nothing else explains it
+    boost: float = 0.0  # aimed at the member (their post, their skill level): ranked first, said so
 
 
 @dataclass
@@ -119,7 +130,7 @@ def rank(
                 if contribution > best:
                     best, because, likeness = contribution, evidence[j], float(row[j])
         takers = popularity.get(item.key, 0)
-        score += POPULARITY * math.log1p(takers)
+        score += POPULARITY * math.log1p(takers) + item.boost
         picks.append(
             Pick(item, round(score, 4), _reason(item, because, likeness, takers), because and because.item)
         )
@@ -128,6 +139,8 @@ def rank(
 
 
 def _reason(item: Item, because: Evidence | None, likeness: float, takers: int) -> str:
+    if item.boost and item.note:
+        return item.note
     if because is not None and likeness >= LIKE:
         return _("和您%(verb)s的「%(title)s」相近") % {"verb": because.verb, "title": because.item.title}
     if takers >= 3:
@@ -135,7 +148,13 @@ def _reason(item: Item, because: Evidence | None, likeness: float, takers: int) 
         return _("已有 %(n)d 位会员%(verb)s") % {"n": takers, "verb": verb}
     if item.note:
         return item.note
-    return {"activity": _("新活动"), "offer": _("新优惠"), "article": _("新资讯")}.get(
+    return {
+        "activity": _("新活动"),
+        "offer": _("新优惠"),
+        "article": _("新资讯"),
+        "course": _("新课程"),
+        "contest": _("技能比武报名中"),
+    }.get(  # fmt: skip
         item.kind, _("为您推荐")
     )
 
@@ -173,6 +192,13 @@ def _candidates(user, member, taken: set[str]) -> list[Item]:
                  _("您属于%(g)s，可以享受") % {"g": group})
             for s in items
         ]  # fmt: skip
+    from unionhome.learning.recommend import offers
+
+    out += [
+        Item(o.key, o.kind, o.title, o.text, o.url, o.fits, FIT if o.fits else 0.0)
+        for o in offers(member)
+        if o.key not in taken
+    ]
     return out
 
 
@@ -231,6 +257,16 @@ def _history(user) -> tuple[list[Evidence], set[str]]:
         a = r.article
         taken.add(f"article:{a.pk}")
         out.append(Evidence(Item(f"article:{a.pk}", "article", a.title, a.summary), 0.5, _("看过")))
+    from unionhome.learning.recommend import taken as learned
+    from unionhome.members.selectors import member_of
+
+    for key, title, summary, finished in learned(member_of(user)):
+        if finished:
+            taken.add(key)  # a finished course, an entered contest: never again
+        kind = key.split(":")[0]
+        out.append(
+            Evidence(Item(key, kind, title, summary), 1.0, _("学过") if kind == "course" else _("参加过"))
+        )
     return out, taken
 
 
@@ -308,6 +344,9 @@ def _dismissed_evidence(member, keys: set[str]) -> list[Evidence]:
         ids = [int(k.split(":")[1]) for k in keys if k.startswith(kind + ":")]
         for obj in by_rule(model.objects, rule).filter(pk__in=ids)[:50]:
             out.append(Evidence(Item(f"{kind}:{obj.pk}", kind, obj.title), -1.0, ""))
+    from unionhome.learning.recommend import titles
+
+    out += [Evidence(Item(key, "course", title), -1.0, "") for key, title in titles(keys)]
     return out
 
 
@@ -331,6 +370,7 @@ def dismiss(*, user, key: str) -> bool:
 
 PLACES = {
     "home": None,
+    "learning": {"course", "contest"},
     "activities": {"activity", "offer"},
     "news": {"article"},
     "benefits": {"service", "offer"},

@@ -278,11 +278,3 @@ def exam_passed(attempt: Attempt) -> None:
         exam=attempt.exam
     ):
         course_check(attempt.member, course)
-
-
-def skip(member, course: Course) -> None:
-    """The member said 不感兴趣 to a recommended course: kept for the recommendations."""
-    enrolment, _created = own(Enrolment.objects, member).get_or_create(
-        member=member, course=course, defaults={"org": member.org}
-    )
-    own(Enrolment.objects, member).filter(pk=enrolment.pk).update(skipped_at=timezone.now())

@@ -437,6 +437,7 @@ def demo_step(context: dict) -> None:
             _levels(enterprise, rng)
             made = [_course(enterprise, spec) for spec in COURSES]
         _sittings(enterprise, made, rng)
+        _contests(enterprise, context.get("other"), rng)
 
 
 def _levels(enterprise: Org, rng: random.Random) -> None:
@@ -502,3 +503,62 @@ def _sittings(enterprise: Org, made: list[Course], rng: random.Random) -> None:
                 for q in services.paper(attempt)
             }
             services.attempt_submit(attempt=attempt, answers=answers)
+
+
+JUDGES = 5
+
+
+def _contests(enterprise: Org, other: Org | None, rng: random.Random) -> None:
+    """The street's pipe-repair contest, judged by five (three of the street's skill masters and
+    two from another enterprise, none marking their own enterprise's entrants), its entries
+    marked and the results published; and the security contest, open for entries."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from unionhome.core.models import Role, RoleAssignment
+    from unionhome.members.demo import PASSWORD
+
+    from . import contests
+
+    street = enterprise.parent or enterprise
+    password = make_password(PASSWORD)
+    User = get_user_model()
+    for i in range(1, JUDGES + 1):
+        user, created = User.objects.get_or_create(
+            username=f"judge{i}", defaults={"password": password, "first_name": f"评委{i}"}
+        )
+        home = street if i <= 3 or other is None else other
+        RoleAssignment.objects.get_or_create(user=user, org=home, role=Role.STAFF)
+    pipes = contests.contest_create(
+        org=street,
+        data={"title": "管道维修技能比武", "summary": "笔试之外，现场完成一次 PPR 管热熔连接和打压试验。",
+              "criteria": [{"name": "操作规范", "weight": 30}, {"name": "连接质量", "weight": 40},
+                           {"name": "安全文明", "weight": 20}, {"name": "用时", "weight": 10}],
+              "rule": "trimmed_mean", "judges": [f"judge{i}" for i in range(1, JUDGES + 1)],
+              "tiebreak": ["连接质量", "操作规范"], "audience": {"posts": [Post.REPAIR]}},
+    )  # fmt: skip
+    entrants = (
+        within(Member.objects, street)
+        .filter(post=Post.REPAIR, status=MemberStatus.ACTIVE)
+        .order_by("pk")[:10]
+    )
+    for member in entrants:
+        entry = contests.entry_add(contest=pipes, member=member)
+        skill = rng.uniform(62, 92)
+        for judge in pipes.judges.select_related("user", "org"):
+            if contests.conflicted(judge, entry):
+                continue
+            strict = {1: -6, 2: 0, 3: 4, 4: -2, 5: 8}[judge.number]  # judges differ: the rule evens them out
+            scores = {
+                c["name"]: max(0, min(100, round(skill + strict + rng.uniform(-6, 6))))
+                for c in pipes.criteria
+            }
+            contests.mark(contest=pipes, user=judge.user, entry_id=entry.pk, scores=scores)
+    contests.close(contest=pipes, user=pipes.chief)
+    contests.contest_create(
+        org=enterprise,
+        data={"title": "保安员技能比武", "summary": "消防器材使用、突发事件处置，现场比拼。",
+              "criteria": [{"name": "处置流程", "weight": 50}, {"name": "器材使用", "weight": 50}],
+              "rule": "mean", "judges": ["judge1", "judge2", "judge3"], "audience": {"posts": [Post.SECURITY]},
+              "signup_closes_at": timezone.now() + dt.timedelta(days=14)},
+    )  # fmt: skip

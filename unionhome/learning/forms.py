@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unionhome.core.uploads import import_too_large
 from unionhome.members.forms import AudienceFields
 
-from .models import Kind, LessonKind
+from .models import ContestRule, Kind, LessonKind
 
 
 class CourseForm(AudienceFields):
@@ -105,3 +105,55 @@ class RevokeForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("证书验证码"), max_length=32)
+
+
+class ContestForm(AudienceFields):
+    """A contest with up to four criteria (a row left empty is no criterion)."""
+
+    CRITERIA = 4
+    title = forms.CharField(label=_("比武名称"), max_length=120)
+    summary = forms.CharField(
+        label=_("简介"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rule = forms.ChoiceField(label=_("计分规则"), choices=ContestRule.choices)
+    judges = forms.CharField(label=_("评委用户名（逗号分开，第一位是总裁判长）"), max_length=2000)
+    exclude_own_org = forms.BooleanField(label=_("评委回避本单位选手"), required=False, initial=True)
+    submissions = forms.BooleanField(label=_("需要提交作品（说明和照片、视频或文件）"), required=False)
+    exam = forms.TypedChoiceField(
+        label=_("笔试（通过才进入决赛评分）"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, exams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exam"].choices = [("", _("不设笔试"))] + [(e.pk, e.title) for e in exams]
+        for i in range(self.CRITERIA):
+            n = i + 1
+            self.fields[f"criteria.{i}.name"] = forms.CharField(
+                label=_("评分项 %(n)d") % {"n": n}, max_length=30, required=False
+            )
+            self.fields[f"criteria.{i}.weight"] = forms.FloatField(
+                label=_("评分项 %(n)d 的权重") % {"n": n}, min_value=0.01, max_value=100, required=False
+            )
+
+    def data_for_service(self) -> dict:
+        d = self.cleaned_data
+        criteria = [
+            {"name": d[f"criteria.{i}.name"].strip(), "weight": d.get(f"criteria.{i}.weight") or 1}
+            for i in range(self.CRITERIA)
+            if (d.get(f"criteria.{i}.name") or "").strip()
+        ]
+        judges = [u for u in d["judges"].replace("，", ",").replace(" ", ",").split(",") if u.strip()]
+        return {
+            "title": d["title"], "summary": d["summary"], "rule": d["rule"], "judges": judges,
+            "exclude_own_org": d["exclude_own_org"], "submissions": d["submissions"], "exam": d.get("exam"),
+            "criteria": criteria, "audience": self.audience(),
+        }  # fmt: skip
+
+
+class WorkForm(forms.Form):
+    work = forms.CharField(label=_("作品说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("照片、视频或文件（可不传）"), required=False)
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(label=_("复核理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

@@ -231,14 +231,104 @@ class Progress(Scoped):
 
 
 class Enrolment(Scoped):
-    """A member's take-up of a course: started, finished, or skipped from a recommendation."""
+    """A member's take-up of a course: started and finished (a recommendation dismissed is the
+    recommendations' own record, insights.Dismissal)."""
 
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the member's
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    skipped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "course"], name="enrolment_once")]
+
+
+class ContestRule(models.TextChoices):
+    MEAN = "mean", _("平均分")
+    TRIMMED_MEAN = "trimmed_mean", _("去掉最高最低分后平均（5 位评委以上）")
+    ZSCORE = "zscore", _("按评委标准分（z 分）平均")
+
+
+class Contest(Scoped):
+    """A skill contest (技能比武): sign-up by eligibility (an audience), an optional written round
+    that is an exam, a submission round, and a final whose marks judges type in against the
+    rubric (`criteria`: [{"name", "weight"}]). The chief judge closes it; then the results are
+    published and an entrant may ask for a review within REVIEW_DAYS working days."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("比武名称"), max_length=120)
+    summary = models.TextField(_("简介"), max_length=2000, blank=True)
+    audience = models.JSONField(default=dict, blank=True)
+    criteria = models.JSONField(_("评分标准"))
+    rule = models.CharField(
+        _("计分规则"), max_length=20, choices=ContestRule.choices, default=ContestRule.MEAN
+    )
+    tiebreak = models.JSONField(default=list, blank=True)  # criterion names, in order
+    exclude_own_org = models.BooleanField(_("评委回避本单位选手"), default=True)
+    exam = models.ForeignKey(Exam, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submissions = models.BooleanField(_("需要提交作品"), default=False)
+    signup_closes_at = models.DateTimeField(_("报名截止"), null=True, blank=True)
+    chief = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    REVIEW_DAYS = 3
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Judge(Scoped):
+    """A judge of a contest; `org` is the judge's own union (for the conflict-of-interest rule)."""
+
+    org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="judges")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "user"], name="judge_once"),
+            models.UniqueConstraint(fields=["contest", "number"], name="judge_number_once"),
+        ]
+
+
+class Entry(Scoped):
+    """An entrant. Judges see only `code` and the submission: no name, no union."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the entrant's
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="contest_entries")
+    code = models.CharField(max_length=8)
+    work = models.TextField(_("作品说明"), max_length=5000, blank=True)
+    file = models.FileField(upload_to="contests/", blank=True)
+    file_kind = models.CharField(max_length=20, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    review_reason = models.CharField(_("复核理由"), max_length=500, blank=True)
+    review_asked_at = models.DateTimeField(null=True, blank=True)
+    review_answer = models.CharField(_("复核答复"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "member"], name="entry_once"),
+            models.UniqueConstraint(fields=["contest", "code"], name="entry_code_once"),
+        ]
+
+
+class Mark(Scoped):
+    """One judge's marks for one entry, per criterion; typed again to correct until the close."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the contest's
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="marks")
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="marks")
+    scores = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="mark_once")]

@@ -16,12 +16,23 @@ from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.paging import page_of
-from unionhome.core.scoping import above, has_role_over, own, scope, staff_org, visible_orgs, within
+from unionhome.core.scoping import above, by_rule, has_role_over, own, scope, staff_org, visible_orgs, within
+from unionhome.core.uploads import WORK_TYPES, check_upload, serve
 from unionhome.members.selectors import member_of
 
-from . import certificates, courses, imports, services
-from .forms import CourseForm, ExamForm, LessonForm, QuestionImportForm, RevokeForm, VerifyForm
-from .models import Attempt, Certificate, Course, Exam, Kind, LessonKind, Question
+from . import certificates, contests, courses, imports, services
+from .forms import (
+    ContestForm,
+    CourseForm,
+    ExamForm,
+    LessonForm,
+    QuestionImportForm,
+    ReviewForm,
+    RevokeForm,
+    VerifyForm,
+    WorkForm,
+)
+from .models import Attempt, Certificate, Contest, Course, Entry, Exam, Kind, LessonKind, Question
 
 
 def _member(request):
@@ -320,4 +331,202 @@ def staff_certificates(request):
         request,
         "learning/staff/certificates.html",
         {"org": org, "form": form, "page": page_of(request, found), "can": has_role_over(request.user, org)},
+    )
+
+
+# -- skill contests (D3) ----------------------------------------------------------------------------
+
+
+@login_required
+def contest_list(request):
+    member = member_of(request.user)
+    found = contests.contests_for(member)
+    entered = set(own(Entry.objects, member).values_list("contest_id", flat=True))
+    return render(
+        request,
+        "learning/contests.html",
+        {
+            "rows": [(c, contests.eligible(c, member), c.pk in entered) for c in found],
+            "judging": contests.judging(request.user),
+        },
+    )
+
+
+def _contest_or_404(request, pk: int) -> Contest:
+    try:
+        return contests.contest_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def contest(request, pk: int):
+    """The member's view: sign up, hand in work, see the results once published, ask a review."""
+    found = _contest_or_404(request, pk)
+    member = member_of(request.user)
+    entry = own(Entry.objects, member).filter(contest=found).first()
+    action = request.POST.get("action")
+    work_form = WorkForm(
+        request.POST if action == "work" else None,
+        request.FILES if action == "work" else None,
+        initial={"work": entry.work if entry else ""},
+    )
+    review_form = ReviewForm(request.POST if action == "review" else None)
+    if request.method == "POST":
+        try:
+            if action == "signup":
+                contests.entry_add(contest=found, member=member)
+                messages.success(request, _("报名成功"))
+                return redirect("contest", found.pk)
+            if action == "work" and entry and work_form.is_valid():
+                upload = work_form.cleaned_data.get("file")
+                kind = (
+                    check_upload(upload, field="file", allowed=WORK_TYPES, max_bytes=50 * 1024 * 1024)
+                    if upload
+                    else ""
+                )
+                contests.submit_work(entry=entry, work=work_form.cleaned_data["work"], file=upload, kind=kind)
+                messages.success(request, _("作品已提交"))
+                return redirect("contest", found.pk)
+            if action == "review" and entry and review_form.is_valid():
+                contests.review_ask(entry=entry, reason=review_form.cleaned_data["reason"])
+                messages.success(request, _("复核申请已提交"))
+                return redirect("contest", found.pk)
+        except DomainError as exc:
+            add_domain_error(work_form if action == "work" else review_form, exc)
+            if action == "signup":
+                messages.error(request, exc.message)
+    ranking = []
+    if found.closed_at is not None:
+        codes = dict(
+            by_rule(Entry.objects, "the entries of a contest in hand")
+            .filter(contest=found)
+            .values_list("pk", "code")
+        )
+        ranking = [(r, codes[r.entry]) for r in contests.ranking(found)]
+    return render(
+        request,
+        "learning/contest.html",
+        {
+            "contest": found,
+            "entry": entry,
+            "eligible": contests.eligible(found, member),
+            "work_form": work_form,
+            "review_form": review_form,
+            "ranking": ranking,
+            "review_until": contests.review_deadline(found) if found.closed_at else None,
+            "can_review": bool(
+                entry
+                and found.closed_at
+                and not entry.review_asked_at
+                and timezone.localdate() <= contests.review_deadline(found)
+            ),
+        },
+    )
+
+
+@login_required
+def judge(request, pk: int):
+    """A judge's page: the entries by code only, a mark per criterion, and for the chief the close."""
+    found = _contest_or_404(request, pk)
+    try:
+        entries = contests.entries_for_judge(found, request.user)
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                contests.close(contest=found, user=request.user)
+                messages.success(request, _("比武已结束，结果已公布"))
+            else:
+                scores = {}
+                for c in found.criteria:
+                    raw = request.POST.get(f"score-{c['name']}", "").strip()
+                    try:
+                        scores[c["name"]] = float(raw)
+                    except ValueError:
+                        scores[c["name"]] = raw
+                contests.mark(
+                    contest=found,
+                    user=request.user,
+                    entry_id=int_param(request.POST.get("entry")) or 0,
+                    scores=scores,
+                )
+                messages.success(request, _("评分已保存"))
+        except DomainError as exc:
+            messages.error(
+                request, exc.message + "：" + "；".join(exc.fields.values()) if exc.fields else exc.message
+            )
+        return redirect("contest-judge", found.pk)
+    return render(
+        request,
+        "learning/judge.html",
+        {"contest": found, "entries": entries, "chief": found.chief_id == request.user.pk},
+    )
+
+
+@login_required
+def contest_work(request, pk: int):
+    """An entry's file, for its entrant, the contest's judges (who may mark it) and staff."""
+    entry = get_object_or_404(
+        by_rule(Entry.objects, "an entry asked for by id, checked just below").select_related("contest"),
+        pk=pk,
+    )
+    member = member_of(request.user)
+    allowed = (member is not None and entry.member_id == member.pk) or scope(
+        Contest.objects, request.user
+    ).filter(pk=entry.contest_id).exists()
+    if not allowed:
+        try:
+            allowed = any(
+                e["id"] == entry.pk for e in contests.entries_for_judge(entry.contest, request.user)
+            )
+        except DomainError:
+            allowed = False
+    if not allowed or not entry.file:
+        raise Http404
+    return serve(entry.file, label=entry.code)
+
+
+@staff_required
+def staff_contests(request):
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    from unionhome.members.selectors import sites_under
+
+    form = ContestForm(
+        request.POST or None, exams=within(Exam.objects, org).order_by("-pk")[:100], sites=sites_under(org)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contests.contest_create(org=org, data=form.data_for_service())
+        except DomainError as exc:
+            add_domain_error(
+                form, exc, field_map={"criteria": "criteria.0.name", "criteria.0.weight": "criteria.0.weight"}
+            )
+        else:
+            messages.success(request, _("比武已创建"))
+            return redirect(f"{request.path}?org={org.pk}")
+    found = within(Contest.objects, org).annotate(entrants=Count("entries", distinct=True)).order_by("-pk")
+    return render(
+        request, "learning/staff/contests.html", {"org": org, "form": form, "page": page_of(request, found)}
+    )
+
+
+@staff_required
+def staff_contest(request, pk: int):
+    found = get_object_or_404(scope(Contest.objects, request.user), pk=pk)
+    entries = (
+        by_rule(Entry.objects, "the entries of a contest in hand")
+        .filter(contest=found)
+        .select_related("member", "org")
+    )
+    ranking = {r.entry: r for r in contests.ranking(found)} if found.closed_at else {}
+    return render(
+        request,
+        "learning/staff/contest.html",
+        {
+            "contest": found,
+            "entries": [(e, ranking.get(e.pk)) for e in entries],
+            "judges": found.judges.select_related("user"),
+        },
     )

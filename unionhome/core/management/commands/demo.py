@@ -14,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the demo accounts as JSON only")
 
     def handle(self, *args, **opts):
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
         context = demo.build()
         accounts, existed = context["accounts"], context["existed"]
         if opts["json"]:
@@ -26,6 +29,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  staff     {', '.join(accounts['staff'])}")
         self.stdout.write(f"  handlers  {', '.join(accounts['handlers'])}")
         self.stdout.write(f"  volunteers {', '.join(accounts['volunteers'])}")
+        judges = sorted(User.objects.filter(username__startswith="judge").values_list("username", flat=True))
+        if judges:
+            self.stdout.write(
+                f"  judges    {', '.join(judges)} (skill contests; {judges[0]} is the chief judge)"
+            )
         self.stdout.write(
             f"  members   {accounts['members'][0]} … {accounts['members'][-1]} ({len(accounts['members'])} in all)"
         )
