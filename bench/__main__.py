@@ -260,6 +260,7 @@ def main() -> None:
     else:
         modules = [
             "bench.offer_burst",
+            "bench.exam_burst",
             "bench.deadline_scan",
             "bench.profile_appeals",
             "bench.profile_requests",

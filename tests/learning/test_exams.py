@@ -343,7 +343,7 @@ def test_an_xlsx_bank_with_broken_rows_reports_each_and_keeps_the_rest(personas,
 
 
 def test_the_qr_signature_verifies_with_only_the_public_key_and_the_pdf_reads_back(
-    exam_setup, client, personas
+    exam_setup, client, personas, django_capture_on_commit_callbacks
 ):
     from pypdf import PdfReader
 
@@ -353,7 +353,8 @@ def test_the_qr_signature_verifies_with_only_the_public_key_and_the_pdf_reads_ba
     exam = Exam.objects.get(pk=exam_id)
     attempt = services.attempt_start(exam=exam, member=personas.member)
     answers = {str(q.pk): q.answer for q in services.paper(attempt)}
-    cert = services.attempt_submit(attempt=attempt, answers=answers)["certificate"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cert = services.attempt_submit(attempt=attempt, answers=answers)["certificate"]
     text = certificates.qr_text(cert)
     assert f"/verify/cert/{cert.code}/#" in text
     signed = text.split("#", 1)[1]
@@ -372,6 +373,12 @@ def test_the_qr_signature_verifies_with_only_the_public_key_and_the_pdf_reads_ba
     other_key = certificates.signing_key(personas.tree.other_union)
     assert certificates.check_token(signed, other_key.public) is None
     assert "private" not in str(published) and all(k["algorithm"] == "Ed25519" for k in published)
+    # the holder was told, once, through the task queue
+    from unionhome.core.models import Notification
+
+    told = Notification.objects.filter(user=personas.member_user, ref=f"certificate:{cert.pk}")
+    assert told.count() == 1 and cert.code in told.get().body
+    assert certificates.announce(cert.pk) is False and told.count() == 1
     pdf = certificates.pdf(cert)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "王建国" in text and cert.code in text

@@ -24,7 +24,7 @@ from unionhome.core.audit import log_action
 from unionhome.core.crypto import decrypt, encrypt, mask_name
 from unionhome.core.errors import Conflict, DomainError
 from unionhome.core.models import Org
-from unionhome.core.scoping import by_rule, held
+from unionhome.core.scoping import by_rule, held, own
 
 from .models import Attempt, Certificate, SigningKey
 
@@ -122,9 +122,13 @@ def issue(attempt: Attempt) -> Certificate:
     )
     if existing is not None:
         return existing
+    from unionhome.core.outbox import later
+
+    from .tasks import certificate_issued
+
     exam = attempt.exam
     with transaction.atomic():
-        return Certificate.objects.create(
+        cert = Certificate.objects.create(
             org=exam.org,
             code="".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)),
             member=attempt.member,
@@ -134,6 +138,34 @@ def issue(attempt: Attempt) -> Certificate:
             issued_on=timezone.localdate(),
             key=signing_key(exam.org),
         )
+        later(certificate_issued, cert.pk)
+    return cert
+
+
+def announce(certificate_id: int) -> bool:
+    """The holder is told once (the inbox message's ref marks it)."""
+    from unionhome.core.models import Notification
+    from unionhome.core.notifications import notify
+
+    cert = (
+        by_rule(Certificate.objects, "the certificate a task was queued for")
+        .select_related("member__user")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if cert is None or cert.member.user is None:
+        return False
+    ref = f"certificate:{cert.pk}"
+    if own(Notification.objects, cert.member.user, field="user").filter(ref=ref).exists():
+        return False
+    notify(
+        cert.member.user,
+        _("证书已签发：%(t)s") % {"t": cert.title},
+        _("验证码 %(code)s。在“技能提升 › 我的证书”查看和下载。") % {"code": cert.code},
+        f"/learning/certificates/{cert.code}.pdf",
+        ref=ref,
+    )
+    return True
 
 
 def verify(code: str) -> dict:
