@@ -261,6 +261,7 @@ def main() -> None:
         modules = [
             "bench.offer_burst",
             "bench.exam_burst",
+            "bench.poll_burst",
             "bench.deadline_scan",
             "bench.profile_appeals",
             "bench.profile_requests",

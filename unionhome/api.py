@@ -12,6 +12,7 @@ from unionhome.content.api import router as content_router
 from unionhome.core.api import BearerAuth, ObjectParser, SessionAuth, install_error_handlers
 from unionhome.core.api_routes import router as core_router
 from unionhome.core.openapi import document_errors
+from unionhome.democracy.api import router as democracy_router
 from unionhome.insights.api import router as insights_router
 from unionhome.integrations.api import router as integrations_router
 from unionhome.learning.api import router as learning_router
@@ -39,5 +40,6 @@ api.add_router("", benefits_router)
 api.add_router("", insights_router)
 api.add_router("", integrations_router)
 api.add_router("", learning_router)
+api.add_router("", democracy_router)
 # Last: the 401/403/404/422 every operation may give by its shape (core.openapi).
 document_errors(api)

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "unionhome.benefits",
     "unionhome.integrations",
     "unionhome.learning",
+    "unionhome.democracy",
     "unionhome.insights",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("unionhome.insights.urls")),
     path("", include("unionhome.integrations.urls")),
     path("", include("unionhome.learning.urls")),
+    path("", include("unionhome.democracy.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/unionhome/icon.svg")),
 ]

@@ -90,6 +90,12 @@ class ObjectParser(Parser):
         return data
 
 
+class Created(Schema):
+    """What a POST that makes a record answers when the record's id is all the caller needs."""
+
+    id: int
+
+
 class ErrorOut(Schema):
     """Every error answer (4xx, and the 500 that should never happen): a code for programs, a
     message for people, and for a form a reason per field."""

@@ -77,6 +77,7 @@ AREAS = [
         [
             Item(_("申请入会"), "/join/"),
             Item(_("电子会员卡"), "/card/"),
+            Item(_("职代会与民主表决"), "/democracy/"),
             Item(_("我的资料与隐私"), "/profile/"),
             Item(_("我的消息"), "/inbox/"),
         ],

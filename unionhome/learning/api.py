@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from unionhome.core.api import local_iso, staff_org
+from unionhome.core.api import Created, local_iso, staff_org
 from unionhome.core.bounds import Id, Moment
 from unionhome.core.errors import Conflict, NotFound
 from unionhome.core.openapi import refuses
@@ -42,10 +42,6 @@ class QuestionIn(Schema):
     difficulty: int = Field(1, ge=1, le=5)
     explanation: str = Field("", max_length=1000)
     org: Id | None = None
-
-
-class Created(Schema):
-    id: int
 
 
 @router.post("/questions", response={201: Created})

@@ -1,0 +1,126 @@
+"""The demo union's democracy (core.demo): the third congress's second session with 60
+representatives, proposals in every state, the collective contract's package voted by secret
+ballot and counted, and a members' poll open now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from unionhome.core.guard import system
+from unionhome.core.models import Org
+from unionhome.core.scoping import within
+from unionhome.members.models import Member, MemberStatus, Post
+
+from . import congress as congresses
+from . import polls
+from .models import Congress, Proposal
+
+SEED = 25
+PROPOSALS = [
+    ("夜班休息室加装空调", "夏天夜班休息室温度超过 32 度，职工休息不好，建议加装空调。", "closed"),
+    ("提高夜班补贴标准", "夜班补贴 5 年未调整，建议与本市最低工资同步增长。", "answered"),
+    ("保洁工具间增设更衣柜", "保洁员没有地方换衣服、放个人物品。", "accepted"),
+    ("维修班组配备登高车", "高处维修靠梯子，风险大、效率低。", "overdue"),
+    ("食堂增加夜宵", "夜班职工凌晨没有地方吃饭。", "suggestion"),
+    ("为外派项目职工办理交通补贴", "外派项目离家远，通勤费用高。", "submitted"),
+    ("建立职工书屋", "利用活动室一角放置图书，方便倒班职工借阅。", "seconding"),
+]
+
+
+def demo_step(context: dict) -> None:
+    enterprise: Org = context["enterprise"]
+    with system():
+        if within(Congress.objects, enterprise).exists():
+            return
+        rng = random.Random(SEED)
+        today = timezone.localdate()
+        congress = congresses.congress_create(
+            org=enterprise,
+            data={
+                "title": "第三届职工代表大会第二次会议",
+                "term": 3,
+                "session": 2,
+                "opens_on": today - dt.timedelta(days=20),
+            },
+        )
+        people = list(
+            within(Member.objects, enterprise)
+            .filter(status=MemberStatus.ACTIVE, user__isnull=False)
+            .order_by("pk")[:400]
+        )
+        rng.shuffle(people)
+        categories = ["frontline"] * 32 + ["technical"] * 14 + ["manager"] * 10 + ["other"] * 4
+        reps = []
+        for member, category in zip(people[:60], categories, strict=True):
+            delegation = {
+                Post.SECURITY: "保安代表团",
+                Post.CLEANING: "保洁代表团",
+                Post.REPAIR: "维修代表团",
+            }.get(member.post, "综合代表团")
+            reps.append(
+                congresses.representative_add(
+                    congress=congress, member=member, delegation=delegation, category=category
+                )
+            )
+        _proposals(congress, reps, rng)
+        _polls(enterprise, congress, reps, rng)
+
+
+def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
+    start = timezone.now() - dt.timedelta(days=18)
+    for i, (title, body, state) in enumerate(PROPOSALS):
+        author = reps[i * 3]
+        p = congresses.proposal_submit(
+            congress=congress, user=author.member.user, title=title, body=body, now=start
+        )
+        if state == "seconding":
+            Proposal.objects.filter(pk=p.pk).update(second_until=timezone.now() + dt.timedelta(days=5))
+            continue
+        for seconder in (reps[i * 3 + 1], reps[i * 3 + 2]):
+            congresses.second(proposal=p, user=seconder.member.user, now=start)
+        if state == "submitted":
+            continue
+        if state == "suggestion":
+            congresses.review(proposal=p, accept=False, reason="属于食堂日常管理，转后勤部作为建议办理。")
+            continue
+        congresses.review(proposal=p, accept=True, departments="后勤部" if i % 2 else "人力资源部", days=15)
+        if state == "overdue":
+            Proposal.objects.filter(pk=p.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
+            continue
+        if state == "accepted":
+            continue
+        congresses.answer(proposal=p, text="已列入本年度预算，下月完成。")
+        if state == "closed":
+            congresses.rate(proposal=p, user=author.member.user, rating="satisfied")
+
+
+def _polls(org: Org, congress: Congress, reps: list, rng: random.Random) -> None:
+    now = timezone.now()
+    package = polls.poll_create(
+        org=org,
+        data={"title": "集体合同草案逐项表决", "kind": "items", "electorate": "congress",
+              "options": ["工资年增长不低于 5%", "加班工资以基本工资为基数", "高温津贴 6–9 月每月 300 元", "带薪年休假不少于 7 天"],
+              "opens_at": now - dt.timedelta(days=20, hours=2), "closes_at": now - dt.timedelta(days=20)},
+    )  # fmt: skip
+    during = now - dt.timedelta(days=20, hours=1)
+    for rep in reps[:52]:
+        choices = {
+            item: rng.choices(["for", "against", "abstain"], weights=[85, 8, 7])[0]
+            for item in package.options
+        }
+        polls.vote(poll=package, user=rep.member.user, choices=choices, now=during)
+    polls.paper_add(
+        poll=package,
+        tellers=["张建军", "李秀兰"],
+        voters=3,
+        counts={item: {"for": 3} for item in package.options},
+        now=now,
+    )
+    polls.poll_create(
+        org=org,
+        data={"title": "职工之家活动室选址", "kind": "single", "electorate": "members", "options": ["一楼大厅旁", "二楼会议室", "食堂旁"],
+              "opens_at": now - dt.timedelta(hours=1), "closes_at": now + dt.timedelta(days=7)},
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+"""Forms of the democracy pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.forms import DateInput, DateTimeInput
+from unionhome.members.forms import AudienceFields
+
+from .models import Category, Electorate, Majority, PollKind
+
+
+class CongressForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=120)
+    term = forms.IntegerField(label=_("届"), min_value=1, max_value=100)
+    session = forms.IntegerField(label=_("次"), min_value=1, max_value=100)
+    opens_on = forms.DateField(label=_("开会日期"), widget=DateInput())
+
+
+class RepresentativeForm(forms.Form):
+    member = forms.CharField(label=_("会员用户名"), max_length=150)
+    delegation = forms.CharField(label=_("代表团"), max_length=60)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("案由"), max_length=120)
+    body = forms.CharField(label=_("理由和办法"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReviewForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("审查意见"), choices=[("1", _("立案")), ("0", _("转为建议"))], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    departments = forms.CharField(label=_("承办部门（立案时填）"), max_length=200, required=False)
+    days = forms.IntegerField(label=_("办理期限（工作日）"), min_value=1, max_value=90, initial=15)
+    reason = forms.CharField(
+        label=_("理由"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PollForm(AudienceFields):
+    title = forms.CharField(label=_("表决事项"), max_length=160)
+    kind = forms.ChoiceField(label=_("方式"), choices=PollKind.choices)
+    options = forms.CharField(
+        label=_("选项或表决项（一行一个）"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    max_choices = forms.IntegerField(label=_("多选时最多选几项"), min_value=1, max_value=50, required=False)
+    electorate = forms.ChoiceField(label=_("谁来表决"), choices=Electorate.choices)
+    opens_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput())
+    quorum = forms.DecimalField(
+        label=_("法定人数比例（如 0.6667 即三分之二）"), min_value=0, max_value=1, required=False
+    )
+    majority = forms.ChoiceField(
+        label=_("通过规则"), choices=[("", _("按默认")), *Majority.choices], required=False
+    )
+
+    def data_for_service(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "title": d["title"], "kind": d["kind"], "electorate": d["electorate"],
+            "options": [line.strip() for line in d["options"].splitlines() if line.strip()],
+            "max_choices": d.get("max_choices"), "opens_at": d["opens_at"], "closes_at": d["closes_at"],
+            "quorum": d.get("quorum"), "majority": d.get("majority") or None, "audience": self.audience(),
+        }  # fmt: skip
+
+
+class PaperForm(forms.Form):
+    """The tellers' totals: one number per option, or for a package per item and choice."""
+
+    teller1 = forms.CharField(label=_("计票人一"), max_length=50)
+    teller2 = forms.CharField(label=_("计票人二"), max_length=50)
+    voters = forms.IntegerField(label=_("纸质票张数"), min_value=0, max_value=1_000_000)
+
+    WORDS = {"for": _("赞成"), "against": _("反对"), "abstain": _("弃权")}
+
+    def __init__(self, *args, poll, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        for i, option in enumerate(poll.options):
+            if poll.kind == PollKind.ITEMS:
+                for choice, word in self.WORDS.items():
+                    self.fields[f"c{i}-{choice}"] = forms.IntegerField(
+                        label=f"{option}：{word}", min_value=0, max_value=1_000_000, initial=0
+                    )
+            else:
+                self.fields[f"c{i}"] = forms.IntegerField(
+                    label=option, min_value=0, max_value=1_000_000, initial=0
+                )
+
+    def counts(self) -> dict:
+        d = self.cleaned_data
+        if self.poll.kind == PollKind.ITEMS:
+            return {o: {c: d[f"c{i}-{c}"] for c in self.WORDS} for i, o in enumerate(self.poll.options)}
+        return {o: d[f"c{i}"] for i, o in enumerate(self.poll.options)}
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("投票凭证"), max_length=64)

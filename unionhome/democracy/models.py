@@ -1,0 +1,171 @@
+"""Democratic management (F1, F3): the workers' congress and its representatives, proposals with
+seconders, and polls with secret ballots.
+
+A secret ballot is kept in two tables that share nothing but the poll: `Voter` says that a
+person may vote and whether they have (no time, no order that follows the vote), `Ballot` holds
+what was chosen under a random id with the digest of the voter's receipt — no voter, no time.
+The voter keeps the receipt; it proves their ballot was counted and shows no one how they voted.
+
+States: a poll is scheduled until `opens_at` (its voter list is frozen the moment it opens),
+open until `closes_at`, then closed and counted. A proposal is drafted, open for seconders
+until its window ends, then accepted (立案), assigned, answered and rated — or turned into a
+suggestion with the committee's reason."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionhome.core.guard import Scoped
+from unionhome.core.models import Org
+
+
+class Congress(Scoped):
+    """A session of the workers' congress (第几届第几次) of a union."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    term = models.PositiveSmallIntegerField(_("届"))
+    session = models.PositiveSmallIntegerField(_("次"))
+    title = models.CharField(_("名称"), max_length=120)
+    opens_on = models.DateField(_("开会日期"))
+    # Composition rules (seed 002 §3.3; defaults from the law's practice).
+    frontline_min = models.DecimalField(max_digits=4, decimal_places=3, default=0.5)
+    managers_max = models.DecimalField(max_digits=4, decimal_places=3, default=0.2)
+    seconders = models.PositiveSmallIntegerField(_("附议人数"), default=2)
+    second_days = models.PositiveSmallIntegerField(_("附议期限（天）"), default=7)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-term", "-session", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["org", "term", "session"], name="congress_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Category(models.TextChoices):
+    FRONTLINE = "frontline", _("一线职工")
+    TECHNICAL = "technical", _("专业技术人员")
+    MANAGER = "manager", _("中高层管理人员")
+    OTHER = "other", _("其他")
+
+
+class Representative(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the congress's
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="representatives")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    delegation = models.CharField(_("代表团"), max_length=60)
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
+
+    class Meta:
+        ordering = ["delegation", "pk"]
+        constraints = [models.UniqueConstraint(fields=["congress", "member"], name="representative_once")]
+
+
+class ProposalStatus(models.TextChoices):
+    SECONDING = "seconding", _("征集附议")
+    SUBMITTED = "submitted", _("待审查")
+    ACCEPTED = "accepted", _("已立案")
+    SUGGESTION = "suggestion", _("转为建议")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+
+
+class Proposal(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the congress's
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="proposals")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(_("案由"), max_length=120)
+    body = models.TextField(_("理由和办法"), max_length=5000)
+    status = models.CharField(max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.SECONDING)
+    second_until = models.DateTimeField()
+    reason = models.TextField(_("审查意见"), max_length=2000, blank=True)
+    departments = models.CharField(_("承办部门"), max_length=200, blank=True)
+    due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    answer = models.TextField(_("答复"), max_length=5000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rating = models.CharField(max_length=12, blank=True)  # satisfied | basic | not
+    sent_back = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["congress", "number"], name="proposal_number_once")]
+
+
+class Second(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="seconds")
+    representative = models.ForeignKey(Representative, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "representative"], name="second_once")]
+
+
+class PollKind(models.TextChoices):
+    SINGLE = "single", _("单选")
+    MULTI = "multi", _("多选")
+    ITEMS = "items", _("逐项表决")
+
+
+class Electorate(models.TextChoices):
+    CONGRESS = "congress", _("职代会代表")
+    MEMBERS = "members", _("会员")
+
+
+class Majority(models.TextChoices):
+    ALL_MEMBERS = "all_members", _("超过应到人数的一半")
+    VOTES_CAST = "votes_cast", _("超过实到人数的一半")
+
+
+class Poll(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("表决事项"), max_length=160)
+    kind = models.CharField(max_length=8, choices=PollKind.choices)
+    options = models.JSONField()  # the choices (single, multi) or the items (items)
+    max_choices = models.PositiveSmallIntegerField(default=1)
+    electorate = models.CharField(max_length=10, choices=Electorate.choices)
+    congress = models.ForeignKey(
+        Congress, null=True, blank=True, on_delete=models.PROTECT, related_name="polls"
+    )
+    audience = models.JSONField(default=dict, blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    quorum = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.VOTES_CAST)
+    frozen_at = models.DateTimeField(null=True, blank=True)  # the voter list taken
+    paper = models.JSONField(default=dict, blank=True)  # {"voters": n, "counts": {...}, "tellers": [..]}
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-pk"]
+
+
+class Voter(Scoped):
+    """Who may vote in a poll, and whether they have: no time, nothing of the ballot."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the poll's
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="voters")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    voted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="voter_once")]
+
+
+class Ballot(Scoped):
+    """What was chosen, under a random id. No voter, no time: `receipt` is the SHA-256 of the
+    random receipt its voter was given once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the poll's
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    choices = models.JSONField()
+    receipt = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("democracy/", views.home, name="democracy"),
+    path("democracy/congress/<int:pk>/", views.congress, name="congress"),
+    path("democracy/polls/<int:pk>/", views.poll, name="poll"),
+    path("staff/democracy/", views.staff_home, name="staff-democracy"),
+    path("staff/democracy/congress/<int:pk>/", views.staff_congress, name="staff-congress"),
+    path("staff/democracy/polls/<int:pk>/", views.staff_poll, name="staff-poll"),
+]

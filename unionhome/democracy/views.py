@@ -1,0 +1,272 @@
+"""Democracy pages: the member's 民主管理 (the congress's proposals, polls and their results) and
+the staff's congress, proposals and polls."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from unionhome.core.access import staff_required
+from unionhome.core.errors import DomainError, NotFound
+from unionhome.core.forms import add_domain_error, int_param
+from unionhome.core.scoping import by_rule, own, scope, staff_org, within
+from unionhome.members.models import Member
+from unionhome.members.selectors import member_of
+
+from . import congress as congresses
+from . import polls
+from .forms import (
+    AnswerForm,
+    CongressForm,
+    PaperForm,
+    PollForm,
+    ProposalForm,
+    ReceiptForm,
+    RepresentativeForm,
+    ReviewForm,
+)
+from .models import Congress, Poll, PollKind, Proposal, ProposalStatus, Voter
+
+
+def _visible_polls(user, member) -> list[Poll]:
+    """Polls the caller may vote in, and those of their union's subtree and above."""
+    mine = set(own(Voter.objects, user, field="user").values_list("poll_id", flat=True))
+    found = []
+    if member is not None:
+        from unionhome.core.scoping import above
+
+        found = list(above(Poll.objects, member.org).order_by("-opens_at")[:50])
+    extra = (
+        by_rule(Poll.objects, "the polls the caller is on the list of")
+        .filter(pk__in=mine)
+        .exclude(pk__in=[p.pk for p in found])
+    )
+    return sorted(found + list(extra), key=lambda p: p.opens_at, reverse=True)
+
+
+@login_required
+def home(request):
+    member = member_of(request.user)
+    from unionhome.core.scoping import above
+
+    congresses_here = (
+        list(above(Congress.objects, member.org).order_by("-term", "-session")[:10]) if member else []
+    )
+    now = timezone.now()
+    rows = []
+    for poll in _visible_polls(request.user, member):
+        polls.freeze(poll, now)
+        voter = own(Voter.objects, request.user, field="user").filter(poll=poll).first()
+        rows.append((poll, voter, poll.opens_at <= now < poll.closes_at, now >= poll.closes_at))
+    return render(request, "democracy/home.html", {"congresses": congresses_here, "polls": rows})
+
+
+def _congress_or_404(request, pk: int) -> Congress:
+    try:
+        return congresses.congress_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def congress(request, pk: int):
+    """The public list of proposals; a representative submits, seconds and rates here."""
+    found = _congress_or_404(request, pk)
+    seat = congresses.my_seat(request.user, found)
+    form = ProposalForm(request.POST if request.POST.get("action") == "submit" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "submit" and form.is_valid():
+                congresses.proposal_submit(congress=found, user=request.user, **form.cleaned_data)
+                messages.success(request, _("提案已提交，请邀请其他代表附议"))
+                return redirect("congress", found.pk)
+            proposal = get_object_or_404(
+                by_rule(Proposal.objects, "a proposal of the congress in hand"),
+                congress=found,
+                pk=int_param(request.POST.get("proposal")),
+            )
+            if action == "second":
+                congresses.second(proposal=proposal, user=request.user)
+                messages.success(request, _("已附议"))
+            elif action == "rate":
+                congresses.rate(proposal=proposal, user=request.user, rating=request.POST.get("rating", ""))
+                messages.success(request, _("已评价"))
+            return redirect("congress", found.pk)
+        except DomainError as exc:
+            if action == "submit":
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("congress", found.pk)
+    proposals = congresses.proposals_for(request.user, found)
+    seconded = set()
+    if seat is not None:
+        from .models import Second
+
+        seconded = set(
+            by_rule(Second.objects, "the caller's own seconds")
+            .filter(representative=seat)
+            .values_list("proposal_id", flat=True)
+        )
+    return render(
+        request,
+        "democracy/congress.html",
+        {"congress": found, "seat": seat, "form": form, "proposals": proposals, "seconded": seconded,
+         "composition": congresses.composition(found), "now": timezone.now()},
+    )  # fmt: skip
+
+
+def _poll_or_404(request, pk: int) -> Poll:
+    try:
+        return polls.poll_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@never_cache
+@login_required
+def poll(request, pk: int):
+    """Vote (the receipt is shown once, on the answer to the vote), or after the close see the
+    result and check a receipt."""
+    found = _poll_or_404(request, pk)
+    now = timezone.now()
+    polls.freeze(found, now)
+    voter = own(Voter.objects, request.user, field="user").filter(poll=found).first()
+    receipt, error, checked = None, None, None
+    receipt_form = ReceiptForm(request.GET or None)
+    if request.method == "POST":
+        if found.kind == PollKind.ITEMS:
+            choices = {item: request.POST.get(f"item{i}", "") for i, item in enumerate(found.options)}
+        else:
+            choices = request.POST.getlist("choice")
+        try:
+            receipt = polls.vote(poll=found, user=request.user, choices=choices)
+            voter = own(Voter.objects, request.user, field="user").filter(poll=found).first()
+        except DomainError as exc:
+            error = exc.message
+    if receipt_form.is_valid():
+        checked = polls.counted(found, receipt_form.cleaned_data["receipt"].strip())
+    result = polls.result(found, now) if now >= found.closes_at else None
+    return render(
+        request,
+        "democracy/poll.html",
+        {"poll": found, "voter": voter, "receipt": receipt, "error": error, "result": result,
+         "open": found.opens_at <= now < found.closes_at, "receipt_form": receipt_form, "checked": checked,
+         "words": PaperForm.WORDS},
+    )  # fmt: skip
+
+
+# -- staff ----------------------------------------------------------------------------------------
+
+
+@staff_required
+def staff_home(request):
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    from unionhome.members.selectors import sites_under
+
+    action = request.POST.get("action")
+    congress_form = CongressForm(request.POST if action == "congress" else None)
+    poll_form = PollForm(request.POST if action == "poll" else None, sites=sites_under(org))
+    if request.method == "POST":
+        try:
+            if action == "congress" and congress_form.is_valid():
+                made = congresses.congress_create(org=org, data=congress_form.cleaned_data)
+                messages.success(request, _("职代会已建立"))
+                return redirect("staff-congress", made.pk)
+            if action == "poll" and poll_form.is_valid():
+                made = polls.poll_create(org=org, data=poll_form.data_for_service())
+                messages.success(request, _("表决已安排"))
+                return redirect("staff-poll", made.pk)
+        except DomainError as exc:
+            add_domain_error(congress_form if action == "congress" else poll_form, exc)
+    return render(
+        request,
+        "democracy/staff/home.html",
+        {"org": org, "congresses": within(Congress.objects, org).order_by("-term", "-session"),
+         "polls": within(Poll.objects, org).order_by("-opens_at")[:50], "congress_form": congress_form,
+         "poll_form": poll_form, "overdue": congresses.overdue(org)},
+    )  # fmt: skip
+
+
+@staff_required
+def staff_congress(request, pk: int):
+    found = get_object_or_404(scope(Congress.objects, request.user), pk=pk)
+    action = request.POST.get("action")
+    rep_form = RepresentativeForm(request.POST if action == "rep" else None)
+    review_form = ReviewForm(request.POST if action == "review" else None)
+    answer_form = AnswerForm(request.POST if action == "answer" else None)
+    if request.method == "POST":
+        try:
+            if action == "rep" and rep_form.is_valid():
+                member = (
+                    within(Member.objects, found.org)
+                    .filter(user__username=rep_form.cleaned_data["member"])
+                    .first()
+                )
+                if member is None:
+                    raise DomainError(
+                        "invalid", _("本工会没有这个会员"), fields={"member": _("本工会没有这个会员")}
+                    )
+                congresses.representative_add(
+                    congress=found,
+                    member=member,
+                    delegation=rep_form.cleaned_data["delegation"],
+                    category=rep_form.cleaned_data["category"],
+                )
+                messages.success(request, _("已添加代表"))
+                return redirect("staff-congress", found.pk)
+            if action in ("review", "answer"):
+                proposal = get_object_or_404(
+                    within(Proposal.objects, found.org),
+                    congress=found,
+                    pk=int_param(request.POST.get("proposal")),
+                )
+                if action == "review" and review_form.is_valid():
+                    congresses.review(proposal=proposal, **review_form.cleaned_data)
+                    messages.success(request, _("已审查"))
+                    return redirect("staff-congress", found.pk)
+                if action == "answer" and answer_form.is_valid():
+                    congresses.answer(proposal=proposal, text=answer_form.cleaned_data["answer"])
+                    messages.success(request, _("已答复"))
+                    return redirect("staff-congress", found.pk)
+        except DomainError as exc:
+            add_domain_error({"rep": rep_form, "review": review_form, "answer": answer_form}[action], exc)
+    return render(
+        request,
+        "democracy/staff/congress.html",
+        {"congress": found, "representatives": found.representatives.select_related("member"),
+         "composition": congresses.composition(found), "proposals": congresses.proposals_for(request.user, found),
+         "rep_form": rep_form, "review_form": review_form, "answer_form": answer_form, "statuses": ProposalStatus},
+    )  # fmt: skip
+
+
+@staff_required
+def staff_poll(request, pk: int):
+    found = get_object_or_404(scope(Poll.objects, request.user), pk=pk)
+    now = timezone.now()
+    form = PaperForm(request.POST or None, poll=found)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            polls.paper_add(
+                poll=found, tellers=[d["teller1"], d["teller2"]], voters=d["voters"], counts=form.counts()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("纸质票已录入"))
+            return redirect("staff-poll", found.pk)
+    polls.freeze(found, now)
+    voters = by_rule(Voter.objects, "the poll's own voter list").filter(poll=found)
+    return render(
+        request,
+        "democracy/staff/poll.html",
+        {"poll": found, "form": form, "closed": now >= found.closes_at, "result": polls.result(found, now) if now >= found.closes_at else None,
+         "eligible": voters.count(), "voted": voters.filter(voted=True).count(), "words": PaperForm.WORDS},
+    )  # fmt: skip
