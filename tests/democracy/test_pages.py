@@ -107,3 +107,27 @@ def test_staff_set_up_a_congress_a_poll_and_paper_ballots_and_a_representative_p
     poll.refresh_from_db()
     assert poll.paper["voters"] == 1 and "含纸质票 1 张" in staff.get(r["Location"]).content.decode()
     assert login_client(personas.staff_other).get(r["Location"]).status_code == 404
+
+
+def test_staff_record_a_matters_steps_on_its_page_and_members_see_its_progress(personas):
+    from unionhome.democracy.models import Matter
+
+    staff = login_client(personas.staff)
+    r = staff.post(
+        "/staff/democracy/matters/",
+        {"kind": "disclosure", "title": "年度福利费使用公开", "summary": "向全体职工公开"},
+    )
+    matter = Matter.objects.get()
+    assert r["Location"] == f"/staff/democracy/matters/{matter.pk}/"
+    page = staff.post(r["Location"], {"note": ""}).content.decode()
+    assert "记录下一步：起草" in page  # the note is required: the form says so and keeps its place
+    staff.post(r["Location"], {"note": "财务部起草公开清单。"})
+    matter.refresh_from_db()
+    assert (
+        matter.done_steps == 1
+        and "下一步：审核" in login_client(personas.member_user).get("/democracy/").content.decode()
+    )
+    assert (
+        "年度福利费使用公开" in staff.get("/staff/democracy/matters/?q=财务部").content.decode()
+    )  # found by its minutes
+    assert login_client(personas.staff_other).get(r["Location"]).status_code == 404

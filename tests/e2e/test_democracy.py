@@ -90,8 +90,17 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
         data={"title": "年度工作报告", "kind": "single", "options": ["赞成", "反对", "弃权"], "electorate": "congress",
               "opens_at": now - dt.timedelta(hours=2), "closes_at": now - dt.timedelta(hours=1)},
     )  # fmt: skip
+    from unionhome.democracy import matters
+
+    matter = matters.matter_create(
+        org=personas.tree.union, data={"kind": "negotiation", "title": "2027 年集体合同"}
+    )
+    matters.step_done(matter=matter, by=personas.staff, step="offer", note="工会发出协商要约。")
     pages = [
+        (personas.member_user, "/democracy/", "民主管理"),
         (personas.member_user, f"/democracy/congress/{congress.pk}/", "第三届第二次职代会"),
+        (personas.staff, "/staff/democracy/matters/", "民主管理事项"),
+        (personas.staff, f"/staff/democracy/matters/{matter.pk}/", "2027 年集体合同"),
         (personas.staff, "/staff/democracy/", "职代会与表决"),
         (personas.staff, f"/staff/democracy/congress/{congress.pk}/", "第三届第二次职代会"),
         (personas.staff, f"/staff/democracy/polls/{poll.pk}/", "年度工作报告"),

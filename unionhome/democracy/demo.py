@@ -66,7 +66,8 @@ def demo_step(context: dict) -> None:
                 )
             )
         _proposals(congress, reps, rng)
-        _polls(enterprise, congress, reps, rng)
+        package = _polls(enterprise, congress, reps, rng)
+        _matters(enterprise, congress, package)
 
 
 def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
@@ -119,8 +120,43 @@ def _polls(org: Org, congress: Congress, reps: list, rng: random.Random) -> None
         counts={item: {"for": 3} for item in package.options},
         now=now,
     )
+    _members_poll(org, now)
+    return package
+
+
+def _members_poll(org: Org, now) -> None:
     polls.poll_create(
         org=org,
         data={"title": "职工之家活动室选址", "kind": "single", "electorate": "members", "options": ["一楼大厅旁", "二楼会议室", "食堂旁"],
               "opens_at": now - dt.timedelta(hours=1), "closes_at": now + dt.timedelta(days=7)},
     )  # fmt: skip
+
+
+def _matters(org: Org, congress: Congress, package) -> None:
+    """The register: the collective contract through its vote to its filing, the welfare fund's
+    disclosure whose answer is overdue, and the rules for electing representatives under way."""
+    from unionhome.democracy import matters
+
+    contract = matters.matter_create(org=org, data={"kind": "negotiation", "title": "2027 年度集体合同", "congress": congress.pk,
+                                                     "summary": "工资增长、加班工资基数、高温津贴、带薪年休假四项条款。"})  # fmt: skip
+    for step, note in (
+        ("offer", "工会向企业发出集体协商要约。"),
+        ("meet", "双方协商三轮，加班工资基数按基本工资计算达成一致。"),
+    ):
+        matters.step_done(matter=contract, by=None, step=step, note=note)
+    matters.step_done(
+        matter=contract, by=None, step="vote", note="职代会逐项表决，四项全部通过。", poll=package.pk
+    )
+    matters.step_done(matter=contract, by=None, step="sign", note="双方代表签字。")
+    disclosure = matters.matter_create(org=org, data={"kind": "disclosure", "title": "上年度职工福利费使用情况公开",
+                                                       "answer_due": timezone.localdate() - dt.timedelta(days=2)})  # fmt: skip
+    for step, note in (
+        ("draft", "财务部整理福利费明细。"),
+        ("check", "经审会审核。"),
+        ("publish", "在职工之家公开。"),
+    ):
+        matters.step_done(matter=disclosure, by=None, step=step, note=note)
+    rules = matters.matter_create(
+        org=org, data={"kind": "deliberation", "title": "职工代表选举办法（修订）", "congress": congress.pk}
+    )
+    matters.step_done(matter=rules, by=None, step="collect", note="各代表团征集意见 23 条。")

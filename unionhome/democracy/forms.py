@@ -104,3 +104,28 @@ class PaperForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label=_("投票凭证"), max_length=64)
+
+
+class MatterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=[])
+    title = forms.CharField(label=_("事项"), max_length=160)
+    summary = forms.CharField(
+        label=_("说明"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answer_due = forms.DateField(label=_("向职工答复的期限（可不填）"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        from .models import MatterKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MatterKind.choices
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("纪要或说明"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(label=_("附件（图片或 PDF，可不传）"), required=False)
+    poll = forms.TypedChoiceField(label=_("表决（这一步需要）"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, polls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["poll"].choices = [("", "—")] + [(p.pk, p.title) for p in polls]

@@ -169,3 +169,48 @@ class Ballot(Scoped):
 
     class Meta:
         ordering = ["id"]
+
+
+class MatterKind(models.TextChoices):
+    DELIBERATION = "deliberation", _("审议通过")
+    NEGOTIATION = "negotiation", _("协商签订")
+    DISCLOSURE = "disclosure", _("公开告知")
+
+
+class Matter(Scoped):
+    """A matter of the members' interest on its track (F2): the steps its kind requires, in
+    order, each recorded with its minutes or attachment; the vote a step needs; the answer owed
+    to the members by a date."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    congress = models.ForeignKey(
+        Congress, null=True, blank=True, on_delete=models.SET_NULL, related_name="matters"
+    )
+    kind = models.CharField(_("类型"), max_length=14, choices=MatterKind.choices)
+    title = models.CharField(_("事项"), max_length=160)
+    summary = models.TextField(_("说明"), max_length=5000, blank=True)
+    done_steps = models.PositiveSmallIntegerField(default=0)
+    poll = models.ForeignKey(Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answer_due = models.DateField(_("答复期限"), null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class MatterStep(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=20)
+    note = models.TextField(_("纪要"), max_length=10000)
+    attachment = models.FileField(upload_to="matters/", blank=True)
+    done_at = models.DateTimeField(auto_now_add=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["matter", "step"], name="matter_step_once")]

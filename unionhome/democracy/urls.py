@@ -9,4 +9,6 @@ urlpatterns = [
     path("staff/democracy/", views.staff_home, name="staff-democracy"),
     path("staff/democracy/congress/<int:pk>/", views.staff_congress, name="staff-congress"),
     path("staff/democracy/polls/<int:pk>/", views.staff_poll, name="staff-poll"),
+    path("staff/democracy/matters/", views.staff_matters, name="staff-matters"),
+    path("staff/democracy/matters/<int:pk>/", views.staff_matter, name="staff-matter"),
 ]

@@ -63,7 +63,19 @@ def home(request):
         polls.freeze(poll, now)
         voter = own(Voter.objects, request.user, field="user").filter(poll=poll).first()
         rows.append((poll, voter, poll.opens_at <= now < poll.closes_at, now >= poll.closes_at))
-    return render(request, "democracy/home.html", {"congresses": congresses_here, "polls": rows})
+    from . import matters as register
+    from .models import Matter
+
+    matters_here = list(above(Matter.objects, member.org).order_by("-created_at")[:30]) if member else []
+    return render(
+        request,
+        "democracy/home.html",
+        {
+            "congresses": congresses_here,
+            "polls": rows,
+            "matters": [(m, register.next_step(m)) for m in matters_here],
+        },
+    )
 
 
 def _congress_or_404(request, pk: int) -> Congress:
@@ -190,8 +202,14 @@ def staff_home(request):
         "democracy/staff/home.html",
         {"org": org, "congresses": within(Congress.objects, org).order_by("-term", "-session"),
          "polls": within(Poll.objects, org).order_by("-opens_at")[:50], "congress_form": congress_form,
-         "poll_form": poll_form, "overdue": congresses.overdue(org)},
+         "poll_form": poll_form, "overdue": congresses.overdue(org), "overdue_matters": _overdue_matters(org)},
     )  # fmt: skip
+
+
+def _overdue_matters(org):
+    from . import matters
+
+    return matters.overdue(org)
 
 
 @staff_required
@@ -270,3 +288,68 @@ def staff_poll(request, pk: int):
         {"poll": found, "form": form, "closed": now >= found.closes_at, "result": polls.result(found, now) if now >= found.closes_at else None,
          "eligible": voters.count(), "voted": voters.filter(voted=True).count(), "words": PaperForm.WORDS},
     )  # fmt: skip
+
+
+@staff_required
+def staff_matters(request):
+    """The register: search, overdue answers first, a new matter."""
+    from . import matters
+    from .forms import MatterForm
+
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    form = MatterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = matters.matter_create(org=org, data=form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("事项已登记"))
+            return redirect("staff-matter", made.pk)
+    q = (request.GET.get("q") or "").strip()[:50]
+    return render(
+        request,
+        "democracy/staff/matters.html",
+        {"org": org, "form": form, "q": q, "found": matters.search(org, q), "overdue": matters.overdue(org)},
+    )
+
+
+@staff_required
+def staff_matter(request, pk: int):
+    from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
+
+    from . import matters
+    from .forms import StepForm
+    from .models import Matter
+
+    found = get_object_or_404(scope(Matter.objects, request.user), pk=pk)
+    nxt = matters.next_step(found)
+    closed = [
+        p
+        for p in within(Poll.objects, found.org).order_by("-closes_at")[:50]
+        if p.closes_at <= timezone.now()
+    ]
+    form = StepForm(request.POST or None, request.FILES or None, polls=closed)
+    if request.method == "POST" and nxt is not None and form.is_valid():
+        try:
+            upload = form.cleaned_data.get("attachment")
+            if upload:
+                check_upload(upload, field="attachment", allowed=EVIDENCE_TYPES)
+            matters.step_done(
+                matter=found,
+                by=request.user,
+                step=nxt.code,
+                note=form.cleaned_data["note"],
+                attachment=upload,
+                poll=form.cleaned_data.get("poll"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已记录"))
+            return redirect("staff-matter", found.pk)
+    return render(
+        request,
+        "democracy/staff/matter.html",
+        {"matter": found, "archive": matters.archive(found), "next": nxt, "form": form},
+    )
