@@ -96,8 +96,13 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
         org=personas.tree.union, data={"kind": "negotiation", "title": "2027 年集体合同"}
     )
     matters.step_done(matter=matter, by=personas.staff, step="offer", note="工会发出协商要约。")
+    from unionhome.democracy import suggestions
+
+    suggestions.submit(user=personas.other_user, title="更衣室加装排风扇", body="夏天太闷。", anonymous=True)
     pages = [
         (personas.member_user, "/democracy/", "民主管理"),
+        (personas.member_user, "/democracy/suggestions/", "合理化建议"),
+        (personas.staff, "/staff/democracy/suggestions/", "合理化建议"),
         (personas.member_user, f"/democracy/congress/{congress.pk}/", "第三届第二次职代会"),
         (personas.staff, "/staff/democracy/matters/", "民主管理事项"),
         (personas.staff, f"/staff/democracy/matters/{matter.pk}/", "2027 年集体合同"),

@@ -15,8 +15,8 @@ from unionhome.members.audience import AudienceIn
 from unionhome.members.models import Member
 
 from . import congress as congresses
-from . import matters, polls
-from .models import Category, Congress, Matter, Poll, Proposal
+from . import matters, polls, suggestions
+from .models import Category, Congress, Matter, Poll, Proposal, Suggestion
 
 router = Router(tags=["democracy"])
 
@@ -370,7 +370,7 @@ def matter_search(request, q: str = Query("", max_length=50), org: Id | None = N
     return [_matter_out(m) for m in matters.search(target, q)]
 
 
-class StepIn(Schema):
+class MatterStepIn(Schema):
     step: str = Field(..., max_length=20, description="the code of the next step of the matter's procedure")
     note: str = Field(..., max_length=10000, description="the step's minutes or explanation")
     poll: Id | None = Field(None, description="a vote step: the closed poll that adopted it")
@@ -378,8 +378,69 @@ class StepIn(Schema):
 
 @router.post("/matters/{matter_id}/steps", response=MatterOut)
 @refuses(409)
-def matter_step(request, matter_id: Id, payload: StepIn):
+def matter_step(request, matter_id: Id, payload: MatterStepIn):
     """Record the next step; 409 `out_of_order` for any other, 400 `no_vote` / `not_adopted` for
     a vote step without an adopted poll."""
     found = get_scoped(Matter.objects, request.user, pk=matter_id)
     return _matter_out(matters.step_done(matter=found, by=request.user, **payload.dict()))
+
+
+# -- rationalisation suggestions (F5) ---------------------------------------------------------------
+
+
+class SuggestionIn(Schema):
+    title: str = Field(..., max_length=120)
+    body: str = Field(..., max_length=5000)
+    anonymous: bool = Field(False, description="other members see no name (staff still do)")
+
+
+@router.post("/suggestions", response={201: Created})
+@refuses(403)
+def suggestion_submit(request, payload: SuggestionIn):
+    return Status(201, {"id": suggestions.submit(user=request.user, **payload.dict()).pk})
+
+
+class SuggestionOut(Schema):
+    id: int
+    title: str
+    body: str
+    author: str = Field(description="匿名 when the author chose so")
+    status: str
+    reason: str
+    value: float | None
+    reward: float | None
+    supports: int
+
+    @staticmethod
+    def resolve_author(s):
+        return suggestions.public_author(s)
+
+
+@router.get("/suggestions", response=list[SuggestionOut])
+def suggestion_list(request):
+    """The public list of the member's union and the unions above it."""
+    return suggestions.visible(request.user)
+
+
+@router.post("/suggestions/{suggestion_id}/support", response=SuggestionOut)
+@refuses(403, 404, 409)
+def suggestion_support(request, suggestion_id: Id):
+    """One support per member (409 `already_supported`; not one's own)."""
+    return suggestions.support(
+        suggestion=suggestions.suggestion_for(request.user, suggestion_id), user=request.user
+    )
+
+
+class AssessIn(Schema):
+    status: Literal["assessed", "adopted", "rejected", "implemented"]
+    reason: str = Field("", max_length=2000)
+    value: float | None = Field(None, ge=0, le=9999999999, description="assessed value, yuan a year")
+    reward: float | None = Field(None, ge=0, le=9999999999, description="yuan")
+
+
+@router.post("/suggestions/{suggestion_id}/assess", response=SuggestionOut)
+@refuses(404, 409)
+def suggestion_assess(request, suggestion_id: Id, payload: AssessIn):
+    """Staff of the author's union (or above) move it on; not adopted needs the reason."""
+    found = get_scoped(Suggestion.objects, request.user, pk=suggestion_id)
+    return suggestions.assess(suggestion=found, **payload.dict())

@@ -68,6 +68,7 @@ def demo_step(context: dict) -> None:
         _proposals(congress, reps, rng)
         package = _polls(enterprise, congress, reps, rng)
         _matters(enterprise, congress, package)
+        _suggestions(people[60:70])
 
 
 def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
@@ -160,3 +161,32 @@ def _matters(org: Org, congress: Congress, package) -> None:
         org=org, data={"kind": "deliberation", "title": "职工代表选举办法（修订）", "congress": congress.pk}
     )
     matters.step_done(matter=rules, by=None, step="collect", note="各代表团征集意见 23 条。")
+
+
+SUGGESTIONS = [
+    (
+        "电梯维保改到夜间",
+        "白天维保影响业主出行，投诉多。",
+        True,
+        ["assessed", "adopted", "implemented"],
+        "36000",
+        "1500",
+    ),
+    ("垃圾分类投放点加装洗手池", "保洁员和业主都需要。", False, ["assessed", "adopted"], "0", "500"),
+    ("巡逻改为电动巡逻车", "小区面积大，步行巡逻覆盖不过来。", False, ["assessed"], "80000", ""),
+    ("停车场照明换成感应灯", "夜里一直亮着浪费电。", True, [], "", ""),
+    ("统一采购清洁剂", "各项目自己买，价格高、质量不一。", False, ["rejected"], "", ""),
+]
+
+
+def _suggestions(people: list) -> None:
+    from unionhome.democracy import suggestions
+
+    for i, (title, body, anonymous, steps, value, reward) in enumerate(SUGGESTIONS):
+        s = suggestions.submit(user=people[i].user, title=title, body=body, anonymous=anonymous)
+        for supporter in people[i + 1 : i + 4]:
+            suggestions.support(suggestion=s, user=supporter.user)
+        for status in steps:
+            reason = "已由物资部统一招标，暂不调整。" if status == "rejected" else ""
+            suggestions.assess(suggestion=s, status=status, reason=reason,
+                               value=value if status == "assessed" else None, reward=reward if status == "adopted" else None)  # fmt: skip

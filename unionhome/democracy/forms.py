@@ -129,3 +129,32 @@ class StepForm(forms.Form):
     def __init__(self, *args, polls=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["poll"].choices = [("", "—")] + [(p.pk, p.title) for p in polls]
+
+
+class SuggestionForm(forms.Form):
+    title = forms.CharField(label=_("建议的题目"), max_length=120)
+    body = forms.CharField(
+        label=_("内容（现在的问题、建议怎么改、能带来什么）"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("对其他会员匿名（工会仍能看到是谁提的，以便奖励）"), required=False
+    )
+
+
+class AssessForm(forms.Form):
+    status = forms.ChoiceField(label=_("改为"), choices=[])
+    reason = forms.CharField(label=_("意见或理由"), max_length=2000, required=False)
+    value = forms.DecimalField(
+        label=_("评估价值（元/年）"), min_value=0, max_value=9999999999, required=False, decimal_places=2
+    )
+    reward = forms.DecimalField(
+        label=_("奖励（元）"), min_value=0, max_value=9999999999, required=False, decimal_places=2
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import SuggestionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [c for c in SuggestionStatus.choices if c[0] != "received"]

@@ -214,3 +214,44 @@ class MatterStep(Scoped):
     class Meta:
         ordering = ["done_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["matter", "step"], name="matter_step_once")]
+
+
+class SuggestionStatus(models.TextChoices):
+    RECEIVED = "received", _("已收到")
+    ASSESSED = "assessed", _("已评估")
+    ADOPTED = "adopted", _("已采纳")
+    REJECTED = "rejected", _("未采纳")
+    IMPLEMENTED = "implemented", _("已实施")
+
+
+class Suggestion(Scoped):
+    """A rationalisation suggestion (合理化建议, F5). `anonymous`: other members see no name;
+    staff always see who it is from (to reward it)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the author's union
+    author = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("建议"), max_length=120)
+    body = models.TextField(_("内容"), max_length=5000)
+    anonymous = models.BooleanField(_("对其他会员匿名"), default=False)
+    status = models.CharField(
+        max_length=12, choices=SuggestionStatus.choices, default=SuggestionStatus.RECEIVED
+    )
+    reason = models.TextField(_("评估意见"), max_length=2000, blank=True)
+    value = models.DecimalField(
+        _("评估价值（元/年）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    reward = models.DecimalField(_("奖励（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    supports = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Support(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["suggestion", "member"], name="support_once")]

@@ -353,3 +353,75 @@ def staff_matter(request, pk: int):
         "democracy/staff/matter.html",
         {"matter": found, "archive": matters.archive(found), "next": nxt, "form": form},
     )
+
+
+@login_required
+def suggestion_list(request):
+    """合理化建议: the public list, support, and a new suggestion."""
+    from . import suggestions
+    from .forms import SuggestionForm
+
+    form = SuggestionForm(request.POST if request.POST.get("action") == "submit" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "submit" and form.is_valid():
+                suggestions.submit(user=request.user, **form.cleaned_data)
+                messages.success(request, _("建议已提交，谢谢您"))
+                return redirect("suggestions")
+            if request.POST.get("action") == "support":
+                suggestions.support(
+                    suggestion=suggestions.suggestion_for(
+                        request.user, int_param(request.POST.get("suggestion")) or 0
+                    ),
+                    user=request.user,
+                )
+                messages.success(request, _("已支持"))
+                return redirect("suggestions")
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            if request.POST.get("action") == "submit":
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("suggestions")
+    found = suggestions.visible(request.user)
+    member = member_of(request.user)
+    return render(
+        request,
+        "democracy/suggestions.html",
+        {"rows": [(s, suggestions.public_author(s)) for s in found], "form": form, "supported": suggestions.supported_by(request.user),
+         "me": member.pk if member else None},
+    )  # fmt: skip
+
+
+@staff_required
+def staff_suggestions(request):
+    from . import suggestions
+    from .forms import AssessForm
+    from .models import Suggestion
+
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    form = AssessForm(request.POST or None)
+    if request.method == "POST":
+        found = get_object_or_404(
+            within(Suggestion.objects, org), pk=int_param(request.POST.get("suggestion"))
+        )
+        if form.is_valid():
+            try:
+                suggestions.assess(suggestion=found, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已更新"))
+            return redirect(f"{request.path}?org={org.pk}")
+    return render(
+        request,
+        "democracy/staff/suggestions.html",
+        {
+            "org": org,
+            "rows": within(Suggestion.objects, org).select_related("author").order_by("-created_at")[:200],
+            "form": form,
+            "next": suggestions.NEXT,
+        },
+    )
