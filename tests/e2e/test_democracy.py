@@ -99,7 +99,25 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
     from unionhome.democracy import suggestions
 
     suggestions.submit(user=personas.other_user, title="更衣室加装排风扇", body="夏天太闷。", anonymous=True)
+    from unionhome.democracy import contracts
+
+    from ..democracy.test_contracts import CLAUSES, ITEMS
+
+    contract = contracts.contract_create(
+        org=personas.tree.union,
+        data={
+            "title": "2026 年度集体合同",
+            "starts_on": dt.date(2026, 1, 1),
+            "ends_on": dt.date(2026, 12, 31),
+            "items": ITEMS,
+            "clauses": CLAUSES,
+        },
+    )
+    contracts.deliver(contract=contract, period="2026Q3", values={"wage_growth": 6})
+    contracts.quarter_check(contract=contract, quarter="2026Q3", owner="人力资源部")
     pages = [
+        (personas.member_user, f"/democracy/contracts/{contract.pk}/?quarter=2026Q3", "2026 年度集体合同"),
+        (personas.staff, f"/staff/democracy/contracts/{contract.pk}/?quarter=2026Q3", "2026 年度集体合同"),
         (personas.member_user, "/democracy/", "民主管理"),
         (personas.member_user, "/democracy/suggestions/", "合理化建议"),
         (personas.staff, "/staff/democracy/suggestions/", "合理化建议"),

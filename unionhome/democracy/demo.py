@@ -69,6 +69,7 @@ def demo_step(context: dict) -> None:
         package = _polls(enterprise, congress, reps, rng)
         _matters(enterprise, congress, package)
         _suggestions(people[60:70])
+        _contract(enterprise)
 
 
 def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
@@ -190,3 +191,66 @@ def _suggestions(people: list) -> None:
             reason = "已由物资部统一招标，暂不调整。" if status == "rejected" else ""
             suggestions.assess(suggestion=s, status=status, reason=reason,
                                value=value if status == "assessed" else None, reward=reward if status == "adopted" else None)  # fmt: skip
+
+
+def _contract(org: Org) -> None:
+    """The collective contract with six checkable clauses and two quarters of the enterprise's
+    figures: in the last quarter the high-temperature allowance of August was paid late."""
+    from unionhome.democracy import contracts
+
+    today = timezone.localdate()
+    last = (today.month - 1) // 3 or 4
+    year = today.year if last != 4 else today.year - 1
+    before = last - 1 or 4
+    before_year = year if last != 1 else year - 1
+    contract = contracts.contract_create(
+        org=org,
+        data={
+            "title": f"{year} 年度集体合同", "starts_on": dt.date(year, 1, 1), "ends_on": dt.date(year, 12, 31),
+            "items": [
+                {"code": "wage_growth", "name": "工资同比增长（%）"},
+                {"code": "paid_leave_days", "name": "带薪年休假天数"},
+                {"code": "overtime_pay", "name": "加班工资总额（元）", "monthly": True},
+                {"code": "overtime_hours", "name": "加班总工时", "monthly": True},
+                {"code": "base_hourly_wage", "name": "基本工资折算小时工资（元）"},
+                {"code": "high_temp", "name": "高温津贴（元/人）", "monthly": True},
+                {"code": "protection_spend", "name": "劳动保护支出（元）"},
+                {"code": "women_barred_posts", "name": "安排在女职工禁忌岗位的女职工人数"},
+            ],
+            "clauses": [
+                {"text": "职工工资年增长不低于 5%", "kind": "minimum", "rule": {"item": "wage_growth", "min": 5}},
+                {"text": "带薪年休假不少于 7 天", "kind": "minimum", "rule": {"item": "paid_leave_days", "min": 7}},
+                {"text": "加班工资以基本工资为计算基数，不低于 150%", "kind": "formula",
+                 "rule": {"expr": "overtime_pay >= overtime_hours * base_hourly_wage * 1.5"}},
+                {"text": "6–9 月发放高温津贴，每月不低于 300 元，次月 15 日前发放", "kind": "monthly",
+                 "rule": {"item": "high_temp", "min": 300, "months": [6, 7, 8, 9], "pay_by": 15}},
+                {"text": "劳动保护支出每季度不低于 2 万元", "kind": "minimum", "rule": {"item": "protection_spend", "min": 20000}},
+                {"text": "女职工禁忌从事的岗位不安排女职工", "kind": "maximum", "rule": {"item": "women_barred_posts", "max": 0}},
+            ],
+        },
+    )  # fmt: skip
+    for y, q in ((before_year, before), (year, last)):
+        quarter = f"{y}Q{q}"
+        end = contracts.period_end(quarter)
+        on_time = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=8), dt.time(10)))
+        contracts.deliver(contract=contract, period=quarter, values={"wage_growth": 6.2, "paid_leave_days": 7,
+                          "base_hourly_wage": 28, "protection_spend": 26000, "women_barred_posts": 0}, now=on_time)  # fmt: skip
+        for month in contracts.quarter_months(y, q):
+            m = int(month[5:])
+            sent = timezone.make_aware(
+                dt.datetime.combine(contracts.period_end(month) + dt.timedelta(days=5), dt.time(10))
+            )
+            contracts.deliver(
+                contract=contract, period=month, values={"overtime_pay": 1800, "overtime_hours": 40}, now=sent
+            )
+            if m in (6, 7, 8, 9):
+                late = (y, q) == (year, last) and m == 8
+                paid = contracts.period_end(month) + dt.timedelta(days=20 if late else 10)
+                contracts.deliver(
+                    contract=contract,
+                    period=month,
+                    values={"high_temp": 300},
+                    paid_on={"high_temp": paid},
+                    now=sent,
+                )
+        contracts.quarter_check(contract=contract, quarter=quarter, owner="人力资源部")

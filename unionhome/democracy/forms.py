@@ -158,3 +158,16 @@ class AssessForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [c for c in SuggestionStatus.choices if c[0] != "received"]
+
+
+class DataUploadForm(forms.Form):
+    file = forms.FileField(label=_("企业报送的数据（.xlsx、.xls 或 .csv：期间、数据项、数值、发放日期）"))
+
+
+class CheckForm(forms.Form):
+    quarter = forms.CharField(label=_("季度（如 2026Q3）"), max_length=6)
+    owner = forms.CharField(label=_("异常复议责任人"), max_length=60, required=False)
+
+
+class ReviewCloseForm(forms.Form):
+    note = forms.CharField(label=_("复议结论"), max_length=2000)

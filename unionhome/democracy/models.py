@@ -255,3 +255,96 @@ class Support(Scoped):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["suggestion", "member"], name="support_once")]
+
+
+class Contract(Scoped):
+    """A collective contract (集体合同, F4) of an enterprise union: its term, its clauses written as
+    rules the platform checks, and the data items the enterprise must deliver for the checks."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("合同名称"), max_length=160)
+    starts_on = models.DateField(_("生效日期"))
+    ends_on = models.DateField(_("到期日期"))
+    matter = models.ForeignKey("Matter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+
+class ClauseKind(models.TextChoices):
+    MINIMUM = "minimum", _("不低于")
+    MAXIMUM = "maximum", _("不超过")
+    FORMULA = "formula", _("计算式")
+    MONTHLY = "monthly", _("按月发放")
+
+
+class Clause(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="clauses")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(_("条款"), max_length=2000)
+    kind = models.CharField(max_length=10, choices=ClauseKind.choices)
+    rule = models.JSONField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="clause_number_once")]
+
+
+class DataItem(Scoped):
+    """A figure the enterprise delivers: per month or per quarter, by `due_days` after the period."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(max_length=40)
+    name = models.CharField(_("数据项"), max_length=80)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    monthly = models.BooleanField(_("按月报送"), default=False)
+    due_days = models.PositiveSmallIntegerField(_("期满后几天内报送"), default=15)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["contract", "code"], name="data_item_once")]
+
+
+class Delivery(Scoped):
+    """One delivered figure: the item, its period ("2026-07" or "2026Q3"), the value, and for a
+    payment the day it was paid; kept as delivered (a correction is a new delivery)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(DataItem, on_delete=models.CASCADE, related_name="deliveries")
+    period = models.CharField(max_length=7)
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    paid_on = models.DateField(null=True, blank=True)
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "period", "-delivered_at", "-pk"]
+
+
+class Verdict(models.TextChoices):
+    COMPLIANT = "compliant", _("符合")
+    NOT_COMPLIANT = "not_compliant", _("不符合")
+    DATA_MISSING = "data_missing", _("缺少数据")
+    DATA_LATE = "data_late", _("数据逾期报送")
+
+
+class CheckResult(Scoped):
+    """A clause's verdict for a quarter; an exception opens a review (异常复议) with an owner and a
+    deadline."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="results")
+    quarter = models.CharField(max_length=6)  # 2026Q3
+    verdict = models.CharField(max_length=14, choices=Verdict.choices)
+    detail = models.CharField(max_length=500)
+    checked_at = models.DateTimeField()
+    review_owner = models.CharField(_("复议责任人"), max_length=60, blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    review_closed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("复议结论"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["clause__number"]
+        constraints = [models.UniqueConstraint(fields=["clause", "quarter"], name="check_result_once")]

@@ -64,9 +64,10 @@ def home(request):
         voter = own(Voter.objects, request.user, field="user").filter(poll=poll).first()
         rows.append((poll, voter, poll.opens_at <= now < poll.closes_at, now >= poll.closes_at))
     from . import matters as register
-    from .models import Matter
+    from .models import Contract, Matter
 
     matters_here = list(above(Matter.objects, member.org).order_by("-created_at")[:30]) if member else []
+    contracts_here = list(above(Contract.objects, member.org).order_by("-starts_on")[:10]) if member else []
     return render(
         request,
         "democracy/home.html",
@@ -74,6 +75,7 @@ def home(request):
             "congresses": congresses_here,
             "polls": rows,
             "matters": [(m, register.next_step(m)) for m in matters_here],
+            "contracts": contracts_here,
         },
     )
 
@@ -200,10 +202,16 @@ def staff_home(request):
     return render(
         request,
         "democracy/staff/home.html",
-        {"org": org, "congresses": within(Congress.objects, org).order_by("-term", "-session"),
+        {"org": org, "congresses": within(Congress.objects, org).order_by("-term", "-session"), "contracts": _contracts(org),
          "polls": within(Poll.objects, org).order_by("-opens_at")[:50], "congress_form": congress_form,
          "poll_form": poll_form, "overdue": congresses.overdue(org), "overdue_matters": _overdue_matters(org)},
     )  # fmt: skip
+
+
+def _contracts(org):
+    from .models import Contract
+
+    return within(Contract.objects, org).order_by("-starts_on")
 
 
 def _overdue_matters(org):
@@ -425,3 +433,88 @@ def staff_suggestions(request):
             "next": suggestions.NEXT,
         },
     )
+
+
+def _quarter_asked(request) -> str:
+    from . import contracts
+
+    try:
+        year, q = contracts.parse_quarter(request.GET.get("quarter") or request.POST.get("quarter") or "")
+    except DomainError:
+        today = timezone.localdate()
+        previous = (today.month - 1) // 3  # the quarter just ended
+        year, q = (today.year, previous) if previous else (today.year - 1, 4)
+    return f"{year}Q{q}"
+
+
+@login_required
+def contract(request, pk: int):
+    """What members see: each clause of the contract and the quarter's verdict, in plain words."""
+    from . import contracts
+
+    try:
+        found = contracts.contract_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    quarter = _quarter_asked(request)
+    return render(
+        request,
+        "democracy/contract.html",
+        {"contract": found, "quarter": quarter, "rows": contracts.summary(found, quarter)},
+    )
+
+
+@staff_required
+def staff_contract(request, pk: int):
+    """Clauses, data items and deliveries; an .xlsx of figures; the quarterly check; the reviews."""
+    from . import contracts
+    from .forms import CheckForm, DataUploadForm, ReviewCloseForm
+    from .models import CheckResult, Contract, Delivery
+
+    found = get_object_or_404(scope(Contract.objects, request.user), pk=pk)
+    quarter = _quarter_asked(request)
+    action = request.POST.get("action")
+    upload_form = DataUploadForm(
+        request.POST if action == "upload" else None, request.FILES if action == "upload" else None
+    )
+    check_form = CheckForm(request.POST if action == "check" else None, initial={"quarter": quarter})
+    close_form = ReviewCloseForm(request.POST if action == "close" else None)
+    report = None
+    if request.method == "POST":
+        try:
+            if action == "upload" and upload_form.is_valid():
+                report = contracts.upload(contract=found, data=upload_form.cleaned_data["file"].read())
+                messages.success(request, _("已收到 %(n)d 个数据") % {"n": report["delivered"]})
+            elif action == "check" and check_form.is_valid():
+                contracts.quarter_check(
+                    contract=found,
+                    quarter=check_form.cleaned_data["quarter"],
+                    owner=check_form.cleaned_data["owner"],
+                )
+                messages.success(request, _("季度核查已完成"))
+                return redirect(f"{request.path}?quarter={check_form.cleaned_data['quarter'].upper()}")
+            elif action == "close" and close_form.is_valid():
+                result = get_object_or_404(
+                    within(CheckResult.objects, found.org),
+                    pk=int_param(request.POST.get("result")),
+                    clause__contract=found,
+                )
+                contracts.review_close(result=result, note=close_form.cleaned_data["note"])
+                messages.success(request, _("复议已办结"))
+                return redirect(f"{request.path}?quarter={quarter}")
+        except DomainError as exc:
+            add_domain_error(
+                {"upload": upload_form, "check": check_form, "close": close_form}.get(action, check_form), exc
+            )
+    deliveries = (
+        within(Delivery.objects, found.org)
+        .filter(item__contract=found)
+        .select_related("item")
+        .order_by("-delivered_at")[:100]
+    )
+    return render(
+        request,
+        "democracy/staff/contract.html",
+        {"contract": found, "quarter": quarter, "rows": contracts.summary(found, quarter), "items": found.items.all(),
+         "deliveries": deliveries, "upload_form": upload_form, "check_form": check_form, "close_form": close_form, "report": report},
+    )  # fmt: skip
