@@ -120,6 +120,8 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
         (personas.staff, f"/staff/democracy/contracts/{contract.pk}/?quarter=2026Q3", "2026 年度集体合同"),
         (personas.member_user, "/democracy/", "民主管理"),
         (personas.member_user, "/democracy/suggestions/", "合理化建议"),
+        (personas.member_user, "/democracy/topics/", "平台劳动者议题"),
+        (personas.staff, "/staff/democracy/topics/", "平台劳动者议题"),
         (personas.staff, "/staff/democracy/suggestions/", "合理化建议"),
         (personas.member_user, f"/democracy/congress/{congress.pk}/", "第三届第二次职代会"),
         (personas.staff, "/staff/democracy/matters/", "民主管理事项"),

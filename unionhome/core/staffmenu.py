@@ -28,6 +28,7 @@ GROUPS = [
             Entry("staff-democracy", _("职代会与表决")),
             Entry("staff-matters", _("民主管理事项")),
             Entry("staff-suggestions", _("合理化建议")),
+            Entry("staff-topics", _("平台劳动者议题")),
             Entry("staff-home", _("概览")),
             Entry("staff-members", _("会员")),
             Entry("staff-joins", _("入会审核")),

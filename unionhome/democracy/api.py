@@ -15,7 +15,7 @@ from unionhome.members.audience import AudienceIn
 from unionhome.members.models import Member
 
 from . import congress as congresses
-from . import contracts, matters, polls, suggestions
+from . import contracts, matters, polls, suggestions, topics
 from .models import Category, Congress, Contract, Matter, Poll, Proposal, Suggestion
 
 router = Router(tags=["democracy"])
@@ -359,7 +359,7 @@ def _matter_out(matter) -> dict:
 
 
 @router.get("/matters", response=list[MatterOut])
-@refuses(403)
+@refuses(403, 404)
 def matter_search(request, q: str = Query("", max_length=50), org: Id | None = None):
     """The register of the caller's union: every matter with its steps, searchable by words of
     its title, summary and minutes."""
@@ -540,8 +540,85 @@ def contract_check(request, contract_id: Id, payload: CheckIn):
 
 
 @router.get("/contracts/{contract_id}/checks/{quarter}", response=list[ClauseResultOut])
+@refuses(400)
 def contract_summary(request, contract_id: Id, quarter: str):
     """What members of the union see: each clause and its verdict for the quarter."""
     found = contracts.contract_for(request.user, contract_id)
     year, q = contracts.parse_quarter(quarter[:6])
     return _results(contracts.summary(found, f"{year}Q{q}"))
+
+
+# -- platform workers' topics (F6) ------------------------------------------------------------------
+
+TopicKindCode = Literal["dispatch", "commission", "overtime", "appeal", "rest", "penalty"]
+
+
+class TopicIn(Schema):
+    kind: TopicKindCode = Field(
+        ...,
+        description="派单规则 dispatch, 抽成比例 commission, 超时判定 overtime, 申诉复核 appeal, 休息安排 rest, 奖惩口径 penalty",
+    )
+    title: str = Field(..., max_length=120)
+    body: str = Field(..., max_length=3000)
+
+
+@router.post("/topics", response={201: Created})
+@refuses(403)
+def topic_raise(request, payload: TopicIn):
+    return Status(201, {"id": topics.raise_topic(user=request.user, **payload.dict()).pk})
+
+
+class TopicOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    supports: int
+    item: int | None = Field(description="the negotiation item it was grouped into")
+
+    @staticmethod
+    def resolve_item(t):
+        return t.item_id
+
+
+@router.get("/topics", response=list[TopicOut])
+def topic_list(request):
+    """The issues raised in the member's enterprise, most supported first."""
+    return topics.visible(request.user)
+
+
+@router.post("/topics/{topic_id}/support", response=TopicOut)
+@refuses(403, 409)
+def topic_support(request, topic_id: Id):
+    return topics.support(topic=topics.topic_for(request.user, topic_id), user=request.user)
+
+
+class ItemGroupIn(Schema):
+    topics: list[Id] = Field(..., min_length=1, max_length=100)
+    title: str = Field(..., max_length=160)
+    summary: str = Field("", max_length=5000)
+    on_register: bool = Field(False, description="also put it on the register as a matter to negotiate")
+    org: Id | None = None
+
+
+class NegotiationItemOut(Schema):
+    id: int
+    kind: str
+    title: str
+    matter: int | None
+
+    @staticmethod
+    def resolve_matter(i):
+        return i.matter_id
+
+
+@router.post("/negotiation-items", response={201: NegotiationItemOut})
+@refuses(404)
+def negotiation_item(request, payload: ItemGroupIn):
+    """Staff group issues of one topic into an item of the negotiation list (and, if asked, a
+    matter on the register)."""
+    org = staff_org(request, payload.org)
+    item = topics.group(org=org, topic_ids=payload.topics, title=payload.title, summary=payload.summary)
+    if payload.on_register:
+        topics.to_matter(item=item)
+    return Status(201, item)

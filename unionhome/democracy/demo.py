@@ -70,6 +70,7 @@ def demo_step(context: dict) -> None:
         _matters(enterprise, congress, package)
         _suggestions(people[60:70])
         _contract(enterprise)
+        _topics(enterprise, people[70:90])
 
 
 def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
@@ -254,3 +255,31 @@ def _contract(org: Org) -> None:
                     now=sent,
                 )
         contracts.quarter_check(contract=contract, quarter=quarter, owner="人力资源部")
+
+
+TOPICS = [
+    ("overtime", "超时判定不算商家出餐时间", "商家出餐慢，系统也算骑手超时，扣钱。"),
+    ("overtime", "暴雨天不放宽送达时限", "恶劣天气照样按平时时限考核。"),
+    ("commission", "抽成比例不公开", "每单平台抽多少，骑手看不到。"),
+    ("rest", "连续接单不让下线休息", "高峰期系统派单不停，没法吃饭。"),
+    ("appeal", "差评申诉没人复核", "顾客恶意差评，申诉三天没有回音。"),
+    ("penalty", "罚款口径不统一", "同样的情况，不同站点罚得不一样。"),
+]
+
+
+def _topics(org: Org, people: list) -> None:
+    from unionhome.democracy import topics
+
+    raised = []
+    for i, (kind, title, body) in enumerate(TOPICS):
+        topic = topics.raise_topic(user=people[i].user, kind=kind, title=title, body=body)
+        for supporter in people[i + 1 : i + 1 + (8 - i)]:
+            topics.support(topic=topic, user=supporter.user)
+        raised.append(topic)
+    item = topics.group(
+        org=org,
+        topic_ids=[raised[0].pk, raised[1].pk],
+        title="超时判定规则协商",
+        summary="骑手反映最集中的议题。",
+    )
+    topics.to_matter(item=item)

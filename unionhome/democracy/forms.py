@@ -171,3 +171,23 @@ class CheckForm(forms.Form):
 
 class ReviewCloseForm(forms.Form):
     note = forms.CharField(label=_("复议结论"), max_length=2000)
+
+
+class TopicForm(forms.Form):
+    kind = forms.ChoiceField(label=_("议题类别"), choices=[])
+    title = forms.CharField(label=_("议题"), max_length=120)
+    body = forms.CharField(label=_("具体情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import TopicKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = TopicKind.choices
+
+
+class GroupForm(forms.Form):
+    title = forms.CharField(label=_("协商事项"), max_length=160)
+    summary = forms.CharField(
+        label=_("说明"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    register = forms.BooleanField(label=_("同时登记为民主管理事项（协商签订）"), required=False)

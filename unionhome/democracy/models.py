@@ -348,3 +348,56 @@ class CheckResult(Scoped):
     class Meta:
         ordering = ["clause__number"]
         constraints = [models.UniqueConstraint(fields=["clause", "quarter"], name="check_result_once")]
+
+
+class TopicKind(models.TextChoices):
+    """The negotiation topics of platform workers (seed 002 §4.3)."""
+
+    DISPATCH = "dispatch", _("派单规则")
+    COMMISSION = "commission", _("抽成比例")
+    OVERTIME = "overtime", _("超时判定")
+    APPEAL = "appeal", _("申诉复核")
+    REST = "rest", _("休息安排")
+    PENALTY = "penalty", _("奖惩口径")
+
+
+class NegotiationItem(Scoped):
+    """An item of the negotiation list, grouping the riders' and drivers' issues of one topic;
+    it can become a matter on the register (F2), whose signing can become a clause (F4)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=TopicKind.choices)
+    title = models.CharField(_("协商事项"), max_length=160)
+    summary = models.TextField(_("说明"), max_length=5000, blank=True)
+    matter = models.ForeignKey(Matter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Topic(Scoped):
+    """An issue a platform worker raises under one of the six topics; others support it."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the author's union
+    author = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("议题类别"), max_length=12, choices=TopicKind.choices)
+    title = models.CharField(_("议题"), max_length=120)
+    body = models.TextField(_("具体情况"), max_length=3000)
+    supports = models.PositiveIntegerField(default=0)
+    item = models.ForeignKey(
+        NegotiationItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-supports", "-created_at", "-pk"]
+
+
+class TopicSupport(Scoped):
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "member"], name="topic_support_once")]

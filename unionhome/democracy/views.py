@@ -518,3 +518,70 @@ def staff_contract(request, pk: int):
         {"contract": found, "quarter": quarter, "rows": contracts.summary(found, quarter), "items": found.items.all(),
          "deliveries": deliveries, "upload_form": upload_form, "check_form": check_form, "close_form": close_form, "report": report},
     )  # fmt: skip
+
+
+@login_required
+def topic_list(request):
+    """平台劳动者议题: raise an issue under one of the six topics, support others'."""
+    from . import topics
+    from .forms import TopicForm
+
+    form = TopicForm(request.POST if request.POST.get("action") == "raise" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "raise" and form.is_valid():
+                topics.raise_topic(user=request.user, **form.cleaned_data)
+                messages.success(request, _("议题已提交"))
+                return redirect("topics")
+            if request.POST.get("action") == "support":
+                topics.support(
+                    topic=topics.topic_for(request.user, int_param(request.POST.get("topic")) or 0),
+                    user=request.user,
+                )
+                messages.success(request, _("已支持"))
+                return redirect("topics")
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            if request.POST.get("action") == "raise":
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("topics")
+    member = member_of(request.user)
+    return render(
+        request,
+        "democracy/topics.html",
+        {"rows": topics.visible(request.user), "form": form, "me": member.pk if member else None},
+    )
+
+
+@staff_required
+def staff_topics(request):
+    from . import topics
+    from .forms import GroupForm
+    from .models import NegotiationItem, Topic
+
+    org = staff_org(request.user, int_param(request.GET.get("org")))
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = topics.group(
+                org=org,
+                topic_ids=[int(x) for x in request.POST.getlist("topic") if x.isdigit()],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+            if form.cleaned_data["register"]:
+                topics.to_matter(item=item)
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map={"topics": "title"})
+        else:
+            messages.success(request, _("已归并为协商事项"))
+            return redirect(f"{request.path}?org={org.pk}")
+    return render(
+        request,
+        "democracy/staff/topics.html",
+        {"org": org, "form": form, "topics": within(Topic.objects, org).select_related("item").order_by("kind", "-supports"),
+         "items": within(NegotiationItem.objects, org).select_related("matter")},
+    )  # fmt: skip
