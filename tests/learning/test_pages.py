@@ -128,3 +128,41 @@ def test_staff_pages_import_a_bank_make_an_exam_and_a_course_and_revoke(personas
         "/staff/learning/certificates/",
     ):
         assert login_client(personas.member_user).get(path).status_code in (302, 403, 404), path
+
+
+def test_outsiders_get_404_on_a_course_its_lessons_and_a_contest_entrys_file(personas):
+    from django.core.files.base import ContentFile
+
+    from unionhome.core.models import Role
+    from unionhome.learning import contests
+
+    from ..factories import MemberFactory, OrgFactory, UserFactory, grant
+
+    union = personas.tree.union
+    course = courses.course_create(org=union, data={"title": "内部课程", "shared": False})
+    lesson = courses.lesson_add(course=course, data={"kind": "text", "title": "第一课", "body": "x"})
+    far = MemberFactory(org=OrgFactory(name="外区工会"), user=UserFactory(username="far_learner"))
+    stranger = login_client(far.user)
+    for path in (
+        f"/learning/courses/{course.pk}/",
+        f"/learning/lessons/{lesson.pk}/",
+        "/learning/courses/99999999/",
+    ):
+        assert stranger.get(path).status_code == 404, path
+    grant(UserFactory(username="jx"), union, Role.STAFF)
+    contest = contests.contest_create(
+        org=union,
+        data={
+            "title": "比武",
+            "criteria": [{"name": "质量", "weight": 1}],
+            "judges": ["jx"],
+            "submissions": True,
+        },
+    )
+    entry = contests.entry_add(contest=contest, member=personas.member)
+    contests.submit_work(
+        entry=entry, work="作品", file=ContentFile(b"%PDF-1.4 x", name="w.pdf"), kind="application/pdf"
+    )
+    assert login_client(personas.member_user).get(f"/contests/entries/{entry.pk}/file/").status_code == 200
+    assert login_client(personas.other_user).get(f"/contests/entries/{entry.pk}/file/").status_code == 404
+    assert stranger.get(f"/contests/{contest.pk}/").status_code == 404
