@@ -12,10 +12,11 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
-from unionhome.core.scoping import above, held, own, within
+from unionhome.core.scoping import held, own
 from unionhome.members.selectors import require_active_member
 
 from .models import Suggestion, SuggestionStatus, Support
+from .selectors import enterprise_and_above
 
 NEXT = {
     SuggestionStatus.RECEIVED: {SuggestionStatus.ASSESSED, SuggestionStatus.REJECTED},
@@ -40,23 +41,11 @@ def submit(*, user, title: str, body: str, anonymous: bool = False) -> Suggestio
 
 
 def visible(user) -> list[Suggestion]:
-    """The public list: the suggestions made anywhere in the member's enterprise (its branches
-    included) and in the unions above it."""
-    from unionhome.members.selectors import member_of
-
-    member = member_of(user)
-    if member is None:
-        return []
-    home = member.org.enterprise() or member.org
-    found = {
-        s.pk: s
-        for s in within(Suggestion.objects, home).select_related("author").order_by("-created_at")[:200]
-    }
-    found |= {
-        s.pk: s
-        for s in above(Suggestion.objects, home).select_related("author").order_by("-created_at")[:200]
-    }
-    return sorted(found.values(), key=lambda s: (s.created_at, s.pk), reverse=True)
+    """The public list: the member's enterprise (its branches included) and the unions above it."""
+    found = enterprise_and_above(
+        Suggestion.objects.select_related("author").order_by("-created_at"), user, 200
+    )
+    return sorted(found, key=lambda s: (s.created_at, s.pk), reverse=True)
 
 
 def suggestion_for(user, pk: int) -> Suggestion:

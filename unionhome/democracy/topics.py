@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Org
-from unionhome.core.scoping import above, held, own, within
+from unionhome.core.scoping import held, own, within
 from unionhome.members.selectors import require_active_member
 
 from . import matters
 from .models import MatterKind, NegotiationItem, Topic, TopicKind, TopicSupport
+from .selectors import enterprise_and_above
 
 
 def raise_topic(*, user, kind: str, title: str, body: str) -> Topic:
@@ -35,15 +36,8 @@ def raise_topic(*, user, kind: str, title: str, body: str) -> Topic:
 
 def visible(user) -> list[Topic]:
     """The topics of the member's enterprise (branches included) and the unions above it."""
-    from unionhome.members.selectors import member_of
-
-    member = member_of(user)
-    if member is None:
-        return []
-    home = member.org.enterprise() or member.org
-    found = {t.pk: t for t in within(Topic.objects, home).select_related("item")[:300]}
-    found |= {t.pk: t for t in above(Topic.objects, home).select_related("item")[:300]}
-    return sorted(found.values(), key=lambda t: (-t.supports, -t.pk))
+    found = enterprise_and_above(Topic.objects.select_related("item"), user)
+    return sorted(found, key=lambda t: (-t.supports, -t.pk))
 
 
 def topic_for(user, pk: int) -> Topic:
