@@ -131,3 +131,49 @@ def test_staff_record_a_matters_steps_on_its_page_and_members_see_its_progress(p
         "年度福利费使用公开" in staff.get("/staff/democracy/matters/?q=财务部").content.decode()
     )  # found by its minutes
     assert login_client(personas.staff_other).get(r["Location"]).status_code == 404
+
+
+def test_staff_accept_a_proposal_to_departments_and_the_handler_answers_on_the_page(personas):
+    from unionhome.core.models import Department
+
+    from .test_congress import reps
+
+    Department.objects.get_or_create(org=personas.tree.union, name="人力资源部")
+    congress = congresses.congress_create(
+        org=personas.tree.union,
+        data={"title": "职代会", "term": 1, "session": 1, "opens_on": dt.date(2026, 12, 1)},
+    )
+    author, a, b = reps(congress, ["frontline"] * 3)
+    p = congresses.proposal_submit(
+        congress=congress, user=author.member.user, title="更衣柜", body="没有更衣柜。"
+    )
+    for rep in (a, b):
+        congresses.second(proposal=p, user=rep.member.user)
+    staff = login_client(personas.staff)
+    url = f"/staff/democracy/congress/{congress.pk}/"
+    form = staff.get(url).content.decode()
+    assert 'type="checkbox" name="departments" value="人力资源部"' in form
+    page = staff.post(url, {"action": "review", "proposal": p.pk, "accept": "1", "days": 5, "reason": ""})
+    assert "立案需要选择承办部门" in page.content.decode()  # nothing chosen: told, nothing lost
+    r = staff.post(
+        url, {"action": "review", "proposal": p.pk, "accept": "1", "days": 5, "departments": ["人力资源部"]}
+    )
+    assert r.status_code == 302
+    step = p.steps.get()
+    handler = login_client(personas.handler)
+    assert "更衣柜" in handler.get("/handler/proposals/").content.decode()
+    assert "提案承办" in handler.get("/handler/").content.decode()  # linked from the 会办单 queue
+    assert login_client(personas.member_user).get(f"/handler/proposals/{step.pk}/").status_code == 404
+    page = staff.post(url, {"action": "answer", "proposal": p.pk, "answer": "下月配齐"}).content.decode()
+    assert "还在等承办部门答复：人力资源部" in page
+    r = handler.post(f"/handler/proposals/{step.pk}/", {"answer": "已采购 20 个更衣柜"})
+    assert (
+        r.status_code == 302
+        and "已采购 20 个更衣柜"
+        in handler.get("/handler/proposals/?tab=answered").content.decode()
+        + handler.get(f"/handler/proposals/{step.pk}/").content.decode()
+    )
+    assert "人力资源部 · 已答复：已采购 20 个更衣柜" in staff.get(url).content.decode()
+    staff.post(url, {"action": "answer", "proposal": p.pk, "answer": "下月配齐"})
+    p.refresh_from_db()
+    assert p.status == "answered" and p.answer == "下月配齐"

@@ -81,9 +81,18 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
     congresses.representative_add(
         congress=congress, member=personas.member, delegation="保安代表团", category="frontline"
     )
-    congresses.proposal_submit(
-        congress=congress, user=personas.member_user, title="夜班休息室加装空调", body="夏天夜班太热。"
-    )
+    from unionhome.core.models import Department
+    from unionhome.democracy.models import Proposal
+
+    Department.objects.get_or_create(org=personas.tree.union, name="人力资源部")
+    for title in ("夜班休息室加装空调", "更衣室加装排风扇"):  # the first accepted, the second to review
+        proposal = congresses.proposal_submit(
+            congress=congress, user=personas.member_user, title=title, body="夏天太热。"
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(status="submitted")
+    accepted = Proposal.objects.get(title="夜班休息室加装空调")
+    congresses.review(proposal=accepted, accept=True, departments="人力资源部")
+    step = accepted.steps.get()
     now = timezone.now()
     poll = polls.poll_create(
         org=personas.tree.union,
@@ -129,5 +138,7 @@ def test_the_congress_and_staff_pages_pass_axe(personas, live_server, browser):
         (personas.staff, "/staff/democracy/", "职代会与表决"),
         (personas.staff, f"/staff/democracy/congress/{congress.pk}/", "第三届第二次职代会"),
         (personas.staff, f"/staff/democracy/polls/{poll.pk}/", "年度工作报告"),
+        (personas.handler, "/handler/proposals/", "提案承办"),
+        (personas.handler, f"/handler/proposals/{step.pk}/", "夜班休息室加装空调"),
     ]
     open_each(pages, live_server, browser, "democracy")

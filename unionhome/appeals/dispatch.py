@@ -17,7 +17,12 @@ from unionhome.core.notifications import Message, notify
 from unionhome.core.scoping import held, holders_over
 from unionhome.core.uploads import EVIDENCE_TYPES, check_upload
 from unionhome.core.workdays import WorkdayCalendar
-from unionhome.members.departments import departments_over, handler_counts
+from unionhome.members.departments import (
+    department_problem,
+    departments_over,
+    handler_counts,
+    handler_departments,
+)
 
 from .models import (
     OPEN_STEPS,
@@ -43,7 +48,7 @@ def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatc
     staffed = handler_counts(known.values())
     names = [(step.get("department") or "").strip() for step in steps]
     for i, name in enumerate(names):
-        if reason := _department_error(name, known, staffed):
+        if reason := department_problem(name, known, staffed):
             raise DomainError("invalid", reason, fields={f"steps.{i}.department": reason})
     if len(set(names)) < len(names):
         raise DomainError("invalid", _("同一个部门只需选一次"), fields={"steps": _("部门重复")})
@@ -75,16 +80,6 @@ def appeal_dispatch(appeal: Appeal, *, actor, steps: list[dict]) -> list[Dispatc
     return list(appeal.dispatches.filter(round=appeal.round, position__gt=after))
 
 
-def _department_error(name: str, known: dict, staffed: dict) -> str | None:
-    if not name:
-        return _("请选择承办部门")
-    if name not in known:
-        return _("没有“%(d)s”这个部门，请从部门名单中选择") % {"d": name}
-    if not staffed.get(known[name].pk):
-        return _("“%(d)s”还没有承办人，请先在部门名单中指定") % {"d": name}
-    return None
-
-
 def _tell_department(appeal: Appeal, step: Dispatch) -> None:
     for handler in holders_over(appeal.org, [Role.HANDLER], department=step.department):
         notify(
@@ -93,13 +88,6 @@ def _tell_department(appeal: Appeal, step: Dispatch) -> None:
             step.evidence_required,
             url=f"/handler/{step.pk}/",
         )
-
-
-def handler_departments(user) -> list[tuple[str, str]]:
-    """(org path, department) pairs where `user` is a department handler."""
-    from unionhome.core.scoping import role_grants
-
-    return [(path, dept) for role, path, dept in role_grants(user) if role == Role.HANDLER and dept]
 
 
 def is_handler_for(user, step: Dispatch) -> bool:
@@ -194,7 +182,7 @@ def dispatch_resend(step: Dispatch, *, actor, department: str, workdays: int = 2
     ensure_staff(actor, appeal)
     department = (department or "").strip()
     known = {d.name: d for d in departments_over(appeal.org)}
-    if reason := _department_error(department, known, handler_counts(known.values())):
+    if reason := department_problem(department, known, handler_counts(known.values())):
         raise DomainError("invalid", reason, fields={"department": reason})
     if (
         department != step.department

@@ -8,20 +8,30 @@ satisfied, or not — "not" sends it back once for a second answer."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from unionhome.core.errors import Conflict, DomainError, Forbidden, NotFound, refuse
-from unionhome.core.models import Org
-from unionhome.core.scoping import by_rule, held, own, within
+from unionhome.core.models import Org, Role
+from unionhome.core.notifications import Message, notify, notify_many
+from unionhome.core.scoping import by_rule, held, holders_over, own, within
 from unionhome.core.workdays import workdays_after
+from unionhome.members.departments import (
+    department_problem,
+    departments_over,
+    handler_counts,
+    handler_departments,
+)
 from unionhome.members.models import Member, MemberStatus
 
-from .models import Category, Congress, Proposal, ProposalStatus, Representative, Second
+from .models import Category, Congress, Proposal, ProposalStatus, ProposalStep, Representative, Second
 
 RATINGS = ("satisfied", "basic", "not")
 
@@ -153,50 +163,136 @@ def second(*, proposal: Proposal, user, now=None) -> Proposal:
     return proposal
 
 
+_NAMES = re.compile(r"[、,，;；\s]+")
+
+
 def review(
-    *, proposal: Proposal, accept: bool, reason: str = "", departments: str = "", days: int = 15
+    *, proposal: Proposal, accept: bool, reason: str = "", departments: str | list = "", days: int = 15
 ) -> Proposal:
-    """The proposal committee: accept (立案, with departments and a deadline in working days) or
-    turn it into a suggestion, with the reason written."""
+    """The proposal committee: accept (立案: each department on the union's list, with a handler,
+    gets its share to answer within `days` working days) or turn it into a suggestion, with the
+    reason written."""
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.SECONDING):
         raise Conflict("reviewed", _("这件提案已经审查过"))
     reason = (reason or "").strip()[:2000]
-    if accept:
-        departments = (departments or "").strip()[:200]
-        if not departments:
-            raise DomainError("invalid", _("立案需要承办部门"), fields={"departments": _("必填")})
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-            raise DomainError("invalid", _("办理期限应在 1 到 90 个工作日"), fields={"days": _("1 到 90")})
-        if proposal.status != ProposalStatus.SUBMITTED:
-            raise Conflict("not_seconded", _("附议人数不够，不能立案"))
-        proposal.status, proposal.departments = ProposalStatus.ACCEPTED, departments
-        proposal.due_on = workdays_after(timezone.localdate(), days)
-    else:
+    if not accept:
         if not reason:
             raise DomainError("invalid", _("转为建议需要写明理由"), fields={"reason": _("必填")})
-        proposal.status = ProposalStatus.SUGGESTION
-    proposal.reason = reason
-    proposal.save(update_fields=["status", "departments", "due_on", "reason"])
+        proposal.status, proposal.reason = ProposalStatus.SUGGESTION, reason
+        proposal.save(update_fields=["status", "reason"])
+        return proposal
+    if isinstance(departments, str):
+        departments = _NAMES.split(departments)
+    names = list(dict.fromkeys(n.strip() for n in departments if n and n.strip()))
+    if not names:
+        raise DomainError("invalid", _("立案需要承办部门"), fields={"departments": _("立案需要选择承办部门")})
+    known = {d.name: d for d in departments_over(proposal.org)}
+    staffed = handler_counts(known.values())
+    for name in names:
+        if problem := department_problem(name, known, staffed):
+            raise DomainError("invalid", problem, fields={"departments": problem})
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+        raise DomainError("invalid", _("办理期限应在 1 到 90 个工作日"), fields={"days": _("1 到 90")})
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise Conflict("not_seconded", _("附议人数不够，不能立案"))
+    with transaction.atomic():
+        proposal.status, proposal.departments = ProposalStatus.ACCEPTED, "、".join(names)[:200]
+        proposal.reason, proposal.workdays = reason, days
+        _send(proposal, names, round_=1)
+        proposal.save(update_fields=["status", "departments", "due_on", "reason", "workdays"])
     return proposal
 
 
+def _send(proposal: Proposal, names: list[str], *, round_: int) -> None:
+    """Each department's share for this round, due in the proposal's working days; its handlers
+    are told."""
+    proposal.due_on = workdays_after(timezone.localdate(), proposal.workdays)
+    steps = ProposalStep.objects.bulk_create(
+        ProposalStep(
+            org=proposal.org, proposal=proposal, round=round_, department=name, due_on=proposal.due_on
+        )
+        for name in names
+    )
+    for step in steps:
+        notify_many(
+            holders_over(proposal.org, [Role.HANDLER], department=step.department),
+            Message(_l("提案 %(n)s 请于 %(due)s 前答复"), n=proposal.number, due=step.due_on.isoformat()),
+            proposal.title,
+            url=reverse("proposal-step", args=[step.pk]),
+        )
+
+
+def current_steps(proposal: Proposal):
+    """The departments' shares of the round under way (the second after a send-back)."""
+    return by_rule(ProposalStep.objects, "the proposal's own departments").filter(
+        proposal=proposal, round=2 if proposal.sent_back else 1
+    )
+
+
+def is_handler_for(user, step: ProposalStep) -> bool:
+    return any(
+        step.org.path.startswith(path) and dept == step.department for path, dept in handler_departments(user)
+    )
+
+
+def step_answer(step: ProposalStep, *, actor, text: str, now=None) -> ProposalStep:
+    """A department answers its share. When every department of the round has, the union's
+    staff are told to write the answer to the proposer."""
+    if not is_handler_for(actor, step):
+        raise NotFound()
+    proposal = step.proposal
+    text = (text or "").strip()
+    if not text or len(text) > 5000:
+        raise DomainError("invalid", _("请写承办意见（最多 5000 字）"), fields={"answer": _("必填")})
+    with transaction.atomic():
+        done = (
+            held(step)
+            .filter(answered_at__isnull=True, proposal__status=ProposalStatus.ACCEPTED)
+            .update(answer=text, answered_by=actor, answered_at=now or timezone.now())
+        )
+        if not done or step.round != (2 if proposal.sent_back else 1):
+            raise Conflict("answered", _("这件提案已经答复过或已办结"))
+        if not current_steps(proposal).filter(answered_at__isnull=True).exists():
+            notify_many(
+                holders_over(proposal.org, [Role.STAFF, Role.CHAIR]),
+                Message(_l("提案 %(n)s 各承办部门已答复，请答复提案人"), n=proposal.number),
+                proposal.title,
+                url=reverse("staff-congress", args=[proposal.congress_id]),
+            )
+    step.refresh_from_db()
+    return step
+
+
 def answer(*, proposal: Proposal, text: str, now=None) -> Proposal:
+    """The union's answer to the proposer, once every department of the round has answered."""
     if proposal.status != ProposalStatus.ACCEPTED:
         raise Conflict("not_accepted", _("立案后才能答复"))
     text = (text or "").strip()[:5000]
     if not text:
         raise DomainError("invalid", _("请写答复"), fields={"answer": _("必填")})
+    waiting = list(
+        current_steps(proposal).filter(answered_at__isnull=True).values_list("department", flat=True)
+    )
+    if waiting:
+        raise Conflict("departments_pending", _("还在等承办部门答复：%(d)s") % {"d": "、".join(waiting)})
     proposal.answer, proposal.answered_at, proposal.status = (
         text,
         now or timezone.now(),
         ProposalStatus.ANSWERED,
     )
     proposal.save(update_fields=["answer", "answered_at", "status"])
+    notify(
+        proposal.author.member.user,
+        Message(_l("您的提案 %(n)s 已答复，请评价"), n=proposal.number),
+        proposal.title,
+        url=reverse("congress", args=[proposal.congress_id]),
+    )
     return proposal
 
 
 def rate(*, proposal: Proposal, user, rating: str) -> Proposal:
-    """The proposer rates the answer; "not" sends it back once for a second answer."""
+    """The proposer rates the answer; "not" sends it back once: the same departments answer again
+    in a second round."""
     if proposal.author.member.user_id != getattr(user, "pk", None):
         raise NotFound()
     if proposal.status != ProposalStatus.ANSWERED:
@@ -206,11 +302,15 @@ def rate(*, proposal: Proposal, user, rating: str) -> Proposal:
             "invalid", _("评价应为满意、基本满意或不满意"), fields={"rating": "satisfied | basic | not"}
         )
     proposal.rating = rating
-    if rating == "not" and not proposal.sent_back:
-        proposal.status, proposal.sent_back = ProposalStatus.ACCEPTED, True
-    else:
-        proposal.status = ProposalStatus.CLOSED
-    proposal.save(update_fields=["rating", "status", "sent_back"])
+    with transaction.atomic():
+        if rating == "not" and not proposal.sent_back:
+            names = list(current_steps(proposal).values_list("department", flat=True))
+            proposal.status, proposal.sent_back = ProposalStatus.ACCEPTED, True
+            if names:
+                _send(proposal, names, round_=2)
+        else:
+            proposal.status = ProposalStatus.CLOSED
+        proposal.save(update_fields=["rating", "status", "sent_back", "due_on"])
     return proposal
 
 
@@ -230,6 +330,7 @@ def proposals_for(user, congress: Congress) -> list[Proposal]:
         by_rule(Proposal.objects, "the congress's public proposals")
         .filter(congress=congress)
         .select_related("author__member")
+        .prefetch_related("steps", "seconds")
         .order_by("number")
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from unionhome.core.guard import system
@@ -90,12 +91,21 @@ def _proposals(congress: Congress, reps: list, rng: random.Random) -> None:
         if state == "suggestion":
             congresses.review(proposal=p, accept=False, reason="属于食堂日常管理，转后勤部作为建议办理。")
             continue
-        congresses.review(proposal=p, accept=True, departments="后勤部" if i % 2 else "人力资源部", days=15)
+        department, handler = ("行政部", "handler_admin") if i % 2 else ("人力资源部", "handler_hr")
+        congresses.review(proposal=p, accept=True, departments=department, days=15)
         if state == "overdue":
-            Proposal.objects.filter(pk=p.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
+            late = timezone.localdate() - dt.timedelta(days=3)
+            Proposal.objects.filter(pk=p.pk).update(due_on=late)
+            congresses.current_steps(p).update(due_on=late)
             continue
         if state == "accepted":
             continue
+        for step in congresses.current_steps(p):
+            congresses.step_answer(
+                step,
+                actor=get_user_model().objects.get(username=handler),
+                text="已与相关班组核实，方案和预算已报公司办公会。",
+            )
         congresses.answer(proposal=p, text="已列入本年度预算，下月完成。")
         if state == "closed":
             congresses.rate(proposal=p, user=author.member.user, rating="satisfied")

@@ -34,11 +34,18 @@ class ReviewForm(forms.Form):
         label=_("审查意见"), choices=[("1", _("立案")), ("0", _("转为建议"))], coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )  # fmt: skip
-    departments = forms.CharField(label=_("承办部门（立案时填）"), max_length=200, required=False)
+    departments = forms.MultipleChoiceField(
+        label=_("承办部门（立案时选）"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("部门名单和承办人在“部门”页维护"),
+    )  # fmt: skip
     days = forms.IntegerField(label=_("办理期限（工作日）"), min_value=1, max_value=90, initial=15)
     reason = forms.CharField(
         label=_("理由"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].choices = [(name, name) for name in departments]
 
 
 class AnswerForm(forms.Form):

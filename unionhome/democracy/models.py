@@ -74,6 +74,12 @@ class ProposalStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
+class ProposalRating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    NOT = "not", _("不满意")
+
+
 class Proposal(Scoped):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the congress's
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="proposals")
@@ -88,13 +94,37 @@ class Proposal(Scoped):
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
     answer = models.TextField(_("答复"), max_length=5000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    rating = models.CharField(max_length=12, blank=True)  # satisfied | basic | not
+    rating = models.CharField(max_length=12, choices=ProposalRating.choices, blank=True)
     sent_back = models.BooleanField(default=False)
+    workdays = models.PositiveSmallIntegerField(_("办理期限（工作日）"), default=15)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["congress", "number"], name="proposal_number_once")]
+
+
+class ProposalStep(Scoped):
+    """One department's share of an accepted proposal (承办): it answers by `due_on`, counted in
+    working days on the union's calendar. A proposal sent back by its proposer starts a second
+    round for the same departments."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")  # the proposal's
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveSmallIntegerField(default=1)
+    department = models.CharField(_("承办部门"), max_length=50)
+    due_on = models.DateField(_("答复期限"))
+    answer = models.TextField(_("承办意见"), max_length=5000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal_id", "round", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "round", "department"], name="proposal_step_once")
+        ]
 
 
 class Second(Scoped):

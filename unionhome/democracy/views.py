@@ -15,6 +15,7 @@ from unionhome.core.access import staff_required
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import by_rule, own, scope, staff_org, within
+from unionhome.members.departments import departments_over
 from unionhome.members.models import Member
 from unionhome.members.selectors import member_of
 
@@ -225,7 +226,8 @@ def staff_congress(request, pk: int):
     found = get_object_or_404(scope(Congress.objects, request.user), pk=pk)
     action = request.POST.get("action")
     rep_form = RepresentativeForm(request.POST if action == "rep" else None)
-    review_form = ReviewForm(request.POST if action == "review" else None)
+    departments = list(departments_over(found.org).values_list("name", flat=True))
+    review_form = ReviewForm(request.POST if action == "review" else None, departments=departments)
     answer_form = AnswerForm(request.POST if action == "answer" else None)
     if request.method == "POST":
         try:
@@ -266,9 +268,11 @@ def staff_congress(request, pk: int):
     return render(
         request,
         "democracy/staff/congress.html",
-        {"congress": found, "representatives": found.representatives.select_related("member"),
+        {"congress": found, "posted_for": int_param(request.POST.get("proposal")) if action in ("review", "answer") else 0,
+         "blank_review": ReviewForm(departments=departments), "blank_answer": AnswerForm(), "representatives": found.representatives.select_related("member"),
          "composition": congresses.composition(found), "proposals": congresses.proposals_for(request.user, found),
-         "rep_form": rep_form, "review_form": review_form, "answer_form": answer_form, "statuses": ProposalStatus},
+         "rep_form": rep_form, "review_form": review_form, "answer_form": answer_form, "statuses": ProposalStatus,
+         "today": timezone.localdate()},
     )  # fmt: skip
 
 
@@ -585,3 +589,46 @@ def staff_topics(request):
         {"org": org, "form": form, "topics": within(Topic.objects, org).select_related("item").order_by("kind", "-supports"),
          "items": within(NegotiationItem.objects, org).select_related("matter")},
     )  # fmt: skip
+
+
+@login_required
+@never_cache
+def proposal_steps(request):
+    """A department handler's proposals to answer (提案承办), and those answered."""
+    from unionhome.members.departments import handler_departments
+
+    from .selectors import handler_queue
+
+    if not handler_departments(request.user):
+        raise Http404
+    answered = request.GET.get("tab") == "answered"
+    return render(
+        request,
+        "democracy/handler/steps.html",
+        {"tab": "answered" if answered else "pending", "steps": handler_queue(request.user, answered=answered)[:200],
+         "pending": handler_queue(request.user, answered=False).count()},
+    )  # fmt: skip
+
+
+@login_required
+@never_cache
+def proposal_step(request, pk: int):
+    from .selectors import handler_steps
+
+    step = handler_steps(request.user).filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            congresses.step_answer(step, actor=request.user, text=form.cleaned_data["answer"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已答复"))
+            return redirect("proposal-steps")
+    return render(
+        request,
+        "democracy/handler/step.html",
+        {"step": step, "proposal": step.proposal, "form": form, "today": timezone.localdate()},
+    )

@@ -77,6 +77,26 @@ def handler_counts(departments) -> dict[int, int]:
     return counts
 
 
+def department_problem(name: str, known: dict, staffed: dict) -> str | None:
+    """Why `name` cannot be sent work (会办单, 提案承办): it must be on the list (`known`: name →
+    department) and have a handler (`staffed`: department id → count), or the work waits on
+    nobody. None when it can."""
+    if not name:
+        return _("请选择承办部门")
+    if name not in known:
+        return _("没有“%(d)s”这个部门，请从部门名单中选择") % {"d": name}
+    if not staffed.get(known[name].pk):
+        return _("“%(d)s”还没有承办人，请先在部门名单中指定") % {"d": name}
+    return None
+
+
+def handler_departments(user) -> list[tuple[str, str]]:
+    """(org path, department) pairs where `user` is a department handler."""
+    from unionhome.core.scoping import role_grants
+
+    return [(path, dept) for role, path, dept in role_grants(user) if role == Role.HANDLER and dept]
+
+
 def department_add(*, org: Org, name: str, actor) -> Department:
     ensure_role_over(actor, org)
     name = " ".join((name or "").split())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema, Status
 
@@ -15,6 +15,7 @@ from unionhome.members.models import Member
 
 from .. import congress as congresses
 from ..models import Category, Congress, Proposal
+from ..selectors import handler_queue, handler_steps
 
 router = Router(tags=["democracy"])
 
@@ -102,6 +103,23 @@ def _proposal(request, proposal_id: int) -> Proposal:
     return found
 
 
+class ProposalStepOut(Schema):
+    id: int
+    round: int
+    department: str
+    due_on: str
+    answered_at: str | None
+    answer: str
+
+    @staticmethod
+    def resolve_due_on(s):
+        return s.due_on.isoformat()
+
+    @staticmethod
+    def resolve_answered_at(s):
+        return local_iso(s.answered_at) if s.answered_at else None
+
+
 class ProposalOut(Schema):
     id: int
     number: int
@@ -116,6 +134,11 @@ class ProposalOut(Schema):
     due_on: str | None
     answer: str
     rating: str
+    steps: list[ProposalStepOut] = Field(description="each department's share (承办), round by round")
+
+    @staticmethod
+    def resolve_steps(p):
+        return list(p.steps.all())
 
     @staticmethod
     def resolve_author(p):
@@ -149,7 +172,10 @@ def proposal_list(request, congress_id: Id):
 class ProposalReviewIn(Schema):
     accept: bool
     reason: str = Field("", max_length=2000)
-    departments: str = Field("", max_length=200)
+    departments: list[Annotated[str, Field(max_length=50)]] | Annotated[str, Field(max_length=200)] = Field(
+        "",
+        description="departments on the union's list, each with a handler (a list, or names separated by 、)",
+    )
     days: int = Field(15, ge=1, le=90, description="working days to answer")
 
 
@@ -181,3 +207,61 @@ class ProposalRateIn(Schema):
 def proposal_rate(request, proposal_id: Id, payload: ProposalRateIn):
     """The proposer rates the answer; "not" sends it back once."""
     return congresses.rate(proposal=_proposal(request, proposal_id), user=request.user, rating=payload.rating)
+
+
+class ProposalTaskOut(Schema):
+    """A department's share of a proposal, as its handler sees it."""
+
+    id: int
+    proposal: int
+    number: int
+    title: str
+    body: str
+    department: str
+    round: int
+    due_on: str
+    answered_at: str | None
+    answer: str
+
+    @staticmethod
+    def resolve_proposal(s):
+        return s.proposal_id
+
+    @staticmethod
+    def resolve_number(s):
+        return s.proposal.number
+
+    @staticmethod
+    def resolve_title(s):
+        return s.proposal.title
+
+    @staticmethod
+    def resolve_body(s):
+        return s.proposal.body
+
+    @staticmethod
+    def resolve_due_on(s):
+        return s.due_on.isoformat()
+
+    @staticmethod
+    def resolve_answered_at(s):
+        return local_iso(s.answered_at) if s.answered_at else None
+
+
+@router.get("/proposal-tasks", response=list[ProposalTaskOut])
+def proposal_tasks(request, answered: bool = False):
+    """A department handler's proposals to answer (提案承办), or those answered."""
+    return list(handler_queue(request.user, answered=answered)[:200])
+
+
+class ProposalTaskAnswerIn(Schema):
+    answer: str = Field(..., max_length=5000)
+
+
+@router.post("/proposal-tasks/{task_id}/answer", response=ProposalTaskOut)
+@refuses(409)
+def proposal_task_answer(request, task_id: Id, payload: ProposalTaskAnswerIn):
+    step = handler_steps(request.user).filter(pk=task_id).first()
+    if step is None:
+        raise NotFound()
+    return congresses.step_answer(step, actor=request.user, text=payload.answer)
