@@ -253,3 +253,132 @@ def test_staff_upload_figures_run_the_check_close_a_review_and_members_read_it(p
     assert "工资年增长不低于 5%" in member_page and "复议结论" in member_page
     assert login_client(personas.staff_other).get(url).status_code == 404
     assert login_client(personas.staff_other).get(f"/democracy/contracts/{contract.pk}/").status_code == 404
+
+
+def test_a_contract_of_the_standard_clauses_with_overtime_hours_from_attendance(personas):
+    from decimal import Decimal
+
+    from unionhome.integrations.models import Attendance
+
+    with pytest.raises(DomainError) as nothing:
+        contracts.standard_contract(org=personas.tree.union, data={}, chosen={"wage_growth": None})
+    assert "clauses" in nothing.value.fields
+    made = contracts.standard_contract(
+        org=personas.tree.union,
+        data={
+            "title": "2026 年度集体合同",
+            "starts_on": dt.date(2026, 1, 1),
+            "ends_on": dt.date(2026, 12, 31),
+        },
+        chosen={"wage_growth": Decimal("5.5"), "overtime_basis": 150, "women_barred": True, "paid_leave": ""},
+        overtime_source="attendance_overtime",
+    )
+    clauses = {c.text: (c.kind, c.rule) for c in made.clauses.all()}
+    assert clauses == {
+        "工资年增长不低于 5.5%": ("minimum", {"item": "wage_growth", "min": 5.5}),
+        "加班工资以基本工资为基数，不低于 150%": (
+            "formula",
+            {"expr": "overtime_pay >= overtime_hours * base_hourly_wage * 1.5"},
+        ),
+        "女职工禁忌从事的岗位不安排女职工": ("maximum", {"item": "women_barred_posts", "max": 0}),
+    }
+    sources = {i.code: i.source for i in made.items.all()}
+    assert sources["overtime_hours"] == "attendance_overtime" and sources["overtime_pay"] == ""
+    # the attendance feed says 20 + 20 hours in July, 30 in August, 40 in September (another
+    # union's member's hours are not counted)
+    for member, day, hours in (
+        (personas.member, dt.date(2026, 7, 3), 20),
+        (personas.other, dt.date(2026, 7, 4), 20),
+        (personas.member, dt.date(2026, 8, 3), 30),
+        (personas.other, dt.date(2026, 9, 3), 40),
+    ):
+        Attendance.objects.create(org=member.org, member=member, date=day, hours=8, overtime_hours=hours)
+    from ..factories import MemberFactory
+
+    far = MemberFactory(org=personas.tree.other_union)
+    Attendance.objects.create(org=far.org, member=far, date=dt.date(2026, 7, 3), hours=8, overtime_hours=99)
+    contracts.deliver(
+        contract=made,
+        period="2026Q3",
+        values={"wage_growth": 6, "base_hourly_wage": 20, "women_barred_posts": 0},
+        now=AT,
+    )
+    for month, pay in (("2026-07", 1200), ("2026-08", 900), ("2026-09", 1100)):
+        contracts.deliver(contract=made, period=month, values={"overtime_pay": pay}, now=sent(month))
+    late_run = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)  # long after the items' dates
+    results = {
+        r.clause.text[:4]: r for r in contracts.quarter_check(contract=made, quarter="2026Q3", now=late_run)
+    }
+    # 110 hours × 20 × 1.5 = 3,300 due, 3,200 paid; the attendance figures are never "late"
+    assert results["加班工资"].verdict == Verdict.NOT_COMPLIANT
+    assert (
+        "overtime_hours=110" in results["加班工资"].detail
+        and "overtime_pay=3200" in results["加班工资"].detail
+    )
+    assert (
+        results["工资年增"].verdict == Verdict.COMPLIANT and results["女职工禁"].verdict == Verdict.COMPLIANT
+    )
+    platform = made.items.get(code="overtime_hours").deliveries.all()
+    assert sorted((d.period, d.value, d.platform) for d in platform) == [
+        ("2026-07", 40, True),
+        ("2026-08", 30, True),
+        ("2026-09", 40, True),
+    ]
+    contracts.quarter_check(contract=made, quarter="2026Q3", now=late_run)  # run again: nothing new
+    assert made.items.get(code="overtime_hours").deliveries.count() == 3
+    # the quarter under way is not filled in
+    contracts.quarter_check(
+        contract=made, quarter=f"{dt.date.today().year}Q{(dt.date.today().month - 1) // 3 + 1}"
+    )
+    assert made.items.get(code="overtime_hours").deliveries.count() == 3
+
+
+def test_an_unknown_data_source_is_refused(personas):
+    with pytest.raises(DomainError) as refused:
+        contracts.contract_create(
+            org=personas.tree.union,
+            data={"title": "x", "starts_on": dt.date(2026, 1, 1), "ends_on": dt.date(2026, 12, 31),
+                  "items": [{"code": "a", "name": "A", "source": "payroll"}],
+                  "clauses": [{"text": "A ≥ 1", "kind": "minimum", "rule": {"item": "a", "min": 1}}]},
+        )  # fmt: skip
+    assert "items.0.source" in refused.value.fields
+
+
+def test_staff_enter_a_contract_on_the_page(personas):
+    from unionhome.democracy.models import Contract
+
+    from ..conftest import login_client
+
+    staff = login_client(personas.staff)
+    form = staff.get("/staff/democracy/").content.decode()
+    assert "工资年增长不低于（%）" in form and "考勤：加班工时合计" in form
+    base = {"action": "contract", "title": "2027 年度集体合同", "starts_on": "2027-01-01"}
+    page = staff.post(
+        "/staff/democracy/", {**base, "ends_on": "9999-12-31", "wage_growth": "5"}
+    ).content.decode()
+    assert "都在 2000—2100 年之间" in page and 'value="2027 年度集体合同"' in page  # kept what was typed
+    page = staff.post(
+        "/staff/democracy/", {**base, "ends_on": "2027-12-31", "wage_growth": "1e40"}
+    ).content.decode()
+    assert not Contract.objects.exists()
+    page = staff.post("/staff/democracy/", {**base, "ends_on": "2027-12-31"}).content.decode()
+    assert "至少选一条条款" in page and not Contract.objects.exists()
+    r = staff.post(
+        "/staff/democracy/",
+        {
+            **base,
+            "ends_on": "2027-12-31",
+            "wage_growth": "6",
+            "high_temp": "300",
+            "women_barred": "on",
+            "overtime_source": "attendance_overtime",
+        },
+    )
+    made = Contract.objects.get()
+    assert r["Location"] == f"/staff/democracy/contracts/{made.pk}/"
+    assert sorted(made.clauses.values_list("text", flat=True)) == [
+        "6–9 月高温津贴每月不低于 300 元，次月 15 日前发放",
+        "女职工禁忌从事的岗位不安排女职工",
+        "工资年增长不低于 6%",
+    ]
+    assert not made.items.filter(source="attendance_overtime").exists()  # no overtime clause, no hours item

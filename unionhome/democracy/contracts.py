@@ -24,12 +24,16 @@ import calendar
 import datetime as dt
 import operator
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from unionhome.core import sources
 from unionhome.core.errors import DomainError, refuse
 from unionhome.core.models import Org
 from unionhome.core.scoping import by_rule, held
@@ -71,6 +75,13 @@ def period_end(period: str) -> dt.date:
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     year, q = parse_quarter(period)
     return period_end(quarter_months(year, q)[-1])
+
+
+def period_start(period: str) -> dt.date:
+    if MONTH.match(period):
+        return period_end(period).replace(day=1)
+    year, q = parse_quarter(period)
+    return dt.date(year, 3 * q - 2, 1)
 
 
 def valid_period(period: str) -> str:
@@ -176,6 +187,12 @@ def contract_create(*, org: Org, data: dict) -> Contract:
             )
         if not str(item.get("name") or "").strip():
             raise DomainError("invalid", _("请填写数据项名称"), fields={f"items.{i}.name": _("必填")})
+        if (item.get("source") or "") not in ("", *sources.SOURCES):
+            raise DomainError(
+                "invalid",
+                _("没有这个数据来源"),
+                fields={f"items.{i}.source": "、".join(sorted(sources.SOURCES))},
+            )
         codes.add(code)
     clauses = data.get("clauses") or []
     if not clauses:
@@ -220,6 +237,7 @@ def contract_create(*, org: Org, data: dict) -> Contract:
                     unit=str(item.get("unit") or "")[:20],
                     monthly=bool(item.get("monthly")),
                     due_days=int(item.get("due_days") or 15),
+                    source=item.get("source") or "",
                 )  # fmt: skip
                 for item in items
             ]
@@ -238,6 +256,89 @@ def contract_create(*, org: Org, data: dict) -> Contract:
             ]
         )
     return contract
+
+
+# -- the standard clauses the staff page offers -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A clause most contracts have: its label on the form, its words in the contract ({n}: the
+    number typed), the items it needs (code, name, monthly) and its rule for a number."""
+
+    label: str
+    text: str
+    kind: str
+    items: tuple[tuple[str, str, bool], ...]
+    rule: Callable[[Decimal], dict]
+    default: int | None  # None: no number, a yes/no
+
+
+def _json(n: Decimal) -> int | float:
+    return int(n) if n == n.to_integral_value() else float(n)
+
+
+STANDARD = {
+    "wage_growth": Standard(
+        _l("工资年增长不低于（%）"), "工资年增长不低于 {n}%", ClauseKind.MINIMUM,
+        (("wage_growth", "工资同比增长（%）", False),), lambda n: {"item": "wage_growth", "min": _json(n)}, 5,
+    ),
+    "piece_rate": Standard(
+        _l("计件单价不低于（元/件）"), "计件单价不低于 {n} 元/件", ClauseKind.MINIMUM,
+        (("piece_rate", "计件单价（元/件）", False),), lambda n: {"item": "piece_rate", "min": _json(n)}, None,
+    ),
+    "overtime_basis": Standard(
+        _l("加班工资以基本工资为基数，不低于（%）"), "加班工资以基本工资为基数，不低于 {n}%", ClauseKind.FORMULA,
+        (("overtime_pay", "加班工资总额", True), ("overtime_hours", "加班总工时", True),
+         ("base_hourly_wage", "基本工资折算小时工资", False)),
+        lambda n: {"expr": f"overtime_pay >= overtime_hours * base_hourly_wage * {_plain(n / 100)}"}, 150,
+    ),
+    "paid_leave": Standard(
+        _l("带薪年休假不少于（天）"), "带薪年休假不少于 {n} 天", ClauseKind.MINIMUM,
+        (("paid_leave_days", "带薪年休假天数", False),), lambda n: {"item": "paid_leave_days", "min": _json(n)}, 5,
+    ),
+    "high_temp": Standard(
+        _l("6–9 月高温津贴每月不低于（元），次月 15 日前发放"), "6–9 月高温津贴每月不低于 {n} 元，次月 15 日前发放",
+        ClauseKind.MONTHLY, (("high_temp", "高温津贴（元/人）", True),),
+        lambda n: {"item": "high_temp", "min": _json(n), "months": [6, 7, 8, 9], "pay_by": 15}, 300,
+    ),
+    "training": Standard(
+        _l("人均培训每季度不少于（学时）"), "人均培训每季度不少于 {n} 学时", ClauseKind.MINIMUM,
+        (("training_hours", "人均培训学时", False),), lambda n: {"item": "training_hours", "min": _json(n)}, 8,
+    ),
+    "women_barred": Standard(
+        _l("女职工禁忌从事的岗位不安排女职工"), "女职工禁忌从事的岗位不安排女职工", ClauseKind.MAXIMUM,
+        (("women_barred_posts", "安排在女职工禁忌岗位的女职工人数", False),),
+        lambda n: {"item": "women_barred_posts", "max": 0}, None,
+    ),
+}  # fmt: skip
+YES_NO = {"women_barred"}
+
+
+def standard_contract(*, org: Org, data: dict, chosen: dict, overtime_source: str = "") -> Contract:
+    """A contract of the standard clauses chosen (key → its number, or True for a yes/no one),
+    with the data items they need; overtime hours can come from the platform's attendance."""
+    items: dict[str, dict] = {}
+    clauses = []
+    for key, standard in STANDARD.items():
+        value = chosen.get(key)
+        if value in (None, False, ""):
+            continue
+        number = Decimal(0) if key in YES_NO else _number(value, key)
+        clauses.append(
+            {
+                "text": standard.text.format(n=_plain(number)),
+                "kind": standard.kind,
+                "rule": standard.rule(number),
+            }
+        )
+        for code, name, monthly in standard.items:
+            items[code] = {"code": code, "name": name, "monthly": monthly}
+    if not clauses:
+        raise DomainError("invalid", _("至少选一条条款"), fields={"clauses": _("至少填写一条")})
+    if overtime_source and "overtime_hours" in items:
+        items["overtime_hours"]["source"] = overtime_source
+    return contract_create(org=org, data={**data, "items": list(items.values()), "clauses": clauses})
 
 
 def deliver(*, contract: Contract, period: str, values: dict, paid_on: dict | None = None, now=None) -> int:
@@ -320,7 +421,9 @@ def judge(clause: Clause, items: dict[str, DataItem], latest: dict, year: int, q
     late = [
         key
         for key in needed
-        if key in latest and timezone.localtime(latest[key].delivered_at).date() > _due(items[key[0]], key[1])
+        if key in latest
+        and not latest[key].platform
+        and timezone.localtime(latest[key].delivered_at).date() > _due(items[key[0]], key[1])
     ]
     failures = []
     if clause.kind == ClauseKind.MINIMUM:
@@ -369,6 +472,33 @@ def judge(clause: Clause, items: dict[str, DataItem], latest: dict, year: int, q
     return Verdict.COMPLIANT, _("符合")
 
 
+def _from_platform(
+    contract: Contract, items: dict[str, DataItem], latest: dict, periods: list[str], now
+) -> int:
+    """Deliver the figures the platform keeps itself (an item with a `source`) for each period
+    of the quarter that has ended; a figure already delivered with the same value is not
+    delivered again. How many were delivered."""
+    today = timezone.localdate()
+    rows = []
+    for item in items.values():
+        if not item.source:
+            continue
+        for period in periods:
+            if bool(MONTH.match(period)) != item.monthly or period_end(period) >= today:
+                continue
+            value = sources.figure(item.source, contract.org, period_start(period), period_end(period))
+            known = latest.get((item.code, period))
+            if value is None or (known is not None and known.platform and known.value == value):
+                continue
+            rows.append(
+                Delivery(
+                    org=contract.org, item=item, period=period, value=value, delivered_at=now, platform=True
+                )
+            )
+    Delivery.objects.bulk_create(rows)
+    return len(rows)
+
+
 def quarter_check(*, contract: Contract, quarter: str, owner: str = "", now=None) -> list[CheckResult]:
     """Every clause's verdict for the quarter (run again, it replaces the last run's); each
     exception opens its review, owned by `owner`, due in REVIEW_DAYS working days."""
@@ -379,7 +509,10 @@ def quarter_check(*, contract: Contract, quarter: str, owner: str = "", now=None
         i.code: i
         for i in by_rule(DataItem.objects, "the items of a contract in hand").filter(contract=contract)
     }
-    latest = _latest(contract, [*quarter_months(year, q), quarter])
+    periods = [*quarter_months(year, q), quarter]
+    latest = _latest(contract, periods)
+    if _from_platform(contract, items, latest, periods, now):
+        latest = _latest(contract, periods)
     out = []
     due = workdays_after(timezone.localdate(), REVIEW_DAYS)
     with transaction.atomic():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,46 @@ class CongressForm(forms.Form):
     term = forms.IntegerField(label=_("届"), min_value=1, max_value=100)
     session = forms.IntegerField(label=_("次"), min_value=1, max_value=100)
     opens_on = forms.DateField(label=_("开会日期"), widget=DateInput())
+
+
+class ContractForm(forms.Form):
+    """A collective contract of the standard clauses: a number typed puts its clause in the
+    contract; left empty, the contract does not have it."""
+
+    title = forms.CharField(label=_("合同名称"), max_length=160)
+    starts_on = forms.DateField(label=_("生效日期"), widget=DateInput())
+    ends_on = forms.DateField(label=_("到期日期"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        from unionhome.core import sources
+
+        from .contracts import STANDARD, YES_NO
+
+        super().__init__(*args, **kwargs)
+        for key, standard in STANDARD.items():
+            if key in YES_NO:
+                self.fields[key] = forms.BooleanField(label=standard.label, required=False)
+            else:
+                self.fields[key] = forms.DecimalField(
+                    label=standard.label, required=False, min_value=0, max_value=1_000_000, decimal_places=4,
+                    initial=standard.default, help_text=_("留空：合同没有这一条"),
+                )  # fmt: skip
+        self.fields["overtime_source"] = forms.ChoiceField(
+            label=_("加班工时的来源"), required=False,
+            choices=[("", _("企业报送"))] + [(k, v) for k, v in sources.choices() if k == "attendance_overtime"],
+        )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and not (dt.date(2000, 1, 1) <= starts < ends <= dt.date(2100, 12, 31)):
+            self.add_error("ends_on", _("到期日期应晚于生效日期，都在 2000—2100 年之间"))
+        return data
+
+    def chosen(self) -> dict:
+        from .contracts import STANDARD
+
+        return {key: self.cleaned_data.get(key) for key in STANDARD}
 
 
 class RepresentativeForm(forms.Form):

@@ -332,10 +332,18 @@ class DataItem(Scoped):
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     monthly = models.BooleanField(_("按月报送"), default=False)
     due_days = models.PositiveSmallIntegerField(_("期满后几天内报送"), default=15)
+    # A figure the platform computes from its own records (core.sources), not the enterprise.
+    source = models.CharField(_("数据来源"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["contract", "code"], name="data_item_once")]
+
+    @property
+    def source_label(self) -> str:
+        from unionhome.core.sources import SOURCES
+
+        return str(SOURCES[self.source][0]) if self.source in SOURCES else self.source
 
 
 class Delivery(Scoped):
@@ -348,6 +356,7 @@ class Delivery(Scoped):
     value = models.DecimalField(max_digits=16, decimal_places=4)
     paid_on = models.DateField(null=True, blank=True)
     delivered_at = models.DateTimeField()
+    platform = models.BooleanField(default=False)  # computed from the platform's records: never late
 
     class Meta:
         ordering = ["item", "period", "-delivered_at", "-pk"]

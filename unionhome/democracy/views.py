@@ -24,6 +24,7 @@ from . import polls
 from .forms import (
     AnswerForm,
     CongressForm,
+    ContractForm,
     PaperForm,
     PollForm,
     ProposalForm,
@@ -188,8 +189,19 @@ def staff_home(request):
     action = request.POST.get("action")
     congress_form = CongressForm(request.POST if action == "congress" else None)
     poll_form = PollForm(request.POST if action == "poll" else None, sites=sites_under(org))
+    contract_form = ContractForm(request.POST if action == "contract" else None)
     if request.method == "POST":
         try:
+            if action == "contract" and contract_form.is_valid():
+                from . import contracts
+
+                d = contract_form.cleaned_data
+                made = contracts.standard_contract(
+                    org=org, data={"title": d["title"], "starts_on": d["starts_on"], "ends_on": d["ends_on"]},
+                    chosen=contract_form.chosen(), overtime_source=d.get("overtime_source") or "",
+                )  # fmt: skip
+                messages.success(request, _("集体合同已录入"))
+                return redirect("staff-contract", made.pk)
             if action == "congress" and congress_form.is_valid():
                 made = congresses.congress_create(org=org, data=congress_form.cleaned_data)
                 messages.success(request, _("职代会已建立"))
@@ -199,13 +211,16 @@ def staff_home(request):
                 messages.success(request, _("表决已安排"))
                 return redirect("staff-poll", made.pk)
         except DomainError as exc:
-            add_domain_error(congress_form if action == "congress" else poll_form, exc)
+            add_domain_error(
+                {"congress": congress_form, "contract": contract_form}.get(action, poll_form), exc
+            )
     return render(
         request,
         "democracy/staff/home.html",
         {"org": org, "congresses": within(Congress.objects, org).order_by("-term", "-session"), "contracts": _contracts(org),
          "polls": within(Poll.objects, org).order_by("-opens_at")[:50], "congress_form": congress_form,
-         "poll_form": poll_form, "overdue": congresses.overdue(org), "overdue_matters": _overdue_matters(org)},
+         "poll_form": poll_form, "contract_form": contract_form, "overdue": congresses.overdue(org),
+         "overdue_matters": _overdue_matters(org)},
     )  # fmt: skip
 
 

@@ -12,3 +12,12 @@ class IntegrationsConfig(AppConfig):
         from .actions import ACTIONS
 
         describe_actions(ACTIONS)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from unionhome.core.sources import source
+
+        source(
+            "attendance_overtime", _("考勤：加班工时合计"), "unionhome.integrations.figures.overtime_hours"
+        )
+        source("attendance_hours", _("考勤：出勤工时合计"), "unionhome.integrations.figures.worked_hours")

@@ -23,6 +23,11 @@ class ItemIn(Schema):
     unit: str = Field("", max_length=20)
     monthly: bool = False
     due_days: int = Field(15, ge=0, le=120, description="days after the period's end it is due")
+    source: str = Field(
+        "",
+        max_length=40,
+        description="empty: the enterprise delivers it; attendance_overtime or attendance_hours: the platform sums its attendance records",
+    )
 
 
 class ClauseIn(Schema):
