@@ -37,10 +37,12 @@ def _fresh_caches():
 
     from unionhome.activities.offers import forget_cached_offers
     from unionhome.core import limits
+    from unionhome.democracy.polls import forget_cached_polls
 
     cache.clear()
     limits.store().clear()
     forget_cached_offers()
+    forget_cached_polls()
     yield
 
 

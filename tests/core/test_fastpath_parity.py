@@ -13,6 +13,7 @@ from django.utils import timezone
 from unionhome.activities import offers
 from unionhome.appeals.services import appeal_submit
 from unionhome.core import fastpath
+from unionhome.democracy.models import Congress
 
 from ..conftest import bearer
 from ..wsgi import SECURITY_HEADERS, call, fast_app
@@ -48,8 +49,44 @@ CASES = {
         ("POST", f"/api/v1/offers/{o.pk}/claims", None, "member"),  # already claimed
         ("POST", f"/api/v1/offers/{o.pk}/claims", None, "other"),  # sold out
     ],
+    ("POST", r"/api/v1/polls/(?P<poll_id>[0-9]{1,18})/ballots"): lambda p: [
+        ("POST", f"/api/v1/polls/{(poll := _poll(p)).pk}/ballots", {"choices": ["随便"]}, "member"),  # 400
+        ("POST", f"/api/v1/polls/{poll.pk}/ballots", {"choices": "赞成"}, "member"),  # the 422
+        ("POST", f"/api/v1/polls/{poll.pk}/ballots", {"choices": ["赞成"]}, "member"),
+        ("POST", f"/api/v1/polls/{poll.pk}/ballots", {"choices": ["反对"]}, "member"),  # already voted
+        ("POST", f"/api/v1/polls/{poll.pk}/ballots", {"choices": ["赞成"]}, "other"),  # not on the list
+        ("POST", f"/api/v1/polls/{poll.pk}/ballots", {"choices": ["赞成"]}, "staff_other"),  # 404
+    ],
 }
-VARYING = {"id", "number", "received_at", "code", "short_code", "ticket", "timeline", "won_at"}
+VARYING = {"id", "number", "received_at", "code", "short_code", "ticket", "timeline", "won_at", "receipt"}
+
+
+def _poll(personas):
+    """A congress's open poll; personas.member is its one representative, personas.other a member
+    of the same union who may see it but not vote."""
+    import datetime as dt
+
+    from unionhome.democracy import congress as congresses
+    from unionhome.democracy import polls
+
+    congress = congresses.congress_create(
+        org=personas.tree.union,
+        data={
+            "title": "职代会",
+            "term": 1,
+            "session": 1 + Congress.objects.count(),
+            "opens_on": dt.date(2026, 12, 1),
+        },
+    )
+    congresses.representative_add(
+        congress=congress, member=personas.member, delegation="一", category="frontline"
+    )
+    now = timezone.now()
+    return polls.poll_create(
+        org=personas.tree.union,
+        data={"title": "年度工作报告", "kind": "single", "options": ["赞成", "反对"], "electorate": "congress",
+              "opens_at": now - dt.timedelta(minutes=5), "closes_at": now + dt.timedelta(hours=1)},
+    )  # fmt: skip
 
 
 def test_every_fast_route_has_a_case():

@@ -1,5 +1,5 @@
 """One person, one ballot under real concurrent requests (issue #25): 50 ballots from one
-representative at once against a live server — on PostgreSQL in CI as on SQLite — give exactly
+representative at once against a live server (Django's stack, and the fast path) — on PostgreSQL in CI as on SQLite — give exactly
 one ballot, one 201 and 49 `already_voted`."""
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from unionhome.democracy import congress as congresses
 from unionhome.democracy import polls
 from unionhome.democracy.models import Ballot, Voter
 
-from ..activities.test_concurrency import fire, tokens_for
+from ..activities.test_concurrency import fast_server, fire, tokens_for  # noqa: F401 — a fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_fifty_ballots_at_once_from_one_voter_give_one_ballot(personas, live_server):
+@pytest.mark.parametrize("server", ["live_server", "fast_server"])
+def test_fifty_ballots_at_once_from_one_voter_give_one_ballot(personas, request, server):
+    """Through Django's own stack, and through the production WSGI application whose fast path
+    takes a listed voter's ballot (the first ballot freezes the list on Django's path)."""
     from unionhome.members.models import Member
 
+    live_server = request.getfixturevalue(server)
     union = personas.tree.union
     congress = congresses.congress_create(
         org=union, data={"title": "职代会", "term": 1, "session": 1, "opens_on": dt.date(2026, 12, 1)}

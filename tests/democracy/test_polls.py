@@ -251,3 +251,28 @@ def test_the_api_shapes_and_outsiders(congress, personas, client):
         assert client.post(
             "/api/v1/polls", {**body, **bad}, content_type="application/json", **staff
         ).status_code in (400, 422), bad
+
+
+def test_the_burst_path_takes_a_listed_voters_ballot_once_and_leaves_the_rest_to_the_ordinary_path(
+    congress, personas, django_assert_max_num_queries
+):
+    reps = seat(congress, 2)
+    poll = package(congress)
+    first, second = (r.member.user.pk for r in reps)
+    items = {"工资增长": "for", "带薪休假": "against"}
+    # not frozen yet: the ordinary path takes the voter list first
+    assert polls.vote_listed(poll_id=poll.pk, user_id=first, choices=items) is None
+    polls.freeze(poll)
+    polls.poll_snapshot(poll.pk)
+    with django_assert_max_num_queries(4):  # the update and the insert (and their savepoint)
+        receipt = polls.vote_listed(poll_id=poll.pk, user_id=first, choices=items)
+    assert polls.counted(poll, receipt)
+    assert polls.vote_listed(poll_id=poll.pk, user_id=first, choices=items) is None  # voted already
+    assert polls.vote_listed(poll_id=poll.pk, user_id=personas.member_user.pk, choices=items) is None
+    with pytest.raises(DomainError):  # a listed voter's bad ballot: refused, and they can still vote
+        polls.vote_listed(poll_id=poll.pk, user_id=second, choices={"工资增长": "for"})
+    assert not Voter.objects.get(poll=poll, user_id=second).voted
+    assert polls.vote_listed(poll_id=poll.pk, user_id=second, choices=items)
+    assert Ballot.objects.filter(poll=poll).count() == 2
+    later = poll.closes_at + dt.timedelta(seconds=1)
+    assert polls.vote_listed(poll_id=poll.pk, user_id=second, choices=items, now=later) is None
