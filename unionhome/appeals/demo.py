@@ -23,7 +23,7 @@ from .models import Appeal, Channel, Dispatch, DispatchStatus, Outcome, RiskItem
 from .review import week_of
 from .services import ROUTE_WORKDAYS
 
-DAYS = 365
+DAYS = 730  # the two years since the platform went live (insights.demo holds the year before)
 PER_DAY = 1.4
 CHANNELS = [
     (Channel.ONLINE, 0.55),
@@ -153,7 +153,7 @@ def _history(rng, example, member, received, staff, calendar, days_ago, today) -
         negotiation_list=route == Route.NEGOTIATION,
         congress_list=route == Route.NEGOTIATION and category in ("wages", "hours"),
     )
-    # The cycle shortens as the platform beds in: ~15 days a year ago, ~5 days now.
+    # The cycle shortens as the platform beds in: ~15 days at the launch, ~5 days now.
     typical = 5 + 10 * (days_ago / DAYS)
     cycle_days = (
         max(0.2, rng.gauss(typical, typical / 3)) if route != Route.IMMEDIATE else rng.uniform(0.1, 0.9)

@@ -3,11 +3,11 @@ the ledgers a union brings, and the roster's dates and the accounts' opening set
 before/after figures tell seed 000's story (table 2) — then a month of attendance with some
 members over the limit, the sub-unions' quarterly plans, and last month's review.
 
-The platform went live LAUNCH_DAYS ago: the appeals app's demo holds the year since, as received
-here. The year before comes from the ledger (`appeals.history`), with the old way's figures:
-a cycle of about 15 days, most closed, two in three satisfied. About 30% had an account by the
-launch and nearly all a year on; about 20% of the roster left in the year before, fewer than
-one in ten in the year after."""
+Three years in all: the platform went live LAUNCH_DAYS (two years) ago, and the appeals app's
+demo holds the two years since, as received here. The year before comes from the ledger
+(`appeals.history`), with the old way's figures: a cycle of about 15 days, most closed, two in
+three satisfied. About 30% had an account by the launch and nearly all some months on; about
+20% of the roster left in the year before, fewer than one in ten in each year after."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from unionhome.members.models import Member, MemberStatus, Post
 
 from . import care, plans, review
 
-LAUNCH_DAYS = 365
+LAUNCH_DAYS = 730
 LEDGER_PER_DAY = 1.6
 SEED = 2023
 PLAN_ITEMS = [
@@ -113,11 +113,14 @@ def _accounts(enterprise: Org, launch: dt.date, rng: random.Random) -> None:
 
 def _leavers(enterprise: Org, launch: dt.date, today: dt.date, rng: random.Random) -> None:
     """People who left: about one in five of the roster in the year before the launch, one in
-    twelve in the year since."""
+    twelve in each year since."""
     headcount = within(Member.objects, enterprise).count()
     branch = Org.objects.filter(parent=enterprise).order_by("pk").first() or enterprise
     rows = []
-    for year_start, share, tag in ((launch - dt.timedelta(days=365), 0.2, "A"), (launch, 0.08, "B")):
+    years = [(launch - dt.timedelta(days=365), 0.2, "A")] + [
+        (launch + dt.timedelta(days=365 * n), 0.08, "BCD"[n]) for n in range(LAUNCH_DAYS // 365)
+    ]
+    for year_start, share, tag in years:
         for i in range(round(headcount * share)):
             left = year_start + dt.timedelta(days=rng.randint(1, 364))
             rows.append(
