@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 
 from unionhome.democracy import congress as congresses
@@ -177,3 +178,43 @@ def test_staff_accept_a_proposal_to_departments_and_the_handler_answers_on_the_p
     staff.post(url, {"action": "answer", "proposal": p.pk, "answer": "下月配齐"})
     p.refresh_from_db()
     assert p.status == "answered" and p.answer == "下月配齐"
+
+
+@pytest.mark.parametrize(
+    "url, key, raise_action, item",
+    [
+        (
+            "/democracy/suggestions/",
+            "suggestion",
+            "submit",
+            {"title": "更衣室加装排风扇", "body": "夏天太闷。"},
+        ),
+        (
+            "/democracy/topics/",
+            "topic",
+            "raise",
+            {"kind": "rest", "title": "连续接单不能休息", "body": "不让下线。"},
+        ),
+    ],
+)
+def test_members_support_on_the_public_lists_once_and_never_their_own(personas, url, key, raise_action, item):
+    from unionhome.democracy.models import Suggestion, Topic
+
+    author, other = login_client(personas.member_user), login_client(personas.other_user)
+    page = author.post(url, {"action": raise_action, **item, "title": ""}).content.decode()
+    assert item["body"] in page  # refused for the empty title, what was typed stays
+    assert author.post(url, {"action": raise_action, **item})["Location"] == url
+    made = (Suggestion if key == "suggestion" else Topic).objects.get()
+    assert (
+        "不能支持自己" in author.post(url, {"action": "support", key: made.pk}, follow=True).content.decode()
+    )
+    other.post(url, {"action": "support", key: made.pk})
+    assert (
+        "您已经支持过了" in other.post(url, {"action": "support", key: made.pk}, follow=True).content.decode()
+    )
+    made.refresh_from_db()
+    assert made.supports == 1
+    assert other.post(url, {"action": "support", key: 2**63}).status_code == 404
+    assert (
+        login_client(personas.staff_other).post(url, {"action": "support", key: made.pk}).status_code == 404
+    )

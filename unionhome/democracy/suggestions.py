@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
-from unionhome.core.scoping import held, own
+from unionhome.core.scoping import own
 from unionhome.members.selectors import require_active_member
 
 from .models import Suggestion, SuggestionStatus, Support
 from .selectors import enterprise_and_above
+from .supports import add_support
 
 NEXT = {
     SuggestionStatus.RECEIVED: {SuggestionStatus.ASSESSED, SuggestionStatus.REJECTED},
@@ -57,17 +56,9 @@ def suggestion_for(user, pk: int) -> Suggestion:
 
 def support(*, suggestion: Suggestion, user) -> Suggestion:
     """One support per member, not for one's own."""
-    member = require_active_member(user)
-    if suggestion.author_id == member.pk:
-        raise Conflict("own", _("不能支持自己的建议"))
-    try:
-        with transaction.atomic():
-            own(Support.objects, member).create(org=suggestion.org, suggestion=suggestion, member=member)
-            held(suggestion).update(supports=F("supports") + 1)
-    except IntegrityError:
-        raise Conflict("already_supported", _("您已经支持过了")) from None
-    suggestion.refresh_from_db()
-    return suggestion
+    return add_support(
+        item=suggestion, user=user, model=Support, field="suggestion", own_message=_("不能支持自己的建议")
+    )
 
 
 def _money(value, field: str) -> Decimal | None:

@@ -6,18 +6,18 @@ negotiate (F2) and, once signed, be written into the contract as a clause (F4)."
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from unionhome.core.errors import Conflict, DomainError, NotFound, refuse
 from unionhome.core.models import Org
-from unionhome.core.scoping import held, own, within
+from unionhome.core.scoping import within
 from unionhome.members.selectors import require_active_member
 
 from . import matters
 from .models import MatterKind, NegotiationItem, Topic, TopicKind, TopicSupport
 from .selectors import enterprise_and_above
+from .supports import add_support
 
 
 def raise_topic(*, user, kind: str, title: str, body: str) -> Topic:
@@ -48,17 +48,9 @@ def topic_for(user, pk: int) -> Topic:
 
 
 def support(*, topic: Topic, user) -> Topic:
-    member = require_active_member(user)
-    if topic.author_id == member.pk:
-        raise Conflict("own", _("不能支持自己提的议题"))
-    try:
-        with transaction.atomic():
-            own(TopicSupport.objects, member).create(org=topic.org, topic=topic, member=member)
-            held(topic).update(supports=F("supports") + 1)
-    except IntegrityError:
-        raise Conflict("already_supported", _("您已经支持过了")) from None
-    topic.refresh_from_db()
-    return topic
+    return add_support(
+        item=topic, user=user, model=TopicSupport, field="topic", own_message=_("不能支持自己提的议题")
+    )
 
 
 def group(*, org: Org, topic_ids: list[int], title: str, summary: str = "") -> NegotiationItem:

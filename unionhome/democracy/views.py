@@ -382,6 +382,30 @@ def staff_matter(request, pk: int):
     )
 
 
+def _raise_or_support(request, form, *, action, create, created, support, key, url):
+    """A public list's POST: a new item from `form` (POST `action`), or the member's support for
+    the item whose id is POST `key`. The redirect to answer with, or None to show the page again
+    with the form's errors (what was typed stays); a refused support is told on the list."""
+    try:
+        if request.POST.get("action") == action and form.is_valid():
+            create(user=request.user, **form.cleaned_data)
+            messages.success(request, created)
+            return redirect(url)
+        if request.POST.get("action") == "support":
+            support(int_param(request.POST.get(key)) or 0)
+            messages.success(request, _("已支持"))
+            return redirect(url)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        if request.POST.get("action") == action:
+            add_domain_error(form, exc)
+        else:
+            messages.error(request, exc.message)
+            return redirect(url)
+    return None
+
+
 @login_required
 def suggestion_list(request):
     """合理化建议: the public list, support, and a new suggestion."""
@@ -390,28 +414,13 @@ def suggestion_list(request):
 
     form = SuggestionForm(request.POST if request.POST.get("action") == "submit" else None)
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "submit" and form.is_valid():
-                suggestions.submit(user=request.user, **form.cleaned_data)
-                messages.success(request, _("建议已提交，谢谢您"))
-                return redirect("suggestions")
-            if request.POST.get("action") == "support":
-                suggestions.support(
-                    suggestion=suggestions.suggestion_for(
-                        request.user, int_param(request.POST.get("suggestion")) or 0
-                    ),
-                    user=request.user,
-                )
-                messages.success(request, _("已支持"))
-                return redirect("suggestions")
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            if request.POST.get("action") == "submit":
-                add_domain_error(form, exc)
-            else:
-                messages.error(request, exc.message)
-                return redirect("suggestions")
+        done = _raise_or_support(
+            request, form, action="submit", create=suggestions.submit, created=_("建议已提交，谢谢您"),
+            support=lambda pk: suggestions.support(suggestion=suggestions.suggestion_for(request.user, pk), user=request.user),
+            key="suggestion", url="suggestions",
+        )  # fmt: skip
+        if done is not None:
+            return done
     found = suggestions.visible(request.user)
     member = member_of(request.user)
     return render(
@@ -547,26 +556,13 @@ def topic_list(request):
 
     form = TopicForm(request.POST if request.POST.get("action") == "raise" else None)
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "raise" and form.is_valid():
-                topics.raise_topic(user=request.user, **form.cleaned_data)
-                messages.success(request, _("议题已提交"))
-                return redirect("topics")
-            if request.POST.get("action") == "support":
-                topics.support(
-                    topic=topics.topic_for(request.user, int_param(request.POST.get("topic")) or 0),
-                    user=request.user,
-                )
-                messages.success(request, _("已支持"))
-                return redirect("topics")
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            if request.POST.get("action") == "raise":
-                add_domain_error(form, exc)
-            else:
-                messages.error(request, exc.message)
-                return redirect("topics")
+        done = _raise_or_support(
+            request, form, action="raise", create=topics.raise_topic, created=_("议题已提交"),
+            support=lambda pk: topics.support(topic=topics.topic_for(request.user, pk), user=request.user),
+            key="topic", url="topics",
+        )  # fmt: skip
+        if done is not None:
+            return done
     member = member_of(request.user)
     return render(
         request,
