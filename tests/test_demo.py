@@ -187,3 +187,14 @@ def test_the_history_tells_the_seeds_before_and_after(union, db):
     year, quarter = plans.quarter_of(today)
     assert [r.rank for r in plans.ranking(enterprise, year, quarter)][0] == 1
     assert MonthlyReview.objects.filter(org=enterprise).exists()
+
+
+def test_courses_with_a_handbook_drawn_into_pages_and_certificates(union, db):
+    from unionhome.core.outbox import relay
+    from unionhome.learning.models import Certificate, Lesson
+
+    relay()  # the worker's relay: the demo queued the drawing of the handbook's pages
+    handbook = Lesson.objects.get(kind="document", course__org=union.enterprise)
+    assert handbook.pages == 3 and handbook.page_images.count() == 3
+    assert "84 消毒液" in handbook.page_images.get(number=1).text
+    assert Certificate.objects.filter(org=union.enterprise).exists()

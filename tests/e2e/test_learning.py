@@ -153,3 +153,33 @@ def test_the_contest_pages_for_the_entrant_the_judge_and_staff_pass_axe(personas
     ]
     open_each(pages, live_server, browser, "contest")
     assert entry.code
+
+
+def test_a_member_reads_a_pdf_lesson_page_by_page_to_its_end(personas, live_server, browser):
+    from unionhome.learning import courses, documents
+    from unionhome.learning.models import Progress
+
+    from ..learning.test_documents import pdf, upload
+
+    course = courses.course_create(org=personas.tree.union, data={"title": "安全手册"})
+    lesson = courses.lesson_add(course=course, data={"kind": "document", "title": "保洁员安全手册"})
+    lesson.media.save("handbook.pdf", upload(pdf(3)), save=True)
+    documents.draw(lesson.pk)
+    for size, elder in (({"width": 390, "height": 844}, True), ({"width": 1366, "height": 900}, False)):
+        personas.member_user.elder_mode = elder
+        personas.member_user.save()
+        Progress.objects.filter(lesson=lesson).delete()
+        context = browser.new_context(viewport=size, locale="zh-CN")
+        page = context.new_page()
+        login(page, live_server.url, "member", PASSWORD)
+        page.goto(f"{live_server.url}/learning/lessons/{lesson.pk}/")
+        expect(page.locator(".doc-page img")).to_have_count(3)
+        assert serious_violations(page) == []
+        page.wait_for_timeout(500)
+        assert Progress.objects.get(lesson=lesson).done_at is None  # the end is three pages down
+        page.locator(".doc-page img").last.scroll_into_view_if_needed()
+        page.locator("#lesson-end").scroll_into_view_if_needed()
+        expect(page.locator("#lesson-end")).to_have_text("已读完")
+        assert Progress.objects.get(lesson=lesson).done_at is not None
+        shot(page, f"learning-document-{size['width']}")
+        context.close()

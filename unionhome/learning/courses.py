@@ -73,6 +73,13 @@ def lesson_add(*, course: Course, data: dict) -> Lesson:
         isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 36000
     ):
         errors["seconds"] = _("视频时长应在 1 到 36000 秒之间")
+    media_url = str(data.get("media_url") or "").strip()
+    if media_url and not (
+        media_url.startswith(("https://", "http://"))
+        or media_url.startswith("/")
+        and not media_url.startswith("//")
+    ):
+        errors["media_url"] = _("地址应以 https:// 开头")
     activity = None
     if kind == LessonKind.SESSION:
         from unionhome.activities.models import Activity
@@ -89,7 +96,7 @@ def lesson_add(*, course: Course, data: dict) -> Lesson:
         title=title,
         body=str(data.get("body") or "")[:20000],
         media=data.get("media") or "",
-        media_url=str(data.get("media_url") or "")[:300],
+        media_url=media_url[:300],
         seconds=seconds if kind == LessonKind.VIDEO else 0,
         activity=activity,
     )

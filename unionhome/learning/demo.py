@@ -15,7 +15,7 @@ from unionhome.core.models import Org
 from unionhome.core.scoping import within
 from unionhome.members.models import Member, MemberStatus, Post, SkillLevel
 
-from . import courses, services
+from . import courses, documents, services
 from .models import Course, Question
 
 SEED = 24
@@ -385,6 +385,13 @@ COURSES = [
                 "酸性洁厕剂和 84 消毒液混用会产生有毒氯气；不同清洁剂分类存放、标签清楚。",
             ),
             ("text", "湿滑地面和高处作业", "拖地时摆放警示牌；高处擦窗要系安全带、有人监护，不探身出窗外。"),
+            (
+                "document",
+                "保洁员安全手册（三页）",
+                "一、清洁剂分类存放，标签朝外，不用饮料瓶分装。\n二、84 消毒液与洁厕灵混用会产生氯气，头晕胸闷立即离开并报告。\n"
+                "三、拖地先放警示牌，湿滑区域干透再撤。\n四、高处擦窗系安全带，有人监护。\n五、垃圾分类：可回收物、有害垃圾、厨余垃圾、其他垃圾。\n"
+                "六、手被化学品灼伤，立即用流动清水冲洗 15 分钟。",
+            ),
         ],
     },
     {
@@ -463,11 +470,38 @@ def _course(enterprise: Org, spec: dict) -> Course:
               "exam": exam.pk, "exam_required": spec.get("required", False)},
     )  # fmt: skip
     for kind, name, body, *seconds in spec["lessons"]:
-        data = {"kind": kind, "title": name, "body": body, "seconds": seconds[0] if seconds else 0}
+        data = {"kind": kind, "title": name, "body": "" if kind == "document" else body}
+        data["seconds"] = seconds[0] if seconds else 0
         if kind == "session":
             data["activity"] = _session(enterprise, name).pk
-        courses.lesson_add(course=course, data=data)
+        lesson = courses.lesson_add(course=course, data=data)
+        if kind == "document":
+            documents.attach(lesson, _handbook(name, body.split("\n")))
     return course
+
+
+def _handbook(title: str, lines: list[str]):
+    """A small PDF handbook, two lines to a page, as a union would upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    for first in range(0, len(lines), 2):
+        c.setFont("STSong-Light", 26)
+        c.drawString(60, 770, title)
+        c.setFont("STSong-Light", 15)
+        for i, line in enumerate(lines[first : first + 2]):
+            c.drawString(60, 700 - 40 * i, line)
+        c.showPage()
+    c.save()
+    return SimpleUploadedFile("handbook.pdf", out.getvalue(), content_type="application/pdf")
 
 
 def _session(enterprise: Org, title: str):

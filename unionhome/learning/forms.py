@@ -31,6 +31,9 @@ class LessonForm(forms.Form):
     body = forms.CharField(
         label=_("正文（图文课）"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    file = forms.FileField(
+        label=_("PDF 文档（文档课）"), required=False, help_text=_("不超过 20 MB；会员在课程页里逐页阅读")
+    )
     media_url = forms.CharField(label=_("视频或文档地址"), max_length=300, required=False)
     seconds = forms.IntegerField(label=_("视频时长（秒）"), min_value=0, max_value=36000, required=False)
     activity = forms.TypedChoiceField(

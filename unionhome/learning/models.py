@@ -208,9 +208,28 @@ class Lesson(models.Model):
     activity = models.ForeignKey(
         "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A document's PDF drawn into pages (learning.documents): how many, or why it could not be.
+    pages = models.PositiveSmallIntegerField(default=0)
+    pages_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
+
+
+class LessonPage(models.Model):
+    """One page of a document lesson's PDF as an image, with its text (read aloud, and for
+    screen readers). Read through its lesson."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="page_images")
+    number = models.PositiveSmallIntegerField()
+    image = models.FileField(upload_to="lessons/pages/")
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["lesson_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "number"], name="lesson_page_once")]
 
 
 class Progress(Scoped):

@@ -13,3 +13,11 @@ def certificate_issued(certificate_id: int) -> bool:
     from .certificates import announce
 
     return announce(certificate_id)
+
+
+@db_task()
+def lesson_pages(lesson_id: int) -> int:
+    """Draw a document lesson's PDF into the page images its lesson page shows."""
+    from .documents import draw
+
+    return draw(lesson_id)

@@ -20,7 +20,7 @@ from unionhome.core.scoping import above, by_rule, has_role_over, own, scope, st
 from unionhome.core.uploads import WORK_TYPES, check_upload, serve
 from unionhome.members.selectors import member_of
 
-from . import certificates, contests, courses, imports, services
+from . import certificates, contests, courses, documents, imports, services
 from .forms import (
     ContestForm,
     CourseForm,
@@ -32,7 +32,19 @@ from .forms import (
     VerifyForm,
     WorkForm,
 )
-from .models import Attempt, Certificate, Contest, Course, Entry, Exam, Kind, LessonKind, Question
+from .models import (
+    Attempt,
+    Certificate,
+    Contest,
+    Course,
+    Entry,
+    Exam,
+    Kind,
+    Lesson,
+    LessonKind,
+    LessonPage,
+    Question,
+)
 
 
 def _member(request):
@@ -94,8 +106,42 @@ def lesson(request, pk: int):
     return render(
         request,
         "learning/lesson.html",
-        {"lesson": found, "progress": progress, "course": found.course, "checked_in": checked_in},
-    )
+        {"lesson": found, "progress": progress, "course": found.course, "checked_in": checked_in,
+         "pages": found.page_images.all() if found.kind == LessonKind.DOCUMENT else []},
+    )  # fmt: skip
+
+
+def _lesson_seen(request, pk: int) -> Lesson:
+    """A lesson the caller may see: through its course's audience, or as staff over its union."""
+    member = member_of(request.user)
+    if member is not None:
+        try:
+            return courses.lesson_for(member, pk)
+        except NotFound:
+            pass
+    found = Lesson.objects.filter(pk=pk, course__in=scope(Course.objects, request.user)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def lesson_file(request, pk: int):
+    """A document lesson's PDF, to download."""
+    found = _lesson_seen(request, pk)
+    if not found.media:
+        raise Http404
+    return serve(found.media, label=found.title)
+
+
+@login_required
+def lesson_page(request, pk: int, number: int):
+    """One page of a document lesson, as the image its lesson page shows."""
+    found = _lesson_seen(request, pk)
+    page = LessonPage.objects.filter(lesson=found, number=number).first()
+    if page is None:
+        raise Http404
+    return serve(page.image, label=f"{found.title}-{number}", cache="private, max-age=86400")
 
 
 @login_required
@@ -252,12 +298,17 @@ def staff_course(request, pk: int):
     from unionhome.activities.models import Activity
 
     activities = within(Activity.objects, found.org).order_by("-starts_at")[:50]
-    form = LessonForm(request.POST or None, activities=activities)
+    form = LessonForm(request.POST or None, request.FILES or None, activities=activities)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("file", None)
         try:
-            courses.lesson_add(
+            if upload is not None:
+                documents.check_pdf(upload)
+            made = courses.lesson_add(
                 course=found, data={k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
             )
+            if upload is not None:
+                documents.attach(made, upload)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from unionhome.core.api import Created, staff_org
 from unionhome.core.bounds import Id
+from unionhome.core.errors import NotFound
 from unionhome.core.openapi import refuses
-from unionhome.core.scoping import get_scoped
+from unionhome.core.scoping import get_scoped, scope
 from unionhome.members.audience import AudienceIn
 from unionhome.members.selectors import require_active_member
 
-from .. import courses
-from ..models import Course, LessonKind
+from .. import courses, documents
+from ..models import Course, Lesson, LessonKind
 
 router = Router(tags=["learning"])
 
@@ -46,7 +48,7 @@ class LessonIn(Schema):
     kind: LessonKindCode  # type: ignore[valid-type]
     title: str = Field(..., max_length=120)
     body: str = Field("", max_length=20000)
-    media_url: str = Field("", max_length=300, description="a video's address")
+    media_url: str = Field("", max_length=300, description="a video's or document's address (https://…)")
     seconds: int = Field(0, ge=0, le=36000, description="a video's length")
     activity: Id | None = Field(None, description="an offline session's activity")
 
@@ -58,11 +60,30 @@ def lesson_add(request, course_id: Id, payload: LessonIn):
     return Status(201, {"id": courses.lesson_add(course=course, data=payload.dict()).pk})
 
 
+class DocumentOut(Schema):
+    id: int
+    pages: int = Field(description="0 until the pages are drawn (a background task)")
+
+
+@router.post("/lessons/{lesson_id}/document", response=DocumentOut)
+@refuses(404)
+def lesson_document(request, lesson_id: Id, file: File[UploadedFile]):
+    """Staff: a document lesson's PDF (at most 20 MB). Its pages are drawn into images for the
+    lesson page, where reading to the end is seen; members can also download it."""
+    lesson = Lesson.objects.filter(pk=lesson_id, course__in=scope(Course.objects, request.user)).first()
+    if lesson is None:
+        raise NotFound()
+    documents.attach(lesson, file)
+    lesson.refresh_from_db()
+    return {"id": lesson.pk, "pages": lesson.pages}
+
+
 class LessonOut(Schema):
     id: int
     kind: str
     title: str
     seconds: int
+    pages: int = Field(description="a document's pages shown on its lesson page")
     done: bool
     position: int = Field(description="where a video resumes, in seconds")
     share: float | None = Field(description="a video's share seen, 0–1")
@@ -98,6 +119,7 @@ def _course_out(member, course: Course) -> dict:
                 "kind": r["lesson"].kind,
                 "title": r["lesson"].title,
                 "seconds": r["lesson"].seconds,
+                "pages": r["lesson"].pages,
                 "done": r["done"],
                 "position": r["progress"].position if r["progress"] else 0,
                 "share": r["share"],
