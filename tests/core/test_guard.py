@@ -131,6 +131,7 @@ UNGUARDED = {
     "core.WorkdayOverride": "the national calendar",
     "content.ArticleRead": "a user's own reads, always by the user (no org: an article is read across unions)",
     "learning.Lesson": "read through its course, whose union and audience decide who sees it",
+    "learning.LessonPage": "read through its lesson, and so its course",
     "learning.SigningKey": "a union's published verification key (the private half encrypted)",
 }
 
