@@ -173,6 +173,26 @@ def saved(obj: Model, alias: str = DEFAULT_DB_ALIAS) -> Model:
 
 
 @contextmanager
+def custom_plans():
+    """On PostgreSQL, plan each statement of the block for its own values. A statement run five
+    times on a connection is prepared (settings: `prepare_threshold`), and PostgreSQL may then
+    use one generic plan for every value; for a big aggregate over an org's subtree the generic
+    plan cannot see how much of the tree the path takes, and it ran four times slower than the
+    plan made for the path (docs/benchmarks.md, the figures at a district's scale)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('plan_cache_mode'), set_config('plan_cache_mode', 'force_custom_plan', true)"
+        )
+        before = cursor.fetchone()[0]
+        yield
+        # Back to what it was: inside a longer transaction the setting would otherwise last to its end.
+        cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
+
+
+@contextmanager
 def alone():
     """A block of one statement that is its own transaction: in autocommit it runs as it is (one
     round trip, committed when it ends, nothing held between statements); inside an `atomic`

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.appeals.models import Appeal
+from unionhome.core import rows
 from unionhome.core.models import Org, Site
 from unionhome.core.scoping import within
 from unionhome.members.models import Member, MemberStatus, ServiceGroup
@@ -398,11 +399,13 @@ def figures(org: Org, period: Period, part: Part | None = None) -> dict:
     """All seven at once, for the org's subtree or a part of it, in three queries (and the
     median's, outside PostgreSQL)."""
     people_n, got_n, done_n = _counts(period)
-    people = _people(org, part).aggregate(**people_n)
-    got = received(org, period, part).aggregate(**got_n)
-    closed = closed_in(org, period, part)
-    done = closed.aggregate(**done_n)
-    return _assembled(people, got, done, _cycle_of(closed, done["n"], done["mean"], done.get("median")))
+    with rows.custom_plans():
+        people = _people(org, part).aggregate(**people_n)
+        got = received(org, period, part).aggregate(**got_n)
+        closed = closed_in(org, period, part)
+        done = closed.aggregate(**done_n)
+        cycle = _cycle_of(closed, done["n"], done["mean"], done.get("median"))
+    return _assembled(people, got, done, cycle)
 
 
 def figures_by(org: Org, period: Period, kind: str) -> list[tuple[Part, str, dict]]:
@@ -412,12 +415,13 @@ def figures_by(org: Org, period: Period, kind: str) -> list[tuple[Part, str, dic
     people_n, got_n, done_n = _counts(period)
 
     def grouped(queryset: QuerySet, field: str, counts: dict) -> dict:
-        rows = queryset.order_by().values(field).annotate(**counts)
-        return {row[field]: row for row in rows}
+        found = queryset.order_by().values(field).annotate(**counts)
+        return {row[field]: row for row in found}
 
-    people = grouped(_people(org), people_field, people_n)
-    got = grouped(received(org, period), appeals_field, got_n)
-    done = grouped(closed_in(org, period), appeals_field, done_n)
+    with rows.custom_plans():
+        people = grouped(_people(org), people_field, people_n)
+        got = grouped(received(org, period), appeals_field, got_n)
+        done = grouped(closed_in(org, period), appeals_field, done_n)
     out = []
     for part, name in parts_of(org, kind):
         p = people.get(part.value) or dict.fromkeys(people_n, 0)
