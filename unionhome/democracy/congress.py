@@ -2,9 +2,11 @@
 
 A representative submits a proposal; it needs `congress.seconders` other representatives to
 second it within `congress.second_days`. Once seconded it goes to the proposal committee, which
-accepts it (立案: assigned to departments with a deadline in working days) or turns it into a
-suggestion with a written reason. The answer is rated by the proposer: satisfied, basically
-satisfied, or not — "not" sends it back once for a second answer."""
+accepts it (立案) or turns it into a suggestion with a written reason. An accepted proposal goes
+to departments as a 会办单 does: each must be on the union's list with a handler, gets its share
+(`ProposalStep`) with a deadline in working days, and its handlers answer it; when every share
+of the round is answered the union answers the proposer, who rates it: satisfied, basically
+satisfied, or not — "not" sends it back once, to the same departments, for a second round."""
 
 from __future__ import annotations
 
@@ -245,12 +247,12 @@ def step_answer(step: ProposalStep, *, actor, text: str, now=None) -> ProposalSt
     if not text or len(text) > 5000:
         raise DomainError("invalid", _("请写承办意见（最多 5000 字）"), fields={"answer": _("必填")})
     with transaction.atomic():
-        done = (
+        done = step.round == (2 if proposal.sent_back else 1) and (
             held(step)
             .filter(answered_at__isnull=True, proposal__status=ProposalStatus.ACCEPTED)
             .update(answer=text, answered_by=actor, answered_at=now or timezone.now())
         )
-        if not done or step.round != (2 if proposal.sent_back else 1):
+        if not done:  # answered, or a round a send-back has closed, or the proposal is done with
             raise Conflict("answered", _("这件提案已经答复过或已办结"))
         if not current_steps(proposal).filter(answered_at__isnull=True).exists():
             notify_many(

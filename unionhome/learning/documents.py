@@ -11,7 +11,6 @@ only to those who may see the lesson (its course's audience, or staff over its u
 from __future__ import annotations
 
 import io
-import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,8 +20,6 @@ from unionhome.core.errors import DomainError
 from unionhome.core.uploads import check_upload, stored_name
 
 from .models import Lesson, LessonKind, LessonPage
-
-log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 60
