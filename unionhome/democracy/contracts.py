@@ -166,17 +166,9 @@ def _number(value, field: str) -> Decimal:
     return number
 
 
-def contract_create(*, org: Org, data: dict) -> Contract:
-    errors = {}
-    title = str(data.get("title") or "").strip()
-    if not title or len(title) > 160:
-        errors["title"] = _("请填写合同名称（最多 160 字）")
-    starts, ends = data.get("starts_on"), data.get("ends_on")
-    if not starts or not ends or starts >= ends:
-        errors["ends_on"] = _("到期日期应晚于生效日期")
-    refuse(errors)
-    items = data.get("items") or []
-    codes = set()
+def _checked_items(items: list[dict], codes: set[str]) -> set[str]:
+    """The codes of `items` added to the contract's `codes`, or the first item's refusal."""
+    codes = set(codes)
     for i, item in enumerate(items):
         code = str(item.get("code") or "")
         if not CODE.match(code) or code in codes:
@@ -194,68 +186,119 @@ def contract_create(*, org: Org, data: dict) -> Contract:
                 fields={f"items.{i}.source": "、".join(sorted(sources.SOURCES))},
             )
         codes.add(code)
+    return codes
+
+
+def _check_clause(i: int, clause: dict, codes: set[str]) -> None:
+    """A clause is a kind, its words and a rule over the contract's data items."""
+    kind, rule = clause.get("kind"), clause.get("rule") or {}
+    field = f"clauses.{i}.rule"
+    if (
+        kind not in ClauseKind.values
+        or not str(clause.get("text") or "").strip()
+        or not isinstance(rule, dict)
+    ):
+        raise DomainError(
+            "invalid", _("第 %(n)d 条写得不完整") % {"n": i + 1}, fields={field: _("类型和条文都要写")}
+        )
+    if kind == ClauseKind.FORMULA:
+        used = formula_names(str(rule.get("expr") or ""))
+    else:
+        used = {rule.get("item")}
+        _number(rule.get("max" if kind == ClauseKind.MAXIMUM else "min"), field)
+    if kind == ClauseKind.MONTHLY:
+        months, pay_by = rule.get("months") or [], rule.get("pay_by", 15)
+        if (
+            not months
+            or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
+            or not (isinstance(pay_by, int) and 1 <= pay_by <= 28)
+        ):
+            raise DomainError(
+                "invalid", _("按月发放的条款要写月份和发放日"), fields={field: "months, pay_by"}
+            )
+    if not used <= codes:
+        raise DomainError(
+            "invalid",
+            _("条款用到了没有定义的数据项：%(c)s") % {"c": "、".join(sorted(map(str, used - codes)))},
+            fields={field: _("没有这个数据项")},
+        )
+
+
+def _write(contract: Contract, items: list[dict], clauses: list[dict], first: int) -> list[Clause]:
+    DataItem.objects.bulk_create(
+        [
+            DataItem(
+                org=contract.org,
+                contract=contract,
+                code=item["code"],
+                name=str(item["name"]).strip()[:80],
+                unit=str(item.get("unit") or "")[:20],
+                monthly=bool(item.get("monthly")),
+                due_days=int(item.get("due_days") or 15),
+                source=item.get("source") or "",
+            )  # fmt: skip
+            for item in items
+        ]
+    )
+    return Clause.objects.bulk_create(
+        [
+            Clause(
+                org=contract.org,
+                contract=contract,
+                number=first + i,
+                text=str(c["text"]).strip()[:2000],
+                kind=c["kind"],
+                rule=c["rule"],
+            )  # fmt: skip
+            for i, c in enumerate(clauses)
+        ]
+    )
+
+
+def contract_create(*, org: Org, data: dict) -> Contract:
+    errors = {}
+    title = str(data.get("title") or "").strip()
+    if not title or len(title) > 160:
+        errors["title"] = _("请填写合同名称（最多 160 字）")
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if not starts or not ends or starts >= ends:
+        errors["ends_on"] = _("到期日期应晚于生效日期")
+    refuse(errors)
+    items = data.get("items") or []
+    codes = _checked_items(items, set())
     clauses = data.get("clauses") or []
     if not clauses:
         raise DomainError("invalid", _("至少一条可核查的条款"), fields={"clauses": _("至少一条")})
     for i, clause in enumerate(clauses):
-        kind, rule = clause.get("kind"), clause.get("rule") or {}
-        field = f"clauses.{i}.rule"
-        if kind not in ClauseKind.values or not str(clause.get("text") or "").strip():
-            raise DomainError(
-                "invalid", _("第 %(n)d 条写得不完整") % {"n": i + 1}, fields={field: _("类型和条文都要写")}
-            )
-        if kind == ClauseKind.FORMULA:
-            used = formula_names(str(rule.get("expr") or ""))
-        else:
-            used = {rule.get("item")}
-            _number(rule.get("max" if kind == ClauseKind.MAXIMUM else "min"), field)
-        if kind == ClauseKind.MONTHLY:
-            months, pay_by = rule.get("months") or [], rule.get("pay_by", 15)
-            if (
-                not months
-                or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
-                or not (isinstance(pay_by, int) and 1 <= pay_by <= 28)
-            ):
-                raise DomainError(
-                    "invalid", _("按月发放的条款要写月份和发放日"), fields={field: "months, pay_by"}
-                )
-        if not used <= codes:
-            raise DomainError(
-                "invalid",
-                _("条款用到了没有定义的数据项：%(c)s") % {"c": "、".join(sorted(map(str, used - codes)))},
-                fields={field: _("没有这个数据项")},
-            )
+        _check_clause(i, clause, codes)
     with transaction.atomic():
         contract = Contract.objects.create(org=org, title=title, starts_on=starts, ends_on=ends)
-        DataItem.objects.bulk_create(
-            [
-                DataItem(
-                    org=org,
-                    contract=contract,
-                    code=item["code"],
-                    name=str(item["name"]).strip()[:80],
-                    unit=str(item.get("unit") or "")[:20],
-                    monthly=bool(item.get("monthly")),
-                    due_days=int(item.get("due_days") or 15),
-                    source=item.get("source") or "",
-                )  # fmt: skip
-                for item in items
-            ]
-        )
-        Clause.objects.bulk_create(
-            [
-                Clause(
-                    org=org,
-                    contract=contract,
-                    number=i + 1,
-                    text=str(c["text"]).strip()[:2000],
-                    kind=c["kind"],
-                    rule=c["rule"],
-                )
-                for i, c in enumerate(clauses)
-            ]
-        )
+        _write(contract, items, clauses, first=1)
     return contract
+
+
+def clause_add(*, contract: Contract, clause: dict, items: list[dict] | None = None) -> Clause:
+    """One more clause in a signed contract (one a negotiation reached), with the new data items
+    it needs; it is checked from the next quarterly check on."""
+    held_codes = set(
+        by_rule(DataItem.objects, "the items of a contract in hand")
+        .filter(contract=contract)
+        .values_list("code", flat=True)
+    )
+    items = items or []
+    codes = _checked_items(items, held_codes)
+    _check_clause(0, clause, codes)
+    with transaction.atomic():
+        last = (
+            by_rule(Clause.objects, "the clauses of a contract in hand")
+            .select_for_update()
+            .filter(contract=contract)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        (made,) = _write(contract, items, [clause], first=(last or 0) + 1)
+    return made
 
 
 # -- the standard clauses the staff page offers -------------------------------------------------------

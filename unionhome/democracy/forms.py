@@ -240,3 +240,33 @@ class GroupForm(forms.Form):
         label=_("说明"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     register = forms.BooleanField(label=_("同时登记为民主管理事项（协商签订）"), required=False)
+
+
+class ClauseFromItemForm(forms.Form):
+    """What a signed negotiation reached, as one checkable clause of a contract: a figure the
+    enterprise delivers and its floor or ceiling."""
+
+    contract = forms.TypedChoiceField(label=_("写入哪份集体合同"), coerce=int)
+    text = forms.CharField(label=_("条款原文"), max_length=2000)
+    kind = forms.ChoiceField(
+        label=_("核查方式"), choices=[("maximum", _("不高于")), ("minimum", _("不低于"))]
+    )
+    figure = forms.CharField(
+        label=_("核查的数据（企业按期报送）"), max_length=80, help_text=_("如：平台抽成比例（%）")
+    )
+    limit = forms.DecimalField(label=_("界限"), min_value=-1_000_000, max_value=1_000_000, decimal_places=4)
+    monthly = forms.BooleanField(label=_("按月报送"), required=False)
+
+    def __init__(self, *args, contracts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [(c.pk, c.title) for c in contracts]
+
+    def clause_for(self, item) -> tuple[dict, list[dict]]:
+        d = self.cleaned_data
+        code = f"negotiated_{item.pk}"
+        limit = int(d["limit"]) if d["limit"] == d["limit"].to_integral_value() else float(d["limit"])
+        rule = {"item": code, "max" if d["kind"] == "maximum" else "min": limit}
+        return (
+            {"text": d["text"], "kind": d["kind"], "rule": rule},
+            [{"code": code, "name": d["figure"], "monthly": d["monthly"]}],
+        )

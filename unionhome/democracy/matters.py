@@ -50,6 +50,11 @@ def steps(matter: Matter) -> list[Step]:
     return PROCEDURES[MatterKind(matter.kind)]
 
 
+def signed(matter: Matter) -> bool:
+    """A negotiation whose signing (签订) is recorded."""
+    return "sign" in [step.code for step in steps(matter)[: matter.done_steps]]
+
+
 def next_step(matter: Matter) -> Step | None:
     todo = steps(matter)
     return todo[matter.done_steps] if matter.done_steps < len(todo) else None

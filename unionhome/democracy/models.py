@@ -409,6 +409,7 @@ class NegotiationItem(Scoped):
     title = models.CharField(_("协商事项"), max_length=160)
     summary = models.TextField(_("说明"), max_length=5000, blank=True)
     matter = models.ForeignKey(Matter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    clause = models.ForeignKey("Clause", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -84,3 +84,22 @@ def to_matter(*, item: NegotiationItem) -> NegotiationItem:
     item.matter = matter
     item.save(update_fields=["matter"])
     return item
+
+
+def to_clause(
+    *, item: NegotiationItem, contract, clause: dict, items: list[dict] | None = None
+) -> NegotiationItem:
+    """Write what the negotiation reached into the union's collective contract as a clause the
+    quarterly check reads (F4), once its matter's signing is recorded; once."""
+    from . import contracts
+
+    if item.clause_id is not None:
+        raise Conflict("already_written", _("这个协商事项已经写入合同"))
+    if item.matter is None or not matters.signed(item.matter):
+        raise Conflict("not_signed", _("协商事项签订后才能写入合同"))
+    if not (contract.org.path.startswith(item.org.path) or item.org.path.startswith(contract.org.path)):
+        raise NotFound()
+    with transaction.atomic():
+        item.clause = contracts.clause_add(contract=contract, clause=clause, items=items)
+        item.save(update_fields=["clause"])
+    return item

@@ -573,13 +573,35 @@ def topic_list(request):
 
 @staff_required
 def staff_topics(request):
-    from . import topics
-    from .forms import GroupForm
-    from .models import NegotiationItem, Topic
+    from . import matters, topics
+    from .forms import ClauseFromItemForm, GroupForm
+    from .models import Contract, NegotiationItem, Topic
 
     org = staff_org(request.user, int_param(request.GET.get("org")))
-    form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    contracts_here = list(within(Contract.objects, org).order_by("-starts_on"))
+    writing = request.POST.get("action") == "clause"
+    clause_form = ClauseFromItemForm(request.POST if writing else None, contracts=contracts_here)
+    form = GroupForm(request.POST if request.method == "POST" and not writing else None)
+    if writing:
+        item = get_object_or_404(
+            within(NegotiationItem.objects, org).select_related("matter"),
+            pk=int_param(request.POST.get("item")),
+        )
+        if clause_form.is_valid():
+            clause, items = clause_form.clause_for(item)
+            try:
+                topics.to_clause(
+                    item=item, contract=next(c for c in contracts_here if c.pk == clause_form.cleaned_data["contract"]),
+                    clause=clause, items=items,
+                )  # fmt: skip
+            except DomainError as exc:
+                add_domain_error(
+                    clause_form, exc, field_map={"clauses.0.rule": "limit", "items.0.name": "figure"}
+                )
+            else:
+                messages.success(request, _("已写入集体合同"))
+                return redirect(f"{request.path}?org={org.pk}")
+    if form.is_bound and form.is_valid():
         try:
             item = topics.group(
                 org=org,
@@ -598,7 +620,9 @@ def staff_topics(request):
         request,
         "democracy/staff/topics.html",
         {"org": org, "form": form, "topics": within(Topic.objects, org).select_related("item").order_by("kind", "-supports"),
-         "items": within(NegotiationItem.objects, org).select_related("matter")},
+         "items": [(i, matters.signed(i.matter) if i.matter else False) for i in within(NegotiationItem.objects, org).select_related("matter", "clause__contract")],
+         "clause_form": clause_form, "blank_clause": ClauseFromItemForm(contracts=contracts_here),
+         "writing_for": int_param(request.POST.get("item")) if writing else 0},
     )  # fmt: skip
 
 

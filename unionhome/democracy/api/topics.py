@@ -9,8 +9,11 @@ from ninja import Field, Router, Schema, Status
 from unionhome.core.api import Created, staff_org
 from unionhome.core.bounds import Id
 from unionhome.core.openapi import refuses
+from unionhome.core.scoping import get_scoped
 
 from .. import topics
+from ..models import Contract, NegotiationItem
+from .contracts import ClauseIn, ItemIn
 
 router = Router(tags=["democracy"])
 
@@ -87,3 +90,35 @@ def negotiation_item(request, payload: ItemGroupIn):
     if payload.on_register:
         topics.to_matter(item=item)
     return Status(201, item)
+
+
+class ItemClauseIn(Schema):
+    contract: Id
+    clause: ClauseIn
+    items: list[ItemIn] = Field(
+        default_factory=list, max_length=10, description="new data items the clause reads"
+    )
+
+
+class ItemClauseOut(Schema):
+    id: int
+    contract: int
+    number: int
+    text: str
+
+    @staticmethod
+    def resolve_contract(c):
+        return c.contract_id
+
+
+@router.post("/negotiation-items/{item_id}/clause", response={201: ItemClauseOut})
+@refuses(409)
+def negotiation_item_clause(request, item_id: Id, payload: ItemClauseIn):
+    """Staff: once the item's matter is signed, write what it reached into a collective contract
+    as a clause the quarterly check reads (once). 409 `not_signed`, `already_written`."""
+    item = get_scoped(NegotiationItem.objects, request.user, pk=item_id)
+    contract = get_scoped(Contract.objects, request.user, pk=payload.contract)
+    topics.to_clause(
+        item=item, contract=contract, clause=payload.clause.dict(), items=[i.dict() for i in payload.items]
+    )
+    return Status(201, item.clause)
