@@ -131,14 +131,25 @@ def latency() -> dict | None:
     user = get_user_model().objects.filter(username="m0100").first()
     if user is None:
         return None
+    from django.core.cache import cache
+
+    def timed(cold: bool) -> list[float]:
+        times = []
+        for _ in range(50):
+            if cold:
+                cache.clear()  # the first call of a minute: the offered items gathered again
+            started = time.perf_counter()
+            recommendations(user)
+            times.append((time.perf_counter() - started) * 1000)
+        return sorted(times)
+
     recommendations(user)
-    times = []
-    for _ in range(50):
-        started = time.perf_counter()
-        picks = recommendations(user)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50_ms": round(times[24], 1), "p95_ms": round(times[47], 1), "picks": len(picks)}
+    warm, cold = timed(False), timed(True)
+    return {
+        "p50_ms": round(warm[24], 1), "p95_ms": round(warm[47], 1),
+        "cold_p50_ms": round(cold[24], 1), "cold_p95_ms": round(cold[47], 1),
+        "picks": len(recommendations(user)),
+    }  # fmt: skip
 
 
 def main() -> dict:
@@ -161,7 +172,9 @@ def main() -> dict:
         print(f"| {name} | {r['precision@5']} | {r['ndcg@5']} | {r['members']} |")
     if speed:
         print(
-            f"one member on the demo union: p50 {speed['p50_ms']} ms, p95 {speed['p95_ms']} ms (target ≤ 20 ms)"
+            f"one member on the demo union: p50 {speed['p50_ms']} ms, p95 {speed['p95_ms']} ms (target ≤ 20 ms);"
+            f" the first call of a minute (offered items gathered again): p50 {speed['cold_p50_ms']} ms,"
+            f" p95 {speed['cold_p95_ms']} ms"
         )
     results_file.save("recommendations", {"quality": quality, "latency": speed})
     return {"quality": quality, "latency": speed}

@@ -117,3 +117,18 @@ def test_reads_teach_and_the_pages_show_the_panel_with_its_button(personas, make
     for place in ("activities", "news", "benefits"):
         assert login_client(personas.member_user).get(f"/panels/{place}/").status_code == 200
     assert client.get("/panels/nowhere/").status_code == 404
+
+
+def test_what_is_offered_is_kept_a_minute_and_what_the_member_does_counts_at_once(personas, make_activity):
+    from django.core.cache import cache
+
+    first = make_activity(title="羽毛球培训班")
+    keys = [p.item.key for p in recommend.recommendations(personas.member_user)]
+    assert f"activity:{first.pk}" in keys
+    activities.signup_create(user=personas.member_user, activity=first)  # taken: gone at once
+    assert f"activity:{first.pk}" not in [p.item.key for p in recommend.recommendations(personas.member_user)]
+    later = make_activity(title="书法兴趣班")  # published after: shown once the kept list expires
+    assert f"activity:{later.pk}" not in [p.item.key for p in recommend.recommendations(personas.member_user)]
+    cache.clear()  # CANDIDATES_SECONDS later
+    assert f"activity:{later.pk}" in [p.item.key for p in recommend.recommendations(personas.member_user)]
+    assert recommend.CANDIDATES_SECONDS <= 60

@@ -41,6 +41,7 @@ SHOWN = 5
 LOOKBACK_DAYS = 365
 POPULAR_DAYS = 60
 NEWS_DAYS = 60
+CANDIDATES_SECONDS = 60
 KIND_WORDS = {
     "activity": "活动",
     "offer": "优惠",
@@ -325,10 +326,28 @@ def recommendations(user, *, kinds: set[str] | None = None, limit: int = SHOWN) 
     if member is None or member.status != MemberStatus.ACTIVE:
         return []
     history, taken = _history(user)
-    candidates = [c for c in _candidates(user, member, taken) if kinds is None or c.kind in kinds]
+    offered, popularity = _offered(user, member)
+    candidates = [c for c in offered if c.key not in taken and (kinds is None or c.kind in kinds)]
     dismissed = _dismissed(member)
     evidence = history + _dismissed_evidence(member, dismissed)
-    return rank(candidates, evidence, _popularity(candidates), dismissed=dismissed, limit=limit)
+    return rank(candidates, evidence, popularity, dismissed=dismissed, limit=limit)
+
+
+def _offered(user, member) -> tuple[list[Item], dict[str, int]]:
+    """What the apps offer the member, and how many took each up, kept CANDIDATES_SECONDS in
+    the cache: gathering them is most of a recommendation's time (a dozen of the apps' own
+    selectors), and they change when staff publish something, not when the member acts. What
+    the member did — their take-up and dismissals — is read fresh on every call."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"recommend:offered:{user.pk}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        items = _candidates(user, member, set())
+        found = (items, _popularity(items))
+        cache.set(key, found, CANDIDATES_SECONDS)
+    return found
 
 
 def _dismissed_evidence(member, keys: set[str]) -> list[Evidence]:
