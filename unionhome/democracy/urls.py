@@ -1,22 +1,22 @@
 from django.urls import path
 
-from . import views
+from .views import congress, contracts, matters, polls, public
 
 urlpatterns = [
-    path("democracy/", views.home, name="democracy"),
-    path("democracy/congress/<int:pk>/", views.congress, name="congress"),
-    path("democracy/polls/<int:pk>/", views.poll, name="poll"),
-    path("democracy/suggestions/", views.suggestion_list, name="suggestions"),
-    path("democracy/topics/", views.topic_list, name="topics"),
-    path("staff/democracy/topics/", views.staff_topics, name="staff-topics"),
-    path("democracy/contracts/<int:pk>/", views.contract, name="contract"),
-    path("staff/democracy/contracts/<int:pk>/", views.staff_contract, name="staff-contract"),
-    path("staff/democracy/suggestions/", views.staff_suggestions, name="staff-suggestions"),
-    path("handler/proposals/", views.proposal_steps, name="proposal-steps"),
-    path("handler/proposals/<int:pk>/", views.proposal_step, name="proposal-step"),
-    path("staff/democracy/", views.staff_home, name="staff-democracy"),
-    path("staff/democracy/congress/<int:pk>/", views.staff_congress, name="staff-congress"),
-    path("staff/democracy/polls/<int:pk>/", views.staff_poll, name="staff-poll"),
-    path("staff/democracy/matters/", views.staff_matters, name="staff-matters"),
-    path("staff/democracy/matters/<int:pk>/", views.staff_matter, name="staff-matter"),
+    path("democracy/", congress.home, name="democracy"),
+    path("democracy/congress/<int:pk>/", congress.congress, name="congress"),
+    path("democracy/polls/<int:pk>/", polls.poll, name="poll"),
+    path("democracy/suggestions/", public.suggestion_list, name="suggestions"),
+    path("democracy/topics/", public.topic_list, name="topics"),
+    path("staff/democracy/topics/", public.staff_topics, name="staff-topics"),
+    path("democracy/contracts/<int:pk>/", contracts.contract, name="contract"),
+    path("staff/democracy/contracts/<int:pk>/", contracts.staff_contract, name="staff-contract"),
+    path("staff/democracy/suggestions/", public.staff_suggestions, name="staff-suggestions"),
+    path("handler/proposals/", congress.proposal_steps, name="proposal-steps"),
+    path("handler/proposals/<int:pk>/", congress.proposal_step, name="proposal-step"),
+    path("staff/democracy/", congress.staff_home, name="staff-democracy"),
+    path("staff/democracy/congress/<int:pk>/", congress.staff_congress, name="staff-congress"),
+    path("staff/democracy/polls/<int:pk>/", polls.staff_poll, name="staff-poll"),
+    path("staff/democracy/matters/", matters.staff_matters, name="staff-matters"),
+    path("staff/democracy/matters/<int:pk>/", matters.staff_matter, name="staff-matter"),
 ]
