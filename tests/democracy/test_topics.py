@@ -134,6 +134,8 @@ def test_a_signed_negotiation_becomes_a_clause_the_quarterly_check_reads(persona
             "figure": "口径不一的罚款次数", "limit": "0"}  # fmt: skip
     bad = page.post(f"/staff/democracy/topics/?org={union.pk}", {**data, "limit": "1e40"}).content.decode()
     assert "罚款口径全站统一并公开" in bad  # refused, what was typed stays
+    stranger = login_client(personas.staff_other)  # another union's staff: not their item
+    assert stranger.post("/staff/democracy/topics/", data).status_code == 404
     r = page.post(f"/staff/democracy/topics/?org={union.pk}", data)
     assert (
         r.status_code == 302
