@@ -27,6 +27,7 @@ MONTH = dt.date(2026, 10, 1)
 
 
 def setup_members(org):
+    from unionhome.core.rows import after_bulk_load
     from unionhome.members.models import Member, MemberStatus
 
     rows = [
@@ -34,6 +35,7 @@ def setup_members(org):
         for i in range(MEMBERS)
     ]
     Member.objects.bulk_create(rows, batch_size=5000)
+    after_bulk_load(len(rows), Member)  # as the roster import does
     return list(Member.objects.filter(org=org).order_by("pk").values_list("pk", "employee_no"))
 
 

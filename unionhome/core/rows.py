@@ -192,6 +192,32 @@ def custom_plans():
         cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
 
 
+BULK_LOAD_MIN = 1000  # rows: below this, autovacuum's own analyze keeps up
+
+
+def after_bulk_load(written: int, *models: type[Model]) -> None:
+    """After a bulk write of `written` rows into the tables of `models`: on PostgreSQL, once the
+    transaction commits, refresh the planner's statistics of each table that has none yet or has
+    grown by as much as the planner believes it holds (autovacuum does it too, but up to a minute
+    later, and the statistics of a table half its size serve). Without statistics the planner
+    guesses: a lookup of a thousand event ids was taken
+    to match the whole table, and on a new union's first feed the duplicate check of each 10,000
+    events became a scan of the whole event table, ten times slower (docs/benchmarks.md,
+    attendance in)."""
+    if connection.vendor != "postgresql" or written < BULK_LOAD_MIN:
+        return
+
+    def analyze():
+        quote = connection.ops.quote_name
+        for model in models:
+            table = model._meta.db_table
+            believed = fetch_one("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0]
+            if believed <= 0 or written >= believed:  # -1: never analysed, 0: analysed empty
+                execute(f"ANALYZE {quote(table)}", [])
+
+    transaction.on_commit(analyze)
+
+
 @contextmanager
 def alone():
     """A block of one statement that is its own transaction: in autocommit it runs as it is (one

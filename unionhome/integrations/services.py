@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from unionhome.core import rows
 from unionhome.core.audit import log_action
 from unionhome.core.bounds import LIFE_MIN, day_error
 from unionhome.core.errors import DomainError
@@ -392,6 +393,7 @@ def _attendance(integration: Integration, events: list[dict], result: Result) ->
         update_fields=["org", "hours", "overtime_hours", "shift", "night"],
     )
     Event.objects.bulk_create(records, batch_size=WRITE_CHUNK)
+    rows.after_bulk_load(len(records), Event, Attendance)
     result.accepted += len(records)
     _nights(nights, {m.pk: m for m in members.values()})
 

@@ -20,6 +20,7 @@ from unionhome.core.crypto import digest
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Org
 from unionhome.core.outbox import later
+from unionhome.core.rows import after_bulk_load
 from unionhome.core.scoping import by_rule, within
 from unionhome.core.uploads import import_too_large
 
@@ -287,6 +288,7 @@ def import_roster(*, org: Org, data: bytes, site_column: str | None = None) -> I
             for m in to_create:
                 m.pk = ids[m.employee_no]
         groups.recompute_many(touched)
+        after_bulk_load(len(to_create), Member)
     result.created, result.updated = len(to_create), len(to_update)
     return result
 
