@@ -13,7 +13,7 @@ from unionhome.appeals import classifier
 HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "heldout"
 
 
-ACCURACY_FLOOR = 0.85
+ACCURACY_FLOOR = 0.87
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,29 @@ def test_held_out_accuracy_and_urgent_recall_floor(model, name):
     routine = [f for f, e in zip(flagged, held, strict=True) if not e["urgent"]]
     assert sum(urgent) / len(urgent) >= 0.95
     assert sum(routine) / len(routine) <= 0.10
+
+
+def test_the_nearest_training_appeals_vote_on_the_category():
+    """Worked by hand: the model leans to class 0 (0.6), the three nearest appeals are of class 1,
+    1 and 0 with similarities 0.9, 0.8 and 0.1. Their vote is (0.1, 1.7) / 1.8, and with weight
+    0.5 the fused distribution is ((0.6, 0.4) + 0.5 × vote) / 1.5: class 1 wins."""
+    import numpy as np
+
+    probs = np.array([[0.6, 0.4], [0.6, 0.4]])
+    sims = np.array([[0.9, 0.8, 0.1], [0.0, 0.0, 0.0]])  # the second text shares no feature
+    out = classifier.fused(probs, sims, np.array([1, 1, 0]))
+    assert classifier.NEIGHBOUR_WEIGHT == 0.5
+    assert out[0] == pytest.approx([(0.6 + 0.5 * 0.1 / 1.8) / 1.5, (0.4 + 0.5 * 1.7 / 1.8) / 1.5])
+    assert out[1] == pytest.approx([0.6 / 1.5, 0.4 / 1.5])  # no vote: the model's own order
+
+
+def test_only_the_nearest_appeals_vote(monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr(classifier, "NEIGHBOURS", 2)
+    out = classifier.fused(np.array([[0.5, 0.5]]), np.array([[0.9, 0.8, 0.85]]), np.array([0, 1, 1]))
+    # 0.9 (class 0) and 0.85 (class 1) vote; 0.8 is third and does not.
+    assert out[0] == pytest.approx([(0.5 + 0.5 * 0.9 / 1.75) / 1.5, (0.5 + 0.5 * 0.85 / 1.75) / 1.5])
 
 
 def test_linear_scorer_equals_scikit_learn(model):

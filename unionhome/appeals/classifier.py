@@ -2,9 +2,11 @@
 
 Logistic regression over character 1–3-grams of the normalised text and its toneless pinyin
 syllables (each, and in pairs), trained on the shipped appeals (`data/appeals_train.json` and
-`data/appeals_written.json`) plus every category staff have confirmed since. Chosen by five-fold
-cross-validation on that data and on bench/heldout/appeals.json, written before the method
-(docs/architecture.md says what was tried and dropped). Urgency is the model's urgent
+`data/appeals_written*.json`) plus every category staff have confirmed since; the category is
+the model's probabilities fused with the vote of the seven training appeals closest to the text.
+Chosen by five-fold cross-validation on that data and checked on the held-out sets in
+bench/heldout/, written before the method (docs/benchmarks.md says what was tried and dropped).
+Urgency is the model's urgent
 probability OR an explicit danger signal (injury, unconsciousness, self-harm, violence, many
 people unpaid, 停工, 堵门, 上访 …): a life-or-death appeal must never be filed as routine, so the
 signals alone suffice.
@@ -35,6 +37,8 @@ WRITTEN_FILES = ("appeals_written.json", "appeals_written_more.json")
 CATEGORY_C = 30.0
 URGENT_C = 10.0
 URGENT_THRESHOLD = 0.25
+NEIGHBOURS = 7  # the training appeals closest to a text that vote on its category
+NEIGHBOUR_WEIGHT = 0.5  # their vote against the model's probabilities (weight 1)
 
 _lock = threading.Lock()
 _loaded: tuple[float, object] | None = None
@@ -116,7 +120,9 @@ def confirmed_examples() -> list[dict]:
 
 def train(examples: list[dict]):
     """One feature union, fitted once and shared by the category and the urgency model, so a
-    suggestion segments and vectorises the text once."""
+    suggestion segments and vectorises the text once. The training rows are kept as well: the
+    closest of them vote on a new text's category (`fused`)."""
+    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     texts = [e["text"] for e in examples]
@@ -126,19 +132,39 @@ def train(examples: list[dict]):
     urgent = LogisticRegression(C=URGENT_C, max_iter=5000, class_weight="balanced").fit(
         matrix, [bool(e["urgent"]) for e in examples]
     )
+    classes = list(category.classes_)
     return {
         "features": features,
         "category": category,
         "urgent": urgent,
+        "neighbours": matrix.T.tocsr(),  # features × training appeals
+        "neighbour_classes": np.array([classes.index(e["category"]) for e in examples]),
         "examples": len(examples),
         "version": code_version(),
     }
 
 
+def fused(probs, similarities, neighbour_classes):
+    """The model's category probabilities with the vote of the NEIGHBOURS training appeals most
+    similar to the text (dot products of the same features, each vote weighted by its
+    similarity), as one distribution. The model generalises over the whole vocabulary; the
+    neighbours keep what a few close examples say about a phrasing the weights smooth away.
+    Chosen by cross-validation on the training data (docs/benchmarks.md)."""
+    import numpy as np
+
+    votes = np.zeros_like(probs)
+    for row, sims in enumerate(similarities):
+        for i in np.argsort(-sims, kind="stable")[:NEIGHBOURS]:
+            votes[row, neighbour_classes[i]] += sims[i]
+    votes /= np.maximum(votes.sum(axis=1, keepdims=True), 1e-12)
+    return (probs + NEIGHBOUR_WEIGHT * votes) / (1.0 + NEIGHBOUR_WEIGHT)
+
+
 def predict(model, texts: list[str]) -> tuple[list[str], list[float], list[float]]:
     """(categories, their probabilities, urgent probabilities) for `texts`."""
     matrix = model["features"].transform(texts)
-    probs = model["category"].predict_proba(matrix)
+    similarities = (matrix @ model["neighbours"]).toarray()
+    probs = fused(model["category"].predict_proba(matrix), similarities, model["neighbour_classes"])
     best = probs.argmax(axis=1)
     urgent_index = list(model["urgent"].classes_).index(True)
     urgent = model["urgent"].predict_proba(matrix)[:, urgent_index]
@@ -153,7 +179,8 @@ class LinearScorer:
     call, which cost ~3 ms for one short text; the arithmetic itself is a few sparse dot
     products. This reads the fitted vocabularies, idf weights and coefficients once and applies
     the same steps: each vectorizer's own analyzer, sublinear tf × idf, l2 norm per vectorizer,
-    then softmax (categories) and the logistic function (urgency).
+    then softmax (categories) fused with the nearest training appeals' vote, and the logistic
+    function (urgency).
     `tests/appeals/test_classifier.py` checks it against `predict` to 1e-9."""
 
     def __init__(self, model):
@@ -180,6 +207,8 @@ class LinearScorer:
         # One matrix, features × (classes + urgent), so a text costs one product.
         self.coef = np.ascontiguousarray(np.hstack([category.coef_.T, (urgent.coef_[0] * sign)[:, None]]))
         self.intercept = np.append(category.intercept_, float(urgent.intercept_[0]) * sign)
+        self.neighbours = model["neighbours"]
+        self.neighbour_classes = model["neighbour_classes"]
 
     def features(self, text: str) -> tuple[list[int], list[float]]:
         index: list[int] = []
@@ -203,9 +232,11 @@ class LinearScorer:
         import numpy as np  # loaded with the model already; kept out of the module's import
 
         index, values = self.features(text)
-        out = self.intercept + np.asarray(values) @ self.coef[index]
+        weights = np.asarray(values)
+        out = self.intercept + weights @ self.coef[index]
         scores = np.exp(out[:-1] - out[:-1].max())
-        probs = scores / scores.sum()
+        similarities = self.neighbours[index].T @ weights  # one row per training appeal
+        probs = fused((scores / scores.sum())[None, :], similarities[None, :], self.neighbour_classes)[0]
         best = int(probs.argmax())
         z = float(out[-1])
         return self.categories[best], float(probs[best]), 1.0 / (1.0 + math.exp(-z))
