@@ -13,7 +13,7 @@ from unionhome.appeals import classifier
 HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "heldout"
 
 
-ACCURACY_FLOOR = 0.87
+ACCURACY_FLOOR = 0.90  # the target itself
 
 
 @pytest.fixture(scope="module")

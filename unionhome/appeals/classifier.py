@@ -33,7 +33,7 @@ from .lexicon import DANGER_SIGNALS
 
 DATA = Path(__file__).parent / "data"
 TRAIN_FILE = DATA / "appeals_train.json"
-WRITTEN_FILES = ("appeals_written.json", "appeals_written_more.json")
+WRITTEN_FILES = ("appeals_written.json", "appeals_written_more.json", "appeals_written_boundaries.json")
 CATEGORY_C = 30.0
 URGENT_C = 10.0
 URGENT_THRESHOLD = 0.25

@@ -357,6 +357,7 @@ def _attendance(integration: Integration, events: list[dict], result: Result) ->
             within(Member.objects, integration.org)
             .filter(employee_no__in=numbers[at : at + CHUNK])
             .exclude(status=MemberStatus.ANONYMISED)
+            .order_by()  # looked up, not listed: no sort by name
             .values_list("pk", "org_id", "employee_no", "last_night_on")
         ):
             members[number] = Roll(pk, org_id, last_night)
