@@ -740,3 +740,15 @@ def test_the_proxy_code_reaches_the_member_but_not_the_log(
     logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
     assert f"notification {notification.pk}" in logged  # it went through the console channel
     assert code not in logged
+
+
+def test_a_site_that_is_no_record_id_is_answered_not_crashed_on(bb):
+    """`²` passes str.isdigit() and int() refuses it; a number past 2**63 overflows the driver."""
+    campaign = campaigns.campaign_save(
+        actor=bb.staff, org=bb.tree.union, name="送清凉", kind="cool", items="绿豆汤",
+        starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 8, 31),
+    )  # fmt: skip
+    staff = login_client(bb.staff)
+    for site in ("²", str(2**64), "-1"):
+        r = staff.post(f"/staff/campaigns/{campaign.pk}/", {"action": "deliver_site", "site": site})
+        assert r.status_code == 302, site

@@ -110,6 +110,8 @@ def test_bad_audiences_are_refused_by_field(personas, crowd):
 
     for audience, field in [
         ({"sites": [personas.tree.other_site.pk]}, "sites"),
+        ({"sites": ["²"]}, "sites"),  # a digit to str.isdigit(), not to int()
+        ({"sites": [2**64]}, "sites"),
         ({"posts": ["astronaut"]}, "posts"),
         ({"age_min": 60, "age_max": 30}, "age_max"),
         ({"age_min": "old"}, "age_min"),

@@ -141,3 +141,13 @@ def test_a_signed_negotiation_becomes_a_clause_the_quarterly_check_reads(persona
         r.status_code == 302
         and NegotiationItem.objects.get(pk=third.pk).clause.text == "罚款口径全站统一并公开"
     )
+
+
+def test_the_staff_page_refuses_topics_that_are_no_record_id(personas):
+    topic = topics.raise_topic(user=personas.member_user, kind="overtime", title="等餐", body="出餐慢")
+    staff = login_client(personas.staff)
+    for junk in ("²", str(2**64)):  # a digit to str.isdigit() but not to int(); past 2**63
+        r = staff.post("/staff/democracy/topics/", {"topic": [junk], "title": "超时"})
+        assert r.status_code == 200, junk  # the form again, with its error
+    topic.refresh_from_db()
+    assert topic.item_id is None

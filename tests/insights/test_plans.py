@@ -16,7 +16,7 @@ from .test_figures import appeal, at, checked_in, person
 
 def test_quarters_are_read_and_bounded():
     assert plans.parse_quarter("2026Q4") == (2026, 4) == plans.parse_quarter("2026-q4")
-    for bad in ("2026Q5", "2026Q0", "9999Q1", "0000Q1", "1999Q4", "26Q1", "", None, "2026Q4x"):
+    for bad in ("2026Q5", "2026Q0", "9999Q1", "0000Q1", "1999Q4", "26Q1", "", None, "2026Q4x", "²²²²Q1"):
         assert plans.parse_quarter(bad) is None, bad
     assert plans.quarter_period(2026, 4) == plans.f.Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert plans.quarter_period(2026, 1).end == dt.date(2026, 3, 31)

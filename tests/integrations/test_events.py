@@ -171,7 +171,7 @@ def test_a_first_big_feed_leaves_the_planner_statistics_of_its_tables(
     personas, client, feed, django_capture_on_commit_callbacks
 ):
     """Without statistics PostgreSQL took a lookup of a thousand event ids to match the whole
-    event table and scanned it for each: a new union's first feed ran ten times slower. A bulk
+    event table and scanned it for each: a new union's first feed ran five times slower. A bulk
     load of 1,000 rows or more refreshes them as it commits (SQLite plans without them)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -318,6 +318,7 @@ def test_an_xlsx_bank_with_broken_rows_reports_each_and_keeps_the_rest(personas,
     sheet.append(["单选", "难度超出", "甲", "乙", "", "", "A", "", 7, ""])  # row 10
     sheet.append([])
     sheet.append(["单选", "", "甲", "乙", "", "", "A", "", 1, ""])  # row 12: no text
+    sheet.append(["单选", "难度写成上标", "甲", "乙", "", "", "A", "", "²", ""])  # row 13
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
@@ -333,6 +334,7 @@ def test_an_xlsx_bank_with_broken_rows_reports_each_and_keeps_the_rest(personas,
         (9, "答案"),
         (10, "难度"),
         (12, "题目"),
+        (13, "难度"),
     ]
     fill = Question.objects.get(kind="fill")
     assert fill.answer == ["绿色", "绿"] and fill.tags == "|消防|"

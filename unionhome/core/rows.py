@@ -202,7 +202,7 @@ def after_bulk_load(written: int, *models: type[Model]) -> None:
     later, and the statistics of a table half its size serve). Without statistics the planner
     guesses: a lookup of a thousand event ids was taken
     to match the whole table, and on a new union's first feed the duplicate check of each 10,000
-    events became a scan of the whole event table, ten times slower (docs/benchmarks.md,
+    events became a scan of the whole event table, five times slower (docs/benchmarks.md,
     attendance in)."""
     if connection.vendor != "postgresql" or written < BULK_LOAD_MIN:
         return

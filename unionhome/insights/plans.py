@@ -53,7 +53,12 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
 def parse_quarter(text: str | None) -> tuple[int, int] | None:
     """2026Q4 (or 2026-Q4, 2026q4) → (2026, 4); anything else None."""
     raw = (text or "").strip().upper().replace("-", "")
-    if len(raw) != 6 or raw[4] != "Q" or not raw[:4].isdigit() or raw[5] not in "1234":
+    if (
+        len(raw) != 6
+        or raw[4] != "Q"
+        or not (raw[:4].isascii() and raw[:4].isdigit())
+        or raw[5] not in "1234"
+    ):
         return None
     year = int(raw[:4])
     return (year, int(raw[5])) if YEAR_MIN <= year <= YEAR_MAX else None

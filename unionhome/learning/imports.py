@@ -88,7 +88,7 @@ def _question(values: dict) -> dict:
         difficulty = 1
     elif isinstance(difficulty, float) and difficulty.is_integer():
         difficulty = int(difficulty)
-    elif isinstance(difficulty, str) and difficulty.strip().isdigit():
+    elif isinstance(difficulty, str) and difficulty.strip().isascii() and difficulty.strip().isdigit():
         difficulty = int(difficulty.strip())
     return {
         "kind": kind,

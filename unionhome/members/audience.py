@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from unionhome.core.bounds import Age, Id
+from unionhome.core.bounds import Age, Id, id_value
 from unionhome.core.errors import DomainError
 from unionhome.core.models import Org, Role, RoleAssignment, Site
 from unionhome.core.scoping import by_rule, within
@@ -45,7 +45,7 @@ def clean_audience(org: Org, audience: dict | None) -> dict:
     if unknown:
         errors["audience"] = _("不认识的条件：%(keys)s") % {"keys": ", ".join(sorted(unknown))}
     if "sites" in audience:
-        ids = [int(s) for s in audience["sites"] if str(s).isdigit()]
+        ids = [n for s in audience["sites"] if (n := id_value(s))]
         found = set(within(Site.objects, org).filter(pk__in=ids).values_list("pk", flat=True))
         if len(found) != len(set(audience["sites"])):
             errors["sites"] = _("站点不属于本工会")

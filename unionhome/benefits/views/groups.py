@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from unionhome.core.access import staff_required
+from unionhome.core.bounds import id_value
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error
 from unionhome.core.paging import page_of
@@ -116,7 +117,7 @@ def staff_campaign(request, pk: int):
         if action == "deliver_site":
             raw = request.POST.get("site") or ""
             count = campaigns.entitlements_deliver_site(
-                actor=request.user, campaign=campaign, site_id=int(raw) if raw.isdigit() else None
+                actor=request.user, campaign=campaign, site_id=id_value(raw)
             )
             messages.success(request, _("已登记 %(n)s 人领取") % {"n": count})
             return redirect("staff-campaign", pk)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from unionhome.core.access import staff_required
+from unionhome.core.bounds import id_value
 from unionhome.core.errors import DomainError, NotFound
 from unionhome.core.forms import add_domain_error, int_param
 from unionhome.core.scoping import staff_org, within
@@ -153,7 +154,7 @@ def staff_topics(request):
         try:
             item = topics.group(
                 org=org,
-                topic_ids=[int(x) for x in request.POST.getlist("topic") if x.isdigit()],
+                topic_ids=[n for x in request.POST.getlist("topic") if (n := id_value(x))],
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
             )
